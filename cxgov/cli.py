@@ -1,0 +1,159 @@
+"""The cxgov command line: options -> pipeline -> formats -> exit code. Nothing else lives here."""
+
+from __future__ import annotations
+
+import os
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+import click
+
+from cxgov import __version__
+from cxgov.errors import CxgovError, UsageError
+
+EXIT_ERROR = 2
+
+
+class _Group(click.Group):
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except CxgovError as exc:
+            click.echo(f"cxgov: error: {exc}", err=True)
+            ctx.exit(EXIT_ERROR)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="cxgov")
+@click.option("--config", envvar="CXGOV_CONFIG", metavar="FILE",
+              help="Option defaults (cxgov.toml or conftest.toml). Default: ./cxgov.toml, else ./conftest.toml.")
+@click.pass_context
+def cli(ctx: click.Context, config: str | None) -> None:
+    """Compliance-as-code for customer-experience AI systems.
+
+    Evaluates deployment files against Rego policies (cxgov's builtin packs and your own
+    conftest-style policies) and gates on the result: exit 0 pass, 1 gate failed, 2 could not check.
+    """
+    from cxgov.settings import check_defaults, find_config
+
+    try:
+        ctx.default_map = {"check": check_defaults(find_config(config))}
+    except CxgovError as exc:
+        click.echo(f"cxgov: error: {exc}", err=True)
+        ctx.exit(EXIT_ERROR)
+
+
+def _today() -> str:
+    return datetime.now(timezone.utc).date().isoformat()
+
+
+def _evaluation_date(value: str | None) -> str:
+    if value is None:
+        return _today()
+    try:
+        return datetime.strptime(value, "%Y-%m-%d").date().isoformat()
+    except ValueError:
+        raise UsageError(f"--evaluation-date {value!r} is not a YYYY-MM-DD date") from None
+
+
+def _color(flag: bool | None) -> bool:
+    if flag is not None:
+        return flag
+    return sys.stdout.isatty() and "NO_COLOR" not in os.environ
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, metavar="PATH...")
+@click.option("-p", "--policy", multiple=True, metavar="PATH",
+              help="Policy directory or .rego file (repeatable). Default: ./policy when it exists.")
+@click.option("-d", "--data", multiple=True, metavar="PATH", help="JSON/YAML data merged under data.* (repeatable).")
+@click.option("-n", "--namespace", multiple=True, metavar="GLOB",
+              help="Packages of your policies to evaluate (globs, repeatable). Default: main.")
+@click.option("--all-namespaces", is_flag=True, help="Evaluate every package of your policies.")
+@click.option("--builtin/--no-builtin", default=True, show_default=True,
+              help="Also evaluate cxgov's builtin packs (their own packages, whatever -n says).")
+@click.option("--combine", is_flag=True, help="Evaluate all documents as one input: a list of {path, contents}.")
+@click.option("--parser", type=click.Choice(["yaml", "json", "toml", "hcl2"]), help="Read every file with this parser.")
+@click.option("--include", multiple=True, metavar="GLOB", help="Only files in directories matching these globs.")
+@click.option("--exclude", multiple=True, metavar="GLOB", help="Skip files matching these globs.")
+@click.option("-o", "--output", multiple=True, metavar="FORMAT[=FILE]",
+              help="text, json, sarif, junit, github, markdown; FORMAT=FILE writes to a file (repeatable).")
+@click.option("--output-file", metavar="FILE", help="Write the (single) -o format to FILE instead of stdout.")
+@click.option("--fail-on", type=click.Choice(["deny", "warn", "never"]), default="deny", show_default=True,
+              help="Which findings fail the gate.")
+@click.option("--fail-on-warn", is_flag=True, help="Same as --fail-on warn (conftest's flag).")
+@click.option("--no-fail", is_flag=True, help="Exit 0 even when the gate fails (errors still exit 2).")
+@click.option("--waivers", type=click.Path(dir_okay=False), metavar="FILE", help="Waivers file (waivers.yaml).")
+@click.option("--evaluation-date", metavar="YYYY-MM-DD", help="The date rules judge against. Default: today (UTC).")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes. Default: number of CPUs.")
+@click.option("--max-file-size", type=click.IntRange(min=1), metavar="BYTES", help="Refuse larger input files.")
+@click.option("--color/--no-color", default=None, help="Colour the text output. Default: when stdout is a terminal.")
+def check(paths, policy, data, namespace, all_namespaces, builtin, combine, parser, include, exclude, output,
+          output_file, fail_on, fail_on_warn, no_fail, waivers, evaluation_date, jobs, max_file_size, color):
+    """Evaluate files (YAML, JSON, TOML, HCL2, Terraform plans, Kubernetes manifests) against policies.
+
+    PATH may be a file, a directory (searched recursively) or - for standard input.
+    """
+    from cxgov.commands.check import run_check
+
+    if not paths:
+        raise UsageError("no files to check", hint="give one or more files or directories, or - for stdin")
+    code = run_check(
+        paths=list(paths), policy=list(policy), data=list(data), namespaces=tuple(namespace) or ("main",),
+        all_namespaces=all_namespaces, builtin=builtin, combine=combine, parser=parser, include=list(include),
+        exclude=list(exclude), outputs=list(output) or ["text"], output_file=output_file,
+        fail_on="warn" if fail_on_warn else fail_on, waivers=waivers,
+        evaluation_date=_evaluation_date(evaluation_date), jobs=jobs, max_file_size=max_file_size,
+        color=_color(color),
+    )
+    sys.exit(0 if no_fail else code)
+
+
+@cli.group()
+def policy() -> None:
+    """Work with Rego policies: unit tests and the lint pass."""
+
+
+@policy.command("test")
+@click.argument("paths", nargs=-1, metavar="PATH...")
+@click.option("-d", "--data", multiple=True, metavar="PATH", help="JSON/YAML data merged under data.*.")
+@click.option("--builtin/--no-builtin", default=None,
+              help="Also run the builtin packs' tests. Default: only when no PATH is given.")
+@click.option("-r", "--run", "pattern", metavar="REGEX", help="Only tests whose name matches.")
+@click.option("-v", "--verbose", is_flag=True, help="List every test, not just failures.")
+def policy_test(paths, data, builtin, pattern, verbose):
+    """Run the test_* rules of *_test.rego files (as `opa test` / `conftest verify` do).
+
+    Each test file runs in its own process, so an engine crash is that file's error.
+    """
+    from cxgov.commands.policy_test import run_policy_tests
+
+    sys.exit(run_policy_tests(list(paths), list(data), builtin, pattern, verbose))
+
+
+@policy.command("lint")
+@click.argument("paths", nargs=-1, metavar="PATH...")
+def policy_lint(paths):
+    """Check policies for syntax errors and constructs the embedded engine evaluates wrongly."""
+    from cxgov.engine.policyset import load
+
+    load(list(paths) or ["policy"], builtin=not paths, include_tests=True)
+    click.echo("no problems found")
+
+
+@cli.command()
+@click.option("-p", "--policy", multiple=True, metavar="PATH", help="Also list rules of these policies.")
+@click.option("--builtin/--no-builtin", default=True, show_default=True, help="List the builtin packs' rules.")
+@click.option("-f", "--framework", metavar="NAME", help="Only rules mapped to this framework (soc2, gdpr, eu-ai-act, wcag22).")
+@click.option("-c", "--control", metavar="ID", help="Only rules mapped to this control (e.g. CC6.1, Art.44).")
+@click.option("-o", "--output", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def controls(policy, builtin, framework, control, output):
+    """List the control catalog: every rule with its id, severity, gate and the controls it serves."""
+    from cxgov.catalog import render_catalog
+
+    click.echo(render_catalog(list(policy), builtin, framework, control, output), nl=False)
+
+
+def main() -> None:
+    cli(prog_name="cxgov")

@@ -1,0 +1,1 @@
+"""Policy engines: the Engine interface, the embedded rego-cpp engine, and Rego source tooling."""

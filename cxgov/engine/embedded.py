@@ -1,0 +1,145 @@
+"""The embedded engine: rego-cpp through regopy, compiled once, evaluated in forked workers.
+
+Workers are forked after compiling, so each inherits the compiled bundle and the subjects without
+pickling them. They also contain crashes: rego-cpp can abort or segfault on some policies, and a
+dead worker is an EngineError (exit 2), never a pass.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+
+from cxgov.errors import EngineError, PolicyError
+from cxgov.model import Subject
+from cxgov.engine.capture import Captured, redirect_worker_output
+from cxgov.engine.regocpp import QueryError, compile_bundle, query
+from cxgov.engine.interface import Engine, Evaluation, Progress, data_with_run_facts, rego_input
+from cxgov.engine.policyset import NamespacePlan, PolicySet
+from cxgov.engine.results import exception_names, judge
+
+# Below this many subjects one worker is enough: forking more costs more than it saves.
+_SUBJECTS_PER_EXTRA_WORKER = 400
+_ACTIVE: "_Evaluator | None" = None
+_WORKER_STDERR: Captured | None = None
+
+
+class EmbeddedEngine(Engine):
+    name = "embedded"
+
+    def __init__(self, jobs: int | None = None):
+        self.jobs = max(1, jobs or os.cpu_count() or 1)
+        self._evaluator: _Evaluator | None = None
+
+    def version(self) -> str:
+        import regopy
+
+        return f"rego-cpp {regopy.rego_version()} (regopy)"
+
+    def prepare(self, policies: PolicySet, plans: list[NamespacePlan], evaluation_date: str) -> None:
+        entrypoints = [f"{p.path}/{rule}" for p in plans for rule in p.rules]
+        entrypoints += [f"{p.path}/exception" for p in plans if p.has_exception]
+        if not entrypoints:
+            raise PolicyError("the selected namespaces hold no deny, violation or warn rules",
+                              hint="check -n/--namespace, or use --all-namespaces")
+        sources = {m.path: m.source for m in policies.modules}
+        interp, bundle = compile_bundle(data_with_run_facts(policies, evaluation_date), sources, entrypoints)
+        self._evaluator = _Evaluator(interp, bundle, plans, policies.rules, evaluation_date)
+
+    def evaluate(self, subjects: Sequence[Subject], progress: Progress | None = None) -> list[Evaluation]:
+        global _ACTIVE
+        if self._evaluator is None:
+            raise EngineError("evaluate() called before prepare()")
+        if not subjects:
+            return []
+        self._evaluator.subjects = subjects
+        if not hasattr(os, "fork"):  # no fork (Windows): evaluate in-process, without crash isolation
+            return self._evaluator.run(0, len(subjects))
+        _ACTIVE = self._evaluator
+        try:
+            return _in_workers(subjects, min(self.jobs, 1 + len(subjects) // _SUBJECTS_PER_EXTRA_WORKER), progress)
+        finally:
+            _ACTIVE = None
+
+
+def _in_workers(subjects: Sequence[Subject], workers: int, progress: Progress | None) -> list[Evaluation]:
+    n = len(subjects)
+    size = max(1, min(2000, -(-n // (workers * 4))))
+    chunks = [(start, min(n, start + size)) for start in range(0, n, size)]
+    results: dict[int, list[Evaluation]] = {}
+    ctx = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_quiet_worker) as pool:
+        futures = {pool.submit(_run_chunk, start, stop): (start, stop) for start, stop in chunks}
+        try:
+            for fut in as_completed(futures):
+                start, stop = futures[fut]
+                results[start] = fut.result()
+                if progress:
+                    progress(stop - start)
+        except BrokenProcessPool:
+            start, stop = next((c for f, c in futures.items() if f.done() and f.exception()), chunks[0])
+            first = subjects[start]
+            raise EngineError(
+                f"the embedded engine crashed while evaluating subjects {start + 1}-{stop} of {n} "
+                f"(first: {first.origin})",
+                hint="a policy construct rego-cpp cannot handle; run `cxgov policy lint` or use --engine opa",
+            ) from None
+    return [ev for start, _ in chunks for ev in results[start]]
+
+
+def _quiet_worker() -> None:
+    global _WORKER_STDERR
+    _WORKER_STDERR = redirect_worker_output()
+
+
+def _run_chunk(start: int, stop: int) -> list[Evaluation]:
+    assert _ACTIVE is not None
+    return _ACTIVE.run(start, stop)
+
+
+class _Evaluator:
+    """The compiled bundle and the plan; runs in a worker (or in-process where there is no fork)."""
+
+    def __init__(self, interp, bundle, plans: list[NamespacePlan], rules, evaluation_date: str):
+        self.interp = interp
+        self.bundle = bundle
+        self.plans = plans
+        self.rules = rules
+        self.evaluation_date = evaluation_date
+        self.subjects: Sequence[Subject] = ()
+
+    def run(self, start: int, stop: int) -> list[Evaluation]:
+        from regopy import Input
+
+        out: list[Evaluation] = []
+        for subject in self.subjects[start:stop]:
+            try:
+                self.interp.set_input(Input(rego_input(subject, self.evaluation_date)))
+            except Exception as exc:  # regopy raises plain exceptions for values it cannot convert
+                raise EngineError(f"cannot pass this document to the engine: {exc}", where=str(subject.origin)) from None
+            checks, findings = [], []
+            for plan in self.plans:
+                exceptions = exception_names(self._query(f"{plan.path}/exception", subject)) if plan.has_exception else set()
+                values = {rule: self._query(f"{plan.path}/{rule}", subject) for rule in plan.rules}
+                check, found = judge(subject, plan, values, exceptions, self.rules, self.evaluation_date)
+                checks.append(check)
+                findings += found
+            out.append((checks, findings))
+        return out
+
+    def _query(self, entrypoint: str, subject: Subject):
+        try:
+            return query(self.interp, self.bundle, entrypoint)
+        except QueryError as exc:
+            detail = _last_stderr_line() if str(exc) == "evaluation failed" else str(exc)
+            raise EngineError(f"evaluating data.{entrypoint.replace('/', '.')} failed: {detail or exc}",
+                              where=str(subject.origin),
+                              hint="a builtin failed or is missing on the embedded engine; try --engine opa") from None
+
+
+def _last_stderr_line() -> str:
+    lines = _WORKER_STDERR.text().strip().splitlines() if _WORKER_STDERR else []
+    return lines[-1] if lines else ""

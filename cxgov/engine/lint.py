@@ -1,0 +1,150 @@
+"""A lint pass over policy source that turns every known rego-cpp divergence into an early error.
+
+rego-cpp 1.5 (the embedded engine) accepts some policies that OPA rejects or evaluates differently
+(see "Engines" in DESIGN.md). A compliance gate cannot let those through silently, so each one is
+reported here, before anything is compiled, with the file, line and the alternative.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cxgov.engine.metadata import is_control_rule
+from cxgov.engine.rego_source import OPEN, CLOSE, Module, Token
+
+ENGINE_HINT = "or run this policy with --engine opa"
+
+# dotted builtins the embedded engine lacks or gets wrong, with what to write instead
+UNSUPPORTED_CALLS = {
+    "net.": "the net.* builtins are missing from the embedded engine",
+    "json.match_schema": "json.match_schema is missing from the embedded engine",
+    "json.verify_schema": "json.verify_schema is missing from the embedded engine",
+    "http.send": "http.send is missing from the embedded engine (and a gate must not depend on the network)",
+    "rego.metadata.": "rego.metadata.* is empty on the embedded engine; cxgov reads METADATA itself",
+    "opa.runtime": "opa.runtime() returns the whole process environment on the embedded engine",
+    "semver.compare": "semver.compare gives wrong answers on the embedded engine (1.10.0 < 1.9.0)",
+    "time.parse_rfc3339_ns": "time.parse_rfc3339_ns rejects a 'Z' suffix on the embedded engine; "
+    "use time.parse_ns(\"2006-01-02\", d) or compare ISO date strings",
+}
+BUILTIN_ONLY_CALLS = {
+    "time.now_ns": "builtin policies compare dates against input.evaluation_date, never the wall clock",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class LintError:
+    path: str
+    line: int
+    col: int
+    code: str
+    message: str
+    hint: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}: {self.code} {self.message} ({self.hint})"
+
+
+def lint(module: Module, *, is_test: bool = False, builtin: bool = False) -> list[LintError]:
+    """Every divergence found in one module, in source order."""
+    errors: list[LintError] = []
+    code = [t for t in module.tokens if t.kind not in ("comment", "newline")]
+    errors += _v0_bodies(module)
+    errors += _object_control_rules(module)
+    errors += _every_not(module, code)
+    if not is_test:
+        errors += _with_keyword(module, code)
+    errors += _calls(module, code, builtin)
+    return sorted(errors, key=lambda e: (e.line, e.col, e.code))
+
+
+def _err(module: Module, tok: Token, code: str, message: str, hint: str) -> LintError:
+    return LintError(module.path, tok.line, tok.col, code, message, hint)
+
+
+def _v0_bodies(module: Module) -> list[LintError]:
+    """A rule body `{` not introduced by `if`: Rego v0, which rego-cpp reads as something else."""
+    out = []
+    for rule in module.rules:
+        depth = 0
+        prev: Token | None = None
+        for tok in rule.statement.code():
+            if tok.kind == "punct" and tok.text == "{" and depth == 0 and prev is not None:
+                if prev.text not in ("if", ":=", "=", "contains", "==", ",", ":"):
+                    out.append(_err(module, tok, "CX001", f"rule {rule.name!r} uses Rego v0 syntax (a body without `if`)",
+                                    "rewrite in Rego v1: `deny contains msg if { ... }`, `allow if { ... }` "
+                                    "(opa fmt --v0-v1 does it), " + ENGINE_HINT))
+                    break
+            if tok.kind == "punct" and tok.text in OPEN:
+                depth += 1
+            elif tok.kind == "punct" and tok.text in CLOSE:
+                depth -= 1
+            prev = tok
+    return out
+
+
+def _object_control_rules(module: Module) -> list[LintError]:
+    """`deny[msg] if` defines an object in Rego v1, so conftest semantics would see no failures."""
+    out = []
+    for rule in module.rules:
+        toks = rule.statement.code()
+        if is_control_rule(rule.name) and len(toks) > 1 and toks[1].text == "[":
+            out.append(_err(module, toks[1], "CX006", f"{rule.name}[...] defines an object in Rego v1, not a set of messages",
+                            f"write `{rule.name} contains msg if {{ ... }}`"))
+    return out
+
+
+def _every_not(module: Module, code: list[Token]) -> list[LintError]:
+    """`every x in xs { not ... }` is true on rego-cpp where OPA says undefined."""
+    out = []
+    for i, tok in enumerate(code):
+        if tok.kind != "ident" or tok.text != "every":
+            continue
+        j = i + 1
+        while j < len(code) and code[j].text != "{":
+            j += 1
+        depth = 0
+        for body_tok in code[j:]:
+            if body_tok.text == "{":
+                depth += 1
+            elif body_tok.text == "}":
+                depth -= 1
+                if depth == 0:
+                    break
+            elif body_tok.kind == "ident" and body_tok.text == "not":
+                out.append(_err(module, tok, "CX002", "`every` with a negated expression in its body evaluates wrongly on the embedded engine",
+                                "state the violation positively: `not any_bad` with `any_bad if { some x in xs; bad(x) }`, " + ENGINE_HINT))
+                break
+    return out
+
+
+def _with_keyword(module: Module, code: list[Token]) -> list[LintError]:
+    """`with` outside tests returns broken results (and can crash) on the embedded engine."""
+    return [
+        _err(module, tok, "CX003", "`with` in a policy evaluates wrongly and can crash the embedded engine",
+             "pass the value in the input or in data instead, " + ENGINE_HINT)
+        for tok in code
+        if tok.kind == "ident" and tok.text == "with"
+    ]
+
+
+def _calls(module: Module, code: list[Token], builtin: bool) -> list[LintError]:
+    out = []
+    banned = {**UNSUPPORTED_CALLS, **(BUILTIN_ONLY_CALLS if builtin else {})}
+    for i, tok in enumerate(code):
+        if tok.kind != "ident" or (i > 0 and code[i - 1].text == "."):
+            continue
+        dotted = _dotted(code, i)
+        for prefix, why in banned.items():
+            if dotted == prefix.rstrip(".") or (prefix.endswith(".") and dotted.startswith(prefix)):
+                out.append(_err(module, tok, "CX004", f"{dotted}: {why}", "rewrite it, " + ENGINE_HINT))
+        if dotted == "sprintf" and i + 2 < len(code) and code[i + 2].kind == "string" and "%q" in code[i + 2].text:
+            out.append(_err(module, tok, "CX005", "sprintf has no %q verb on the embedded engine", "use %v or %s with explicit quotes"))
+    return out
+
+
+def _dotted(code: list[Token], i: int) -> str:
+    parts = [code[i].text]
+    while i + 2 < len(code) and code[i + 1].text == "." and code[i + 2].kind == "ident":
+        parts.append(code[i + 2].text)
+        i += 2
+    return ".".join(parts)

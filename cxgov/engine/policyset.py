@@ -1,0 +1,197 @@
+"""Loading policies: Rego modules, their METADATA, data files, and what to query.
+
+A PolicySet is everything an engine needs, read and checked once: modules already linted, data
+merged, the catalog of control rules, and a digest that names exactly this set of sources.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from cxgov.errors import PolicyError, UsageError
+from cxgov.model import RuleInfo, canonical_json
+from cxgov.paths import display_path
+from cxgov.engine import lint as linter
+from cxgov.engine.metadata import is_control_rule, rule_infos
+from cxgov.engine.rego_source import Module, RegoSyntaxError, parse_module
+
+BUILTIN_PACKAGE_PREFIX = "cxgov."
+
+
+def builtin_policy_dir() -> Path:
+    """The builtin packs: inside the installed package, or at the repository root in a checkout."""
+    here = Path(__file__).resolve().parent.parent
+    for candidate in (here / "policies", here.parent / "policies"):
+        if candidate.is_dir():
+            return candidate
+    raise PolicyError("the builtin policy packs are missing from this installation", hint="reinstall cxgov")
+
+
+@dataclass(frozen=True, slots=True)
+class NamespacePlan:
+    """What to query in one package: its control rules and whether it has `exception` rules."""
+
+    package: str
+    rules: tuple[str, ...]  # unique control-rule names, sorted
+    rule_count: int  # rule definitions, as conftest counts them for its success tally
+    has_exception: bool
+
+    @property
+    def path(self) -> str:
+        return self.package.replace(".", "/")
+
+
+@dataclass
+class PolicySet:
+    modules: list[Module]
+    tests: list[Module]
+    data: dict[str, Any]
+    rules: dict[tuple[str, str], RuleInfo]
+    builtin_paths: set[str] = field(default_factory=set)
+
+    @property
+    def packages(self) -> list[str]:
+        return sorted({m.package for m in self.modules})
+
+    def digest(self) -> str:
+        """sha256 over every module's path and source and the merged data."""
+        h = hashlib.sha256()
+        for m in sorted(self.modules + self.tests, key=lambda m: m.path):
+            h.update(m.path.encode() + b"\0" + m.source.encode() + b"\0")
+        h.update(canonical_json(self.data))
+        return h.hexdigest()
+
+    def plan(self, namespaces: list[str], *, all_namespaces: bool = False) -> list[NamespacePlan]:
+        """The packages to evaluate: user packages matching the globs, plus every builtin package."""
+        chosen = []
+        for package in self.packages:
+            builtin = any(m.path in self.builtin_paths for m in self.modules if m.package == package)
+            if builtin or all_namespaces or any(fnmatch.fnmatchcase(package, g) for g in namespaces):
+                chosen.append(package)
+        plans = []
+        for package in chosen:
+            defs = [r for m in self.modules if m.package == package for r in m.rules]
+            control = [r for r in defs if is_control_rule(r.name) and not r.is_function]
+            if control:
+                plans.append(NamespacePlan(
+                    package,
+                    tuple(sorted({r.name for r in control})),
+                    len(control),
+                    any(r.name == "exception" for r in defs),
+                ))
+        return plans
+
+
+def find_rego_files(paths: list[str | Path]) -> list[Path]:
+    files: list[Path] = []
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            files += sorted(f for f in p.rglob("*.rego") if not any(part.startswith(".") for part in f.parts))
+        elif p.is_file():
+            files.append(p)
+        else:
+            raise UsageError("no such policy file or directory", where=str(raw), hint="check the -p/--policy path")
+    return files
+
+
+def load(policy_paths: list[str | Path], data_paths: list[str | Path] = (), *, builtin: bool = False,
+         include_tests: bool = False, root: Path | None = None) -> PolicySet:
+    """Read, parse and lint policies; raise PolicyError naming the first problem found."""
+    root = root or Path.cwd()
+    sources: list[tuple[Path, bool]] = []
+    if builtin:
+        sources += [(f, True) for f in find_rego_files([builtin_policy_dir()])]
+    user_files = find_rego_files(list(policy_paths))
+    if policy_paths and not user_files:
+        raise PolicyError("no policies found (no .rego files)", where=", ".join(map(str, policy_paths)),
+                          hint="point -p/--policy at a directory or file holding .rego policies")
+    sources += [(f, False) for f in user_files]
+    modules, tests, rules, builtin_paths = [], [], {}, set()
+    problems: list[str] = []
+    for file, is_builtin in sources:
+        path = display_path(file, root)
+        module = _parse(file, path)
+        is_test = file.name.endswith("_test.rego")
+        problems += [str(e) for e in linter.lint(module, is_test=is_test, builtin=is_builtin)]
+        if is_builtin:
+            builtin_paths.add(path)
+        if is_test:
+            tests.append(module)
+            continue
+        modules.append(module)
+        for name, info in rule_infos(module, builtin=is_builtin).items():
+            rules.setdefault((module.package, name), info)
+    if problems:
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise PolicyError(problems[0] + more)
+    if not modules and not (include_tests and tests):
+        raise PolicyError("no policies to evaluate", hint="give -p/--policy a directory of .rego files")
+    data = {}
+    if builtin:
+        data_dir = builtin_policy_dir() / "data"
+        if data_dir.is_dir():
+            data = _merge(data, {"cxgov": {"ref": load_data_dir(data_dir)}}, "builtin data")
+    for d in data_paths:
+        data = _merge(data, load_data_path(Path(d)), str(d))
+    return PolicySet(modules, tests if include_tests else [], data, rules, builtin_paths)
+
+
+def _parse(file: Path, path: str) -> Module:
+    try:
+        source = file.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise PolicyError("policy is not UTF-8 text", where=path) from None
+    try:
+        return parse_module(path, source)
+    except RegoSyntaxError as exc:
+        raise PolicyError(str(exc), where=f"{path}:{exc.line}:{exc.col}", hint="fix the Rego syntax") from None
+
+
+def load_data_path(path: Path) -> dict[str, Any]:
+    """A data file merges at the root of `data`; a directory's files nest under their sub-paths (as OPA does)."""
+    if path.is_dir():
+        return load_data_dir(path)
+    if path.is_file():
+        value = read_data_file(path)
+        if not isinstance(value, dict):
+            raise UsageError("a data file must hold an object at its top level", where=str(path))
+        return value
+    raise UsageError("no such data file or directory", where=str(path), hint="check the -d/--data path")
+
+
+def load_data_dir(directory: Path) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    for file in sorted(directory.rglob("*")):
+        if file.suffix not in (".json", ".yaml", ".yml") or not file.is_file():
+            continue
+        value = read_data_file(file)
+        for part in reversed(file.relative_to(directory).parent.parts):
+            value = {part: value}
+        if not isinstance(value, dict):
+            raise UsageError("a data file must hold an object at its top level", where=str(file))
+        data = _merge(data, value, str(file))
+    return data
+
+
+def read_data_file(file: Path) -> Any:
+    from cxgov.sources.readers import read_one  # one YAML 1.2 / JSON reader for everything
+
+    return read_one(file).value
+
+
+def _merge(a: dict, b: dict, where: str) -> dict:
+    out = dict(a)
+    for key, value in b.items():
+        if key in out and isinstance(out[key], dict) and isinstance(value, dict):
+            out[key] = _merge(out[key], value, where)
+        elif key in out and out[key] != value:
+            raise UsageError(f"data key {key!r} is defined twice with different values", where=where)
+        else:
+            out[key] = value
+    return out
+

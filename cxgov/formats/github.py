@@ -1,0 +1,61 @@
+"""GitHub Actions annotations (workflow commands) and the job's step summary."""
+
+from __future__ import annotations
+
+import os
+
+from cxgov.errors import CxgovError
+from cxgov.formats._common import annotated, is_uri, ordered, status, summary_line
+from cxgov.formats.interface import Format
+from cxgov.formats.markdown import MarkdownFormat
+from cxgov.model import Finding, Result
+
+COMMANDS = {"deny": "error", "warn": "warning", "waived": "notice"}
+
+
+def escape_data(text: str) -> str:
+    """A command's message, escaped as @actions/core's escapeData does."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    """A command property value, escaped as @actions/core's escapeProperty does."""
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def command(finding: Finding) -> str:
+    """One `::error|warning|notice file=...,line=...,title=...::message` line."""
+    bucket = status(finding)
+    message = annotated(finding)
+    properties = []
+    file, line = finding.location.file, finding.location.line
+    if file is not None and is_uri(file):
+        message = f"{file}: {message}"  # not a repository file: GitHub could not place the annotation
+    elif file is not None:
+        properties.append(f"file={escape_property(file)}")
+        if line:
+            properties.append(f"line={line}")
+    properties.append(f"title={escape_property(finding.rule_id)}")
+    return f"::{COMMANDS[bucket]} {','.join(properties)}::{escape_data(message)}"
+
+
+class GithubFormat(Format):
+    """One annotation per finding, then the tally; appends the Markdown summary to GITHUB_STEP_SUMMARY."""
+
+    name = "github"
+    extension = ".txt"
+
+    def render(self, result: Result, *, color: bool = False) -> str:
+        lines = [command(f) for f in ordered(result.findings)]
+        lines.append(summary_line(result.verdict.counts))
+        return "\n".join(lines) + "\n"
+
+    def side_effects(self, result: Result) -> None:
+        path = os.environ.get("GITHUB_STEP_SUMMARY")
+        if not path:
+            return
+        try:
+            with open(path, "a", encoding="utf-8") as summary:
+                summary.write(MarkdownFormat().render(result))
+        except OSError as e:
+            raise CxgovError(f"cannot append the step summary: {e.strerror}", where=path) from e

@@ -1,0 +1,41 @@
+"""Machine-readable output: the whole Result as one JSON object."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+
+from cxgov.formats._common import ordered, ordered_checks, sorted_keys
+from cxgov.formats.interface import Format
+from cxgov.model import Check, Result
+
+
+def _check(check: Check) -> dict:
+    return {
+        "subject": check.subject,
+        "namespace": check.namespace,
+        "successes": check.successes,
+        "exceptions": sorted(check.exceptions),
+    }
+
+
+class JsonFormat(Format):
+    """Run info, verdict, subjects, checks, findings and the rules behind them; keys sorted inside
+    each section, lists in a fixed order."""
+
+    name = "json"
+    extension = ".json"
+
+    def render(self, result: Result, *, color: bool = False) -> str:
+        subjects = sorted(
+            result.subjects, key=lambda s: (s.origin.file or "", s.origin.line or 0, s.kind, s.id, s.sha256)
+        )
+        document = {
+            "cxgov": asdict(result.run),
+            "verdict": result.verdict.to_dict(),
+            "subjects": [s.to_dict() for s in subjects],
+            "checks": [_check(c) for c in ordered_checks(result.checks)],
+            "findings": [f.to_dict() for f in ordered(result.findings)],
+            "rules": {rule_id: result.rules[rule_id].to_dict() for rule_id in result.rules},
+        }
+        return json.dumps({k: sorted_keys(v) for k, v in document.items()}, indent=2) + "\n"

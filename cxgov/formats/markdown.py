@@ -1,0 +1,96 @@
+"""A Markdown summary for pull-request comments and GitHub step summaries."""
+
+from __future__ import annotations
+
+import re
+
+from cxgov.formats._common import LABELS, PRE_ENFORCEMENT, ordered, where
+from cxgov.formats.interface import Format
+from cxgov.model import Result
+
+_ICONS = {"deny": "❌", "warn": "⚠️"}
+
+
+def cell(text: object) -> str:
+    """Text safe inside a table cell: no HTML, escaped pipes and backslashes, newlines as <br>."""
+    text = str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = text.replace("\\", "\\\\").replace("|", "\\|")
+    return re.sub(r"\r\n|\r|\n", "<br>", text)
+
+
+def code(text: object) -> str:
+    """`text` as inline code when that is safe in a table cell, else as a plain cell."""
+    text = str(text)
+    return f"`{text}`" if re.fullmatch(r"[\w./:@+-]+", text) else cell(text)
+
+
+def _table(header: list[str], rows: list[list[str]], align: str = "---") -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join(align for _ in header) + "|"]
+    return lines + ["| " + " | ".join(row) + " |" for row in rows]
+
+
+class MarkdownFormat(Format):
+    """Verdict heading, counts, active findings, waived findings and per-framework counts."""
+
+    name = "markdown"
+    extension = ".md"
+
+    def render(self, result: Result, *, color: bool = False) -> str:
+        v, run = result.verdict, result.run
+        counts = v.counts
+        icon, word = ("✅", "PASS") if v.passed else ("❌", "FAIL")
+        out = [
+            f"## {icon} cxgov: {word}",
+            "",
+            f"cxgov {cell(run.tool_version)} · engine {cell(run.engine)} {cell(run.engine_version)}"
+            f" · evaluated {cell(run.evaluation_date)} · policies {code(run.policy_digest[:12])}"
+            f" · fail on {cell(v.fail_on)}",
+            "",
+        ]
+        keys = [("tests", "tests"), ("successes", "passed"), ("warn", "warnings"), ("deny", "failures")]
+        keys += [("exceptions", "exceptions"), ("waived", "waived")]
+        out += _table([title for _, title in keys], [[str(counts.get(k, 0)) for k, _ in keys]], "--:")
+
+        findings = ordered(result.findings)
+        active = [f for f in findings if f.waiver is None]
+        out += ["", "### Findings", ""]
+        if active:
+            rows = [
+                [
+                    f"{_ICONS[f.gate]} {LABELS[f.gate]}" + (f" ({PRE_ENFORCEMENT})" if f.pre_enforcement else ""),
+                    cell(f.severity),
+                    code(f.rule_id),
+                    code(where(f)),
+                    cell(f.message),
+                ]
+                for f in active
+            ]
+            out += _table(["status", "severity", "rule", "location", "message"], rows)
+        else:
+            out.append("No unwaived findings.")
+
+        waived = [f for f in findings if f.waiver is not None]
+        if waived:
+            rows = [
+                [
+                    code(f.rule_id),
+                    code(where(f)),
+                    cell(f.message),
+                    cell(f.waiver.reason),
+                    cell(f.waiver.ticket),
+                    cell(f.waiver.approved_by),
+                    cell(f.waiver.expires),
+                ]
+                for f in waived
+            ]
+            out += ["", "### Waived", ""]
+            out += _table(["rule", "location", "message", "reason", "ticket", "approved by", "expires"], rows)
+
+        if v.by_framework:
+            rows = [
+                [cell(name), str(c.get("deny", 0)), str(c.get("warn", 0)), str(c.get("waived", 0))]
+                for name, c in sorted(v.by_framework.items())
+            ]
+            out += ["", "### By framework", ""]
+            out += _table(["framework", "failures", "warnings", "waived"], rows)
+        return "\n".join(out) + "\n"

@@ -1,0 +1,52 @@
+"""Terminal output: findings grouped by file, then conftest's tally line and the verdict."""
+
+from __future__ import annotations
+
+from itertools import groupby
+
+from cxgov.formats._common import LABELS, annotated, ordered, plural, status, summary_line, where
+from cxgov.formats.interface import Format
+from cxgov.model import Finding, Result
+
+_COLORS = {"deny": "31", "warn": "33", "waived": "36", "pass": "32", "dim": "2"}  # ANSI SGR codes
+
+
+def _paint(text: str, what: str, color: bool) -> str:
+    return f"\x1b[{_COLORS[what]}m{text}\x1b[0m" if color else text
+
+
+def _group(findings: list[Finding], color: bool) -> list[str]:
+    """The lines for one file's findings, in aligned columns."""
+    loc_width = max(len(where(f)) for f in findings)
+    rule_width = max(len(f.rule_id) for f in findings)
+    lines = []
+    for f in findings:
+        bucket = status(f)
+        label = _paint(f"{LABELS[bucket]:<6}", bucket, color)
+        head = f"  {label}  {where(f):<{loc_width}}  {f.rule_id:<{rule_width}}  "
+        indent = " " * (2 + 6 + 2 + loc_width + 2 + rule_width + 2)
+        message = annotated(f).splitlines() or [""]
+        lines.append(head + message[0])
+        lines.extend(indent + part for part in message[1:])
+    return lines
+
+
+class TextFormat(Format):
+    """Human-readable report for a terminal; ANSI colour only when asked."""
+
+    name = "text"
+    extension = ".txt"
+
+    def render(self, result: Result, *, color: bool = False) -> str:
+        lines: list[str] = []
+        for file, group in groupby(ordered(result.findings), key=lambda f: f.location.file or ""):
+            lines.append(file or _paint("(no file)", "dim", color))
+            lines.extend(_group(list(group), color))
+            lines.append("")
+        v = result.verdict
+        lines.append(summary_line(v.counts))
+        with_findings = len({f.subject for f in result.findings})
+        verdict = _paint("PASS", "pass", color) if v.passed else _paint("FAIL", "deny", color)
+        subjects = plural(len(result.subjects), "subject")
+        lines.append(f"{verdict} (fail-on {v.fail_on}; {subjects}, {with_findings} with findings)")
+        return "\n".join(lines) + "\n"

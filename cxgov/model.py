@@ -1,0 +1,234 @@
+"""The records every stage shares: Subject in, Finding out, Result for the formats.
+
+They are frozen dataclasses rather than pydantic models because the hot path creates one Subject per
+document (tens of thousands in a large run); user-facing inputs (descriptor, config, waivers) are
+pydantic models where validation messages matter.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+SEVERITIES = ("critical", "high", "medium", "low", "info")
+GATES = ("deny", "warn")
+
+
+def canonical_json(value: Any) -> bytes:
+    """The byte form hashes are taken over: sorted keys, no whitespace, UTF-8."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def sha256_of(value: Any) -> str:
+    return hashlib.sha256(canonical_json(value)).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Where a finding points: a file (repo-relative) or URI, and a 1-based line when known."""
+
+    file: str | None = None
+    line: int | None = None
+
+    def __str__(self) -> str:
+        if self.file is None:
+            return "-"
+        return f"{self.file}:{self.line}" if self.line else self.file
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"file": self.file, "line": self.line}
+
+
+@dataclass(frozen=True, slots=True)
+class Subject:
+    """One thing a policy judges; `document` becomes the Rego input."""
+
+    kind: str  # descriptor, kubernetes, terraform-plan, config, model-version, ui-scan, combined
+    id: str
+    origin: Location
+    document: Any
+
+    def digest(self) -> str:
+        return sha256_of(self.document)
+
+    def ref(self) -> SubjectRef:
+        return SubjectRef(self.kind, self.id, self.origin, self.digest())
+
+
+@dataclass(frozen=True, slots=True)
+class SubjectRef:
+    """What the outputs need to know of a subject, without its document."""
+
+    kind: str
+    id: str
+    origin: Location
+    sha256: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "id": self.id, "origin": self.origin.to_dict(), "sha256": self.sha256}
+
+
+@dataclass(frozen=True, slots=True)
+class RuleInfo:
+    """A rule as the catalog, SARIF and reports describe it; read from its METADATA."""
+
+    id: str
+    title: str
+    description: str = ""
+    severity: str = "high"
+    gate: str = "deny"
+    frameworks: dict[str, list[str]] = field(default_factory=dict)
+    remediation: str = ""
+    effective_from: str | None = None
+    package: str = "main"
+    rule: str = "deny"
+    file: str | None = None
+    line: int | None = None
+    builtin: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "description": self.description,
+            "severity": self.severity,
+            "gate": self.gate,
+            "frameworks": self.frameworks,
+            "remediation": self.remediation,
+            "effective_from": self.effective_from,
+            "package": self.package,
+            "rule": self.rule,
+            "source": Location(self.file, self.line).to_dict(),
+            "builtin": self.builtin,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Waiver:
+    """An accepted exception to a rule for matching subjects, until it expires."""
+
+    rule: str
+    subject: str
+    reason: str
+    approved_by: str
+    requested_by: str
+    ticket: str
+    expires: str
+    source: Location = Location()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "subject": self.subject,
+            "reason": self.reason,
+            "approved_by": self.approved_by,
+            "requested_by": self.requested_by,
+            "ticket": self.ticket,
+            "expires": self.expires,
+            "source": self.source.to_dict(),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One rule's judgement on one subject."""
+
+    rule_id: str
+    title: str
+    severity: str
+    gate: str
+    message: str
+    subject: str
+    location: Location
+    controls: dict[str, list[str]] = field(default_factory=dict)
+    remediation: str = ""
+    query: str = ""  # the Rego rule that produced it, e.g. data.main.deny
+    pre_enforcement: bool = False
+    metadata: dict[str, Any] = field(default_factory=dict)
+    waiver: Waiver | None = None
+
+    def sort_key(self) -> tuple:
+        return (self.location.file or "", self.location.line or 0, self.subject, self.rule_id, self.message)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rule_id": self.rule_id,
+            "title": self.title,
+            "severity": self.severity,
+            "gate": self.gate,
+            "message": self.message,
+            "subject": self.subject,
+            "location": self.location.to_dict(),
+            "controls": self.controls,
+            "remediation": self.remediation,
+            "query": self.query,
+            "pre_enforcement": self.pre_enforcement,
+            "metadata": self.metadata,
+            "waiver": self.waiver.to_dict() if self.waiver else None,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    """Conftest-style tallies for one subject in one namespace."""
+
+    subject: str
+    namespace: str
+    successes: int
+    exceptions: tuple[str, ...] = ()  # rule names an `exception` rule turned off
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """Pass or fail per the gate options, with the counts behind it."""
+
+    passed: bool
+    fail_on: str  # "deny", "warn" or "never"
+    counts: dict[str, int]
+    by_rule: dict[str, dict[str, int]]
+    by_control: dict[str, dict[str, int]]
+    by_framework: dict[str, dict[str, int]]
+
+    @property
+    def exit_code(self) -> int:
+        return 0 if self.passed else 1
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "passed": self.passed,
+            "fail_on": self.fail_on,
+            "counts": self.counts,
+            "by_rule": self.by_rule,
+            "by_control": self.by_control,
+            "by_framework": self.by_framework,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class RunInfo:
+    """Facts about the run that every output records."""
+
+    tool_version: str
+    engine: str
+    engine_version: str
+    evaluation_date: str
+    policy_digest: str
+    root: str  # the directory locations are relative to
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """The one structure every output format reads; no format recomputes anything."""
+
+    run: RunInfo
+    subjects: list[SubjectRef]
+    checks: list[Check]
+    findings: list[Finding]
+    rules: dict[str, RuleInfo]
+    verdict: Verdict
+
+    def active(self) -> list[Finding]:
+        """Findings no waiver covers."""
+        return [f for f in self.findings if f.waiver is None]

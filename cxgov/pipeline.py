@@ -1,0 +1,69 @@
+"""The one pipeline: subjects -> engine -> findings -> waivers -> verdict -> Result.
+
+Every command is this function with different sources in front and different outputs behind.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cxgov import __version__, gate, waivers
+from cxgov.errors import PolicyError
+from cxgov.model import Finding, Location, Result, RunInfo, Subject
+from cxgov.paths import display_path
+from cxgov.engine.interface import Engine, Progress
+from cxgov.engine.policyset import PolicySet
+
+
+@dataclass(frozen=True)
+class Options:
+    evaluation_date: str
+    namespaces: tuple[str, ...] = ("main",)
+    all_namespaces: bool = False
+    combine: bool = False
+    fail_on: str = "deny"
+    waivers: Path | None = None
+    root: Path = field(default_factory=Path.cwd)
+
+
+def run(subjects: Sequence[Subject], policies: PolicySet, engine: Engine, options: Options,
+        progress: Progress | None = None) -> Result:
+    if options.combine:
+        subjects = [combine(subjects)]
+    plans = policies.plan(list(options.namespaces), all_namespaces=options.all_namespaces)
+    if not plans:
+        wanted = "any namespace" if options.all_namespaces else "namespace " + ", ".join(options.namespaces)
+        raise PolicyError(f"no deny, violation or warn rules in {wanted}",
+                          hint="choose namespaces with -n/--namespace or use --all-namespaces")
+    engine.prepare(policies, plans, options.evaluation_date)
+    evaluations = engine.evaluate(subjects, progress)
+    checks = [c for cs, _ in evaluations for c in cs]
+    findings: list[Finding] = [f for _, fs in evaluations for f in fs]
+    rules = {info.id: info for info in policies.rules.values()}
+    if options.waivers is not None:
+        waiver_set = waivers.load(options.waivers, options.evaluation_date, display_path(options.waivers, options.root))
+        findings = waiver_set.apply(findings) + list(waiver_set.problems)
+        if waiver_set.problems:
+            rules[waivers.GOV_002.id] = waivers.GOV_002
+    findings.sort(key=Finding.sort_key)
+    return Result(
+        run=RunInfo(__version__, engine.name, engine.version(), options.evaluation_date, policies.digest(),
+                    options.root.as_posix()),
+        subjects=[s.ref() for s in subjects],
+        checks=checks,
+        findings=findings,
+        rules={k: rules[k] for k in sorted(rules)},
+        verdict=gate.verdict(findings, checks, options.fail_on),
+    )
+
+
+def combine(subjects: Sequence[Subject]) -> Subject:
+    """Conftest's --combine: one input, a list of {path, contents} in file order."""
+    by_file: dict[str, list] = {}
+    for s in subjects:
+        by_file.setdefault(s.origin.file or s.id, []).append(s.document)
+    contents = [{"path": path, "contents": docs[0] if len(docs) == 1 else docs} for path, docs in by_file.items()]
+    return Subject("combined", "combined", Location(None, None), contents)
+

@@ -1,0 +1,1 @@
+"""Sources produce Subjects; nothing downstream knows where a subject came from."""

@@ -1,0 +1,177 @@
+"""The files source: finds deployment files, reads them within limits, and yields one Subject per document."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from fnmatch import fnmatchcase
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from cxgov.errors import InputError, UsageError
+from cxgov.model import Location, Subject
+from cxgov.sources.interface import Source
+from cxgov.sources.readers import DEFAULT_LIMITS, EXTENSIONS, PARSERS, Document, Limits, read_path
+
+__all__ = ["FileSource", "Limits", "recognise"]
+
+SKIPPED_DIRS = frozenset({"node_modules"})  # and every hidden directory (.git, .terraform, ...)
+STDIN = "-"
+
+
+def recognise(document: Any) -> str:
+    """The subject kind a parsed document is: descriptor, kubernetes, terraform-plan or config."""
+    if isinstance(document, dict):
+        api, kind = document.get("apiVersion"), document.get("kind")
+        if api == "cxgov.io/v1" and kind == "AISystem":
+            return "descriptor"
+        if isinstance(api, str) and isinstance(kind, str):
+            return "kubernetes"
+        if (
+            "format_version" in document
+            and "terraform_version" in document
+            and ("planned_values" in document or "resource_changes" in document)
+        ):
+            return "terraform-plan"
+    return "config"
+
+
+def _is_list(document: dict) -> bool:
+    kind = document["kind"]
+    return kind.endswith("List") and isinstance(document.get("items"), list)
+
+
+def _object_id(path: str, document: Any) -> str | None:
+    """`path#Kind/namespace/name` (or `path#Kind/name`) for a named Kubernetes object."""
+    metadata = document.get("metadata")
+    name = metadata.get("name") if isinstance(metadata, dict) else None
+    if not isinstance(name, str) or not name:
+        return None
+    namespace = metadata.get("namespace")
+    if isinstance(namespace, str) and namespace:
+        return f"{path}#{document['kind']}/{namespace}/{name}"
+    return f"{path}#{document['kind']}/{name}"
+
+
+class FileSource(Source):
+    """Subjects from files, directories (recursively) and `-` (stdin), in the order given."""
+
+    def __init__(
+        self,
+        paths: list[str],
+        *,
+        root: str | Path | None = None,
+        include: list[str] | tuple[str, ...] = (),
+        exclude: list[str] | tuple[str, ...] = (),
+        parser: str | None = None,
+        limits: Limits = DEFAULT_LIMITS,
+        stdin: BinaryIO | None = None,  # default: sys.stdin.buffer, looked up when read
+    ):
+        if parser is not None and parser not in PARSERS:
+            raise UsageError(f"unknown parser {parser!r}", hint=f"use one of: {', '.join(PARSERS)}")
+        self.paths = list(paths)
+        self.root = Path(os.path.abspath(root if root is not None else os.getcwd()))
+        self._root_prefix = os.path.join(str(self.root), "")  # with a trailing separator
+        self.include = list(include)
+        self.exclude = list(exclude)
+        self.parser = parser
+        self.limits = limits
+        self.stdin = stdin
+
+    def subjects(self) -> Iterator[Subject]:
+        used: set[str] = set()
+        for path, shown in self._files():
+            for subject in self._subjects(path, shown, self._read(path, shown)):
+                subject_id = subject.id
+                n = 2
+                while subject_id in used:  # same object twice: deterministic suffix
+                    subject_id = f"{subject.id}#{n}"
+                    n += 1
+                used.add(subject_id)
+                yield (
+                    subject
+                    if subject_id == subject.id
+                    else Subject(subject.kind, subject_id, subject.origin, subject.document)
+                )
+
+    # --- discovery ----------------------------------------------------------------------------
+
+    def _shown(self, path: str) -> str:
+        """The path as locations show it: root-relative posix when inside root, else as given."""
+        absolute = os.path.abspath(path)
+        if absolute.startswith(self._root_prefix):
+            path = absolute[len(self._root_prefix) :]
+        return path.replace(os.sep, "/")
+
+    def _matches(self, shown: str, patterns: list[str]) -> bool:
+        base = shown.rsplit("/", 1)[-1]
+        return any(fnmatchcase(shown, p) or fnmatchcase(base, p) for p in patterns)
+
+    def _files(self) -> Iterator[tuple[str, str]]:
+        seen: set = set()
+        for given in self.paths:
+            if given == STDIN:
+                candidates = [(STDIN, STDIN)]
+            elif os.path.isdir(given):
+                candidates = self._walk(given)
+            elif os.path.exists(given):
+                shown = self._shown(given)
+                candidates = [] if self._matches(shown, self.exclude) else [(given, shown)]
+            else:
+                raise InputError("no such file or directory", where=given, hint="check the path")
+            for path, shown in candidates:
+                try:
+                    key = path if path == STDIN else os.stat(path)[1:3]  # inode and device
+                except OSError:
+                    key = path  # reading it will report why
+                if key not in seen:  # a file named twice (or also inside a named directory) is read once
+                    seen.add(key)
+                    yield path, shown
+
+    def _walk(self, directory: str) -> list[tuple[str, str]]:
+        found = []
+        for current, dirs, files in os.walk(directory):
+            dirs[:] = [d for d in dirs if not d.startswith(".") and d not in SKIPPED_DIRS]
+            for name in files:
+                if os.path.splitext(name)[1].lower() not in EXTENSIONS:
+                    continue
+                path = os.path.join(current, name)
+                shown = self._shown(path)
+                if self.include and not self._matches(shown, self.include):
+                    continue
+                if not self._matches(shown, self.exclude):
+                    below = path[len(directory) :].lstrip(os.sep).split(os.sep)
+                    found.append((below, path, shown))
+        return [(path, shown) for _, path, shown in sorted(found)]
+
+    # --- reading ------------------------------------------------------------------------------
+
+    def _read(self, path: str, shown: str) -> list[Document]:
+        stream = (self.stdin if self.stdin is not None else sys.stdin.buffer) if path == STDIN else None
+        return read_path(path, shown, self.limits, self.parser, stream)
+
+    def _hcl(self, path: str) -> bool:
+        if self.parser or path == STDIN:
+            return self.parser == "hcl2"
+        return EXTENSIONS.get(os.path.splitext(path)[1].lower()) == "hcl2"
+
+    # --- subjects -----------------------------------------------------------------------------
+
+    def _subjects(self, path: str, shown: str, documents: list[Document]) -> Iterator[Subject]:
+        hcl = self._hcl(path)  # HCL is configuration even when it has apiVersion/kind attributes
+        for n, doc in enumerate(documents, 1):
+            base = f"{shown}#{n}" if len(documents) > 1 else shown
+            kind = "config" if hcl else recognise(doc.value)
+            if kind == "kubernetes" and _is_list(doc.value):
+                lines = doc.item_lines or ()
+                for i, item in enumerate(doc.value["items"]):
+                    line = lines[i] if i < len(lines) else doc.line
+                    yield self._subject(shown, f"{base}#items/{i}", item, line)
+            else:
+                yield self._subject(shown, base, doc.value, doc.line, kind)
+
+    def _subject(self, shown: str, fallback_id: str, document: Any, line: int, kind: str | None = None) -> Subject:
+        kind = kind or recognise(document)
+        subject_id = (_object_id(shown, document) if kind == "kubernetes" else None) or fallback_id
+        return Subject(kind, subject_id, Location(shown, line), document)

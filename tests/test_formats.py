@@ -1,0 +1,544 @@
+"""The output formats, rendered from one hand-built Result."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import re
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from cxgov import formats
+from cxgov.errors import CxgovError
+from cxgov.formats.github import escape_data, escape_property
+from cxgov.formats.junit import namespace_of
+from cxgov.formats.markdown import cell
+from cxgov.gate import verdict
+from cxgov.model import Check, Finding, Location, Result, RuleInfo, RunInfo, SubjectRef, Waiver
+
+# The SARIF 2.1.0 schema as the SARIF SDK ships it: `sarif-2.1.0.json` from the npm package
+# @microsoft/sarif-multitool-linux 5.7.0 (MIT, github.com/microsoft/sarif-sdk), copied unchanged.
+ROOT = Path(__file__).parent.parent
+SARIF_SCHEMA = Path(__file__).parent / "data" / "sarif-2.1.0.json"
+SARIF_SCHEMA_SHA256 = "1c49a0f2b60444c71bb14878e21e0d882198eff4c539861b133093ad89ed798c"
+
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+NASTY = "region eu-west-1 | us-east-1\nsee 100% of pods: a, b"
+
+
+def _finding(rule_id, gate, message, subject, file, line=None, **kw) -> Finding:
+    return Finding(
+        rule_id=rule_id,
+        title=kw.pop("title", f"Title of {rule_id}"),
+        severity=kw.pop("severity", "high"),
+        gate=gate,
+        message=message,
+        subject=subject,
+        location=Location(file, line),
+        query=kw.pop("query", "data.cxgov.residency.deny"),
+        **kw,
+    )
+
+
+WAIVER = Waiver(
+    rule="SOC2-004",
+    subject="k8s/*",
+    reason="legacy logging sidecar",
+    approved_by="dpo@example.com",
+    requested_by="dev@example.com",
+    ticket="COMP-42",
+    expires="2031-01-31",
+)
+
+FINDINGS = [
+    _finding(
+        "RES-002",
+        "deny",
+        "Deployment cx-router runs in us-east-1",
+        "k8s/deploy.yaml#Deployment/cx-router",
+        "k8s/deploy.yaml",
+        12,
+        severity="critical",
+        controls={"gdpr": ["Art.44"], "soc2": ["CC6.1"]},
+        remediation="Pin the region to an EU region.",
+    ),
+    _finding("RES-002", "deny", NASTY, "terraform/plan.json#aws_s3_bucket.logs", "terraform/plan.json", 40),
+    _finding(
+        "SOC2-004",
+        "warn",
+        "Audit log retention is 30 days",
+        "k8s/deploy.yaml#Deployment/cx-router",
+        "k8s/deploy.yaml",
+        30,
+        severity="medium",
+        query="data.cxgov.soc2.warn",
+    ),
+    _finding(
+        "SOC2-004",
+        "deny",
+        "Audit log retention is 7 days",
+        "k8s/logging.yaml#DaemonSet/fluent",
+        "k8s/logging.yaml",
+        3,
+        severity="medium",
+        waiver=WAIVER,
+        controls={"soc2": ["CC7.2"]},
+    ),
+    _finding(
+        "AIA-012",
+        "warn",
+        "Model version lacks a training dataset record",
+        "models:/cx-router/7",
+        "models:/cx-router/7",
+        severity="low",
+        pre_enforcement=True,
+        controls={"eu-ai-act": ["Art.12"]},
+        query="data.cxgov.ai_act.deny",
+    ),
+    _finding("main.deny", "deny", "no file for this one", "descriptor", None, query="data.main.deny", title=""),
+]
+
+SUBJECTS = [
+    SubjectRef("kubernetes", "k8s/deploy.yaml#Deployment/cx-router", Location("k8s/deploy.yaml", 1), "a" * 64),
+    SubjectRef("kubernetes", "k8s/logging.yaml#DaemonSet/fluent", Location("k8s/logging.yaml", 1), "b" * 64),
+    SubjectRef("terraform-plan", "terraform/plan.json#aws_s3_bucket.logs", Location("terraform/plan.json"), "c" * 64),
+    SubjectRef("model-version", "models:/cx-router/7", Location("models:/cx-router/7"), "d" * 64),
+    SubjectRef("descriptor", "descriptor", Location(None), "e" * 64),
+    SubjectRef("kubernetes", "k8s/quiet.yaml#Service/ok", Location("k8s/quiet.yaml", 1), "f" * 64),
+]
+
+CHECKS = [
+    Check("k8s/deploy.yaml#Deployment/cx-router", "cxgov.residency", 3),
+    Check("k8s/quiet.yaml#Service/ok", "cxgov.residency", 4, exceptions=("deny_public_service",)),
+    Check("terraform/plan.json#aws_s3_bucket.logs", "cxgov.residency", 1),
+]
+
+RULES = {
+    "RES-002": RuleInfo(
+        id="RES-002",
+        title="Workloads run in an EU region",
+        description="Personal data of EU customers is processed in the EU.",
+        severity="critical",
+        frameworks={"gdpr": ["Art.44"], "soc2": ["CC6.1"]},
+        remediation="Pin the region to an EU region.",
+        package="cxgov.residency",
+    ),
+    "SOC2-004": RuleInfo(id="SOC2-004", title="Audit logs are kept a year", severity="medium", gate="warn"),
+}
+
+RUN = RunInfo(
+    tool_version="0.1.0",
+    engine="embedded",
+    engine_version="regopy 1.5.2",
+    evaluation_date="2026-03-01",
+    policy_digest="0123456789abcdef" * 4,
+    root="/home/someone/checkout",
+)
+
+
+def make_result(findings=FINDINGS, checks=CHECKS, subjects=SUBJECTS, fail_on="deny") -> Result:
+    return Result(RUN, list(subjects), list(checks), list(findings), dict(RULES), verdict(findings, checks, fail_on))
+
+
+@pytest.fixture
+def result() -> Result:
+    return make_result()
+
+
+def render(name: str, result: Result, **kw) -> str:
+    return formats.get(name).render(result, **kw)
+
+
+# --- every format ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", sorted(formats.FORMATS))
+def test_output_is_byte_stable_and_independent_of_input_order(name, result):
+    first = render(name, result)
+    shuffled = make_result(
+        findings=list(reversed(FINDINGS)), checks=list(reversed(CHECKS)), subjects=list(reversed(SUBJECTS))
+    )
+    shuffled = dataclasses.replace(shuffled, rules=dict(reversed(list(RULES.items()))))
+    assert render(name, result) == first
+    assert render(name, shuffled) == first
+    assert first.endswith("\n")
+
+
+@pytest.mark.parametrize("name", sorted(formats.FORMATS))
+def test_findings_that_tie_on_sort_key_keep_one_order(name):
+    twin = dataclasses.replace(FINDINGS[1], severity="low", remediation="other")
+    one, other = make_result(findings=[*FINDINGS, twin]), make_result(findings=[twin, *FINDINGS])
+    assert render(name, one) == render(name, other)
+
+
+def test_formats_import_nothing_heavy():
+    code = (
+        "import sys\n"
+        "from cxgov import formats\n"
+        "for name in formats.FORMATS: formats.get(name)\n"
+        "print(sorted(m for m in ('jsonschema', 'rich', 'pydantic', 'yaml') if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("name", sorted(formats.FORMATS))
+def test_output_does_not_leak_the_machine_path(name, result):
+    text = render(name, result)
+    assert ("/home/someone/checkout" in text) == (name == "json")
+
+
+def test_format_attributes():
+    for name in formats.FORMATS:
+        fmt = formats.get(name)
+        assert fmt.name == name
+        assert fmt.extension.startswith(".")
+
+
+# --- text -----------------------------------------------------------------------------------------------
+
+
+def test_text_groups_by_file_with_labels(result):
+    text = render("text", result)
+    lines = text.splitlines()
+    assert "k8s/quiet.yaml" not in text  # no findings: only counted
+    deploy = lines.index("k8s/deploy.yaml")
+    assert lines[deploy + 1].split()[:3] == ["FAIL", "k8s/deploy.yaml:12", "RES-002"]
+    assert lines[deploy + 2].split()[:3] == ["WARN", "k8s/deploy.yaml:30", "SOC2-004"]
+    waived = next(line for line in lines if "k8s/logging.yaml:3" in line)
+    assert waived.split()[0] == "WAIVED"
+    assert "COMP-42" in waived and "2031-01-31" in waived
+    model = next(line for line in lines if "models:/cx-router/7" in line and "AIA-012" in line)
+    assert model.split()[0] == "WARN" and "[pre-enforcement]" in model
+    # a multi-line message continues under its message column
+    first = next(line for line in lines if line.endswith("eu-west-1 | us-east-1"))
+    assert lines[lines.index(first) + 1] == " " * first.index("region") + "see 100% of pods: a, b"
+
+
+def test_text_summary_and_verdict(result):
+    lines = render("text", result).splitlines()
+    assert lines[-2] == "15 tests, 8 passed, 2 warnings, 3 failures, 1 exception, 1 waived"
+    assert lines[-1].startswith("FAIL (fail-on deny; 6 subjects, 5 with findings)")
+    passing = make_result(findings=[], checks=[Check("x", "main", 1)], subjects=SUBJECTS[:1])
+    assert render("text", passing).splitlines() == [
+        "1 test, 1 passed, 0 warnings, 0 failures, 0 exceptions",
+        "PASS (fail-on deny; 1 subject, 0 with findings)",
+    ]
+
+
+def test_text_colour_only_when_asked(result):
+    plain, coloured = render("text", result), render("text", result, color=True)
+    assert not ANSI.search(plain)
+    assert "\x1b[31mFAIL" in coloured and "\x1b[33mWARN" in coloured and "\x1b[36mWAIVED" in coloured
+    assert ANSI.sub("", coloured) == plain
+
+
+# --- json -----------------------------------------------------------------------------------------------
+
+
+def test_json_round_trips(result):
+    text = render("json", result)
+    doc = json.loads(text)
+    assert list(doc) == ["cxgov", "verdict", "subjects", "checks", "findings", "rules"]
+    assert doc["cxgov"] == dataclasses.asdict(RUN)
+    assert doc["verdict"] == json.loads(json.dumps(result.verdict.to_dict()))
+    by_key = sorted(FINDINGS, key=Finding.sort_key)
+    assert doc["findings"] == [json.loads(json.dumps(f.to_dict())) for f in by_key]
+    assert [f["waiver"]["ticket"] for f in doc["findings"] if f["waiver"]] == ["COMP-42"]
+    assert doc["rules"]["RES-002"] == json.loads(json.dumps(RULES["RES-002"].to_dict()))
+    assert doc["checks"][1] == {
+        "exceptions": ["deny_public_service"],
+        "namespace": "cxgov.residency",
+        "subject": "k8s/quiet.yaml#Service/ok",
+        "successes": 4,
+    }
+    assert [s["id"] for s in doc["subjects"]][0] == "descriptor"  # no file sorts first
+    assert '  "cxgov": {' in text  # indent=2
+
+
+# --- sarif ----------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def sarif_validator():
+    import jsonschema
+
+    raw = SARIF_SCHEMA.read_bytes()
+    assert hashlib.sha256(raw).hexdigest() == SARIF_SCHEMA_SHA256
+    schema = json.loads(raw)
+    cls = jsonschema.validators.validator_for(schema)
+    cls.check_schema(schema)
+    # artifactLocation.uri is a "uri-reference"; jsonschema checks that format only with rfc3986-validator
+    assert "uri-reference" in cls.FORMAT_CHECKER.checkers, "pip install rfc3986-validator"
+    return cls(schema, format_checker=cls.FORMAT_CHECKER)
+
+
+def test_sarif_validates_against_the_schema(result, sarif_validator):
+    doc = json.loads(render("sarif", result))
+    errors = sorted(sarif_validator.iter_errors(doc), key=lambda e: list(e.path))
+    assert not errors, [f"{list(e.path)}: {e.message}" for e in errors]
+    # and the validator does reject a broken log
+    broken = json.loads(json.dumps(doc))
+    broken["runs"][0]["results"][0]["level"] = "fatal"
+    assert not sarif_validator.is_valid(broken)
+
+
+def test_sarif_rules_and_results(result):
+    doc = json.loads(render("sarif", result))
+    assert doc["$schema"] == "https://json.schemastore.org/sarif-2.1.0.json" and doc["version"] == "2.1.0"
+    (run,) = doc["runs"]
+    driver = run["tool"]["driver"]
+    assert (driver["name"], driver["version"], driver["informationUri"]) == (
+        "cxgov",
+        "0.1.0",
+        "https://github.com/cxgov/cxgov",
+    )
+    rules = {r["id"]: r for r in driver["rules"]}
+    assert [r["id"] for r in driver["rules"]] == ["AIA-012", "RES-002", "SOC2-004", "main.deny"]
+    res = rules["RES-002"]
+    assert res["name"] == "WorkloadsRunInAnEURegion"
+    assert res["shortDescription"]["text"] == "Workloads run in an EU region"
+    assert res["fullDescription"]["text"] == "Personal data of EU customers is processed in the EU."
+    assert res["help"]["text"] == "Pin the region to an EU region."
+    assert "`gdpr/Art.44`" in res["help"]["markdown"]
+    assert res["defaultConfiguration"]["level"] == "error"
+    assert res["properties"] == {
+        "security-severity": "9.5",
+        "precision": "very-high",
+        "tags": ["security", "compliance", "gdpr/Art.44", "soc2/CC6.1"],
+    }
+    assert rules["SOC2-004"]["defaultConfiguration"]["level"] == "warning"
+    assert rules["SOC2-004"]["properties"]["security-severity"] == "5.5"
+    # not in result.rules: made from the finding
+    assert rules["AIA-012"]["properties"]["tags"] == ["security", "compliance", "eu-ai-act/Art.12"]
+    assert rules["AIA-012"]["properties"]["security-severity"] == "3.0"
+    assert rules["main.deny"]["name"] == "main.deny"  # empty title falls back to the id
+
+    results = run["results"]
+    assert len(results) == len(FINDINGS)
+    for r in results:
+        assert driver["rules"][r["ruleIndex"]]["id"] == r["ruleId"]
+    by_message = {r["message"]["text"]: r for r in results}
+    deny = by_message["Deployment cx-router runs in us-east-1"]
+    assert deny["level"] == "error"
+    assert deny["locations"] == [
+        {
+            "physicalLocation": {
+                "artifactLocation": {"uri": "k8s/deploy.yaml", "uriBaseId": "%SRCROOT%"},
+                "region": {"startLine": 12},
+            }
+        }
+    ]
+    expected = hashlib.sha256(
+        json.dumps(
+            ["RES-002", "k8s/deploy.yaml#Deployment/cx-router", "Deployment cx-router runs in us-east-1"],
+            separators=(",", ":"),
+        ).encode()
+    ).hexdigest()
+    assert deny["partialFingerprints"] == {"cxgovFinding/v1": expected}
+    assert deny["properties"] == {
+        "subject": "k8s/deploy.yaml#Deployment/cx-router",
+        "severity": "critical",
+        "gate": "deny",
+        "controls": {"gdpr": ["Art.44"], "soc2": ["CC6.1"]},
+        "pre_enforcement": False,
+    }
+    assert "suppressions" not in deny
+
+    model = by_message["Model version lacks a training dataset record"]
+    assert model["level"] == "warning" and model["properties"]["pre_enforcement"] is True
+    assert model["locations"] == [{"physicalLocation": {"artifactLocation": {"uri": "models:/cx-router/7"}}}]
+
+    waived = by_message["Audit log retention is 7 days"]
+    assert waived["suppressions"] == [
+        {
+            "kind": "external",
+            "status": "accepted",
+            "justification": "legacy logging sidecar (ticket COMP-42; approved by dpo@example.com; expires 2031-01-31)",
+            "properties": {
+                "ticket": "COMP-42",
+                "approved_by": "dpo@example.com",
+                "requested_by": "dev@example.com",
+                "expires": "2031-01-31",
+            },
+        }
+    ]
+    assert [r for r in results if "suppressions" in r] == [waived]
+    assert "locations" not in by_message["no file for this one"]
+
+    assert run["properties"] == {
+        "evaluation_date": "2026-03-01",
+        "engine": "embedded",
+        "engine_version": "regopy 1.5.2",
+        "policy_digest": RUN.policy_digest,
+    }
+    assert run["invocations"] == [{"executionSuccessful": True}]
+    assert "originalUriBaseIds" not in run
+
+
+def test_sarif_paths_become_relative_uri_references(result, sarif_validator):
+    odd = _finding("RES-002", "deny", "m", "s", "deploy\\my app:v2/x.yaml", 0)
+    doc = json.loads(render("sarif", make_result(findings=[odd])))
+    location = doc["runs"][0]["results"][0]["locations"][0]["physicalLocation"]
+    assert location == {"artifactLocation": {"uri": "deploy/my%20app%3Av2/x.yaml", "uriBaseId": "%SRCROOT%"}}
+    assert sarif_validator.is_valid(doc)
+    location["artifactLocation"]["uri"] = "deploy/my app:v2/x.yaml"  # unencoded, it would not be valid
+    assert not sarif_validator.is_valid(doc)
+
+
+# --- junit ----------------------------------------------------------------------------------------------
+
+
+def test_junit_counts_match_the_verdict(result):
+    text = render("junit", result)
+    assert text.startswith('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites ')
+    root = ET.fromstring(text)
+    counts = result.verdict.counts
+    assert root.tag == "testsuites"
+    assert int(root.get("tests")) == counts["tests"] == len(root.findall("testsuite/testcase"))
+    assert int(root.get("failures")) == counts["deny"] == len(root.findall(".//failure"))
+    assert int(root.get("skipped")) == counts["waived"] + counts["exceptions"] == len(root.findall(".//skipped"))
+    assert root.get("errors") == "0"
+    for suite in root.findall("testsuite"):
+        assert int(suite.get("tests")) == len(suite.findall("testcase"))
+        assert int(suite.get("failures")) == len(suite.findall("testcase/failure"))
+        assert int(suite.get("skipped")) == len(suite.findall("testcase/skipped"))
+
+
+def test_junit_cases(result):
+    root = ET.fromstring(render("junit", result))
+    suites = {s.get("name"): s for s in root.findall("testsuite")}
+    assert list(suites) == sorted(suites)
+    deploy = suites["k8s/deploy.yaml - cxgov.residency"]
+    failure = deploy.find("testcase/failure")
+    assert failure.get("type") == "RES-002"
+    assert failure.get("message") == "Deployment cx-router runs in us-east-1"
+    assert "remediation: Pin the region to an EU region." in failure.text
+    assert "controls: gdpr/Art.44, soc2/CC6.1" in failure.text
+    assert len(deploy.findall("testcase")) == 1 + 3  # the finding and three successes
+    warn = suites["k8s/deploy.yaml - cxgov.soc2"].find("testcase")
+    assert warn.find("failure") is None and warn.find("skipped") is None
+    assert warn.find("system-out").text.startswith("WARN k8s/deploy.yaml:30 SOC2-004")
+    waived = suites["k8s/logging.yaml - cxgov.residency"].find("testcase/skipped")
+    assert waived.get("message").startswith("Audit log retention is 7 days [waived: legacy logging sidecar")
+    assert "[pre-enforcement]" in suites["models:/cx-router/7 - cxgov.ai_act"].find("testcase/system-out").text
+    # newline and pipe survive the attribute round trip
+    plan = suites["terraform/plan.json - cxgov.residency"]
+    assert plan.find("testcase/failure").get("message") == NASTY
+    quiet = suites["k8s/quiet.yaml - cxgov.residency"]
+    assert quiet.find("testcase/skipped").get("message") == "exception: deny_public_service turned off"
+    assert suites["descriptor - main"].find("testcase/failure").get("type") == "main.deny"
+
+
+def test_junit_drops_characters_xml_cannot_hold():
+    bad = _finding("RES-002", "deny", "bell \x07 here", "s", "a.yaml", 1)
+    root = ET.fromstring(render("junit", make_result(findings=[bad], checks=[])))
+    assert root.find(".//failure").get("message") == "bell \ufffd here"
+
+
+def test_namespace_of():
+    assert namespace_of(FINDINGS[0]) == "cxgov.residency"
+    assert namespace_of(dataclasses.replace(FINDINGS[0], query="")) == "main"
+
+
+# --- github ---------------------------------------------------------------------------------------------
+
+
+def test_github_escaping_matches_the_toolkit():
+    assert escape_data("a%b\r\nc:d,e") == "a%25b%0D%0Ac:d,e"
+    assert escape_property("a%b\r\nc:d,e") == "a%25b%0D%0Ac%3Ad%2Ce"
+
+
+def test_github_commands(result):
+    lines = render("github", result).splitlines()
+    assert lines == [
+        "::error title=main.deny::no file for this one",
+        "::error file=k8s/deploy.yaml,line=12,title=RES-002::Deployment cx-router runs in us-east-1",
+        "::warning file=k8s/deploy.yaml,line=30,title=SOC2-004::Audit log retention is 30 days",
+        "::notice file=k8s/logging.yaml,line=3,title=SOC2-004::Audit log retention is 7 days "
+        "[waived: legacy logging sidecar (ticket COMP-42; approved by dpo@example.com; expires 2031-01-31)]",
+        "::warning title=AIA-012::models:/cx-router/7: Model version lacks a training dataset record [pre-enforcement]",
+        "::error file=terraform/plan.json,line=40,title=RES-002::"
+        "region eu-west-1 | us-east-1%0Asee 100%25 of pods: a, b",
+        "15 tests, 8 passed, 2 warnings, 3 failures, 1 exception, 1 waived",
+    ]
+
+
+def test_github_escapes_properties():
+    odd = _finding("X:1,2", "warn", "m", "s", "dir,a/b:c%.yaml", 5)
+    line = render("github", make_result(findings=[odd], checks=[])).splitlines()[0]
+    assert line == "::warning file=dir%2Ca/b%3Ac%25.yaml,line=5,title=X%3A1%2C2::m"
+
+
+def test_github_appends_the_step_summary(result, tmp_path, monkeypatch):
+    summary = tmp_path / "summary.md"
+    summary.write_text("# earlier step\n", encoding="utf-8")
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    fmt = formats.get("github")
+    fmt.side_effects(result)
+    fmt.side_effects(result)
+    markdown = render("markdown", result)
+    assert summary.read_text(encoding="utf-8") == "# earlier step\n" + markdown + markdown
+
+
+def test_github_step_summary_that_cannot_be_written_is_an_error(result, tmp_path, monkeypatch):
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(tmp_path / "missing" / "summary.md"))
+    with pytest.raises(CxgovError, match="cannot append the step summary") as raised:
+        formats.get("github").side_effects(result)
+    assert raised.value.where == str(tmp_path / "missing" / "summary.md")
+
+
+def test_github_without_step_summary_writes_nothing(result, tmp_path, monkeypatch):
+    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
+    monkeypatch.chdir(tmp_path)
+    formats.get("github").side_effects(result)
+    assert list(tmp_path.iterdir()) == []
+
+
+# --- markdown -------------------------------------------------------------------------------------------
+
+
+def test_markdown_summary(result):
+    text = render("markdown", result)
+    lines = text.splitlines()
+    assert lines[0] == "## ❌ cxgov: FAIL"
+    assert "| 15 | 8 | 2 | 3 | 1 | 1 |" in lines
+    findings = lines[lines.index("### Findings") + 2 :]
+    assert findings[0] == "| status | severity | rule | location | message |"
+    assert "| ❌ FAIL | high | `main.deny` | `descriptor` | no file for this one |" in lines
+    assert "| ❌ FAIL | critical | `RES-002` | `k8s/deploy.yaml:12` | Deployment cx-router runs in us-east-1 |" in lines
+    assert (
+        "| ⚠️ WARN (pre-enforcement) | low | `AIA-012` | `models:/cx-router/7` | "
+        "Model version lacks a training dataset record |" in lines
+    )
+    assert (
+        "| ❌ FAIL | high | `RES-002` | `terraform/plan.json:40` | "
+        "region eu-west-1 \\| us-east-1<br>see 100% of pods: a, b |" in lines
+    )
+    waived = lines[lines.index("### Waived") : lines.index("### By framework")]
+    assert "Audit log retention is 7 days" not in "\n".join(lines[: lines.index("### Waived")])
+    assert waived[2] == "| rule | location | message | reason | ticket | approved by | expires |"
+    assert waived[4] == (
+        "| `SOC2-004` | `k8s/logging.yaml:3` | Audit log retention is 7 days | legacy logging sidecar"
+        " | COMP-42 | dpo@example.com | 2031-01-31 |"
+    )
+    frameworks = lines[lines.index("### By framework") :]
+    assert frameworks[4:] == ["| eu-ai-act | 0 | 1 | 0 |", "| gdpr | 1 | 0 | 0 |", "| soc2 | 1 | 0 | 1 |"]
+
+
+def test_markdown_passing_run():
+    text = render("markdown", make_result(findings=[], checks=[Check("x", "main", 2)], fail_on="warn"))
+    assert text.startswith("## ✅ cxgov: PASS\n")
+    assert "No unwaived findings." in text
+    assert "### Waived" not in text and "### By framework" not in text
+
+
+def test_markdown_cell_escaping():
+    assert cell("a|b\r\nc\nd") == "a\\|b<br>c<br>d"
+    assert cell("<script>&") == "&lt;script&gt;&amp;"
+    assert cell("back\\slash|") == "back\\\\slash\\|"
