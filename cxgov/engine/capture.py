@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import faulthandler
 import os
 import sys
 import tempfile
@@ -18,21 +19,28 @@ class Captured:
 
 
 @contextlib.contextmanager
-def captured_stderr():
-    """Redirect file descriptor 2 to a temporary file for the duration; yields what was written."""
+def captured_output():
+    """Redirect file descriptors 1 and 2 to a temporary file for the duration (rego-cpp prints
+    compile errors to both); yields what was written."""
     captured = Captured()
+    sys.stdout.flush()
     sys.stderr.flush()
-    saved = os.dup(2)
+    saved = [os.dup(1), os.dup(2)]
+    os.dup2(captured._file.fileno(), 1)
     os.dup2(captured._file.fileno(), 2)
     try:
         yield captured
     finally:
-        os.dup2(saved, 2)
-        os.close(saved)
+        os.dup2(saved[0], 1)
+        os.dup2(saved[1], 2)
+        for fd in saved:
+            os.close(fd)
 
 
 def redirect_worker_output() -> Captured:
-    """In a worker process: stdout to /dev/null (policy print()), stderr to a file read on errors."""
+    """In a worker process: stdout to /dev/null (policy print()), stderr to a file read on errors.
+    A crash is reported by the parent, so the worker's own fault handler stays quiet."""
+    faulthandler.disable()
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)
     os.close(devnull)

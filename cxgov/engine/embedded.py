@@ -46,7 +46,8 @@ class EmbeddedEngine(Engine):
             raise PolicyError("the selected namespaces hold no deny, violation or warn rules",
                               hint="check -n/--namespace, or use --all-namespaces")
         sources = {m.path: m.source for m in policies.modules}
-        interp, bundle = compile_bundle(data_with_run_facts(policies, evaluation_date), sources, entrypoints)
+        interp, bundle = compile_bundle(data_with_run_facts(policies, evaluation_date), sources, entrypoints,
+                                        probe=True)
         self._evaluator = _Evaluator(interp, bundle, plans, policies.rules, evaluation_date)
 
     def evaluate(self, subjects: Sequence[Subject], progress: Progress | None = None) -> list[Evaluation]:

@@ -69,7 +69,7 @@ def _v0_bodies(module: Module) -> list[LintError]:
         prev: Token | None = None
         for tok in rule.statement.code():
             if tok.kind == "punct" and tok.text == "{" and depth == 0 and prev is not None:
-                if prev.text not in ("if", ":=", "=", "contains", "==", ",", ":"):
+                if _ends_head(prev):
                     out.append(_err(module, tok, "CX001", f"rule {rule.name!r} uses Rego v0 syntax (a body without `if`)",
                                     "rewrite in Rego v1: `deny contains msg if { ... }`, `allow if { ... }` "
                                     "(opa fmt --v0-v1 does it), " + ENGINE_HINT))
@@ -82,12 +82,25 @@ def _v0_bodies(module: Module) -> list[LintError]:
     return out
 
 
+_KEYWORDS = {"if", "contains", "as", "in", "not", "some", "every", "with", "default", "import", "package"}
+
+
+def _ends_head(tok: Token) -> bool:
+    """A token after which `{` opens a v0 body rather than an object or set value."""
+    if tok.kind == "ident":
+        return tok.text not in _KEYWORDS
+    return tok.text in ("]", ")") or tok.kind in ("string", "raw", "number")
+
+
 def _object_control_rules(module: Module) -> list[LintError]:
     """`deny[msg] if` defines an object in Rego v1, so conftest semantics would see no failures."""
     out = []
     for rule in module.rules:
         toks = rule.statement.code()
-        if is_control_rule(rule.name) and len(toks) > 1 and toks[1].text == "[":
+        if not (is_control_rule(rule.name) and len(toks) > 1 and toks[1].text == "["):
+            continue
+        close = next((i for i, t in enumerate(toks) if t.text == "]"), len(toks) - 1)
+        if close + 1 < len(toks) and toks[close + 1].text in ("if", ":=", "="):  # `deny[x] {` is CX001's
             out.append(_err(module, toks[1], "CX006", f"{rule.name}[...] defines an object in Rego v1, not a set of messages",
                             f"write `{rule.name} contains msg if {{ ... }}`"))
     return out

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
 from typing import Any
 
-from cxgov.errors import PolicyError
-from cxgov.engine.capture import captured_stderr
+from cxgov.errors import EngineError, PolicyError
+from cxgov.engine.capture import captured_output
 from cxgov.engine.compile_errors import describe_compile_error
 
 
@@ -14,13 +16,20 @@ class QueryError(Exception):
     """An entrypoint could not be evaluated; the message is rego-cpp's, cleaned up."""
 
 
-def compile_bundle(data: dict, sources: dict[str, str], entrypoints: list[str]):
-    """An interpreter and a bundle with one entrypoint per rule; PolicyError as `file:line:col: message`."""
+def compile_bundle(data: dict, sources: dict[str, str], entrypoints: list[str], *, probe: bool = False):
+    """An interpreter and a bundle with one entrypoint per rule; PolicyError as `file:line:col: message`.
+
+    With `probe`, the compile is first tried in a forked child: rego-cpp aborts the process on some
+    policies, and that must be an EngineError (exit 2), not the death of cxgov itself.
+    """
     from regopy import Interpreter, RegoError
+
+    if probe:
+        _probe(data, sources, entrypoints)
 
     interp = Interpreter()
     interp.strict_built_in_errors = True  # a failing builtin is an error, not an undefined (= passing) rule
-    with captured_stderr():  # rego-cpp also prints every compile error to fd 2
+    with captured_output():  # rego-cpp also prints every compile error itself
         try:
             interp.add_data(data)
             for path, source in sources.items():
@@ -31,6 +40,31 @@ def compile_bundle(data: dict, sources: dict[str, str], entrypoints: list[str]):
     if not bundle.ok():
         raise PolicyError("the embedded engine could not compile the policies")
     return interp, bundle
+
+
+def _probe(data: dict, sources: dict[str, str], entrypoints: list[str]) -> None:
+    if not hasattr(os, "fork"):
+        return
+    pid = os.fork()
+    if pid == 0:  # child: compile and exit; a PolicyError is the parent's to report, not a crash
+        code = 0
+        try:
+            from cxgov.engine.capture import redirect_worker_output
+
+            redirect_worker_output()
+            compile_bundle(data, sources, entrypoints)
+        except PolicyError:
+            pass
+        except BaseException:
+            code = 3
+        os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    if os.WIFSIGNALED(status):
+        raise EngineError(
+            f"the embedded engine crashed ({signal.Signals(os.WTERMSIG(status)).name}) compiling the policies",
+            where=", ".join(sorted(sources)),
+            hint="a construct rego-cpp cannot handle; run `cxgov policy lint`, or use --engine opa",
+        )
 
 
 def query(interp, bundle, entrypoint: str) -> Any:

@@ -1,0 +1,41 @@
+"""Shared helpers: run the real cxgov command line in a subprocess, as a user or CI would."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+EVALUATION_DATE = "2026-11-22"
+
+
+@dataclass
+class Run:
+    code: int
+    stdout: str
+    stderr: str
+
+    @property
+    def error_lines(self) -> list[str]:
+        return [line for line in self.stderr.splitlines() if line.strip()]
+
+
+def run_cxgov(*args: str, cwd: Path | str | None = None, stdin: str | bytes | None = None,
+              env: dict | None = None, timeout: float = 120) -> Run:
+    full_env = {**os.environ, "NO_COLOR": "1", **(env or {})}
+    full_env.pop("GITHUB_STEP_SUMMARY", None) if env is None or "GITHUB_STEP_SUMMARY" not in env else None
+    data = stdin.encode() if isinstance(stdin, str) else stdin
+    proc = subprocess.run([sys.executable, "-m", "cxgov", *args], cwd=cwd, input=data, capture_output=True,
+                          env=full_env, timeout=timeout)
+    return Run(proc.returncode, proc.stdout.decode(), proc.stderr.decode())
+
+
+@pytest.fixture
+def cxgov():
+    return run_cxgov

@@ -1,0 +1,121 @@
+"""Every input cxgov cannot check safely: exit 2, one line on stderr naming the file, and nothing
+written to a requested output file."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import EVALUATION_DATE
+
+POLICY = "package main\n\nimport rego.v1\n\ndeny contains msg if {\n\tinput.kind == \"Pod\"\n\tmsg := \"pod\"\n}\n"
+
+
+@pytest.fixture
+def project(tmp_path):
+    (tmp_path / "policy").mkdir()
+    (tmp_path / "policy" / "main.rego").write_text(POLICY)
+    (tmp_path / "ok.yaml").write_text("kind: Service\n")
+    return tmp_path
+
+
+def check(cxgov, project, *args):
+    return cxgov("check", "--no-builtin", "--evaluation-date", EVALUATION_DATE, *args, cwd=project)
+
+
+def assert_one_line_error(run, *names):
+    assert run.code == 2, (run.code, run.stdout, run.stderr)
+    assert run.stdout == ""
+    assert len(run.error_lines) == 1, run.stderr
+    line = run.error_lines[0]
+    assert line.startswith("cxgov: error: ")
+    for name in names:
+        assert name in line, line
+    return line
+
+
+def test_invalid_yaml_names_file_and_line(cxgov, project):
+    (project / "bad.yaml").write_text("kind: Pod\nmetadata:\n  name: [unclosed\n  other: x\n")
+    line = assert_one_line_error(check(cxgov, project, "bad.yaml"), "bad.yaml:")
+    assert "bad.yaml:4" in line or "bad.yaml:3" in line
+
+
+def test_rego_syntax_error_names_policy_line_and_column(cxgov, project):
+    (project / "policy" / "broken.rego").write_text("package main\n\nimport rego.v1\n\ndeny contains msg if {\n\tinput.x ==\n}\n")
+    line = assert_one_line_error(check(cxgov, project, "ok.yaml"), "policy/broken.rego:6:")
+    assert "(error" not in line and "rego-" not in line  # no s-expressions
+
+
+def test_rego_v0_policy_is_refused(cxgov, project):
+    (project / "policy" / "old.rego").write_text("package main\n\ndeny[msg] {\n\tinput.kind == \"Pod\"\n\tmsg := \"x\"\n}\n")
+    line = assert_one_line_error(check(cxgov, project, "ok.yaml"), "policy/old.rego:3:")
+    assert "CX001" in line and "v1" in line
+
+
+def test_policy_directory_without_policies(cxgov, project):
+    (project / "empty").mkdir()
+    assert_one_line_error(check(cxgov, project, "ok.yaml", "-p", "empty"), "empty")
+
+
+def test_missing_path(cxgov, project):
+    assert_one_line_error(check(cxgov, project, "nope.yaml"), "nope.yaml")
+
+
+def test_missing_policy_path(cxgov, project):
+    assert_one_line_error(check(cxgov, project, "ok.yaml", "-p", "nowhere"), "nowhere")
+
+
+def test_fifty_megabyte_file_is_refused_unread(cxgov, project):
+    with open(project / "huge.json", "wb") as f:
+        f.truncate(50 * 1024 * 1024)  # sparse: refused on its size, before a byte is read
+    line = assert_one_line_error(check(cxgov, project, "huge.json"), "huge.json")
+    assert "--max-file-size" in line
+
+
+def test_yaml_alias_bomb(cxgov, project):
+    lines = ["a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    for i in range(1, 10):
+        lines.append(f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]")
+    (project / "bomb.yaml").write_text("\n".join(lines) + "\n")
+    assert_one_line_error(check(cxgov, project, "bomb.yaml"), "bomb.yaml")
+
+
+def test_binary_file(cxgov, project):
+    (project / "blob.yaml").write_bytes(b"kind: Pod\n\x00\x01\x02binary")
+    line = assert_one_line_error(check(cxgov, project, "blob.yaml"), "blob.yaml")
+    assert "binary" in line
+
+
+def test_non_utf8_file(cxgov, project):
+    (project / "latin1.yaml").write_bytes("name: Müller\n".encode("latin-1"))
+    assert_one_line_error(check(cxgov, project, "latin1.yaml"), "latin1.yaml")
+
+
+def test_duplicate_key(cxgov, project):
+    (project / "dup.yaml").write_text("kind: Pod\nspec: {}\nkind: Service\n")
+    assert_one_line_error(check(cxgov, project, "dup.yaml"), "dup.yaml:3")
+
+
+def test_malformed_data_file(cxgov, project):
+    (project / "data.yaml").write_text("allowed: [a, b\n")
+    assert_one_line_error(check(cxgov, project, "ok.yaml", "-d", "data.yaml"), "data.yaml")
+
+
+def test_unknown_output_format_is_a_usage_error(cxgov, project):
+    assert_one_line_error(check(cxgov, project, "ok.yaml", "-o", "pdf"), "pdf")
+
+
+def test_error_loses_nothing_already_written(cxgov, project):
+    report = project / "report.sarif"
+    report.write_text("previous report\n")
+    (project / "bad.yaml").write_text("a: [\n")
+    assert_one_line_error(check(cxgov, project, "bad.yaml", "-o", f"sarif={report}"), "bad.yaml")
+    assert report.read_text() == "previous report\n"
+
+
+def test_malformed_waivers_file(cxgov, project):
+    (project / "waivers.yaml").write_text("waivers: {rule: x\n")
+    assert_one_line_error(check(cxgov, project, "ok.yaml", "--waivers", "waivers.yaml"), "waivers.yaml")
+
+
+def test_bad_evaluation_date(cxgov, project):
+    assert_one_line_error(check(cxgov, project, "ok.yaml", "--evaluation-date", "22/11/2026"), "22/11/2026")

@@ -1,0 +1,119 @@
+"""The embedded engine: workers give the same answers as one process, and crashes never pass."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+
+from conftest import DATA, EVALUATION_DATE
+from cxgov.errors import EngineError, PolicyError
+from cxgov.model import Location, Subject
+
+DEPLOYMENT = """apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web-{i}
+spec:
+  template:
+    spec:
+      {ctx}containers:
+        - name: app
+          image: {image}
+"""
+
+
+def many_documents(tmp_path, n: int):
+    docs = []
+    for i in range(n):
+        ctx = "securityContext: {runAsNonRoot: true}\n      " if i % 3 else ""
+        image = "registry.acme.example/app:latest" if i % 5 == 0 else "registry.acme.example/app@sha256:ab"
+        docs.append(DEPLOYMENT.format(i=i, ctx=ctx, image=image))
+    (tmp_path / "many.yaml").write_text("---\n".join(docs))
+
+
+def test_worker_pool_matches_a_single_worker(tmp_path, cxgov):
+    many_documents(tmp_path, 1500)  # enough subjects for several workers
+    args = ("check", "--no-builtin", "-p", str(DATA / "conftest" / "policy"), "-d", str(DATA / "conftest" / "data"),
+            "many.yaml", "--evaluation-date", EVALUATION_DATE, "-o", "json")
+    one = cxgov(*args, "-j", "1", cwd=tmp_path)
+    two = cxgov(*args, "-j", "2", cwd=tmp_path)
+    assert one.code == two.code == 1
+    assert one.stdout == two.stdout  # byte for byte, order included
+    doc = json.loads(one.stdout)
+    assert doc["verdict"]["counts"]["deny"] == 500 + 300  # runAsNonRoot on every third, :latest on every fifth
+    assert doc["verdict"]["counts"]["tests"] == 1500 * 5
+
+
+def _prepared_engine(policy_source: str):
+    from cxgov.engine.embedded import EmbeddedEngine
+    from cxgov.engine.policyset import PolicySet
+    from cxgov.engine.metadata import rule_infos
+    from cxgov.engine.rego_source import parse_module
+
+    module = parse_module("p.rego", policy_source)
+    policies = PolicySet([module], [], {}, {("main", k): v for k, v in rule_infos(module).items()})
+    engine = EmbeddedEngine(jobs=2)
+    engine.prepare(policies, policies.plan(["main"]), EVALUATION_DATE)
+    return engine
+
+
+POLICY = "package main\n\nimport rego.v1\n\ndeny contains msg if {\n\tinput.bad\n\tmsg := \"bad\"\n}\n"
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="crash containment needs fork")
+def test_a_worker_that_dies_is_an_engine_error_naming_the_subjects(monkeypatch):
+    # Fault injection: a worker process is killed by SIGABRT mid-run, as rego-cpp does on some
+    # policies. The pool must report it, never return a partial (passing) result.
+    from cxgov.engine import embedded
+
+    engine = _prepared_engine(POLICY)
+    subjects = [Subject("config", f"doc{i}", Location("docs.yaml", i + 1), {"bad": False}) for i in range(900)]
+    real_run = embedded._Evaluator.run
+
+    def run_or_abort(self, start, stop):
+        if start <= 700 < stop:
+            os.abort()
+        return real_run(self, start, stop)
+
+    monkeypatch.setattr(embedded._Evaluator, "run", run_or_abort)
+    with pytest.raises(EngineError) as err:
+        engine.evaluate(subjects)
+    assert "crashed" in str(err.value) and "docs.yaml" in str(err.value)
+
+
+def test_a_compile_that_aborts_rego_cpp_is_an_engine_error_not_our_death():
+    # `with` in a helper rule that an entrypoint depends on aborts rego-cpp's build() (SIGABRT);
+    # the lint refuses it in policies, and the compile probe contains it if anything slips through
+    from cxgov.engine.regocpp import compile_bundle
+
+    source = ("package main\n\nimport rego.v1\n\nnames contains n if {\n\tsome c in input.cs\n\tn := c\n}\n\n"
+              "bad contains n if {\n\tsome n in names\n}\n\n"
+              "helper if {\n\tcount(bad) == 1 with input as {\"cs\": [1]}\n}\n\n"
+              "deny contains \"x\" if helper\n")
+    with pytest.raises(EngineError) as err:
+        compile_bundle({}, {"p.rego": source}, ["main/deny"], probe=True)
+    assert "SIGABRT" in str(err.value) and "p.rego" in str(err.value)
+
+
+def test_builtin_errors_are_errors_not_undefined():
+    engine = _prepared_engine("package main\n\nimport rego.v1\n\ndeny contains msg if {\n\tx := 1 / input.n\n\tmsg := sprintf(\"%v\", [x])\n}\n")
+    with pytest.raises(EngineError) as err:
+        engine.evaluate([Subject("config", "a", Location("a.json", 1), {"n": 0})])
+    assert "a.json:1" in str(err.value)
+
+
+def test_non_set_control_rule_is_a_policy_error():
+    engine = _prepared_engine("package main\n\nimport rego.v1\n\ndeny if input.bad\n")
+    with pytest.raises(PolicyError) as err:
+        engine.evaluate([Subject("config", "a", Location("a.json", 1), {"bad": True})])
+    assert "data.main.deny is bool" in str(err.value)
+
+
+def test_policy_print_does_not_reach_stdout(tmp_path, cxgov):
+    (tmp_path / "p.rego").write_text("package main\n\nimport rego.v1\n\nwarn contains \"w\" if {\n\tprint(\"debug noise\")\n}\n")
+    (tmp_path / "a.json").write_text("{}")
+    run = cxgov("check", "--no-builtin", "-p", "p.rego", "a.json", "-o", "json", cwd=tmp_path)
+    assert "debug noise" not in run.stdout
+    assert json.loads(run.stdout)["verdict"]["counts"]["warn"] == 1

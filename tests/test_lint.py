@@ -1,0 +1,108 @@
+"""The lint pass: each known rego-cpp divergence is an early, clear error naming file:line.
+
+The divergences themselves are pinned too (test_divergence_*): if a regopy upgrade fixes one, its
+test fails and the lint rule can be retired deliberately rather than by accident.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from cxgov.engine.lint import lint
+from cxgov.engine.rego_source import parse_module
+
+HEAD = "package main\n\nimport rego.v1\n\n"
+
+CASES = {
+    "v0_set": ("deny[msg] {\n\tmsg := \"x\"\n}\n", "CX001", 5),
+    "v0_boolean": ("allow {\n\tinput.x\n}\n", "CX001", 5),
+    "v0_function": ("f(x) = y {\n\ty := x\n}\n", "CX001", 5),
+    "object_deny": ("deny[msg] if {\n\tmsg := \"x\"\n}\n", "CX006", 5),
+    "every_not": ("deny contains \"x\" if {\n\tevery c in input.cs {\n\t\tnot c.ok\n\t}\n}\n", "CX002", 6),
+    "with_in_policy": ("deny contains m if {\n\tm := \"x\"\n\tallow with input as {}\n}\nallow if input.a\n", "CX003", 7),
+    "net": ("deny contains \"x\" if net.cidr_contains(\"10.0.0.0/8\", input.ip)\n", "CX004", 5),
+    "match_schema": ("deny contains \"x\" if {\n\t[ok, _] := json.match_schema(input, {})\n\tnot ok\n}\n", "CX004", 6),
+    "http_send": ("deny contains \"x\" if http.send({\"method\": \"get\", \"url\": input.u}).status_code != 200\n", "CX004", 5),
+    "metadata": ("deny contains rego.metadata.rule().title if input.x\n", "CX004", 5),
+    "runtime": ("deny contains \"x\" if opa.runtime().env.CI\n", "CX004", 5),
+    "semver": ("deny contains \"old\" if semver.compare(input.v, \"1.9.0\") < 0\n", "CX004", 5),
+    "rfc3339": ("deny contains \"x\" if time.parse_rfc3339_ns(input.t) < 0\n", "CX004", 5),
+    "sprintf_q": ("deny contains msg if {\n\tmsg := sprintf(\"bad %q\", [input.x])\n}\n", "CX005", 6),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_each_divergence_is_an_error_with_its_line(name):
+    body, code, line = CASES[name]
+    errors = lint(parse_module("policy/p.rego", HEAD + body))
+    assert [(e.code, e.line) for e in errors][:1] == [(code, line)], errors
+    assert str(errors[0]).startswith(f"policy/p.rego:{line}:")
+    assert "--engine opa" in str(errors[0]) or code in ("CX005", "CX006")
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_each_divergence_stops_check_with_exit_2(name, tmp_path, cxgov):
+    body, code, line = CASES[name]
+    (tmp_path / "p.rego").write_text(HEAD + body)
+    (tmp_path / "a.json").write_text("{}")
+    run = cxgov("check", "--no-builtin", "-p", "p.rego", "a.json", cwd=tmp_path)
+    assert run.code == 2
+    assert len(run.error_lines) == 1
+    assert f"p.rego:{line}:" in run.stderr and code in run.stderr
+
+
+def test_clean_v1_policy_has_no_findings():
+    source = HEAD + (
+        "x := {\"a\": 1}\n\n"
+        "helper := [n | some n in input.names]\n\n"
+        "deny contains {\"msg\": m} if {\n\tsome n in helper\n\tm := sprintf(\"%v\", [n])\n}\n\n"
+        "f(x) := y if {\n\ty := x\n} else := 0\n\n"
+        "allow if {\n\tevery c in input.cs {\n\t\tc.ok\n\t}\n}\n\n"
+        "warn contains msg if {\n\tinput.net.enabled\n\tmsg := \"field refs are not calls\"\n}\n"
+    )
+    assert lint(parse_module("p.rego", source)) == []
+
+
+def test_with_is_allowed_in_tests():
+    test = HEAD + "test_x if {\n\tdeny[\"x\"] with input as {\"a\": 1}\n}\n"
+    assert lint(parse_module("p_test.rego", test), is_test=True) == []
+
+
+def test_wall_clock_is_refused_in_builtin_packs_only():
+    source = HEAD + "warn contains \"late\" if time.now_ns() > 0\n"
+    assert lint(parse_module("p.rego", source)) == []
+    assert [e.code for e in lint(parse_module("p.rego", source), builtin=True)] == ["CX004"]
+
+
+# --- the divergences themselves, on the real engine -----------------------------------------
+
+def _value(source: str, rule: str, input_value=None):
+    from regopy import Input, Interpreter
+
+    from cxgov.engine.regocpp import query
+
+    interp = Interpreter()
+    interp.add_module("p.rego", source)
+    bundle = interp.build(None, [f"main/{rule}"])
+    if input_value is not None:
+        interp.set_input(Input(input_value))
+    return query(interp, bundle, f"main/{rule}")
+
+
+def test_divergence_every_not_is_true_where_opa_is_undefined():
+    # OPA: `every c in [true] { not c }` is false, so r is undefined
+    assert _value(HEAD + "r if {\n\tevery c in input.cs {\n\t\tnot c\n\t}\n}\n", "r", {"cs": [True]}) is True
+
+
+def test_divergence_semver_compare_orders_lexically():
+    # OPA: semver.compare("1.10.0", "1.9.0") == 1
+    assert _value(HEAD + "r := semver.compare(\"1.10.0\", \"1.9.0\")\n", "r") == -1
+
+
+def test_divergence_v0_body_is_accepted_silently():
+    # OPA 1.x rejects `deny[msg] { ... }`; rego-cpp compiles it into an object
+    assert _value("package main\n\ndeny[msg] {\n\tmsg := \"x\"\n}\n", "deny") == {"x": True}
+
+
+def test_divergence_sprintf_has_no_q_verb():
+    assert _value(HEAD + "r := sprintf(\"%q\", [\"a\"])\n", "r") == "%q"
