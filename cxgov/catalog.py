@@ -11,7 +11,7 @@ def catalog(policy_paths: list[str], builtin: bool) -> list[RuleInfo]:
     from cxgov.engine.policyset import load
 
     policies = load(policy_paths, builtin=builtin)
-    return sorted(policies.rules.values(), key=lambda r: (not r.builtin, r.id))
+    return sorted(policies.catalog().values(), key=lambda r: (not r.builtin, r.id))
 
 
 def select(rules: list[RuleInfo], framework: str | None, control: str | None) -> list[RuleInfo]:

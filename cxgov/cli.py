@@ -135,11 +135,17 @@ def policy_test(paths, data, builtin, pattern, verbose):
 @policy.command("lint")
 @click.argument("paths", nargs=-1, metavar="PATH...")
 def policy_lint(paths):
-    """Check policies for syntax errors and constructs the embedded engine evaluates wrongly."""
+    """Check policies for syntax errors and constructs the embedded engine evaluates wrongly.
+
+    Without PATH: the builtin packs, and ./policy when it exists.
+    """
     from cxgov.engine.policyset import load
 
-    load(list(paths) or ["policy"], builtin=not paths, include_tests=True)
-    click.echo("no problems found")
+    builtin = not paths
+    if not paths and Path("policy").is_dir():
+        paths = ("policy",)
+    policies = load(list(paths), builtin=builtin, include_tests=True)
+    click.echo(f"{len(policies.modules) + len(policies.tests)} files, no problems found")
 
 
 @cli.command()

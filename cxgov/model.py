@@ -14,6 +14,8 @@ from typing import Any
 
 SEVERITIES = ("critical", "high", "medium", "low", "info")
 GATES = ("deny", "warn")
+SUBJECT_KINDS = frozenset({"descriptor", "kubernetes", "terraform-plan", "config", "model-version", "ui-scan", "system",
+                           "combined"})
 
 
 def canonical_json(value: Any) -> bytes:
@@ -45,7 +47,7 @@ class Location:
 class Subject:
     """One thing a policy judges; `document` becomes the Rego input."""
 
-    kind: str  # descriptor, kubernetes, terraform-plan, config, model-version, ui-scan, combined
+    kind: str  # one of SUBJECT_KINDS
     id: str
     origin: Location
     document: Any
@@ -87,6 +89,7 @@ class RuleInfo:
     file: str | None = None
     line: int | None = None
     builtin: bool = False
+    applies_to: tuple[str, ...] = ()  # subject kinds the rule judges; empty: every kind
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -102,6 +105,7 @@ class RuleInfo:
             "rule": self.rule,
             "source": Location(self.file, self.line).to_dict(),
             "builtin": self.builtin,
+            "applies_to": list(self.applies_to),
         }
 
 
@@ -179,6 +183,10 @@ class Check:
     successes: int
     exceptions: tuple[str, ...] = ()  # rule names an `exception` rule turned off
 
+    def to_dict(self) -> dict[str, Any]:
+        return {"subject": self.subject, "namespace": self.namespace, "successes": self.successes,
+                "exceptions": list(self.exceptions)}
+
 
 @dataclass(frozen=True, slots=True)
 class Verdict:
@@ -216,6 +224,10 @@ class RunInfo:
     evaluation_date: str
     policy_digest: str
     root: str  # the directory locations are relative to
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"tool_version": self.tool_version, "engine": self.engine, "engine_version": self.engine_version,
+                "evaluation_date": self.evaluation_date, "policy_digest": self.policy_digest, "root": self.root}
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cxgov import __version__, gate, waivers
+from cxgov import __version__, gate, system_view, waivers
 from cxgov.errors import PolicyError
 from cxgov.model import Finding, Location, Result, RunInfo, Subject
 from cxgov.paths import display_path
@@ -32,6 +32,9 @@ def run(subjects: Sequence[Subject], policies: PolicySet, engine: Engine, option
         progress: Progress | None = None) -> Result:
     if options.combine:
         subjects = [combine(subjects)]
+    system = system_view.build(list(subjects), options.root, options.evaluation_date)
+    if system is not None:
+        subjects = [*subjects, system]
     plans = policies.plan(list(options.namespaces), all_namespaces=options.all_namespaces)
     if not plans:
         wanted = "any namespace" if options.all_namespaces else "namespace " + ", ".join(options.namespaces)
@@ -41,7 +44,7 @@ def run(subjects: Sequence[Subject], policies: PolicySet, engine: Engine, option
     evaluations = engine.evaluate(subjects, progress)
     checks = [c for cs, _ in evaluations for c in cs]
     findings: list[Finding] = [f for _, fs in evaluations for f in fs]
-    rules = {info.id: info for info in policies.rules.values()}
+    rules = policies.catalog()
     if options.waivers is not None:
         waiver_set = waivers.load(options.waivers, options.evaluation_date, display_path(options.waivers, options.root))
         findings = waiver_set.apply(findings) + list(waiver_set.problems)

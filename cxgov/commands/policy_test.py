@@ -46,8 +46,7 @@ def _isolated(test, modules, data) -> list[Outcome]:
     def child() -> None:
         from cxgov.engine.capture import redirect_worker_output
 
-        redirect_worker_output()
-        writer.send(run_test_file(test, modules, data))
+        writer.send(run_test_file(test, modules, data, stderr=redirect_worker_output()))
 
     proc = ctx.Process(target=child)
     proc.start()

@@ -123,6 +123,8 @@ class _Evaluator:
                 raise EngineError(f"cannot pass this document to the engine: {exc}", where=str(subject.origin)) from None
             checks, findings = [], []
             for plan in self.plans:
+                if not plan.applies(subject.kind):
+                    continue
                 exceptions = exception_names(self._query(f"{plan.path}/exception", subject)) if plan.has_exception else set()
                 values = {rule: self._query(f"{plan.path}/{rule}", subject) for rule in plan.rules}
                 check, found = judge(subject, plan, values, exceptions, self.rules, self.evaluation_date)

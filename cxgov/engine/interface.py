@@ -40,7 +40,7 @@ def rego_input(subject: Subject, evaluation_date: str):
 
 
 def data_with_run_facts(policies: PolicySet, evaluation_date: str) -> dict:
-    """Policy data plus the run's facts under data.cxgov.run (policies may not depend on the clock)."""
+    """Policy data plus the run's facts under data.cxgov.run (policies never read the clock)."""
     data = dict(policies.data)
     cx = dict(data.get("cxgov", {}))
     cx["run"] = {"evaluation_date": evaluation_date}

@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from cxgov.errors import PolicyError
-from cxgov.model import GATES, SEVERITIES, RuleInfo
+from cxgov.model import GATES, SEVERITIES, SUBJECT_KINDS, RuleInfo
 from cxgov.engine.rego_source import Module, Rule, Token
 
 _CONTROL_RULE = re.compile(r"^(deny|violation|warn)(_[a-zA-Z0-9]+)*$")
@@ -51,8 +51,9 @@ def default_gate(name: str) -> str:
     return "warn" if name.startswith("warn") else "deny"
 
 
-def rule_infos(module: Module, *, builtin: bool = False) -> dict[str, RuleInfo]:
-    """RuleInfo for every control rule of a module, keyed by rule name."""
+def rule_infos(module: Module, *, builtin: bool = False, dates: dict[str, str] | None = None) -> dict[str, RuleInfo]:
+    """RuleInfo for every control rule of a module, keyed by rule name. `dates` resolves named
+    `effective_from` values (e.g. `ai_act_highrisk`, which the Digital Omnibus moves)."""
     package_meta: dict[str, Any] = {}
     pkg_stmt = next(s for s in module.statements if s.code() and s.keyword == "package")
     first = annotation(pkg_stmt.comments, module.path)
@@ -77,11 +78,8 @@ def rule_infos(module: Module, *, builtin: bool = False) -> dict[str, RuleInfo]:
             if meta is None or previous:
                 continue
         per_rule[rule.name] = (meta or {}, rule)
-    if len(per_rule) > 1:  # a package's own name and id describe its rules only when it has one
-        package_meta = {k: v for k, v in package_meta.items() if k not in ("title", "description")}
-        package_meta["custom"] = {k: v for k, v in (package_meta.get("custom") or {}).items() if k != "id"}
     return {
-        name: _info(module, rule, {**package_meta, **meta}, package_meta, meta, builtin)
+        name: _info(module, rule, {**package_meta, **meta}, package_meta, meta, builtin, dates or {})
         for name, (meta, rule) in per_rule.items()
     }
 
@@ -90,27 +88,40 @@ def _identity(meta: dict[str, Any]) -> Any:
     return (meta.get("custom") or {}).get("id")
 
 
-def _info(module: Module, rule: Rule, merged: dict, package_meta: dict, rule_meta: dict, builtin: bool) -> RuleInfo:
+def _info(module: Module, rule: Rule, merged: dict, package_meta: dict, rule_meta: dict, builtin: bool,
+          dates: dict[str, str]) -> RuleInfo:
     custom = {**(package_meta.get("custom") or {}), **(rule_meta.get("custom") or {})}
     where = f"{module.path}:{rule_meta.get('_line') or package_meta.get('_line') or rule.line}"
     severity = str(custom.get("severity", "high" if default_gate(rule.name) == "deny" else "medium")).lower()
     if severity not in SEVERITIES:
         raise PolicyError(f"custom.severity {severity!r} is not one of {', '.join(SEVERITIES)}", where=where)
-    gate = str(custom.get("gate", default_gate(rule.name))).lower()
+    gate = str(custom.get("gate", "deny")).lower()
     if gate not in GATES:
         raise PolicyError(f"custom.gate {gate!r} is not deny or warn", where=where)
+    if default_gate(rule.name) == "warn":
+        gate = "warn"
     effective = custom.get("effective_from")
+    effective = dates.get(effective, effective) if isinstance(effective, str) else effective
     if isinstance(effective, date):
         effective = effective.isoformat()
     elif effective is not None:
         try:
             effective = date.fromisoformat(str(effective)).isoformat()
         except ValueError:
-            raise PolicyError(f"custom.effective_from {effective!r} is not a YYYY-MM-DD date", where=where) from None
+            raise PolicyError(f"custom.effective_from {effective!r} is not a YYYY-MM-DD date or a named date"
+                              f" ({', '.join(sorted(dates)) or 'none defined'})", where=where) from None
     frameworks = custom.get("frameworks") or {}
     if not isinstance(frameworks, dict) or not all(isinstance(v, list) for v in frameworks.values()):
         raise PolicyError("custom.frameworks must map a framework to a list of controls", where=where)
+    applies_to = custom.get("applies_to") or []
+    if isinstance(applies_to, str):
+        applies_to = [applies_to]
+    unknown = sorted(set(applies_to) - SUBJECT_KINDS)
+    if unknown:
+        raise PolicyError(f"custom.applies_to names unknown subject kinds {unknown}", where=where,
+                          hint="use " + ", ".join(sorted(SUBJECT_KINDS)))
     return RuleInfo(
+        applies_to=tuple(sorted(applies_to)),
         id=str(custom.get("id") or f"{module.package}.{rule.name}"),
         title=str(merged.get("title") or f"{module.package}.{rule.name}"),
         description=str(merged.get("description") or "").strip(),

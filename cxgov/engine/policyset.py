@@ -39,6 +39,10 @@ class NamespacePlan:
     rules: tuple[str, ...]  # unique control-rule names, sorted
     rule_count: int  # rule definitions, as conftest counts them for its success tally
     has_exception: bool
+    kinds: frozenset[str] | None = None  # subject kinds the package judges (METADATA applies_to); None: all
+
+    def applies(self, kind: str) -> bool:
+        return self.kinds is None or kind in self.kinds
 
     @property
     def path(self) -> str:
@@ -56,6 +60,13 @@ class PolicySet:
     @property
     def packages(self) -> list[str]:
         return sorted({m.package for m in self.modules})
+
+    def catalog(self) -> dict[str, RuleInfo]:
+        """One RuleInfo per rule id (a builtin rule's deny and warn share one), the deny first."""
+        out: dict[str, RuleInfo] = {}
+        for info in sorted(self.rules.values(), key=lambda r: (r.id, r.gate != "deny", r.rule)):
+            out.setdefault(info.id, info)
+        return out
 
     def digest(self) -> str:
         """sha256 over every module's path and source and the merged data."""
@@ -77,11 +88,14 @@ class PolicySet:
             defs = [r for m in self.modules if m.package == package for r in m.rules]
             control = [r for r in defs if is_control_rule(r.name) and not r.is_function]
             if control:
+                infos = [self.rules.get((package, r.name)) for r in control]
+                scoped = all(i is not None and i.applies_to for i in infos)
                 plans.append(NamespacePlan(
                     package,
                     tuple(sorted({r.name for r in control})),
                     len(control),
                     any(r.name == "exception" for r in defs),
+                    frozenset(k for i in infos for k in i.applies_to) if scoped else None,
                 ))
         return plans
 
@@ -110,7 +124,17 @@ def load(policy_paths: list[str | Path], data_paths: list[str | Path] = (), *, b
     if policy_paths and not user_files:
         raise PolicyError("no policies found (no .rego files)", where=", ".join(map(str, policy_paths)),
                           hint="point -p/--policy at a directory or file holding .rego policies")
-    sources += [(f, False) for f in user_files]
+    builtin_dir = builtin_policy_dir().resolve()
+    named_builtin = [f for f in user_files if f.resolve().is_relative_to(builtin_dir)]
+    seen = {f.resolve() for f, _ in sources}
+    # a builtin pack named by path is still builtin: its data and its stricter lint come with it
+    sources += [(f, f in named_builtin) for f in user_files if f.resolve() not in seen]
+    data = {"cxgov": builtin_data()} if builtin or named_builtin else {}
+    user: dict[str, Any] = {}
+    for d in data_paths:
+        user = _merge(user, load_data_path(Path(d)), str(d))
+    data = _overlay(data, user)  # -d overrides builtin settings (residency profile, thresholds, dates)
+    dates = effective_dates(data)
     modules, tests, rules, builtin_paths = [], [], {}, set()
     problems: list[str] = []
     for file, is_builtin in sources:
@@ -124,21 +148,29 @@ def load(policy_paths: list[str | Path], data_paths: list[str | Path] = (), *, b
             tests.append(module)
             continue
         modules.append(module)
-        for name, info in rule_infos(module, builtin=is_builtin).items():
+        for name, info in rule_infos(module, builtin=is_builtin, dates=dates).items():
             rules.setdefault((module.package, name), info)
     if problems:
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
         raise PolicyError(problems[0] + more)
     if not modules and not (include_tests and tests):
         raise PolicyError("no policies to evaluate", hint="give -p/--policy a directory of .rego files")
-    data = {}
-    if builtin:
-        data_dir = builtin_policy_dir() / "data"
-        if data_dir.is_dir():
-            data = _merge(data, {"cxgov": {"ref": load_data_dir(data_dir)}}, "builtin data")
-    for d in data_paths:
-        data = _merge(data, load_data_path(Path(d)), str(d))
     return PolicySet(modules, tests if include_tests else [], data, rules, builtin_paths)
+
+
+def builtin_data() -> dict[str, Any]:
+    """The builtin packs' data: `policies/data/config.json` as data.cxgov.config, every other
+    `policies/data/<name>.json` as data.cxgov.ref.<name>."""
+    data_dir = builtin_policy_dir() / "data"
+    ref = {f.stem: read_data_file(f) for f in sorted(data_dir.glob("*.json")) if f.stem != "config"}
+    return {"ref": ref, "config": read_data_file(data_dir / "config.json")}
+
+
+def effective_dates(data: dict[str, Any]) -> dict[str, str]:
+    """Named dates a rule's `effective_from` may use, with the Digital Omnibus switch applied."""
+    config = (data.get("cxgov") or {}).get("config") or {}
+    variant = "omnibus" if config.get("omnibus_in_force") else "original"
+    return {name: value[variant] if isinstance(value, dict) else value for name, value in (config.get("dates") or {}).items()}
 
 
 def _parse(file: Path, path: str) -> Module:
@@ -185,6 +217,7 @@ def read_data_file(file: Path) -> Any:
 
 
 def _merge(a: dict, b: dict, where: str) -> dict:
+    """Deep merge where a key defined twice with different values is an error."""
     out = dict(a)
     for key, value in b.items():
         if key in out and isinstance(out[key], dict) and isinstance(value, dict):
@@ -195,3 +228,10 @@ def _merge(a: dict, b: dict, where: str) -> dict:
             out[key] = value
     return out
 
+
+def _overlay(base: dict, top: dict) -> dict:
+    """Deep merge where `top` wins."""
+    out = dict(base)
+    for key, value in top.items():
+        out[key] = _overlay(out[key], value) if isinstance(out.get(key), dict) and isinstance(value, dict) else value
+    return out

@@ -122,7 +122,7 @@ class Outcome:
     detail: str = ""
 
 
-def run_test_file(test: Module, policies: list[Module], data: dict) -> list[Outcome]:
+def run_test_file(test: Module, policies: list[Module], data: dict, stderr=None) -> list[Outcome]:
     """Compile the policies with the rewritten test file and run each test. Call it in a child
     process: a crash here must take down only this file."""
     from regopy import Input, Interpreter
@@ -148,7 +148,7 @@ def run_test_file(test: Module, policies: list[Module], data: dict) -> list[Outc
         try:
             status, detail = _run_case(case, bundle, path, Interpreter, Input)
         except QueryError as exc:
-            status, detail = "error", str(exc)
+            status, detail = "error", _detail(exc, stderr)
         outcomes.append(Outcome(test.path, name, case.line, status, detail))
     return sorted(outcomes, key=lambda o: o.line)
 
@@ -167,3 +167,9 @@ def _run_case(case: TestCase, bundle, path: str, Interpreter, Input) -> tuple[st
         if query(runner, bundle, f"{path}/{ok_rule}") is not True:
             return "fail", f"line {line}: assertion is not true"
     return "pass", ""
+
+
+def _detail(exc: QueryError, stderr) -> str:
+    """rego-cpp prints the reason of some failures rather than returning it: use its last line."""
+    lines = stderr.text().strip().splitlines() if stderr is not None else []
+    return f"{exc}: {lines[-1].strip()}" if lines else str(exc)

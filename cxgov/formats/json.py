@@ -3,20 +3,10 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
 
 from cxgov.formats._common import ordered, ordered_checks, sorted_keys
 from cxgov.formats.interface import Format
-from cxgov.model import Check, Result
-
-
-def _check(check: Check) -> dict:
-    return {
-        "subject": check.subject,
-        "namespace": check.namespace,
-        "successes": check.successes,
-        "exceptions": sorted(check.exceptions),
-    }
+from cxgov.model import Result
 
 
 class JsonFormat(Format):
@@ -31,10 +21,10 @@ class JsonFormat(Format):
             result.subjects, key=lambda s: (s.origin.file or "", s.origin.line or 0, s.kind, s.id, s.sha256)
         )
         document = {
-            "cxgov": asdict(result.run),
+            "cxgov": result.run.to_dict(),
             "verdict": result.verdict.to_dict(),
             "subjects": [s.to_dict() for s in subjects],
-            "checks": [_check(c) for c in ordered_checks(result.checks)],
+            "checks": [c.to_dict() for c in ordered_checks(result.checks)],
             "findings": [f.to_dict() for f in ordered(result.findings)],
             "rules": {rule_id: result.rules[rule_id].to_dict() for rule_id in result.rules},
         }

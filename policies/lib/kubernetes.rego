@@ -1,0 +1,39 @@
+# METADATA
+# title: Kubernetes workload helpers
+package cxgov.lib.kubernetes
+
+import rego.v1
+
+workload_kinds := {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job"}
+
+pod_spec := input.spec.template.spec if input.kind in workload_kinds
+
+pod_spec := input.spec.jobTemplate.spec.template.spec if input.kind == "CronJob"
+
+pod_spec := input.spec if input.kind == "Pod"
+
+containers contains c if {
+	some c in pod_spec.containers
+}
+
+containers contains c if {
+	some c in pod_spec.initContainers
+}
+
+name := object.get(input.metadata, "name", "(unnamed)")
+
+label := sprintf("%s/%s", [input.kind, name])
+
+# regions a workload is pinned to through node affinity or a node selector
+regions contains r if {
+	some term in pod_spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms
+	some expr in term.matchExpressions
+	expr.key in {"topology.kubernetes.io/region", "failure-domain.beta.kubernetes.io/region"}
+	expr.operator == "In"
+	some r in expr.values
+}
+
+regions contains r if {
+	some key in {"topology.kubernetes.io/region", "failure-domain.beta.kubernetes.io/region"}
+	r := pod_spec.nodeSelector[key]
+}
