@@ -161,5 +161,16 @@ def controls(policy, builtin, framework, control, output):
     click.echo(render_catalog(list(policy), builtin, framework, control, output), nl=False)
 
 
+@cli.command()
+@click.argument("what", type=click.Choice(["descriptor"]))
+def schema(what):
+    """Print a JSON Schema: `descriptor` (apiVersion cxgov.io/v1, kind AISystem), for editors and CI."""
+    import json
+
+    from cxgov import descriptor
+
+    click.echo(json.dumps(descriptor.schema(), indent=2, sort_keys=True))
+
+
 def main() -> None:
     cli(prog_name="cxgov")
