@@ -35,13 +35,17 @@ def run(subjects: Sequence[Subject], policies: PolicySet, engine: Engine, option
     system = system_view.build(list(subjects), options.root, options.evaluation_date)
     if system is not None:
         subjects = [*subjects, system]
-    plans = policies.plan(list(options.namespaces), all_namespaces=options.all_namespaces)
-    if not plans:
+    if not policies.plan(list(options.namespaces), all_namespaces=options.all_namespaces):
         wanted = "any namespace" if options.all_namespaces else "namespace " + ", ".join(options.namespaces)
         raise PolicyError(f"no deny, violation or warn rules in {wanted}",
                           hint="choose namespaces with -n/--namespace or use --all-namespaces")
-    engine.prepare(policies, plans, options.evaluation_date)
-    evaluations = engine.evaluate(subjects, progress)
+    # only the packages that judge the kinds of subject at hand are compiled and queried
+    plans = policies.plan(list(options.namespaces), all_namespaces=options.all_namespaces,
+                          kinds={s.kind for s in subjects})
+    evaluations: list = [([], []) for _ in subjects]
+    if plans:
+        engine.prepare(policies, plans, options.evaluation_date)
+        evaluations = engine.evaluate(subjects, progress)
     checks = [c for cs, _ in evaluations for c in cs]
     findings: list[Finding] = [f for _, fs in evaluations for f in fs]
     rules = policies.catalog()

@@ -84,17 +84,23 @@ def test_a_worker_that_dies_is_an_engine_error_naming_the_subjects(monkeypatch):
 
 
 def test_a_compile_that_aborts_rego_cpp_is_an_engine_error_not_our_death():
-    # `with` in a helper rule that an entrypoint depends on aborts rego-cpp's build() (SIGABRT);
-    # the lint refuses it in policies, and the compile probe contains it if anything slips through
-    from cxgov.engine.regocpp import compile_bundle
-
+    # `with` in a helper rule that an entrypoint depends on aborts rego-cpp's build() (SIGABRT).
+    # The lint refuses it in policies; built here without the lint, the abort must stay in a worker.
     source = ("package main\n\nimport rego.v1\n\nnames contains n if {\n\tsome c in input.cs\n\tn := c\n}\n\n"
               "bad contains n if {\n\tsome n in names\n}\n\n"
               "helper if {\n\tcount(bad) == 1 with input as {\"cs\": [1]}\n}\n\n"
               "deny contains \"x\" if helper\n")
+    engine = _prepared_engine(source)
     with pytest.raises(EngineError) as err:
-        compile_bundle({}, {"p.rego": source}, ["main/deny"], probe=True)
-    assert "SIGABRT" in str(err.value) and "p.rego" in str(err.value)
+        engine.evaluate([Subject("config", "a", Location("a.json", 1), {"cs": []})])
+    assert "crashed while compiling or evaluating" in str(err.value) and "a.json:1" in str(err.value)
+
+
+def test_compile_errors_from_workers_keep_file_and_line():
+    engine = _prepared_engine("package main\n\nimport rego.v1\n\ndeny contains \"x\" if {\n\tinput.a ==\n}\n")
+    with pytest.raises(PolicyError) as err:
+        engine.evaluate([Subject("config", "a", Location("a.json", 1), {})])
+    assert str(err.value).startswith("p.rego:6:")
 
 
 def test_builtin_errors_are_errors_not_undefined():

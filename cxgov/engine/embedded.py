@@ -45,10 +45,8 @@ class EmbeddedEngine(Engine):
         if not entrypoints:
             raise PolicyError("the selected namespaces hold no deny, violation or warn rules",
                               hint="check -n/--namespace, or use --all-namespaces")
-        sources = {m.path: m.source for m in policies.modules}
-        interp, bundle = compile_bundle(data_with_run_facts(policies, evaluation_date), sources, entrypoints,
-                                        probe=True)
-        self._evaluator = _Evaluator(interp, bundle, plans, policies.rules, evaluation_date)
+        compile_args = (data_with_run_facts(policies, evaluation_date), policies.sources_for(plans), entrypoints)
+        self._evaluator = _Evaluator(compile_args, plans, policies.rules, evaluation_date)
 
     def evaluate(self, subjects: Sequence[Subject], progress: Progress | None = None) -> list[Evaluation]:
         global _ACTIVE
@@ -67,6 +65,8 @@ class EmbeddedEngine(Engine):
 
 
 def _in_workers(subjects: Sequence[Subject], workers: int, progress: Progress | None) -> list[Evaluation]:
+    """Evaluate in forked workers; each compiles its own bundle on its first chunk (in parallel),
+    so a compile that aborts rego-cpp kills a worker, not cxgov."""
     n = len(subjects)
     size = max(1, min(2000, -(-n // (workers * 4))))
     chunks = [(start, min(n, start + size)) for start in range(0, n, size)]
@@ -82,10 +82,9 @@ def _in_workers(subjects: Sequence[Subject], workers: int, progress: Progress | 
                     progress(stop - start)
         except BrokenProcessPool:
             start, stop = next((c for f, c in futures.items() if f.done() and f.exception()), chunks[0])
-            first = subjects[start]
             raise EngineError(
-                f"the embedded engine crashed while evaluating subjects {start + 1}-{stop} of {n} "
-                f"(first: {first.origin})",
+                f"the embedded engine crashed while compiling or evaluating subjects {start + 1}-{stop} of {n} "
+                f"(first: {subjects[start].origin})",
                 hint="a policy construct rego-cpp cannot handle; run `cxgov policy lint` or use --engine opa",
             ) from None
     return [ev for start, _ in chunks for ev in results[start]]
@@ -102,19 +101,24 @@ def _run_chunk(start: int, stop: int) -> list[Evaluation]:
 
 
 class _Evaluator:
-    """The compiled bundle and the plan; runs in a worker (or in-process where there is no fork)."""
+    """The compile inputs and the plan; compiles once per process, then evaluates chunks."""
 
-    def __init__(self, interp, bundle, plans: list[NamespacePlan], rules, evaluation_date: str):
-        self.interp = interp
-        self.bundle = bundle
+    def __init__(self, compile_args: tuple, plans: list[NamespacePlan], rules, evaluation_date: str):
+        self.compile_args = compile_args
         self.plans = plans
         self.rules = rules
         self.evaluation_date = evaluation_date
         self.subjects: Sequence[Subject] = ()
+        self.interp = self.bundle = None
+
+    def compiled(self) -> None:
+        if self.bundle is None:
+            self.interp, self.bundle = compile_bundle(*self.compile_args)
 
     def run(self, start: int, stop: int) -> list[Evaluation]:
         from regopy import Input
 
+        self.compiled()
         out: list[Evaluation] = []
         for subject in self.subjects[start:stop]:
             try:

@@ -19,7 +19,7 @@ from cxgov.engine import lint as linter
 from cxgov.engine.metadata import is_control_rule, rule_infos
 from cxgov.engine.rego_source import Module, RegoSyntaxError, parse_module
 
-BUILTIN_PACKAGE_PREFIX = "cxgov."
+BUILTIN_LIB_PREFIX = "cxgov.lib."
 
 
 def builtin_policy_dir() -> Path:
@@ -76,8 +76,10 @@ class PolicySet:
         h.update(canonical_json(self.data))
         return h.hexdigest()
 
-    def plan(self, namespaces: list[str], *, all_namespaces: bool = False) -> list[NamespacePlan]:
-        """The packages to evaluate: user packages matching the globs, plus every builtin package."""
+    def plan(self, namespaces: list[str], *, all_namespaces: bool = False,
+             kinds: set[str] | None = None) -> list[NamespacePlan]:
+        """The packages to evaluate: user packages matching the globs, plus every builtin package;
+        with `kinds`, only packages that judge at least one of those subject kinds."""
         chosen = []
         for package in self.packages:
             builtin = any(m.path in self.builtin_paths for m in self.modules if m.package == package)
@@ -90,14 +92,26 @@ class PolicySet:
             if control:
                 infos = [self.rules.get((package, r.name)) for r in control]
                 scoped = all(i is not None and i.applies_to for i in infos)
-                plans.append(NamespacePlan(
+                plan = NamespacePlan(
                     package,
                     tuple(sorted({r.name for r in control})),
                     len(control),
                     any(r.name == "exception" for r in defs),
                     frozenset(k for i in infos for k in i.applies_to) if scoped else None,
-                ))
+                )
+                if kinds is None or any(plan.applies(k) for k in kinds):
+                    plans.append(plan)
         return plans
+
+    def sources_for(self, plans: list[NamespacePlan]) -> dict[str, str]:
+        """The modules a compile needs: user modules, the builtin library, and the planned builtin
+        packages (compile time grows with modules, so unplanned builtin packages stay out)."""
+        planned = {p.package for p in plans}
+        return {
+            m.path: m.source
+            for m in self.modules
+            if m.path not in self.builtin_paths or m.package in planned or m.package.startswith(BUILTIN_LIB_PREFIX)
+        }
 
 
 def find_rego_files(paths: list[str | Path]) -> list[Path]:

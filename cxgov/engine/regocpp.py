@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import json
-import os
-import signal
 from typing import Any
 
-from cxgov.errors import EngineError, PolicyError
+from cxgov.errors import PolicyError
 from cxgov.engine.capture import captured_output
 from cxgov.engine.compile_errors import describe_compile_error
 
@@ -16,16 +14,13 @@ class QueryError(Exception):
     """An entrypoint could not be evaluated; the message is rego-cpp's, cleaned up."""
 
 
-def compile_bundle(data: dict, sources: dict[str, str], entrypoints: list[str], *, probe: bool = False):
+def compile_bundle(data: dict, sources: dict[str, str], entrypoints: list[str]):
     """An interpreter and a bundle with one entrypoint per rule; PolicyError as `file:line:col: message`.
 
-    With `probe`, the compile is first tried in a forked child: rego-cpp aborts the process on some
-    policies, and that must be an EngineError (exit 2), not the death of cxgov itself.
+    rego-cpp aborts the process on some policies: call this in a worker process (as the engine
+    and the test runner do), so that is a crashed worker, not the death of cxgov.
     """
     from regopy import Interpreter, RegoError
-
-    if probe:
-        _probe(data, sources, entrypoints)
 
     interp = Interpreter()
     interp.strict_built_in_errors = True  # a failing builtin is an error, not an undefined (= passing) rule
@@ -40,31 +35,6 @@ def compile_bundle(data: dict, sources: dict[str, str], entrypoints: list[str], 
     if not bundle.ok():
         raise PolicyError("the embedded engine could not compile the policies")
     return interp, bundle
-
-
-def _probe(data: dict, sources: dict[str, str], entrypoints: list[str]) -> None:
-    if not hasattr(os, "fork"):
-        return
-    pid = os.fork()
-    if pid == 0:  # child: compile and exit; a PolicyError is the parent's to report, not a crash
-        code = 0
-        try:
-            from cxgov.engine.capture import redirect_worker_output
-
-            redirect_worker_output()
-            compile_bundle(data, sources, entrypoints)
-        except PolicyError:
-            pass
-        except BaseException:
-            code = 3
-        os._exit(code)
-    _, status = os.waitpid(pid, 0)
-    if os.WIFSIGNALED(status):
-        raise EngineError(
-            f"the embedded engine crashed ({signal.Signals(os.WTERMSIG(status)).name}) compiling the policies",
-            where=", ".join(sorted(sources)),
-            hint="a construct rego-cpp cannot handle; run `cxgov policy lint`, or use --engine opa",
-        )
 
 
 def query(interp, bundle, entrypoint: str) -> Any:
