@@ -57,6 +57,54 @@ def lint(module: Module, *, is_test: bool = False, builtin: bool = False) -> lis
     return sorted(errors, key=lambda e: (e.line, e.col, e.code))
 
 
+def lint_together(modules: list[Module], tests: list[Module] = ()) -> list[LintError]:
+    """Divergences that only show across modules compiled into one bundle: a function name defined
+    with different numbers of arguments in two packages aborts rego-cpp's build(). Policies are
+    compiled together; each test file is compiled with the policies alone."""
+    errors = _arity_clashes(modules)
+    for test in tests:
+        errors += [e for e in _arity_clashes([*modules, test]) if e.path == test.path]
+    return errors
+
+
+def _arity_clashes(modules: list[Module]) -> list[LintError]:
+    arities: dict[str, dict[int, tuple[Module, Token]]] = {}
+    for module in modules:
+        for rule in module.rules:
+            if rule.is_function:
+                code = rule.statement.code()
+                arities.setdefault(rule.name, {}).setdefault(_arity(code, 2 if rule.is_default else 1),
+                                                             (module, code[0]))
+    errors = []
+    for name, seen in sorted(arities.items()):
+        if len(seen) > 1:
+            (first, _), *others = sorted(seen.items())
+            for arity, (module, tok) in others:
+                errors.append(_err(module, tok, "CX008",
+                                   f"function {name!r} takes {arity} arguments here and {first} in "
+                                   f"{seen[first][0].path}; the embedded engine aborts on that",
+                                   "give one of them another name"))
+    return errors
+
+
+def _arity(code: list[Token], open_at: int) -> int:
+    depth, count, empty = 0, 1, True
+    for tok in code[open_at:]:
+        if tok.text in OPEN:
+            depth += 1
+            continue
+        if tok.text in CLOSE:
+            depth -= 1
+            if depth == 0:
+                break
+            continue
+        if depth == 1:
+            empty = False
+            if tok.text == ",":
+                count += 1
+    return 0 if empty else count
+
+
 def _err(module: Module, tok: Token, code: str, message: str, hint: str) -> LintError:
     return LintError(module.path, tok.line, tok.col, code, message, hint)
 
@@ -150,9 +198,48 @@ def _calls(module: Module, code: list[Token], builtin: bool) -> list[LintError]:
         for prefix, why in banned.items():
             if dotted == prefix.rstrip(".") or (prefix.endswith(".") and dotted.startswith(prefix)):
                 out.append(_err(module, tok, "CX004", f"{dotted}: {why}", "rewrite it, " + ENGINE_HINT))
-        if dotted == "sprintf" and i + 2 < len(code) and code[i + 2].kind == "string" and "%q" in code[i + 2].text:
-            out.append(_err(module, tok, "CX005", "sprintf has no %q verb on the embedded engine", "use %v or %s with explicit quotes"))
+        if dotted == "sprintf" and i + 2 < len(code) and code[i + 2].kind == "string":
+            fmt = code[i + 2].text
+            if "%q" in fmt:
+                out.append(_err(module, tok, "CX005", "sprintf has no %q verb on the embedded engine",
+                                "use %v or %s with explicit quotes"))
+            elif "%s" in fmt and _quoted_string_argument(code, i + 3):
+                out.append(_err(module, tok, "CX007", "sprintf %s of a string that a builtin or a literal made "
+                                "keeps its JSON quotes on the embedded engine", "build the message with concat"))
     return out
+
+
+# builtins whose string results rego-cpp's sprintf prints with their JSON quotes (measured)
+_QUOTED_RESULTS = {"lower", "upper", "concat", "replace", "trim", "trim_left", "trim_right", "trim_prefix",
+                   "trim_suffix", "format_int", "object.get", "json.marshal", "yaml.marshal", "strings.reverse",
+                   "base64.encode", "base64url.encode"}
+
+
+def _quoted_string_argument(code: list[Token], i: int) -> bool:
+    """Whether sprintf's argument array (starting after the format, at `, [`) holds a string
+    literal or a call to a builtin in _QUOTED_RESULTS at its top level."""
+    if i + 1 >= len(code) or code[i].text != "," or code[i + 1].text != "[":
+        return False
+    depth = 0
+    expect_arg = True
+    for j in range(i + 1, len(code)):
+        tok = code[j]
+        if tok.text in OPEN:
+            depth += 1
+        elif tok.text in CLOSE:
+            depth -= 1
+            if depth == 0:
+                return False
+        elif depth == 1 and tok.text == ",":
+            expect_arg = True
+            continue
+        if depth == 1 and expect_arg and tok.text != "[":
+            if tok.kind in ("string", "raw"):
+                return True
+            if tok.kind == "ident" and _dotted(code, j) in _QUOTED_RESULTS:
+                return True
+            expect_arg = False
+    return False
 
 
 def _dotted(code: list[Token], i: int) -> str:

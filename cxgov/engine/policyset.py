@@ -19,7 +19,6 @@ from cxgov.engine import lint as linter
 from cxgov.engine.metadata import is_control_rule, rule_infos
 from cxgov.engine.rego_source import Module, RegoSyntaxError, parse_module
 
-BUILTIN_LIB_PREFIX = "cxgov.lib."
 
 
 def builtin_policy_dir() -> Path:
@@ -104,13 +103,15 @@ class PolicySet:
         return plans
 
     def sources_for(self, plans: list[NamespacePlan]) -> dict[str, str]:
-        """The modules a compile needs: user modules, the builtin library, and the planned builtin
-        packages (compile time grows with modules, so unplanned builtin packages stay out)."""
+        """The modules a compile needs: user modules, builtin helper packages (lib and each pack's
+        helpers), and the planned builtin packages. Compile time grows with modules, so builtin
+        packages whose rules judge none of the subjects at hand stay out."""
         planned = {p.package for p in plans}
+        judging = {package for package, _ in self.rules}  # packages with control rules of their own
         return {
             m.path: m.source
             for m in self.modules
-            if m.path not in self.builtin_paths or m.package in planned or m.package.startswith(BUILTIN_LIB_PREFIX)
+            if m.path not in self.builtin_paths or m.package in planned or m.package not in judging
         }
 
 
@@ -164,6 +165,7 @@ def load(policy_paths: list[str | Path], data_paths: list[str | Path] = (), *, b
         modules.append(module)
         for name, info in rule_infos(module, builtin=is_builtin, dates=dates).items():
             rules.setdefault((module.package, name), info)
+    problems += [str(e) for e in linter.lint_together(modules, tests)]
     if problems:
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
         raise PolicyError(problems[0] + more)

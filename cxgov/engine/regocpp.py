@@ -50,11 +50,58 @@ def query(interp, bundle, entrypoint: str) -> Any:
         raise QueryError(_error_message(text) or "evaluation failed")
     if text == "undefined":
         return None
-    value = json.loads(text)
+    try:
+        value = json.loads(text)
+    except ValueError:
+        # rego-cpp writes strings that hold `"` or `\` without escaping them: read the tree instead
+        return _from_tree(interp, bundle, entrypoint)
     if isinstance(value, list):
         raise QueryError("the entrypoint returned several results")
     expressions = value.get("expressions") or []
     return expressions[0] if expressions else None
+
+
+def _from_tree(interp, bundle, entrypoint: str) -> Any:
+    from regopy.node import Node
+    from regopy.rego_shared import NodeKind, rego_bundle_query_entrypoint, rego_free_output, rego_output_expressions_at_index
+
+    impl = rego_bundle_query_entrypoint(interp._impl, bundle._impl, entrypoint)
+    try:
+        return _plain(Node(rego_output_expressions_at_index(impl, 0)), NodeKind)
+    finally:
+        rego_free_output(impl)
+
+
+def _plain(node, kinds) -> Any:
+    """A result node as a Python value. Strings some builtins produce keep their JSON quotes inside
+    rego-cpp; those (and only well-formed ones) are decoded."""
+    kind = node.kind
+    if kind in (kinds.Term, kinds.Scalar) or (kind == kinds.Terms and len(node._children) == 1):
+        return _plain(node.at(0), kinds)
+    if kind == kinds.String:
+        text = node.value
+        if len(text) >= 2 and text[0] == text[-1] == '"':
+            try:
+                decoded = json.loads(text)
+                return decoded if isinstance(decoded, str) else text
+            except ValueError:
+                return text
+        return text
+    if kind in (kinds.Int, kinds.Float, kinds.Boolean, kinds.Null):
+        return node.value
+    if kind == kinds.Object:
+        return {_key(k): _plain(v, kinds) for k, v in node._children.items()}
+    if kind == kinds.Set:
+        return [_plain(v, kinds) for v in node._children.values()]
+    return [_plain(node.at(i), kinds) for i in range(len(node._children))]
+
+
+def _key(raw: str) -> str:
+    try:
+        decoded = json.loads(raw)
+    except ValueError:
+        return raw
+    return decoded if isinstance(decoded, str) else raw
 
 
 def _error_message(text: str) -> str:
