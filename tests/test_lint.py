@@ -106,3 +106,31 @@ def test_divergence_v0_body_is_accepted_silently():
 
 def test_divergence_sprintf_has_no_q_verb():
     assert _value(HEAD + "r := sprintf(\"%q\", [\"a\"])\n", "r") == "%q"
+
+
+def test_sprintf_of_builtin_strings_is_flagged_but_input_strings_are_not():
+    flagged = lint(parse_module("p.rego", HEAD + "deny contains m if {\n\tm := sprintf(\"x %s\", [lower(input.a)])\n}\n"))
+    assert [(e.code, e.line) for e in flagged] == [("CX007", 6)]
+    fine = lint(parse_module("p.rego", HEAD + "deny contains m if {\n\tm := sprintf(\"x %s %d\", [input.a, count(input.b)])\n}\n"))
+    assert fine == []
+
+
+def test_function_arity_clash_across_packages_is_flagged():
+    from cxgov.engine.lint import lint_together
+
+    a = parse_module("a.rego", "package a\n\nimport rego.v1\n\nf(x, y) if x == y\n")
+    b = parse_module("b.rego", "package b\n\nimport rego.v1\n\nf(x, y, z) if x == z\n")
+    t = parse_module("t_test.rego", "package t\n\nimport rego.v1\n\nf(x) := x\n")
+    errors = lint_together([a, b], [t])
+    assert [(e.path, e.line, e.code) for e in errors] == [("b.rego", 5, "CX008"), ("t_test.rego", 5, "CX008")]
+    assert lint_together([a]) == []
+
+
+def test_divergence_sprintf_keeps_quotes_of_builtin_strings():
+    # OPA: "x abc"
+    assert _value(HEAD + "r := sprintf(\"x %s\", [lower(input.a)])\n", "r", {"a": "ABC"}) == 'x "abc"'
+
+
+def test_divergence_unescaped_quotes_in_results_are_still_read_exactly():
+    # rego-cpp serialises `say "hi"` without escaping its quotes; cxgov reads the result tree instead
+    assert _value(HEAD + "r contains m if {\n\tm := input.q\n}\n", "r", {"q": 'say "hi"'}) == ['say "hi"']

@@ -78,7 +78,7 @@ def _arity_clashes(modules: list[Module]) -> list[LintError]:
     errors = []
     for name, seen in sorted(arities.items()):
         if len(seen) > 1:
-            (first, _), *others = sorted(seen.items())
+            (first, _), *others = seen.items()  # the first definition read is the reference
             for arity, (module, tok) in others:
                 errors.append(_err(module, tok, "CX008",
                                    f"function {name!r} takes {arity} arguments here and {first} in "
