@@ -28,6 +28,7 @@ class Evidence(_Model):
     sha256: Optional[str] = Field(None, pattern=r"^[0-9a-f]{64}$")
     approved_by: Optional[str] = None
     approved_at: Optional[date] = None
+    tags: list[str] = Field([], description="What the document covers, e.g. ai_incident, ai_act_art73, gdpr_art33.")
 
 
 Ref = Optional[Evidence]
@@ -93,6 +94,7 @@ class Service(_Model):
 
 class Backup(_Model):
     enabled: Optional[bool] = None
+    encryption_at_rest: Optional[bool] = Field(None, description="Defaults to the store's own setting.")
     regions: list[str] = []
     retention_days: Optional[int] = None
     last_restore_test: Optional[date] = None
@@ -135,6 +137,7 @@ class LogSink(_Model):
     classification: Optional[Literal["public", "internal", "confidential", "restricted"]] = None
     contains_personal_data: Optional[bool] = None
     ropa_ref: Optional[str] = None
+    justification_ref: Ref = None
 
 
 class Transfer(_Model):

@@ -134,3 +134,22 @@ def test_divergence_sprintf_keeps_quotes_of_builtin_strings():
 def test_divergence_unescaped_quotes_in_results_are_still_read_exactly():
     # rego-cpp serialises `say "hi"` without escaping its quotes; cxgov reads the result tree instead
     assert _value(HEAD + "r contains m if {\n\tm := input.q\n}\n", "r", {"q": 'say "hi"'}) == ['say "hi"']
+
+
+def test_regex_inline_flags_are_flagged():
+    errors = lint(parse_module("p.rego", HEAD + "deny contains \"x\" if regex.match(\"(?i)^prod\", input.env)\n"))
+    assert [(e.code, e.line) for e in errors] == [("CX009", 5)]
+
+
+def test_divergence_regex_inline_flag_is_silently_undefined():
+    # OPA: true
+    assert _value(HEAD + "r := regex.match(\"(?i)abc\", \"ABC\")\n", "r") is None
+
+
+def test_rule_and_function_with_one_name_in_a_package_are_flagged():
+    from cxgov.engine.lint import lint_together
+
+    policy = parse_module("p.rego", "package p\n\nimport rego.v1\n\nrunbook := input.r\n")
+    test = parse_module("p_test.rego", "package p\n\nimport rego.v1\n\nrunbook(tags) := {\"tags\": tags}\n")
+    errors = lint_together([policy], [test])
+    assert [(e.path, e.code) for e in errors] == [("p_test.rego", "CX010")]

@@ -61,9 +61,27 @@ def lint_together(modules: list[Module], tests: list[Module] = ()) -> list[LintE
     """Divergences that only show across modules compiled into one bundle: a function name defined
     with different numbers of arguments in two packages aborts rego-cpp's build(). Policies are
     compiled together; each test file is compiled with the policies alone."""
-    errors = _arity_clashes(modules)
+    errors = _arity_clashes(modules) + _rule_function_clashes(modules)
     for test in tests:
-        errors += [e for e in _arity_clashes([*modules, test]) if e.path == test.path]
+        together = [*modules, test]
+        errors += [e for e in _arity_clashes(together) + _rule_function_clashes(together) if e.path == test.path
+                   or any(e.path == m.path for m in modules) and test.path in e.message]
+    return errors
+
+
+def _rule_function_clashes(modules: list[Module]) -> list[LintError]:
+    """A rule and a function with one name in one package compile on rego-cpp, then fail (or crash)."""
+    kinds: dict[tuple[str, str], dict[bool, tuple[Module, Token]]] = {}
+    for module in modules:
+        for rule in module.rules:
+            kinds.setdefault((module.package, rule.name), {}).setdefault(rule.is_function, (module, rule.statement.code()[0]))
+    errors = []
+    for (package, name), seen in sorted(kinds.items()):
+        if len(seen) == 2:
+            module, tok = seen[True]
+            errors.append(_err(module, tok, "CX010", f"{name!r} is both a rule and a function in package {package} "
+                               f"(the rule is in {seen[False][0].path}); the embedded engine fails on that",
+                               "rename one of them"))
     return errors
 
 
@@ -198,6 +216,11 @@ def _calls(module: Module, code: list[Token], builtin: bool) -> list[LintError]:
         for prefix, why in banned.items():
             if dotted == prefix.rstrip(".") or (prefix.endswith(".") and dotted.startswith(prefix)):
                 out.append(_err(module, tok, "CX004", f"{dotted}: {why}", "rewrite it, " + ENGINE_HINT))
+        first_arg = i + 2 * dotted.count(".") + 2  # past the dotted name and "("
+        if dotted in _REGEX_CALLS and first_arg < len(code) and code[first_arg].kind in ("string", "raw") \
+                and "(?" in code[first_arg].text:
+            out.append(_err(module, tok, "CX009", f"{dotted} with an inline flag such as (?i): the embedded engine "
+                            "does not support them and the match is silently undefined", "lower() both sides instead"))
         if dotted == "sprintf" and i + 2 < len(code) and code[i + 2].kind == "string":
             fmt = code[i + 2].text
             if "%q" in fmt:
@@ -208,6 +231,9 @@ def _calls(module: Module, code: list[Token], builtin: bool) -> list[LintError]:
                                 "keeps its JSON quotes on the embedded engine", "build the message with concat"))
     return out
 
+
+_REGEX_CALLS = {"regex.match", "re_match", "regex.find_n", "regex.find_all_string_submatch_n", "regex.replace",
+                "regex.split"}
 
 # builtins whose string results rego-cpp's sprintf prints with their JSON quotes (measured)
 _QUOTED_RESULTS = {"lower", "upper", "concat", "replace", "trim", "trim_left", "trim_right", "trim_prefix",

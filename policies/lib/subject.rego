@@ -16,10 +16,21 @@ high_risk if descriptor.system.ai_act.risk_class == "high"
 
 provider_role if descriptor.system.ai_act.role in {"provider", "both"}
 
-# the line of a descriptor field (dotted path, e.g. "data_stores.0"), for findings' locations
-loc(path) := {"file": input.descriptor_file, "line": input.lines[path]}
+# the line of a descriptor field (dotted path, e.g. "data_stores.0.region"), for findings'
+# locations; a field that is missing points at its nearest declared parent, else the first line
+loc(path) := {"file": input.descriptor_file, "line": input.lines[declared[count(declared) - 1]]} if {
+	declared := declared_prefixes(path)
+	count(declared) > 0
+}
 
-loc(path) := {"file": input.descriptor_file, "line": 1} if not input.lines[path]
+loc(path) := {"file": input.descriptor_file, "line": 1} if count(declared_prefixes(path)) == 0
+
+declared_prefixes(path) := [p |
+	parts := split(path, ".")
+	some n in numbers.range(1, count(parts))
+	p := concat(".", array.slice(parts, 0, n))
+	input.lines[p]
+]
 
 # the other documents of the system, by kind
 documents(kind) := [d | some d in input.documents; d.kind == kind]
