@@ -38,7 +38,9 @@ def cli(ctx: click.Context, config: str | None) -> None:
     from cxgov.settings import check_defaults, find_config
 
     try:
-        ctx.default_map = {"check": check_defaults(find_config(config))}
+        defaults = check_defaults(find_config(config))
+        # `policy test` reads the same data files as `check`, as conftest verify does
+        ctx.default_map = {"check": defaults, "policy": {"test": {"data": defaults.get("data", [])}}}
     except CxgovError as exc:
         click.echo(f"cxgov: error: {exc}", err=True)
         ctx.exit(EXIT_ERROR)

@@ -119,3 +119,13 @@ def test_malformed_waivers_file(cxgov, project):
 
 def test_bad_evaluation_date(cxgov, project):
     assert_one_line_error(check(cxgov, project, "ok.yaml", "--evaluation-date", "22/11/2026"), "22/11/2026")
+
+
+def test_report_through_a_symlink_keeps_the_link_and_new_files_are_not_private(cxgov, project, tmp_path):
+    target = tmp_path / "real.json"
+    target.write_text("old\n")
+    (project / "link.json").symlink_to(target)
+    run = check(cxgov, project, "ok.yaml", "-o", "json=link.json", "-o", "sarif=new.sarif")
+    assert run.code == 0, run.stderr
+    assert (project / "link.json").is_symlink() and target.read_text().startswith("{")
+    assert (project / "new.sarif").stat().st_mode & 0o044 == 0o044  # readable by group and others (umask 022)

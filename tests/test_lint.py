@@ -111,7 +111,8 @@ def test_divergence_sprintf_has_no_q_verb():
 def test_sprintf_of_builtin_strings_is_flagged_but_input_strings_are_not():
     flagged = lint(parse_module("p.rego", HEAD + "deny contains m if {\n\tm := sprintf(\"x %s\", [lower(input.a)])\n}\n"))
     assert [(e.code, e.line) for e in flagged] == [("CX007", 6)]
-    fine = lint(parse_module("p.rego", HEAD + "deny contains m if {\n\tm := sprintf(\"x %s %d\", [input.a, count(input.b)])\n}\n"))
+    fine = lint(parse_module("p.rego", HEAD + "deny contains m if {\n\tm := sprintf(\"x %s %d %s\", "
+                                              "[input.a, count(input.b), trim_prefix(input.c, \"x\")])\n}\n"))
     assert fine == []
 
 

@@ -33,12 +33,12 @@ of_type(t) := {rc | some rc in resources; rc.type == t}
 #   remediation: >-
 #     Set the provider's region to one of data.allowed_regions (eu-west-1 serves for disaster
 #     recovery), or remove the resources that use it.
-deny contains msg if {
+deny contains {"msg": msg, "provider": key, "region": region, "resources": users_of(key)} if {
 	some key, cfg in input.configuration.provider_config
 	cfg.name == "aws"
 	region := cfg.expressions.region.constant_value
 	not region in data.allowed_regions
-	msg := sprintf("provider %s deploys to %s, outside the allowed regions; resources: %s", [key, region, concat(", ", users_of(key))])
+	msg := sprintf("provider %s deploys %d resources to %s, outside the allowed regions", [key, count(users_of(key)), region])
 }
 
 deny contains msg if {
@@ -144,15 +144,19 @@ deny_log_retention contains msg if {
 #   remediation: List the actions the service needs (s3:GetObject, dynamodb:PutItem, ...) instead of * or service:*.
 deny_iam_wildcard contains msg if {
 	some p in iam_policies
-	doc := json.unmarshal(p.change.after.policy)
-	some statement in as_array(doc.Statement)
-	statement.Effect == "Allow"
-	some action in as_array(statement.Action)
-	wildcard(action)
-	msg := sprintf("%s: statement %s allows %s", [p.address, object.get(statement, "Sid", "(no Sid)"), action])
+	some grant in wildcard_grants(p.change.after.policy)
+	msg := sprintf("%s: statement %s allows %s", [p.address, grant.sid, grant.action])
 }
 
 iam_policies := of_type("aws_iam_policy") | of_type("aws_iam_role_policy")
+
+# the wildcard actions an IAM policy document (JSON text) allows, with their statement ids
+wildcard_grants(document) := {{"sid": object.get(statement, "Sid", "(no Sid)"), "action": action} |
+	some statement in as_array(json.unmarshal(document).Statement)
+	statement.Effect == "Allow"
+	some action in as_array(statement.Action)
+	wildcard(action)
+}
 
 as_array(x) := x if is_array(x)
 
