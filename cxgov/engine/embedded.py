@@ -40,12 +40,13 @@ class EmbeddedEngine(Engine):
         return f"rego-cpp {regopy.rego_version()} (regopy)"
 
     def prepare(self, policies: PolicySet, plans: list[NamespacePlan], evaluation_date: str) -> None:
-        entrypoints = [f"{p.path}/{rule}" for p in plans for rule in p.rules]
-        entrypoints += [f"{p.path}/exception" for p in plans if p.has_exception]
-        if not entrypoints:
+        if not plans:
             raise PolicyError("the selected namespaces hold no deny, violation or warn rules",
                               hint="check -n/--namespace, or use --all-namespaces")
-        compile_args = (data_with_run_facts(policies, evaluation_date), policies.sources_for(plans), entrypoints)
+        sources = policies.sources_for(plans)
+        sources.update({f"<cxgov>/{p.package}.rego": collector_module(p) for p in plans})
+        entrypoints = [f"{p.path}/{COLLECTOR}" for p in plans]
+        compile_args = (data_with_run_facts(policies, evaluation_date), sources, entrypoints)
         self._evaluator = _Evaluator(compile_args, plans, policies.rules, evaluation_date)
 
     def evaluate(self, subjects: Sequence[Subject], progress: Progress | None = None) -> list[Evaluation]:
@@ -90,6 +91,17 @@ def _in_workers(subjects: Sequence[Subject], workers: int, progress: Progress | 
     return [ev for start, _ in chunks for ev in results[start]]
 
 
+COLLECTOR = "__cxgov_results"
+
+
+def collector_module(plan: NamespacePlan) -> str:
+    """One rule that gathers every control rule of a package as [name, value] pairs, so a subject
+    costs one query per package rather than one per rule (a rule that is undefined is absent)."""
+    names = [*plan.rules, *(["exception"] if plan.has_exception else [])]
+    body = "".join(f"{COLLECTOR} contains [\"{name}\", v] if v := {name}\n\n" for name in names)
+    return f"package {plan.package}\n\nimport rego.v1\n\n{body}"
+
+
 def _quiet_worker() -> None:
     global _WORKER_STDERR
     _WORKER_STDERR = redirect_worker_output()
@@ -129,8 +141,8 @@ class _Evaluator:
             for plan in self.plans:
                 if not plan.applies(subject.kind):
                     continue
-                exceptions = exception_names(self._query(f"{plan.path}/exception", subject)) if plan.has_exception else set()
-                values = {rule: self._query(f"{plan.path}/{rule}", subject) for rule in plan.rules}
+                values = dict(self._query(f"{plan.path}/{COLLECTOR}", subject) or [])
+                exceptions = exception_names(values.pop("exception", None))
                 check, found = judge(subject, plan, values, exceptions, self.rules, self.evaluation_date)
                 checks.append(check)
                 findings += found
