@@ -144,6 +144,8 @@ class Transfer(_Model):
     """How a transfer outside the EEA is made lawful (GDPR Chapter V)."""
 
     transfer_mechanism: Optional[Literal["adequacy", "dpf", "scc", "bcr", "art49"]] = None
+    adequacy_scope: list[str] = Field([], description="Scopes of an adequacy decision the recipient is in, "
+                                      "e.g. appi (Japan), pipeda_commercial (Canada).")
     scc_module: Optional[int] = None
     tia_ref: Ref = None
     continuous: Optional[bool] = None

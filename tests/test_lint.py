@@ -154,3 +154,15 @@ def test_rule_and_function_with_one_name_in_a_package_are_flagged():
     test = parse_module("p_test.rego", "package p\n\nimport rego.v1\n\nrunbook(tags) := {\"tags\": tags}\n")
     errors = lint_together([policy], [test])
     assert [(e.path, e.code) for e in errors] == [("p_test.rego", "CX010")]
+
+
+def test_max_min_and_empty_replace_are_flagged():
+    source = HEAD + ("deny contains \"x\" if max([input.a, 3]) > 10\n\n"
+                     "warn contains \"y\" if replace(input.s, \"\", \"-\") == \"a\"\n")
+    assert [(e.code, e.line) for e in lint(parse_module("p.rego", source))] == [("CX011", 5), ("CX012", 7)]
+    assert lint(parse_module("p.rego", HEAD + "warn contains \"y\" if replace(input.s, \"a\", \"\") == \"b\"\n")) == []
+
+
+def test_divergence_max_compares_numbers_as_text():
+    # OPA: 12
+    assert _value(HEAD + "r := max([12, 3])\n", "r") == 3

@@ -209,8 +209,9 @@ def _with_keyword(module: Module, code: list[Token]) -> list[LintError]:
 def _calls(module: Module, code: list[Token], builtin: bool) -> list[LintError]:
     out = []
     banned = {**UNSUPPORTED_CALLS, **(BUILTIN_ONLY_CALLS if builtin else {})}
+    heads = {name.split(".")[0] for name in [*banned, *_REGEX_CALLS, "sprintf", "max", "min", "replace"]}
     for i, tok in enumerate(code):
-        if tok.kind != "ident" or (i > 0 and code[i - 1].text == "."):
+        if tok.text not in heads or tok.kind != "ident" or (i > 0 and code[i - 1].text == "."):
             continue
         dotted = _dotted(code, i)
         for prefix, why in banned.items():
@@ -221,6 +222,13 @@ def _calls(module: Module, code: list[Token], builtin: bool) -> list[LintError]:
                 and "(?" in code[first_arg].text:
             out.append(_err(module, tok, "CX009", f"{dotted} with an inline flag such as (?i): the embedded engine "
                             "does not support them and the match is silently undefined", "lower() both sides instead"))
+        if dotted in ("max", "min") and first_arg - 1 < len(code) and code[first_arg - 1].text == "(":
+            out.append(_err(module, tok, "CX011", f"{dotted} compares numbers as text on the embedded engine "
+                            f"({dotted}([12, 3]) is {3 if dotted == 'max' else 12})",
+                            "compare explicitly (`x >= y` for every y), " + ENGINE_HINT))
+        if dotted == "replace" and first_arg < len(code) and _second_argument_is_empty(code, first_arg):
+            out.append(_err(module, tok, "CX012", "replace with an empty pattern never returns on the embedded engine",
+                            "guard the pattern, or drop the call"))
         if dotted == "sprintf" and i + 2 < len(code) and code[i + 2].kind == "string":
             fmt = code[i + 2].text
             if "%q" in fmt:
@@ -265,6 +273,22 @@ def _quoted_string_argument(code: list[Token], i: int) -> bool:
             if tok.kind == "ident" and _dotted(code, j) in _QUOTED_RESULTS:
                 return True
             expect_arg = False
+    return False
+
+
+def _second_argument_is_empty(code: list[Token], i: int) -> bool:
+    """Whether the call whose first argument starts at i has "" as its second argument."""
+    depth = 0
+    for j in range(i, len(code)):
+        tok = code[j]
+        if tok.text in OPEN:
+            depth += 1
+        elif tok.text in CLOSE:
+            if depth == 0:
+                return False
+            depth -= 1
+        elif depth == 0 and tok.text == ",":
+            return j + 1 < len(code) and code[j + 1].text in ('""', "``")
     return False
 
 

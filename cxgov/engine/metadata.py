@@ -18,6 +18,7 @@ from cxgov.errors import PolicyError
 from cxgov.model import GATES, SEVERITIES, SUBJECT_KINDS, RuleInfo
 from cxgov.engine.rego_source import Module, Rule, Token
 
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _CONTROL_RULE = re.compile(r"^(deny|violation|warn)(_[a-zA-Z0-9]+)*$")
 
 
@@ -33,7 +34,7 @@ def annotation(comments: list[Token], path: str) -> dict[str, Any] | None:
     text = "\n".join(t[indent:] for t in body)
     where = f"{path}:{comments[start].line}"
     try:
-        value = yaml.safe_load(text) or {}
+        value = yaml.load(text, Loader=_LOADER) or {}
     except yaml.YAMLError as exc:
         raise PolicyError(f"METADATA block is not valid YAML: {str(exc).splitlines()[0]}", where=where) from None
     if not isinstance(value, dict):

@@ -153,9 +153,11 @@ def load(policy_paths: list[str | Path], data_paths: list[str | Path] = (), *, b
     modules, tests, rules, builtin_paths = [], [], {}, set()
     problems: list[str] = []
     for file, is_builtin in sources:
+        is_test = file.name.endswith("_test.rego")
+        if is_test and not include_tests:
+            continue  # a check never needs the tests: don't pay for reading them
         path = display_path(file, root)
         module = _parse(file, path)
-        is_test = file.name.endswith("_test.rego")
         problems += [str(e) for e in linter.lint(module, is_test=is_test, builtin=is_builtin)]
         if is_builtin:
             builtin_paths.add(path)

@@ -22,6 +22,7 @@ _TOKEN = re.compile(
   | (?P<ident>[A-Za-z_][A-Za-z0-9_]*)
   | (?P<op>:=|==|!=|<=|>=|\|)
   | (?P<punct>[{}()\[\],;.:=<>+\-*/%&!])
+  | (?P<error>.)
     """,
     re.VERBOSE,
 )
@@ -49,22 +50,23 @@ class RegoSyntaxError(ValueError):
 def tokenize(source: str) -> list[Token]:
     """All tokens but spaces; raises RegoSyntaxError on a character Rego does not allow."""
     tokens: list[Token] = []
-    line, line_start, pos, end = 1, 0, 0, len(source)
-    while pos < end:
-        m = _TOKEN.match(source, pos)
-        if m is None:
-            raise RegoSyntaxError(f"unexpected character {source[pos]!r}", line, pos - line_start + 1)
+    append = tokens.append
+    line, line_start = 1, 0
+    for m in _TOKEN.finditer(source):
         kind = m.lastgroup
+        if kind == "space":
+            continue
+        pos = m.start()
+        if kind == "error":
+            raise RegoSyntaxError(f"unexpected character {m.group()!r}", line, pos - line_start + 1)
         text = m.group()
-        if kind != "space":
-            tokens.append(Token(kind, text, line, pos - line_start + 1, pos))
+        append(Token(kind, text, line, pos - line_start + 1, pos))
         if kind == "newline":
             line += 1
-            line_start = m.end()
+            line_start = pos + 1
         elif kind == "raw" and "\n" in text:
             line += text.count("\n")
             line_start = pos + text.rindex("\n") + 1
-        pos = m.end()
     return tokens
 
 
@@ -74,6 +76,7 @@ class Statement:
 
     tokens: list[Token]
     comments: list[Token] = field(default_factory=list)  # the comment block right above it
+    _code: list[Token] | None = field(default=None, repr=False, compare=False)
 
     @property
     def line(self) -> int:
@@ -84,7 +87,10 @@ class Statement:
         return self.tokens[0].text
 
     def code(self) -> list[Token]:
-        return [t for t in self.tokens if t.kind not in ("comment", "newline")]
+        """The statement's tokens without comments and line breaks (computed once)."""
+        if self._code is None:
+            self._code = [t for t in self.tokens if t.kind not in ("comment", "newline")]
+        return self._code
 
 
 def statements(tokens: list[Token]) -> list[Statement]:

@@ -13,19 +13,44 @@ config := data.cxgov.config
 
 providers := {"aws", "gcp", "azure"}
 
-# country of a cloud region; `provider` may be "" when only the region name is known
-country(provider, region) := c if {
+# a region name as the reference data spells it: lower case, no spaces ("West Europe" ->
+# "westeurope", Terraform's "EUROPE-WEST4" -> "europe-west4")
+# (trim: rego-cpp otherwise keeps the builtin result's JSON quotes when sprintf formats it)
+normalize(region) := trim(lower(replace(region, " ", "")), "") if is_string(region)
+
+# the country under the exact name: the given provider first, then any provider
+lookup(provider, region) := c if {
 	c := ref.regions[provider][region]
 }
 
-country(provider, region) := c if {
+lookup(provider, region) := c if {
 	not ref.regions[provider][region]
 	some p in providers
 	c := ref.regions[p][region]
 }
 
-# a Google Cloud multi- or dual-region expands to its members
-members(provider, region) := ref.regions.gcp_multi[region] if provider in {"gcp", ""}
+# country of a cloud region; `provider` may be "" when only the region name is known
+country(provider, region) := lookup(provider, region)
+
+country(provider, region) := c if {
+	not lookup(provider, region)
+	c := lookup(provider, normalize(region))
+}
+
+# a Google Cloud multi- or dual-region expands to its members (the name in any letter case)
+members(provider, region) := ref.regions.gcp_multi[region] if {
+	provider in {"gcp", ""}
+	is_array(ref.regions.gcp_multi[region])
+}
+
+members(provider, region) := ms if {
+	provider in {"gcp", ""}
+	not is_array(ref.regions.gcp_multi[region])
+	some k
+	ms := ref.regions.gcp_multi[k]
+	is_array(ms)
+	lower(k) == normalize(region)
+}
 
 countries(provider, region) := cs if {
 	ms := members(provider, region)
@@ -69,12 +94,18 @@ host(endpoint) := h if {
 }
 
 # country of a SaaS endpoint (longest matching suffix in the reference list)
+# (no max/sort on numbers: rego-cpp orders them as strings, so max([12, 9]) is 9)
 saas_country(endpoint) := c if {
 	h := host(endpoint)
-	matches := [s | ref.saas_endpoints.hosts[s]; endswith(concat("", [".", h]), concat("", [".", s]))]
-	count(matches) > 0
-	longest := max([count(s) | some s in matches])
-	some s in matches
-	count(s) == longest
-	c := ref.saas_endpoints.hosts[s]
+	dotted := concat("", [".", h])
+	matches := [k | some k; ref.saas_endpoints.hosts[k]; endswith(dotted, concat("", [".", k]))]
+	best := [b | some b in matches; longest(b, matches)]
+	count(best) > 0
+	c := ref.saas_endpoints.hosts[best[0]]
+}
+
+longest(b, candidates) if {
+	every o in candidates {
+		count(o) <= count(b)
+	}
 }

@@ -1,0 +1,23 @@
+package cxgov.ai_act.aiact_26_11
+
+import rego.v1
+
+system(d) := {"evaluation_date": "2026-11-22", "descriptor": d, "descriptor_file": "cxgov.yaml", "lines": {}, "evidence": {}, "documents": []}
+
+test_aiact_26_11_pass_notice_on if {
+	count(deny) == 0 with input as system({"system": {"ai_act": {"risk_class": "high"}}, "ai_disclosure": {"highrisk_notice": true}})
+}
+
+test_aiact_26_11_pass_not_high_risk if {
+	count(deny) == 0 with input as system({"system": {"ai_act": {"risk_class": "limited"}}})
+}
+
+test_aiact_26_11_fail_notice_off if {
+	count(deny) == 1 with input as system({"system": {"ai_act": {"risk_class": "high"}}, "ai_disclosure": {"highrisk_notice": false}})
+}
+
+test_aiact_26_11_fail_notice_undeclared if {
+	r := deny with input as system({"system": {"ai_act": {"risk_class": "high"}}})
+	some f in r
+	contains(f.msg, "highrisk_notice is not true")
+}

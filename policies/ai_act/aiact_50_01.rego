@@ -1,0 +1,70 @@
+# METADATA
+# title: People are told they are dealing with AI, on every channel, before or at the first turn
+# description: >-
+#   Art 50(1) and 50(5) require that people interacting with an AI system are informed of it at the
+#   latest at the first interaction. The disclosure must be on, timed before or at the first turn,
+#   and cover every chat, voice (spoken at call start), email and messaging channel; each display
+#   should be logged. The "obvious from the context" exception is never assumed.
+# custom:
+#   id: AIACT-50-01
+#   severity: high
+#   gate: deny
+#   effective_from: ai_act_general
+#   applies_to: [system]
+#   frameworks:
+#     eu-ai-act: [Art.50(1), Art.50(5)]
+#   remediation: >-
+#     Set ai_disclosure.enabled: true and timing: pre_interaction or first_turn, list every
+#     chat/voice/email/messaging channel type in ai_disclosure.channels, give voice channels a
+#     spoken disclosure at call start (channels[].spoken_disclosure: true), and log each display
+#     (ai_disclosure.logged: true and disclosure_shown in monitoring.ai_events).
+package cxgov.ai_act.aiact_50_01
+
+import rego.v1
+
+import data.cxgov.ai_act.helpers
+import data.cxgov.lib.subject
+
+d := subject.descriptor
+
+disclosure := object.get(d, "ai_disclosure", {})
+
+deny contains {"msg": "AI disclosure is not enabled (ai_disclosure.enabled is not true)", "resource": "ai_disclosure", "_loc": subject.loc("ai_disclosure")} if {
+	not disclosure.enabled == true
+}
+
+deny contains {"msg": sprintf("AI disclosure timing is %s: it must be pre_interaction or first_turn", [timing]), "resource": "ai_disclosure.timing", "_loc": subject.loc("ai_disclosure")} if {
+	not disclosure.timing in helpers.ref.disclosure_timings
+}
+
+timing := disclosure.timing if is_string(disclosure.timing)
+
+timing := "not declared" if not is_string(disclosure.timing)
+
+deny contains {"msg": "no channels are declared: the disclosure cannot be checked on every channel", "resource": "channels", "_loc": subject.loc("channels")} if {
+	count(helpers.arr(["channels"])) == 0
+}
+
+deny contains {"msg": sprintf("%s has no AI disclosure (%s is not in ai_disclosure.channels)", [channel_name(c), c.type]), "resource": channel_name(c), "_loc": subject.loc(sprintf("channels.%d", [i]))} if {
+	some i, c in helpers.arr(["channels"])
+	c.type in helpers.ref.disclosure_channel_types
+	not c.type in helpers.arr(["ai_disclosure", "channels"])
+}
+
+deny contains {"msg": sprintf("%s: no spoken AI disclosure at call start (spoken_disclosure is not true)", [channel_name(c)]), "resource": channel_name(c), "_loc": subject.loc(sprintf("channels.%d", [i]))} if {
+	some i, c in helpers.arr(["channels"])
+	c.type == "voice"
+	not c.spoken_disclosure == true
+}
+
+warn contains {"msg": "AI disclosure displays are not logged (ai_disclosure.logged is not true)", "resource": "ai_disclosure.logged", "_loc": subject.loc("ai_disclosure")} if {
+	not disclosure.logged == true
+}
+
+warn contains {"msg": "monitoring.ai_events does not log disclosure_shown", "resource": "monitoring.ai_events", "_loc": subject.loc("monitoring")} if {
+	not "disclosure_shown" in helpers.arr(["monitoring", "ai_events"])
+}
+
+channel_name(c) := sprintf("%s channel %s", [c.type, c.name]) if is_string(c.name)
+
+channel_name(c) := sprintf("%s channel", [c.type]) if not is_string(c.name)

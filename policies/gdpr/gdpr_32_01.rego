@@ -1,0 +1,204 @@
+# METADATA
+# title: Personal data is encrypted at rest in stores, logs and backups
+# description: >-
+#   GDPR Art 32(1)(a) names encryption as a security measure. In the descriptor, every data store and
+#   log sink holding personal data (unless it says it holds none) needs encryption_at_rest true, and
+#   so do a store's backups (backup.encryption_at_rest, else the store's own setting). On a Terraform
+#   plan: aws_db_instance and aws_rds_cluster storage_encrypted, aws_ebs_volume and
+#   aws_efs_file_system encrypted, aws_dynamodb_table server_side_encryption enabled (a KMS key rather
+#   than the AWS-owned default), an aws_s3_bucket_server_side_encryption_configuration (or the inline
+#   block) for every aws_s3_bucket, and no azurerm_mssql_database with transparent data encryption
+#   turned off. Google Cloud encrypts every store at rest and offers no switch to check. Resources
+#   tagged contains_personal_data = "false" are left out.
+# custom:
+#   id: GDPR-32-01
+#   severity: critical
+#   gate: deny
+#   applies_to: [system, terraform-plan]
+#   frameworks:
+#     gdpr: [Art.32(1)(a)]
+#   remediation: >-
+#     Turn on encryption at rest for every store, log sink and backup holding personal data and set
+#     encryption_at_rest true in the descriptor. In Terraform set storage_encrypted = true (RDS),
+#     encrypted = true (EBS, EFS), server_side_encryption { enabled = true } (DynamoDB), add an
+#     aws_s3_bucket_server_side_encryption_configuration for each bucket (aws:kms with kms_key_id for
+#     confidential data), and keep transparent_data_encryption_enabled on Azure SQL databases.
+package cxgov.gdpr.gdpr_32_01
+
+import rego.v1
+
+import data.cxgov.lib.subject
+
+d := subject.descriptor
+
+personal_kinds := {"transcript", "ai_event", "pii", "customer_record"}
+
+# ---------------------------------------------------------------- descriptor side (system)
+
+# fail closed: a store or sink holds personal data unless it says it does not
+personal(x) if x.contains_personal_data == true
+
+personal(x) if x.special_category == true
+
+personal(x) if carries_personal_kind(x)
+
+personal(x) if {
+	not x.contains_personal_data == false
+	not declares_only_other_kinds(x)
+}
+
+carries_personal_kind(x) if {
+	some k in object.get(x, "data_kinds", [])
+	k in personal_kinds
+}
+
+declares_only_other_kinds(x) if {
+	count(object.get(x, "data_kinds", [])) > 0
+	not carries_personal_kind(x)
+}
+
+field_loc(path, field) := subject.loc(p) if {
+	p := concat(".", [path, field])
+	input.lines[p]
+}
+
+field_loc(path, field) := subject.loc(path) if not input.lines[concat(".", [path, field])]
+
+state(x) := "is not encrypted at rest (encryption_at_rest: false)" if x.encryption_at_rest == false
+
+state(x) := "does not declare encryption at rest (encryption_at_rest not set)" if not is_boolean(object.get(x, "encryption_at_rest", null))
+
+deny contains {"msg": msg, "resource": what, "_loc": field_loc(path, "encryption_at_rest")} if {
+	is_object(input.descriptor)
+	some section, label in {"data_stores": "data store", "log_sinks": "log sink"}
+	some i, x in object.get(d, section, [])
+	personal(x)
+	not x.encryption_at_rest == true
+	what := concat(" ", [label, x.name])
+	path := concat(".", [section, format_int(i, 10)])
+	msg := concat(" ", [what, state(x)])
+}
+
+# backups: their own setting when given, else the store's
+backup_encrypted(s) := s.backup.encryption_at_rest if is_boolean(s.backup.encryption_at_rest)
+
+backup_encrypted(s) := object.get(s, "encryption_at_rest", false) if not is_boolean(s.backup.encryption_at_rest)
+
+deny contains {"msg": msg, "resource": concat(" ", ["data store", s.name]), "_loc": field_loc(path, "backup")} if {
+	is_object(input.descriptor)
+	some i, s in d.data_stores
+	personal(s)
+	s.backup.enabled == true
+	not backup_encrypted(s) == true
+	path := sprintf("data_stores.%d", [i])
+	msg := concat("", ["data store ", s.name, ": its backups are not encrypted at rest"])
+}
+
+# ---------------------------------------------------------------- Terraform side (terraform-plan)
+
+resources := {r |
+	some rc in input.resource_changes
+	rc.mode == "managed"
+	not "delete" in rc.change.actions
+	is_object(rc.change.after)
+	r := {"address": rc.address, "type": rc.type, "name": rc.name, "values": rc.change.after}
+}
+
+tagged_out(r) if {
+	some k in ["tags", "tags_all", "labels"]
+	r.values[k].contains_personal_data == "false"
+}
+
+# resources whose attribute must be true
+flags := {
+	"aws_db_instance": "storage_encrypted",
+	"aws_rds_cluster": "storage_encrypted",
+	"aws_ebs_volume": "encrypted",
+	"aws_efs_file_system": "encrypted",
+}
+
+deny contains {"msg": msg, "resource": r.address} if {
+	is_array(input.resource_changes)
+	some r in resources
+	attr := flags[r.type]
+	not r.values[attr] == true
+	not tagged_out(r)
+	msg := concat("", [r.address, ": ", attr, " is not true (data stored unencrypted)"])
+}
+
+deny contains {"msg": msg, "resource": r.address} if {
+	is_array(input.resource_changes)
+	some r in resources
+	r.type == "aws_dynamodb_table"
+	not dynamodb_sse(r)
+	not tagged_out(r)
+	msg := concat("", [r.address, ": server_side_encryption is not enabled (no KMS key protects the table)"])
+}
+
+dynamodb_sse(r) if {
+	some sse in r.values.server_side_encryption
+	sse.enabled == true
+}
+
+deny contains {"msg": msg, "resource": r.address} if {
+	is_array(input.resource_changes)
+	some r in resources
+	r.type == "azurerm_mssql_database"
+	r.values.transparent_data_encryption_enabled == false
+	not tagged_out(r)
+	msg := concat("", [r.address, ": transparent_data_encryption_enabled is false"])
+}
+
+deny contains {"msg": msg, "resource": b.address} if {
+	is_array(input.resource_changes)
+	some b in resources
+	b.type == "aws_s3_bucket"
+	not tagged_out(b)
+	not inline_sse(b)
+	count([c | some c in resources; c.type == "aws_s3_bucket_server_side_encryption_configuration"; sse_applies(c, b)]) == 0
+	msg := concat("", [b.address, ": no aws_s3_bucket_server_side_encryption_configuration applies to the bucket"])
+}
+
+inline_sse(b) if {
+	some c in b.values.server_side_encryption_configuration
+	some rule in c.rule
+	count(rule.apply_server_side_encryption_by_default) > 0
+}
+
+# a bucket settings resource applies to bucket b: same bucket name after apply, or its
+# configuration refers to b
+sse_applies(r, b) if {
+	is_string(r.values.bucket)
+	r.values.bucket == b.values.bucket
+}
+
+sse_applies(r, b) if {
+	some cr in config_resources
+	cr.address == base(r.address)
+	some ref in cr.refs
+	points_to(ref, base(b.address))
+}
+
+points_to(ref, address) if ref == address
+
+points_to(ref, address) if startswith(ref, concat("", [address, "."]))
+
+base(address) := regex.replace(address, `\[[^\]]*\]`, "")
+
+# configuration resources of the root module and of modules one level down, with the references of
+# their `bucket` expression (module-relative addresses made absolute)
+config_resources := root | nested if {
+	root := {c |
+		some cr in object.get(object.get(object.get(input, "configuration", {}), "root_module", {}), "resources", [])
+		c := {"address": cr.address, "refs": object.get(object.get(object.get(cr, "expressions", {}), "bucket", {}), "references", [])}
+	}
+	calls := object.get(object.get(object.get(input, "configuration", {}), "root_module", {}), "module_calls", {})
+	nested := {c |
+		some m
+		call := calls[m]
+		prefix := concat("", ["module.", m, "."])
+		some cr in object.get(object.get(call, "module", {}), "resources", [])
+		refs := [concat("", [prefix, ref]) | some ref in object.get(object.get(object.get(cr, "expressions", {}), "bucket", {}), "references", [])]
+		c := {"address": concat("", [prefix, cr.address]), "refs": refs}
+	}
+}

@@ -1,0 +1,90 @@
+package cxgov.gdpr.gdpr_32_01
+
+import rego.v1
+
+system(d) := {"evaluation_date": "2026-11-22", "descriptor": d, "descriptor_file": "cxgov.yaml", "lines": {}, "evidence": {}, "documents": []}
+
+rc(type, name, after) := {"address": concat(".", [type, name]), "type": type, "name": name, "mode": "managed", "change": {"actions": ["create"], "after": after}}
+
+plan(rcs) := {"format_version": "1.2", "evaluation_date": "2026-11-22", "resource_changes": rcs}
+
+test_gdpr_32_01_pass_descriptor_encrypted if {
+	d := {
+		"data_stores": [{"name": "t", "encryption_at_rest": true, "backup": {"enabled": true}}, {"name": "cache", "contains_personal_data": false}],
+		"log_sinks": [{"name": "chat", "data_kinds": ["transcript"], "encryption_at_rest": true}, {"name": "metrics", "data_kinds": ["metrics"]}],
+	}
+	count(deny) == 0 with input as system(d)
+}
+
+test_gdpr_32_01_fail_store_not_encrypted if {
+	r := deny with input as system({"data_stores": [{"name": "t", "encryption_at_rest": false}]})
+	count(r) == 1
+	some f in r
+	f.msg == "data store t is not encrypted at rest (encryption_at_rest: false)"
+}
+
+test_gdpr_32_01_fail_sink_not_declared if {
+	r := deny with input as system({"log_sinks": [{"name": "chat", "data_kinds": ["ai_event"]}]})
+	some f in r
+	f.msg == "log sink chat does not declare encryption at rest (encryption_at_rest not set)"
+}
+
+test_gdpr_32_01_fail_backup_not_encrypted if {
+	r := deny with input as system({"data_stores": [{"name": "crm", "encryption_at_rest": true, "backup": {"enabled": true, "encryption_at_rest": false}}]})
+	count(r) == 1
+	some f in r
+	f.msg == "data store crm: its backups are not encrypted at rest"
+}
+
+test_gdpr_32_01_pass_terraform_encrypted if {
+	p := plan([
+		rc("aws_db_instance", "db", {"storage_encrypted": true}),
+		rc("aws_rds_cluster", "c", {"storage_encrypted": true}),
+		rc("aws_ebs_volume", "v", {"encrypted": true}),
+		rc("aws_dynamodb_table", "t", {"server_side_encryption": [{"enabled": true, "kms_key_arn": ""}]}),
+		rc("aws_s3_bucket", "b", {"bucket": "acme-b"}),
+		rc("aws_s3_bucket_server_side_encryption_configuration", "b", {"bucket": "acme-b", "rule": [{"apply_server_side_encryption_by_default": [{"sse_algorithm": "aws:kms"}]}]}),
+		rc("azurerm_mssql_database", "sql", {"transparent_data_encryption_enabled": true}),
+	])
+	count(deny) == 0 with input as p
+}
+
+test_gdpr_32_01_pass_terraform_sse_by_reference if {
+	cfg := {"root_module": {"resources": [{"address": "aws_s3_bucket_server_side_encryption_configuration.b", "expressions": {"bucket": {"references": ["aws_s3_bucket.b.id", "aws_s3_bucket.b"]}}}]}}
+	p := object.union(plan([rc("aws_s3_bucket", "b", {}), rc("aws_s3_bucket_server_side_encryption_configuration", "b", {"rule": []})]), {"configuration": cfg})
+	count(deny) == 0 with input as p
+}
+
+test_gdpr_32_01_fail_terraform_rds_unencrypted if {
+	r := deny with input as plan([rc("aws_db_instance", "db", {"storage_encrypted": false})])
+	some f in r
+	f.msg == "aws_db_instance.db: storage_encrypted is not true (data stored unencrypted)"
+}
+
+test_gdpr_32_01_fail_terraform_ebs_missing if {
+	r := deny with input as plan([rc("aws_ebs_volume", "v", {})])
+	some f in r
+	contains(f.msg, "aws_ebs_volume.v: encrypted is not true")
+}
+
+test_gdpr_32_01_fail_terraform_dynamodb_default_key if {
+	r := deny with input as plan([rc("aws_dynamodb_table", "t", {"server_side_encryption": []})])
+	some f in r
+	contains(f.msg, "aws_dynamodb_table.t: server_side_encryption is not enabled")
+}
+
+test_gdpr_32_01_fail_terraform_bucket_without_sse if {
+	r := deny with input as plan([rc("aws_s3_bucket", "b", {"bucket": "acme-b"}), rc("aws_s3_bucket_server_side_encryption_configuration", "o", {"bucket": "other"})])
+	count(r) == 1
+	some f in r
+	f.msg == "aws_s3_bucket.b: no aws_s3_bucket_server_side_encryption_configuration applies to the bucket"
+}
+
+test_gdpr_32_01_fail_terraform_azure_tde_off if {
+	r := deny with input as plan([rc("azurerm_mssql_database", "sql", {"transparent_data_encryption_enabled": false})])
+	count(r) == 1
+}
+
+test_gdpr_32_01_pass_terraform_tagged_non_personal if {
+	count(deny) == 0 with input as plan([rc("aws_ebs_volume", "scratch", {"tags": {"contains_personal_data": "false"}})])
+}

@@ -1,0 +1,148 @@
+package cxgov.gdpr.gdpr_5e_01
+
+import rego.v1
+
+system(d) := {"evaluation_date": "2026-11-22", "descriptor": d, "descriptor_file": "cxgov.yaml", "lines": {}, "evidence": {}, "documents": []}
+
+with_plan(d, plan) := {"evaluation_date": "2026-11-22", "descriptor": d, "descriptor_file": "cxgov.yaml", "lines": {}, "evidence": {}, "documents": [{"id": "plan.json", "kind": "terraform-plan", "file": "plan.json", "line": 1, "document": plan}]}
+
+rc(type, name, after) := {"address": concat(".", [type, name]), "type": type, "name": name, "mode": "managed", "change": {"actions": ["create"], "after": after}}
+
+plan(rcs) := {"format_version": "1.2", "evaluation_date": "2026-11-22", "resource_changes": rcs}
+
+good := {
+	"data_stores": [{"name": "transcripts", "retention_days": 30, "contains_personal_data": true, "backup": {"enabled": true, "retention_days": 35}}],
+	"log_sinks": [{"name": "app-logs", "retention_days": 90, "data_kinds": ["ai_event"]}, {"name": "metrics", "data_kinds": ["metrics"]}],
+}
+
+test_gdpr_5e_01_pass_descriptor_retention if {
+	count(deny) == 0 with input as system(good)
+}
+
+test_gdpr_5e_01_pass_non_personal_store_without_retention if {
+	count(deny) == 0 with input as system({"data_stores": [{"name": "cache", "contains_personal_data": false}]})
+}
+
+test_gdpr_5e_01_fail_retention_missing if {
+	r := deny with input as system({"data_stores": [{"name": "transcripts"}]})
+	count(r) == 1
+	some f in r
+	contains(f.msg, "data store transcripts: retention_days not set")
+}
+
+test_gdpr_5e_01_fail_retention_zero if {
+	r := deny with input as system({"log_sinks": [{"name": "chat", "retention_days": 0, "data_kinds": ["transcript"]}]})
+	some f in r
+	contains(f.msg, "log sink chat: retention_days is 0 (kept forever)")
+}
+
+test_gdpr_5e_01_fail_backup_without_retention if {
+	r := deny with input as system({"data_stores": [{"name": "crm", "retention_days": 30, "backup": {"enabled": true}}]})
+	count(r) == 1
+	some f in r
+	contains(f.msg, "data store crm: backup retention_days not set")
+}
+
+test_gdpr_5e_01_fail_line_points_at_field if {
+	inp := {"evaluation_date": "2026-11-22", "descriptor": {"data_stores": [{"name": "t", "retention_days": 0}]}, "descriptor_file": "cxgov.yaml", "lines": {"data_stores.0": 10, "data_stores.0.retention_days": 12}, "evidence": {}, "documents": []}
+	r := deny with input as inp
+	some f in r
+	f._loc.line == 12
+}
+
+test_gdpr_5e_01_pass_descriptor_and_terraform_agree if {
+	p := plan([rc("aws_cloudwatch_log_group", "app", {"name": "app-logs", "retention_in_days": 90})])
+	count(deny) == 0 with input as with_plan(good, p)
+}
+
+test_gdpr_5e_01_fail_descriptor_and_terraform_disagree if {
+	p := plan([rc("aws_cloudwatch_log_group", "app", {"name": "app-logs", "retention_in_days": 365})])
+	r := deny with input as with_plan(good, p)
+	count(r) == 1
+	some f in r
+	contains(f.msg, "log sink app-logs: retention 90 days in the descriptor, but Terraform aws_cloudwatch_log_group.app (plan.json) keeps 365 days")
+}
+
+test_gdpr_5e_01_fail_terraform_keeps_forever_cross_source if {
+	p := plan([rc("aws_s3_bucket", "transcripts", {"bucket": "acme-transcripts"})])
+	r := deny with input as with_plan(good, p)
+	some f in r
+	contains(f.msg, "keeps data forever")
+}
+
+test_gdpr_5e_01_pass_terraform_log_group if {
+	count(deny) == 0 with input as plan([rc("aws_cloudwatch_log_group", "app", {"name": "app", "retention_in_days": 30})])
+}
+
+test_gdpr_5e_01_fail_terraform_log_group_zero if {
+	r := deny with input as plan([rc("aws_cloudwatch_log_group", "app", {"name": "app", "retention_in_days": 0})])
+	some f in r
+	f.msg == "aws_cloudwatch_log_group.app: retention_in_days = 0 (kept forever)"
+}
+
+test_gdpr_5e_01_fail_terraform_log_group_missing if {
+	r := deny with input as plan([rc("aws_cloudwatch_log_group", "app", {"name": "app"})])
+	some f in r
+	f.msg == "aws_cloudwatch_log_group.app: retention_in_days not set (kept forever)"
+}
+
+test_gdpr_5e_01_pass_terraform_tagged_non_personal if {
+	count(deny) == 0 with input as plan([rc("aws_cloudwatch_log_group", "build", {"name": "build", "tags": {"contains_personal_data": "false"}})])
+}
+
+test_gdpr_5e_01_fail_terraform_workspace_missing if {
+	r := deny with input as plan([rc("azurerm_log_analytics_workspace", "la", {"name": "la"})])
+	some f in r
+	contains(f.msg, "azurerm_log_analytics_workspace.la: retention_in_days not set")
+}
+
+lifecycle(bucket, status, days) := rc("aws_s3_bucket_lifecycle_configuration", "t", {"bucket": bucket, "rule": [{"status": status, "expiration": [{"days": days}]}]})
+
+test_gdpr_5e_01_pass_terraform_bucket_lifecycle_by_name if {
+	count(deny) == 0 with input as plan([rc("aws_s3_bucket", "t", {"bucket": "acme-t"}), lifecycle("acme-t", "Enabled", 30)])
+}
+
+test_gdpr_5e_01_pass_terraform_bucket_lifecycle_by_reference if {
+	lc := rc("aws_s3_bucket_lifecycle_configuration", "t", {"rule": [{"status": "Enabled", "expiration": [{"days": 30}]}]})
+	cfg := {"root_module": {"resources": [{"address": "aws_s3_bucket_lifecycle_configuration.t", "expressions": {"bucket": {"references": ["aws_s3_bucket.t.id", "aws_s3_bucket.t"]}}}]}}
+	p := object.union(plan([rc("aws_s3_bucket", "t", {}), lc]), {"configuration": cfg})
+	count(deny) == 0 with input as p
+}
+
+test_gdpr_5e_01_pass_terraform_bucket_inline_lifecycle if {
+	count(deny) == 0 with input as plan([rc("aws_s3_bucket", "t", {"bucket": "acme-t", "lifecycle_rule": [{"enabled": true, "expiration": [{"days": 30}]}]})])
+}
+
+test_gdpr_5e_01_fail_terraform_bucket_without_lifecycle if {
+	r := deny with input as plan([rc("aws_s3_bucket", "t", {"bucket": "acme-t"})])
+	some f in r
+	f.msg == "aws_s3_bucket.t: no lifecycle configuration expires its objects (kept forever)"
+}
+
+test_gdpr_5e_01_fail_terraform_bucket_lifecycle_disabled if {
+	r := deny with input as plan([rc("aws_s3_bucket", "t", {"bucket": "acme-t"}), lifecycle("acme-t", "Disabled", 30)])
+	count(r) == 1
+	some f in r
+	contains(f.msg, "has no enabled expiration rule")
+}
+
+test_gdpr_5e_01_fail_terraform_lifecycle_of_other_bucket if {
+	r := deny with input as plan([lifecycle("existing-bucket", "Enabled", 0)])
+	some f in r
+	contains(f.msg, "no enabled rule expires objects of bucket existing-bucket")
+}
+
+test_gdpr_5e_01_pass_terraform_gcs_lifecycle if {
+	count(deny) == 0 with input as plan([rc("google_storage_bucket", "t", {"name": "t", "lifecycle_rule": [{"action": [{"type": "Delete"}], "condition": [{"age": 30}]}]})])
+}
+
+test_gdpr_5e_01_fail_terraform_gcs_without_delete if {
+	r := deny with input as plan([rc("google_storage_bucket", "t", {"name": "t", "lifecycle_rule": [{"action": [{"type": "SetStorageClass"}], "condition": [{"age": 30}]}]})])
+	some f in r
+	contains(f.msg, "google_storage_bucket.t: no lifecycle_rule deletes objects")
+}
+
+test_gdpr_5e_01_pass_largest_is_numeric_not_textual if {
+	largest([12, 3, 100]) == 100
+	largest([]) == 0
+}

@@ -1,0 +1,80 @@
+# METADATA
+# title: Conversation transcripts are kept only for a short period
+# description: >-
+#   GDPR Art 5(1)(e) sets no number, so cxgov uses an organisational default
+#   (config thresholds.transcript_max_days, 90) and asks for a documented justification beyond it
+#   (EVID: the reference exists, matches its hash, is approved, and the approval is within
+#   thresholds.evidence_max_days). Covers data stores with data_kind transcript and log sinks whose
+#   data_kinds include transcript.
+# custom:
+#   id: GDPR-5E-03
+#   severity: medium
+#   gate: warn
+#   applies_to: [system]
+#   frameworks:
+#     gdpr: [Art.5(1)(e)]
+#   remediation: >-
+#     Shorten the retention of transcripts to at most thresholds.transcript_max_days, or record why the
+#     longer period is necessary (sector law, dispute handling) in an approved document and reference it
+#     as the store's justification_ref.
+package cxgov.gdpr.gdpr_5e_03
+
+import rego.v1
+
+import data.cxgov.lib.evidence
+import data.cxgov.lib.subject
+
+d := subject.descriptor
+
+thresholds := data.cxgov.config.thresholds
+
+max_days := thresholds.transcript_max_days
+
+num(n) := sprintf("%v", [n])
+
+transcripts contains {"path": sprintf("data_stores.%d", [i]), "what": concat(" ", ["data store", s.name]), "item": s} if {
+	some i, s in d.data_stores
+	s.data_kind == "transcript"
+}
+
+transcripts contains {"path": sprintf("log_sinks.%d", [i]), "what": concat(" ", ["log sink", s.name]), "item": s} if {
+	some i, s in d.log_sinks
+	"transcript" in object.get(s, "data_kinds", [])
+}
+
+# retention beyond the maximum, in words; undefined when within it
+too_long(x) := concat("", ["retention ", num(x.retention_days), " days exceeds ", num(max_days)]) if {
+	is_number(x.retention_days)
+	x.retention_days > max_days
+}
+
+too_long(x) := concat("", ["no retention period (kept forever) exceeds ", num(max_days)]) if {
+	not finite(x)
+}
+
+finite(x) if {
+	is_number(x.retention_days)
+	x.retention_days > 0
+}
+
+justification(x) := "no justification_ref" if not is_object(x.justification_ref)
+
+justification(x) := concat("", ["justification_ref ", evidence.problem(x.justification_ref, thresholds.evidence_max_days)]) if {
+	is_object(x.justification_ref)
+	evidence.problem(x.justification_ref, thresholds.evidence_max_days)
+}
+
+field_loc(path, field) := subject.loc(p) if {
+	p := concat(".", [path, field])
+	input.lines[p]
+}
+
+field_loc(path, field) := subject.loc(path) if not input.lines[concat(".", [path, field])]
+
+warn contains {"msg": msg, "resource": t.what, "_loc": field_loc(t.path, "retention_days")} if {
+	is_object(input.descriptor)
+	some t in transcripts
+	long := too_long(t.item)
+	why := justification(t.item)
+	msg := concat("", [t.what, ": transcript ", long, " days (thresholds.transcript_max_days) and there is ", why])
+}

@@ -1,0 +1,113 @@
+# METADATA
+# title: LLM routing cannot take personal data outside the allowed regions
+# description: >-
+#   An AI provider's routing can move prompts beyond its endpoint region. Denied: Azure OpenAI
+#   Global* deployment types (ref.llm_routing.global_routing_modes), Amazon Bedrock global.*
+#   inference profiles (also inside an ARN), and Vertex AI's global endpoint or region. Bedrock
+#   geo profiles (eu., us., apac.) expand to their destination regions
+#   (ref.llm_routing.geo_profiles.bedrock), and every destination must pass the residency chain
+#   (RES-002..004) for that provider. Azure DataZone deployments stay in the resource's data zone
+#   (EU resources: EU member states), which the chain judges through the provider's region.
+# custom:
+#   id: RES-006
+#   severity: critical
+#   gate: deny
+#   applies_to: [system]
+#   frameworks:
+#     gdpr: [Art.44]
+#   remediation: >-
+#     Use a regional or data-zone deployment (Azure Standard/DataZoneStandard in an EU resource),
+#     an in-region Bedrock model id or an eu. inference profile, and a regional Vertex AI endpoint
+#     (e.g. europe-west4-aiplatform.googleapis.com) in an allowed region.
+package cxgov.residency.res_006
+
+import rego.v1
+
+import data.cxgov.lib.geo
+import data.cxgov.lib.residency
+import data.cxgov.lib.subject
+
+d := subject.descriptor
+
+routing := data.cxgov.ref.llm_routing
+
+markers := data.cxgov.ref.residency_transfers
+
+finding(i, p, field, what) := {"msg": sprintf("AI provider %s: %s", [p.name, what]), "resource": sprintf("AI provider %s", [p.name]), "_loc": residency.field_loc(sprintf("ai_providers.%d", [i]), field)}
+
+deny contains f if {
+	some i, p in d.ai_providers
+	global_mode(p.routing_mode)
+	f := finding(i, p, "routing_mode", sprintf("routing_mode %s is a global deployment that can process requests in any region", [p.routing_mode]))
+}
+
+deny contains f if {
+	some i, p in d.ai_providers
+	id := model_base(p.model_id)
+	some prefix in routing.global_model_prefixes
+	startswith(id, prefix)
+	f := finding(i, p, "model_id", sprintf("model_id %s is a global cross-region inference profile that can route to any commercial region", [p.model_id]))
+}
+
+deny contains f if {
+	some i, p in d.ai_providers
+	is_string(p.region)
+	lower(p.region) in markers.global_region_names
+	f := finding(i, p, "region", sprintf("region %s is a global endpoint with no residency guarantee", [p.region]))
+}
+
+deny contains f if {
+	some i, p in d.ai_providers
+	global_endpoint(p.endpoint)
+	f := finding(i, p, "endpoint", sprintf("endpoint %s is a global endpoint with no residency guarantee", [p.endpoint]))
+}
+
+# a geo inference profile routes to each of its destinations: each must be allowed for this provider
+deny contains f if {
+	some i, p in d.ai_providers
+	id := model_base(p.model_id)
+	some prefix, destinations in routing.geo_profiles.bedrock
+	startswith(id, prefix)
+	some dest in destinations
+	count(residency.geo_countries("aws", dest)) == 0
+	f := finding(i, p, "model_id", sprintf("model_id %s routes to %s, which does not resolve to a country", [p.model_id, dest]))
+}
+
+deny contains f if {
+	some i, p in d.ai_providers
+	id := model_base(p.model_id)
+	some prefix, destinations in routing.geo_profiles.bedrock
+	startswith(id, prefix)
+	some dest in destinations
+	some c in residency.geo_countries("aws", dest)
+	v := residency.country_verdict(c, p, p.name)
+	not residency.allowed(v)
+	f := finding(i, p, "model_id", sprintf("model_id %s routes to %s (%s): %s", [p.model_id, dest, c, v.why]))
+}
+
+global_mode(m) if {
+	is_string(m)
+	lower(m) in {lower(x) | some x in routing.global_routing_modes}
+}
+
+global_mode(m) if {
+	is_string(m)
+	some prefix in markers.global_routing_mode_prefixes
+	startswith(lower(m), prefix)
+}
+
+# the model or inference profile id, also when given as an ARN (.../inference-profile/<id>)
+model_base(m) := parts[count(parts) - 1] if {
+	is_string(m)
+	parts := split(m, "/")
+}
+
+global_endpoint(e) if {
+	is_string(e)
+	geo.host(e) in markers.vertex_global_hosts
+}
+
+global_endpoint(e) if {
+	is_string(e)
+	contains(lower(e), "/locations/global/")
+}

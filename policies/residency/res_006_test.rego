@@ -1,0 +1,89 @@
+package cxgov.residency.res_006
+
+import rego.v1
+
+system(d) := {"evaluation_date": "2026-11-22", "descriptor": d, "descriptor_file": "cxgov.yaml", "lines": {"ai_providers.0": 50, "ai_providers.0.model_id": 55}, "evidence": {}, "documents": []}
+
+bedrock(model) := {"name": "claude", "service": "bedrock", "region": "eu-central-1", "model_id": model}
+
+test_res_006_pass_regional_deployments if {
+	count(deny) == 0 with input as system({"ai_providers": [
+		{"name": "aoai", "service": "azure_openai", "region": "swedencentral", "routing_mode": "DataZoneStandard"},
+		{"name": "aoai2", "service": "azure_openai", "region": "westeurope", "routing_mode": "Standard"},
+		bedrock("anthropic.claude-3-5-sonnet-20240620-v1:0"),
+		{"name": "gemini", "service": "vertex_ai", "region": "europe-west4", "endpoint": "https://europe-west4-aiplatform.googleapis.com/v1/projects/p/locations/europe-west4/publishers/google/models/gemini-2.5-pro"},
+	]})
+}
+
+test_res_006_pass_eu_geo_profile if {
+	count(deny) == 0 with input as system({"ai_providers": [bedrock("eu.anthropic.claude-sonnet-4-20250514-v1:0")]})
+}
+
+test_res_006_pass_eu_geo_profile_arn if {
+	count(deny) == 0 with input as system({"ai_providers": [bedrock("arn:aws:bedrock:eu-central-1:123456789012:inference-profile/eu.anthropic.claude-sonnet-4-20250514-v1:0")]})
+}
+
+test_res_006_fail_azure_global_standard if {
+	r := deny with input as system({"ai_providers": [{"name": "aoai", "service": "azure_openai", "region": "swedencentral", "routing_mode": "GlobalStandard"}]})
+	count(r) == 1
+	some f in r
+	f.msg == "AI provider aoai: routing_mode GlobalStandard is a global deployment that can process requests in any region"
+	f._loc == {"file": "cxgov.yaml", "line": 50}
+}
+
+test_res_006_fail_azure_global_mode_not_in_list if {
+	r := deny with input as system({"ai_providers": [{"name": "aoai", "service": "azure_openai", "region": "swedencentral", "routing_mode": "GlobalDeveloper"}]})
+	count(r) == 1
+}
+
+test_res_006_fail_bedrock_global_profile if {
+	r := deny with input as system({"ai_providers": [bedrock("global.anthropic.claude-sonnet-4-5-20250929-v1:0")]})
+	count(r) == 1
+	some f in r
+	contains(f.msg, "model_id global.anthropic.claude-sonnet-4-5-20250929-v1:0 is a global cross-region inference profile")
+	f._loc == {"file": "cxgov.yaml", "line": 55}
+}
+
+test_res_006_fail_bedrock_global_profile_arn if {
+	r := deny with input as system({"ai_providers": [bedrock("arn:aws:bedrock:eu-central-1:123456789012:inference-profile/global.anthropic.claude-sonnet-4-5-20250929-v1:0")]})
+	count(r) == 1
+}
+
+test_res_006_fail_vertex_global_region if {
+	r := deny with input as system({"ai_providers": [{"name": "gemini", "service": "vertex_ai", "region": "global"}]})
+	some f in r
+	contains(f.msg, "region global is a global endpoint")
+}
+
+test_res_006_fail_vertex_global_endpoint if {
+	r := deny with input as system({"ai_providers": [{"name": "gemini", "service": "vertex_ai", "region": "europe-west4", "endpoint": "https://aiplatform.googleapis.com/v1/projects/p/locations/global/publishers/google/models/gemini-2.5-flash"}]})
+	count(r) == 1
+	some f in r
+	contains(f.msg, "endpoint https://aiplatform.googleapis.com/")
+}
+
+test_res_006_fail_apac_profile_leaves_allowed_countries if {
+	r := deny with input as system({"ai_providers": [bedrock("apac.anthropic.claude-3-5-sonnet-20241022-v2:0")]})
+	some f in r
+	contains(f.msg, "routes to ap-south-1 (IN): IN has no adequacy decision")
+}
+
+test_res_006_fail_us_profile_without_dpf if {
+	r := deny with input as system({"ai_providers": [bedrock("us.anthropic.claude-3-5-sonnet-20241022-v2:0")]})
+	some f in r
+	contains(f.msg, "routes to us-east-1 (US): claude is not DPF certified")
+}
+
+test_res_006_pass_us_profile_with_dpf if {
+	p := object.union(bedrock("us.anthropic.claude-3-5-sonnet-20241022-v2:0"), {"dpf_certified": true, "dpf_scope": ["non-HR"], "dpf_checked_at": "2026-11-15"})
+	count(deny) == 0 with input as system({"ai_providers": [p]})
+}
+
+test_res_006_fail_eu_profile_under_eea_only_still_passes if {
+	# the EU profile's destinations are all EU member states: allowed even under eea_only
+	inp := object.union(system({"ai_providers": [bedrock("eu.anthropic.claude-sonnet-4-20250514-v1:0")]}), {"test_overrides": {"residency_profile": "eea_only"}})
+	count(deny) == 0 with input as inp
+	r := deny with input as object.union(inp, {"descriptor": {"ai_providers": [bedrock("us.anthropic.claude")]}})
+	some f in r
+	contains(f.msg, "eea_only")
+}

@@ -1,0 +1,97 @@
+package cxgov.soc2.soc2_a1_2_01
+
+import rego.v1
+
+system(d, docs) := {"evaluation_date": "2026-11-22", "descriptor": d, "descriptor_file": "cxgov.yaml", "lines": {"data_stores.0": 40}, "evidence": {}, "documents": docs}
+
+plan(resources) := {"format_version": "1.2", "terraform_version": "1.9.8", "evaluation_date": "2026-11-22", "resource_changes": [rc |
+	some r in resources
+	rc := {"address": concat("", [r[0], ".", r[1]]), "type": r[0], "name": r[1], "mode": "managed", "change": {"actions": ["create"], "after": r[2]}}
+]}
+
+k8s(doc) := {"id": doc.metadata.name, "kind": "kubernetes", "file": "k8s/app.yaml", "line": 5, "document": doc}
+
+deployment(name, spec) := {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": name, "namespace": "acme-cx"}, "spec": spec}
+
+hpa(target, min) := {"apiVersion": "autoscaling/v2", "kind": "HorizontalPodAutoscaler", "metadata": {"name": target, "namespace": "acme-cx"}, "spec": {"scaleTargetRef": {"kind": "Deployment", "name": target}, "minReplicas": min}}
+
+resilient_store := {"name": "conversations", "system_of_record": true, "multi_az": true, "backup": {"enabled": true, "last_restore_test": "2026-05-01"}}
+
+test_soc2_a1_2_01_pass_resilient_system if {
+	inp := system({"data_stores": [resilient_store, {"name": "cache", "system_of_record": false}]}, [k8s(deployment("chat-api", {})), k8s(hpa("chat-api", 3)), k8s(deployment("worker", {"replicas": 2}))])
+	count(deny) == 0 with input as inp
+	count(warn) == 0 with input as inp
+}
+
+test_soc2_a1_2_01_fail_system_of_record_without_backup if {
+	r := deny with input as system({"data_stores": [object.union(resilient_store, {"backup": {"enabled": false}})]}, [])
+	r == {{"msg": "data store conversations: a system of record without backup (backup.enabled is not true)", "resource": "data store conversations", "_loc": {"file": "cxgov.yaml", "line": 40}}}
+}
+
+test_soc2_a1_2_01_fail_single_az_warns if {
+	inp := system({"data_stores": [object.union(resilient_store, {"multi_az": false})]}, [])
+	count(deny) == 0 with input as inp
+	count(warn) == 1 with input as inp
+}
+
+test_soc2_a1_2_01_fail_restore_test_stale if {
+	r := warn with input as system({"data_stores": [object.union(resilient_store, {"backup": {"enabled": true, "last_restore_test": "2025-06-01"}})]}, [])
+	some f in r
+	f.msg == "data store conversations: last restore test 2025-06-01 is 539 days old (at most 365)"
+}
+
+test_soc2_a1_2_01_fail_never_restore_tested if {
+	r := warn with input as system({"data_stores": [object.union(resilient_store, {"backup": {"enabled": true}})]}, [])
+	some f in r
+	contains(f.msg, "never been restore-tested")
+}
+
+test_soc2_a1_2_01_fail_no_replicas_no_hpa if {
+	r := warn with input as system({}, [k8s(deployment("chat-api", {})), k8s(hpa("other", 3))])
+	r == {{"msg": "Deployment/chat-api: spec.replicas is not set (1 pod) and no HorizontalPodAutoscaler of the system scales it", "resource": "Deployment/chat-api", "_loc": {"file": "k8s/app.yaml", "line": 5}}}
+}
+
+test_soc2_a1_2_01_fail_one_replica if {
+	r := warn with input as deployment("chat-api", {"replicas": 1})
+	r == {{"msg": "Deployment/chat-api: 1 replica(s), a single point of failure (run at least 2)", "resource": "Deployment/chat-api"}}
+}
+
+test_soc2_a1_2_01_pass_two_replicas if {
+	count(warn) == 0 with input as deployment("chat-api", {"replicas": 2})
+}
+
+test_soc2_a1_2_01_fail_hpa_min_default if {
+	count(warn) == 1 with input as {"apiVersion": "autoscaling/v2", "kind": "HorizontalPodAutoscaler", "metadata": {"name": "x"}, "spec": {"maxReplicas": 5}}
+}
+
+test_soc2_a1_2_01_pass_plan if {
+	inp := plan([
+		["aws_db_instance", "main", {"backup_retention_period": 7, "multi_az": true}],
+		["aws_db_instance", "replica", {"replicate_source_db": "main", "backup_retention_period": 0, "multi_az": false}],
+		["aws_dynamodb_table", "conversations", {"point_in_time_recovery": [{"enabled": true}]}],
+		["google_sql_database_instance", "pg", {"settings": [{"availability_type": "REGIONAL", "backup_configuration": [{"enabled": true}]}]}],
+	])
+	count(deny) == 0 with input as inp
+	count(warn) == 0 with input as inp
+}
+
+test_soc2_a1_2_01_fail_rds_no_backups if {
+	r := deny with input as plan([["aws_db_instance", "main", {"backup_retention_period": 0, "multi_az": true}]])
+	r == {{"msg": "aws_db_instance.main: backup_retention_period is 0 (automated backups are off)", "resource": "aws_db_instance.main"}}
+}
+
+test_soc2_a1_2_01_fail_rds_single_az_warns if {
+	inp := plan([["aws_db_instance", "main", {"backup_retention_period": 7, "multi_az": false}]])
+	count(deny) == 0 with input as inp
+	count(warn) == 1 with input as inp
+}
+
+test_soc2_a1_2_01_fail_dynamodb_no_pitr if {
+	count(warn) == 1 with input as plan([["aws_dynamodb_table", "t", {"point_in_time_recovery": [{"enabled": false}]}]])
+}
+
+test_soc2_a1_2_01_fail_cloud_sql if {
+	inp := plan([["google_sql_database_instance", "pg", {"settings": [{"availability_type": "ZONAL", "backup_configuration": [{"enabled": false}]}]}]])
+	count(deny) == 1 with input as inp
+	count(warn) == 1 with input as inp
+}

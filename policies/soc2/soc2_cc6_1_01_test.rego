@@ -1,0 +1,102 @@
+package cxgov.soc2.soc2_cc6_1_01
+
+import rego.v1
+
+system(d) := {"evaluation_date": "2026-11-22", "descriptor": d, "descriptor_file": "cxgov.yaml", "lines": {"data_stores.0": 12}, "evidence": {}, "documents": []}
+
+plan(resources) := {"format_version": "1.2", "terraform_version": "1.9.8", "evaluation_date": "2026-11-22", "resource_changes": [rc |
+	some r in resources
+	rc := {"address": concat("", [r[0], ".", r[1]]), "type": r[0], "name": r[1], "mode": "managed", "change": {"actions": ["create"], "after": r[2]}}
+]}
+
+encrypted_bucket := [
+	["aws_s3_bucket", "t", {"bucket": "acme-t"}],
+	["aws_s3_bucket_server_side_encryption_configuration", "t", {"bucket": "acme-t", "rule": [{"apply_server_side_encryption_by_default": [{"sse_algorithm": "aws:kms"}]}]}],
+]
+
+test_soc2_cc6_1_01_pass_descriptor_encrypted if {
+	count(deny) == 0 with input as system({
+		"data_stores": [{"name": "transcripts", "encryption_at_rest": true}],
+		"log_sinks": [{"name": "audit", "encryption_at_rest": true}],
+	})
+}
+
+test_soc2_cc6_1_01_fail_store_not_declared if {
+	r := deny with input as system({"data_stores": [{"name": "transcripts"}]})
+	count(r) == 1
+	some f in r
+	contains(f.msg, "data store transcripts: encryption_at_rest is not set")
+	f._loc.line == 12
+}
+
+test_soc2_cc6_1_01_fail_sink_off if {
+	r := deny with input as system({"log_sinks": [{"name": "datadog", "encryption_at_rest": false}]})
+	some f in r
+	contains(f.msg, "log sink datadog: encryption_at_rest is false")
+}
+
+test_soc2_cc6_1_01_pass_plan_encrypted if {
+	resources := array.concat(encrypted_bucket, [
+		["aws_db_instance", "main", {"storage_encrypted": true}],
+		["aws_db_instance", "replica", {"replicate_source_db": "main"}],
+		["aws_opensearch_domain", "search", {"encrypt_at_rest": [{"enabled": true}]}],
+		["aws_kinesis_stream", "events", {"encryption_type": "KMS"}],
+		["azurerm_mssql_database", "db", {"transparent_data_encryption_enabled": true}],
+		["aws_dynamodb_table", "conversations", {"server_side_encryption": []}],
+	])
+	count(deny) == 0 with input as plan(resources)
+	count(warn) == 0 with input as plan(resources)
+}
+
+test_soc2_cc6_1_01_fail_rds_unencrypted if {
+	r := deny with input as plan([["aws_db_instance", "main", {"storage_encrypted": false}]])
+	some f in r
+	f.resource == "aws_db_instance.main"
+	contains(f.msg, "storage_encrypted is false")
+}
+
+test_soc2_cc6_1_01_fail_ebs_not_set if {
+	r := deny with input as plan([["aws_ebs_volume", "data", {"size": 10}]])
+	some f in r
+	contains(f.msg, "encrypted is not set")
+}
+
+test_soc2_cc6_1_01_fail_opensearch if {
+	r := deny with input as plan([["aws_opensearch_domain", "search", {"encrypt_at_rest": [{"enabled": false}]}]])
+	some f in r
+	contains(f.msg, "encrypt_at_rest.enabled is not true")
+}
+
+test_soc2_cc6_1_01_fail_kinesis if {
+	r := deny with input as plan([["aws_kinesis_stream", "events", {"encryption_type": "NONE"}]])
+	some f in r
+	contains(f.msg, "encryption_type is NONE")
+}
+
+test_soc2_cc6_1_01_fail_mssql_tde_off if {
+	count(deny) == 1 with input as plan([["azurerm_mssql_database", "db", {"transparent_data_encryption_enabled": false}]])
+}
+
+test_soc2_cc6_1_01_fail_bucket_without_sse_warns if {
+	inp := plan([["aws_s3_bucket", "t", {"bucket": "acme-t"}]])
+	count(deny) == 0 with input as inp
+	r := warn with input as inp
+	some f in r
+	contains(f.msg, "relies on the S3 default")
+}
+
+test_soc2_cc6_1_01_pass_sse_by_reference if {
+	inp := object.union(plan([
+		["aws_s3_bucket", "t", {}],
+		["aws_s3_bucket_server_side_encryption_configuration", "t", {"rule": [{"apply_server_side_encryption_by_default": [{"sse_algorithm": "AES256"}]}]}],
+	]), {"configuration": {"root_module": {"resources": [{"address": "aws_s3_bucket_server_side_encryption_configuration.t", "expressions": {"bucket": {"references": ["aws_s3_bucket.t.id", "aws_s3_bucket.t"]}}}]}}})
+	count(warn) == 0 with input as inp
+}
+
+test_soc2_cc6_1_01_fail_unknown_sse_algorithm if {
+	r := deny with input as plan([
+		["aws_s3_bucket", "t", {"bucket": "acme-t"}],
+		["aws_s3_bucket_server_side_encryption_configuration", "t", {"bucket": "acme-t", "rule": [{"apply_server_side_encryption_by_default": [{"sse_algorithm": "none"}]}]}],
+	])
+	r == {{"msg": "aws_s3_bucket_server_side_encryption_configuration.t: sse_algorithm is none", "resource": "aws_s3_bucket_server_side_encryption_configuration.t"}}
+}

@@ -1,0 +1,67 @@
+package cxgov.soc2.soc2_cc6_1_02
+
+import rego.v1
+
+system(d) := {"evaluation_date": "2026-11-22", "descriptor": d, "descriptor_file": "cxgov.yaml", "lines": {}, "evidence": {}, "documents": []}
+
+plan(resources) := {"format_version": "1.2", "terraform_version": "1.9.8", "evaluation_date": "2026-11-22", "resource_changes": [rc |
+	some r in resources
+	rc := {"address": concat("", [r[0], ".", r[1]]), "type": r[0], "name": r[1], "mode": "managed", "change": {"actions": ["create"], "after": r[2]}}
+]}
+
+test_soc2_cc6_1_02_pass_cmk_rotated if {
+	count(warn) == 0 with input as system({"data_stores": [
+		{"name": "transcripts", "classification": "confidential", "kms_key_type": "customer_managed", "key_rotation_days": 365},
+		{"name": "faq", "classification": "public", "kms_key_type": "provider_managed"},
+	]})
+}
+
+test_soc2_cc6_1_02_fail_confidential_without_cmk if {
+	r := warn with input as system({"data_stores": [{"name": "transcripts", "classification": "restricted", "kms_key_type": "provider_managed"}]})
+	count(r) == 1
+	some f in r
+	contains(f.msg, "holds restricted data but kms_key_type is provider_managed")
+}
+
+test_soc2_cc6_1_02_fail_rotation_not_declared if {
+	r := warn with input as system({"data_stores": [{"name": "t", "kms_key_type": "customer_managed"}]})
+	some f in r
+	contains(f.msg, "without a declared key_rotation_days")
+}
+
+test_soc2_cc6_1_02_fail_rotation_too_long if {
+	r := warn with input as system({"data_stores": [{"name": "t", "kms_key_type": "customer_managed", "key_rotation_days": 730}]})
+	some f in r
+	contains(f.msg, "key_rotation_days is 730")
+}
+
+test_soc2_cc6_1_02_pass_plan_keys_rotate if {
+	count(warn) == 0 with input as plan([
+		["aws_kms_key", "t", {"enable_key_rotation": true, "rotation_period_in_days": 365, "customer_master_key_spec": "SYMMETRIC_DEFAULT"}],
+		["aws_kms_key", "sign", {"enable_key_rotation": false, "customer_master_key_spec": "RSA_2048"}],
+		["google_kms_crypto_key", "k", {"rotation_period": "7776000s", "purpose": "ENCRYPT_DECRYPT"}],
+		["azurerm_key_vault_key", "k", {"rotation_policy": [{"automatic": [{"time_before_expiry": "P30D"}]}]}],
+	])
+}
+
+test_soc2_cc6_1_02_fail_aws_rotation_off if {
+	r := warn with input as plan([["aws_kms_key", "t", {"enable_key_rotation": false}]])
+	some f in r
+	f.resource == "aws_kms_key.t"
+	contains(f.msg, "enable_key_rotation is false")
+}
+
+test_soc2_cc6_1_02_fail_aws_period_too_long if {
+	r := warn with input as plan([["aws_kms_key", "t", {"enable_key_rotation": true, "rotation_period_in_days": 2560}]])
+	some f in r
+	contains(f.msg, "rotation_period_in_days is 2560")
+}
+
+test_soc2_cc6_1_02_fail_gcp_no_rotation if {
+	count(warn) == 1 with input as plan([["google_kms_crypto_key", "k", {"rotation_period": null}]])
+	count(warn) == 1 with input as plan([["google_kms_crypto_key", "k", {"rotation_period": "63072000s"}]])
+}
+
+test_soc2_cc6_1_02_fail_azure_no_policy if {
+	count(warn) == 1 with input as plan([["azurerm_key_vault_key", "k", {"rotation_policy": []}]])
+}

@@ -1,0 +1,79 @@
+package cxgov.soc2.soc2_cc6_3_01
+
+import rego.v1
+
+plan(resources) := {"format_version": "1.2", "terraform_version": "1.9.8", "evaluation_date": "2026-11-22", "resource_changes": [rc |
+	some r in resources
+	rc := {"address": concat("", [r[0], ".", r[1]]), "type": r[0], "name": r[1], "mode": "managed", "change": {"actions": ["create"], "after": r[2]}}
+]}
+
+scoped_policy := json.marshal({"Version": "2012-10-17", "Statement": [
+	{"Sid": "Transcripts", "Effect": "Allow", "Action": ["s3:PutObject", "s3:GetObject"], "Resource": "arn:aws:s3:::acme-cx-transcripts-eu/transcripts/*"},
+	{"Sid": "Describe", "Effect": "Allow", "Action": "ec2:Describe*", "Resource": "*"},
+	{"Sid": "DenyAll", "Effect": "Deny", "Action": "*", "Resource": "*"},
+]})
+
+admin_policy := json.marshal({"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "*", "Resource": "*"}})
+
+test_soc2_cc6_3_01_pass_scoped_policy if {
+	count(deny) == 0 with input as plan([
+		["aws_iam_policy", "chat_api", {"policy": scoped_policy}],
+		["aws_iam_role_policy_attachment", "ro", {"policy_arn": "arn:aws:iam::aws:policy/ReadOnlyAccess"}],
+		["google_project_iam_member", "sa", {"role": "roles/aiplatform.user", "member": "serviceAccount:bot@p.iam.gserviceaccount.com"}],
+		["google_project_iam_member", "owner", {"role": "roles/owner", "member": "group:platform-admins@acme.example"}],
+		["azurerm_role_assignment", "mi", {"role_definition_name": "Storage Blob Data Contributor", "principal_type": "ServicePrincipal"}],
+	])
+}
+
+test_soc2_cc6_3_01_fail_action_star_resource_star if {
+	r := deny with input as plan([["aws_iam_policy", "chat_api", {"policy": admin_policy}]])
+	count(r) == 1
+	some f in r
+	f.resource == "aws_iam_policy.chat_api"
+	contains(f.msg, "allows Action \"*\" on Resource \"*\"")
+}
+
+test_soc2_cc6_3_01_fail_star_in_lists if {
+	doc := json.marshal({"Statement": [{"Sid": "All", "Effect": "Allow", "Action": ["s3:GetObject", "*:*"], "Resource": ["arn:aws:s3:::x", "*"]}]})
+	r := deny with input as plan([["aws_iam_role_policy", "p", {"policy": doc}]])
+	some f in r
+	contains(f.msg, "statement \"All\"")
+}
+
+test_soc2_cc6_3_01_fail_inline_role_policy if {
+	count(deny) == 1 with input as plan([["aws_iam_role", "bot", {"inline_policy": [{"name": "all", "policy": admin_policy}]}]])
+}
+
+test_soc2_cc6_3_01_fail_administrator_access if {
+	count(deny) == 1 with input as plan([["aws_iam_role_policy_attachment", "admin", {"policy_arn": "arn:aws:iam::aws:policy/AdministratorAccess"}]])
+}
+
+test_soc2_cc6_3_01_fail_gcp_editor_to_service_account if {
+	r := deny with input as plan([["google_project_iam_binding", "ed", {"role": "roles/editor", "members": ["user:a@acme.example", "serviceAccount:bot@p.iam.gserviceaccount.com"]}]])
+	count(r) == 1
+	some f in r
+	contains(f.msg, "roles/editor to serviceAccount:bot@")
+}
+
+test_soc2_cc6_3_01_fail_gcp_owner_member if {
+	count(deny) == 1 with input as plan([["google_project_iam_member", "o", {"role": "roles/owner", "member": "serviceAccount:bot@p.iam.gserviceaccount.com"}]])
+}
+
+test_soc2_cc6_3_01_fail_gcp_policy_data if {
+	policy := json.marshal({"bindings": [{"role": "roles/owner", "members": ["serviceAccount:bot@p.iam.gserviceaccount.com"]}]})
+	r := deny with input as plan([["google_project_iam_policy", "p", {"policy_data": policy}]])
+	r == {{"msg": "google_project_iam_policy.p: grants roles/owner to serviceAccount:bot@p.iam.gserviceaccount.com", "resource": "google_project_iam_policy.p"}}
+}
+
+test_soc2_cc6_3_01_fail_azure_contributor if {
+	count(deny) == 1 with input as plan([["azurerm_role_assignment", "mi", {"role_definition_name": "Contributor", "principal_type": "ServicePrincipal"}]])
+}
+
+test_soc2_cc6_3_01_fail_managed_policy_arns if {
+	r := deny with input as plan([["aws_iam_role", "bot", {"managed_policy_arns": ["arn:aws:iam::aws:policy/PowerUserAccess"]}]])
+	r == {{"msg": "aws_iam_role.bot: managed_policy_arns includes arn:aws:iam::aws:policy/PowerUserAccess", "resource": "aws_iam_role.bot"}}
+}
+
+test_soc2_cc6_3_01_pass_invalid_or_unknown_policy_skipped if {
+	count(deny) == 0 with input as plan([["aws_iam_policy", "p", {"name": "later"}]])
+}

@@ -1,0 +1,143 @@
+package cxgov.soc2.soc2_cc6_6_01
+
+import rego.v1
+
+system(d, docs) := {"evaluation_date": "2026-11-22", "descriptor": d, "descriptor_file": "cxgov.yaml", "lines": {}, "evidence": {}, "documents": docs}
+
+segmented := {"network": {"default_deny": true, "llm_egress_allowlist": ["*.openai.azure.com"]}, "ai_providers": [{"name": "aoai", "endpoint": "https://acme-eu.openai.azure.com/"}]}
+
+plan(resources) := {"format_version": "1.2", "terraform_version": "1.9.8", "evaluation_date": "2026-11-22", "resource_changes": [rc |
+	some r in resources
+	rc := {"address": concat("", [r[0], ".", r[1]]), "type": r[0], "name": r[1], "mode": "managed", "change": {"actions": ["create"], "after": r[2]}}
+]}
+
+blocked := {"block_public_acls": true, "block_public_policy": true, "ignore_public_acls": true, "restrict_public_buckets": true}
+
+k8s(kind, name, ns, spec) := {"id": name, "kind": "kubernetes", "file": concat("", ["k8s/", name, ".yaml"]), "line": 1, "document": {"apiVersion": "v1", "kind": kind, "metadata": {"name": name, "namespace": ns}, "spec": spec}}
+
+deployment(name, ns) := k8s("Deployment", name, ns, {"template": {"spec": {"containers": [{"name": "c", "image": "x"}]}}})
+
+deny_all(ns) := k8s("NetworkPolicy", "default-deny", ns, {"podSelector": {}, "policyTypes": ["Ingress"]})
+
+test_soc2_cc6_6_01_pass_private_storage if {
+	count(deny) == 0 with input as plan([
+		["aws_s3_bucket", "t", {"bucket": "acme-t"}],
+		["aws_s3_bucket_public_access_block", "t", object.union(blocked, {"bucket": "acme-t"})],
+		["google_storage_bucket", "g", {"public_access_prevention": "enforced"}],
+		["google_storage_bucket_iam_member", "m", {"role": "roles/storage.objectViewer", "member": "serviceAccount:bot@p.iam.gserviceaccount.com"}],
+		["azurerm_storage_account", "a", {"public_network_access_enabled": false}],
+		["aws_db_instance", "db", {"publicly_accessible": false}],
+	])
+}
+
+test_soc2_cc6_6_01_pass_account_level_block if {
+	count(deny) == 0 with input as plan([["aws_s3_bucket", "t", {"bucket": "acme-t"}], ["aws_s3_account_public_access_block", "acct", blocked]])
+}
+
+test_soc2_cc6_6_01_fail_bucket_without_block if {
+	r := deny with input as plan([["aws_s3_bucket", "t", {"bucket": "acme-t"}]])
+	some f in r
+	f.resource == "aws_s3_bucket.t"
+	contains(f.msg, "no aws_s3_bucket_public_access_block")
+}
+
+test_soc2_cc6_6_01_fail_block_setting_false if {
+	r := deny with input as plan([
+		["aws_s3_bucket", "t", {"bucket": "acme-t"}],
+		["aws_s3_bucket_public_access_block", "t", object.union(blocked, {"bucket": "acme-t", "restrict_public_buckets": false})],
+	])
+	count(r) == 1
+	some f in r
+	contains(f.msg, "restrict_public_buckets not true")
+}
+
+test_soc2_cc6_6_01_fail_gcs_not_enforced if {
+	r := deny with input as plan([["google_storage_bucket", "g", {"public_access_prevention": "inherited"}]])
+	some f in r
+	contains(f.msg, "public_access_prevention is inherited")
+}
+
+test_soc2_cc6_6_01_fail_gcs_all_users if {
+	count(deny) == 1 with input as plan([["google_storage_bucket_iam_binding", "b", {"role": "roles/storage.objectViewer", "members": ["allUsers"]}]])
+}
+
+test_soc2_cc6_6_01_fail_azure_public_network if {
+	count(deny) == 1 with input as plan([["azurerm_storage_account", "a", {"public_network_access_enabled": true}]])
+}
+
+test_soc2_cc6_6_01_fail_public_database if {
+	count(deny) == 1 with input as plan([["aws_db_instance", "db", {"publicly_accessible": true}]])
+}
+
+test_soc2_cc6_6_01_fail_networkpolicy_allows_all if {
+	np := {"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy", "metadata": {"name": "open"}, "spec": {"podSelector": {}, "ingress": [{}]}}
+	count(warn) == 1 with input as np
+}
+
+test_soc2_cc6_6_01_pass_networkpolicy_scoped if {
+	np := {"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy", "metadata": {"name": "api"}, "spec": {"podSelector": {}, "ingress": [{"from": [{"podSelector": {"matchLabels": {"app": "x"}}}]}]}}
+	count(warn) == 0 with input as np
+}
+
+test_soc2_cc6_6_01_pass_segmented_system if {
+	inp := system(segmented, [deployment("chat-api", "acme-cx"), deny_all("acme-cx")])
+	count(deny) == 0 with input as inp
+	count(warn) == 0 with input as inp
+}
+
+test_soc2_cc6_6_01_fail_public_store if {
+	r := deny with input as system({"data_stores": [{"name": "faq", "public_access": true}]}, [])
+	some f in r
+	contains(f.msg, "data store faq: public_access is true")
+}
+
+test_soc2_cc6_6_01_fail_no_default_deny_manifest if {
+	r := warn with input as system(segmented, [deployment("chat-api", "acme-cx"), deny_all("other")])
+	count(r) == 1
+	some f in r
+	contains(f.msg, "namespace acme-cx: runs 1 workload(s)")
+	f._loc.file == "k8s/chat-api.yaml"
+}
+
+test_soc2_cc6_6_01_fail_default_deny_not_declared if {
+	r := warn with input as system(object.union(segmented, {"network": {"default_deny": false}}), [])
+	some f in r
+	contains(f.msg, "default_deny is false")
+}
+
+test_soc2_cc6_6_01_fail_llm_egress_unrestricted if {
+	r := warn with input as system({"network": {"default_deny": true}, "ai_providers": [{"name": "openai", "endpoint": "https://api.openai.com/v1"}]}, [])
+	count(r) == 1
+	some f in r
+	contains(f.msg, "llm_egress_allowlist is empty")
+}
+
+test_soc2_cc6_6_01_fail_llm_host_not_allowed if {
+	r := warn with input as system({"network": {"default_deny": true, "llm_egress_allowlist": ["*.openai.azure.com"]}, "ai_providers": [{"name": "openai", "endpoint": "https://api.openai.com/v1"}]}, [])
+	some f in r
+	contains(f.msg, "api.openai.com is not in")
+}
+
+test_soc2_cc6_6_01_fail_default_namespace_messages if {
+	dep := {"id": "d", "kind": "kubernetes", "file": "k8s/d.yaml", "line": 3, "document": {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "d"}, "spec": {}}}
+	r := warn with input as system(segmented, [dep])
+	r == {{"msg": "namespace default: runs 1 workload(s) but none of the system's manifests is a default-deny ingress NetworkPolicy for it", "resource": "namespace default", "_loc": {"file": "k8s/d.yaml", "line": 3}}}
+}
+
+test_soc2_cc6_6_01_fail_exact_messages if {
+	r := deny with input as plan([
+		["aws_s3_bucket_public_access_block", "t", {"block_public_acls": true, "ignore_public_acls": true}],
+		["google_storage_bucket", "g", {}],
+	])
+	r == {
+		{"msg": "aws_s3_bucket_public_access_block.t: block_public_policy, restrict_public_buckets not true (all four settings must be)", "resource": "aws_s3_bucket_public_access_block.t"},
+		{"msg": "google_storage_bucket.g: public_access_prevention is not set (must be \"enforced\")", "resource": "google_storage_bucket.g"},
+	}
+	w := warn with input as system({"network": {"default_deny": true, "llm_egress_allowlist": ["x.example"]}, "ai_providers": [{"name": "openai", "endpoint": "https://API.openai.com/v1"}]}, [])
+	w == {{"msg": "AI provider openai: endpoint host api.openai.com is not in network.llm_egress_allowlist", "resource": "AI provider openai", "_loc": {"file": "cxgov.yaml", "line": 1}}}
+}
+
+test_soc2_cc6_6_01_fail_gcs_public_acl if {
+	r := deny with input as plan([["google_storage_bucket_access_control", "a", {"entity": "allUsers", "role": "READER"}]])
+	r == {{"msg": "google_storage_bucket_access_control.a: grants access to allUsers", "resource": "google_storage_bucket_access_control.a"}}
+}

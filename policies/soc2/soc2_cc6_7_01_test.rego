@@ -1,0 +1,113 @@
+package cxgov.soc2.soc2_cc6_7_01
+
+import rego.v1
+
+system(d) := {"evaluation_date": "2026-11-22", "descriptor": d, "descriptor_file": "cxgov.yaml", "lines": {}, "evidence": {}, "documents": []}
+
+plan(resources) := {"format_version": "1.2", "terraform_version": "1.9.8", "evaluation_date": "2026-11-22", "resource_changes": [rc |
+	some r in resources
+	rc := {"address": concat("", [r[0], ".", r[1]]), "type": r[0], "name": r[1], "mode": "managed", "change": {"actions": ["create"], "after": r[2]}}
+]}
+
+good := {"network": {"tls_min_version": "TLS1.2", "tls13_enabled": true}, "services": [{"name": "api", "endpoints": [{"url": "https://chat.acme.example", "tls_min_version": "TLS1.3"}]}]}
+
+test_soc2_cc6_7_01_pass_descriptor if {
+	count(deny) == 0 with input as system(good)
+	count(warn) == 0 with input as system(good)
+}
+
+test_soc2_cc6_7_01_fail_floor_not_declared if {
+	r := deny with input as system({"network": {"tls13_enabled": true}})
+	r == {{"msg": "network: tls_min_version is not set (declare the system's TLS floor)", "resource": "network", "_loc": {"file": "cxgov.yaml", "line": 1}}}
+}
+
+test_soc2_cc6_7_01_fail_floor_tls10 if {
+	r := deny with input as system({"network": {"tls_min_version": "TLS1.0", "tls13_enabled": true}})
+	some f in r
+	f.msg == "network: tls_min_version TLS1.0 is below TLS 1.2"
+}
+
+test_soc2_cc6_7_01_fail_unknown_version if {
+	r := deny with input as system({"network": {"tls_min_version": "modern", "tls13_enabled": true}})
+	some f in r
+	f.msg == "network: tls_min_version modern is an unknown TLS version"
+}
+
+test_soc2_cc6_7_01_fail_endpoint_tls11 if {
+	r := deny with input as system({"network": {"tls_min_version": "TLS1.2", "tls13_enabled": true}, "services": [{"name": "legacy", "endpoints": [{"url": "https://old.acme.example", "tls_min_version": "1.1"}]}]})
+	some f in r
+	f.msg == "service legacy: endpoint https://old.acme.example allows 1.1 (below TLS 1.2)"
+}
+
+test_soc2_cc6_7_01_fail_tls13_off_warns if {
+	r := warn with input as system({"network": {"tls_min_version": "TLS1.2", "tls13_enabled": false}})
+	count(r) == 1
+}
+
+test_soc2_cc6_7_01_pass_plan if {
+	inp := plan([
+		["aws_lb_listener", "https", {"protocol": "HTTPS", "ssl_policy": "ELBSecurityPolicy-TLS13-1-2-2021-06"}],
+		["aws_lb_listener", "http", {"protocol": "HTTP"}],
+		["aws_cloudfront_distribution", "cdn", {"viewer_certificate": [{"cloudfront_default_certificate": false, "minimum_protocol_version": "TLSv1.2_2021"}]}],
+		["azurerm_storage_account", "sa", {"min_tls_version": "TLS1_2"}],
+		["azurerm_cosmosdb_account", "db", {"minimal_tls_version": "Tls12"}],
+		["azurerm_mssql_server", "sql", {"minimum_tls_version": "1.2"}],
+		["azurerm_linux_web_app", "app", {"site_config": [{"minimum_tls_version": "1.3"}]}],
+		["google_compute_ssl_policy", "p", {"min_tls_version": "TLS_1_2"}],
+		["aws_api_gateway_domain_name", "api", {"security_policy": "TLS_1_2"}],
+		["aws_opensearch_domain", "search", {"domain_endpoint_options": [{"tls_security_policy": "Policy-Min-TLS-1-2-2019-07"}]}],
+	])
+	count(deny) == 0 with input as inp
+	count(warn) == 0 with input as inp
+}
+
+test_soc2_cc6_7_01_fail_alb_old_policy if {
+	r := deny with input as plan([["aws_lb_listener", "https", {"protocol": "HTTPS", "ssl_policy": "ELBSecurityPolicy-2016-08"}]])
+	some f in r
+	f.resource == "aws_lb_listener.https"
+	contains(f.msg, "ELBSecurityPolicy-2016-08")
+}
+
+test_soc2_cc6_7_01_fail_alb_no_tls13_warns if {
+	inp := plan([["aws_lb_listener", "https", {"protocol": "HTTPS", "ssl_policy": "ELBSecurityPolicy-TLS-1-2-2017-01"}]])
+	count(deny) == 0 with input as inp
+	count(warn) == 1 with input as inp
+}
+
+test_soc2_cc6_7_01_fail_cloudfront_default_cert if {
+	count(deny) == 1 with input as plan([["aws_cloudfront_distribution", "cdn", {"viewer_certificate": [{"cloudfront_default_certificate": true, "minimum_protocol_version": "TLSv1"}]}]])
+}
+
+test_soc2_cc6_7_01_fail_cloudfront_tls1 if {
+	r := deny with input as plan([["aws_cloudfront_distribution", "cdn", {"viewer_certificate": [{"acm_certificate_arn": "arn", "minimum_protocol_version": "TLSv1_2016"}]}]])
+	some f in r
+	contains(f.msg, "TLSv1_2016 is below TLSv1.2")
+}
+
+test_soc2_cc6_7_01_fail_azure_storage_tls10 if {
+	r := deny with input as plan([["azurerm_storage_account", "sa", {"min_tls_version": "TLS1_0"}]])
+	r == {{"msg": "azurerm_storage_account.sa: min_tls_version TLS1_0 is below TLS 1.2", "resource": "azurerm_storage_account.sa"}}
+}
+
+test_soc2_cc6_7_01_fail_azure_site_config if {
+	count(deny) == 1 with input as plan([["azurerm_windows_web_app", "app", {"site_config": [{"minimum_tls_version": "1.0"}]}]])
+}
+
+test_soc2_cc6_7_01_fail_gcp_ssl_policy if {
+	count(deny) == 1 with input as plan([["google_compute_ssl_policy", "p", {"min_tls_version": "TLS_1_0"}]])
+}
+
+test_soc2_cc6_7_01_fail_opensearch_policy if {
+	count(deny) == 1 with input as plan([["aws_opensearch_domain", "s", {"domain_endpoint_options": [{"tls_security_policy": "Policy-Min-TLS-1-0-2019-07"}]}]])
+}
+
+test_soc2_cc6_7_01_fail_api_gateway_tls10 if {
+	r := deny with input as plan([["aws_api_gateway_domain_name", "api", {"security_policy": "TLS_1_0"}]])
+	r == {{"msg": "aws_api_gateway_domain_name.api: security_policy TLS_1_0 is below TLS 1.2", "resource": "aws_api_gateway_domain_name.api"}}
+}
+
+test_soc2_cc6_7_01_fail_listener_without_policy if {
+	r := deny with input as plan([["aws_lb_listener", "tls", {"protocol": "TLS"}]])
+	some f in r
+	f.msg == "aws_lb_listener.tls: ssl_policy is not set (not a TLS 1.2+ policy of data.cxgov.ref.security.tls12plus_policies)"
+}

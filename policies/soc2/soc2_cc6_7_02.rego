@@ -1,0 +1,195 @@
+# METADATA
+# title: No plaintext endpoints
+# description: >-
+#   No endpoint of the system speaks plain HTTP: service endpoints (unless they only redirect to
+#   HTTPS), AI provider, log sink, channel and UI URLs, Kubernetes Ingresses and their hosts,
+#   AWS HTTP listeners, CloudFront behaviours and OpenSearch domains. HTTPS endpoints should send
+#   HSTS with a max-age of at least thresholds.hsts_min_max_age (warning). Loopback URLs are exempt.
+# custom:
+#   id: SOC2-CC6.7-02
+#   severity: high
+#   gate: deny
+#   applies_to: [system, kubernetes, terraform-plan]
+#   frameworks:
+#     soc2: [CC6.7]
+#   remediation: >-
+#     Serve HTTPS only: give every Ingress a spec.tls entry covering all its hosts (or the load
+#     balancer's certificate annotation), make HTTP listeners redirect to HTTPS (redirect action
+#     with protocol HTTPS, viewer_protocol_policy redirect-to-https or https-only, enforce_https),
+#     use https:// URLs in the descriptor (redirects_to_https: true for a redirect-only
+#     endpoint), and send Strict-Transport-Security with max-age >= 31536000.
+package cxgov.soc2.soc2_cc6_7_02
+
+import rego.v1
+
+import data.cxgov.lib.geo
+import data.cxgov.lib.kubernetes
+import data.cxgov.lib.subject
+import data.cxgov.lib.terraform
+
+hsts_min := data.cxgov.config.thresholds.hsts_min_max_age
+
+plaintext(url) if {
+	is_string(url)
+	startswith(lower(url), "http://")
+	not geo.host(url) in {"localhost", "127.0.0.1", "[::1]"}
+}
+
+# --- descriptor (system) ---
+
+d := subject.descriptor
+
+network := object.get(d, "network", {})
+
+deny contains {"msg": msg, "resource": res, "_loc": subject.loc(sprintf("services.%d.endpoints.%d", [i, j]))} if {
+	some i, s in object.get(d, "services", [])
+	some j, e in object.get(s, "endpoints", [])
+	plaintext(e.url)
+	not e.redirects_to_https == true
+	res := concat("", ["service ", s.name])
+	msg := concat("", [res, ": endpoint ", e.url, " is plain HTTP and does not only redirect to HTTPS"])
+}
+
+# URLs the system calls or publishes, with no redirect exemption
+urls contains [sprintf("ai_providers.%d", [i]), concat("", ["AI provider ", p.name]), p.endpoint] if {
+	some i, p in object.get(d, "ai_providers", [])
+}
+
+urls contains [sprintf("log_sinks.%d", [i]), concat("", ["log sink ", s.name]), s.endpoint] if {
+	some i, s in object.get(d, "log_sinks", [])
+}
+
+urls contains [sprintf("channels.%d", [i]), concat("", ["channel ", display_name(c, c.type)]), c.url] if {
+	some i, c in object.get(d, "channels", [])
+}
+
+urls contains [sprintf("ui.entry_points.%d", [i]), concat("", ["UI entry point ", display_name(e, sprintf("%d", [i]))]), e.url] if {
+	some i, e in object.get(object.get(d, "ui", {}), "entry_points", [])
+}
+
+display_name(x, _) := x.name if is_string(x.name)
+
+display_name(x, fallback) := fallback if not is_string(x.name)
+
+deny contains {"msg": msg, "resource": u[1], "_loc": subject.loc(u[0])} if {
+	some u in urls
+	plaintext(u[2])
+	msg := concat("", [u[1], ": ", u[2], " is plain HTTP"])
+}
+
+# HSTS: the endpoint's own max-age, else the system's
+warn contains {"msg": msg, "resource": res, "_loc": subject.loc(sprintf("services.%d.endpoints.%d", [i, j]))} if {
+	some i, s in object.get(d, "services", [])
+	some j, e in object.get(s, "endpoints", [])
+	not plaintext(e.url)
+	not is_number(e.hsts_max_age)
+	not is_number(network.hsts_max_age)
+	res := concat("", ["service ", s.name])
+	msg := concat("", [res, ": endpoint ", e.url, " declares no HSTS max-age (nor does network.hsts_max_age)"])
+}
+
+warn contains {"msg": msg, "resource": res, "_loc": subject.loc(sprintf("services.%d.endpoints.%d", [i, j]))} if {
+	some i, s in object.get(d, "services", [])
+	some j, e in object.get(s, "endpoints", [])
+	e.hsts_max_age < hsts_min
+	res := concat("", ["service ", s.name])
+	msg := concat("", [res, ": endpoint ", e.url, " has HSTS max-age ", sprintf("%d", [e.hsts_max_age]), " (less than ", sprintf("%d", [hsts_min]), ")"])
+}
+
+warn contains {"msg": msg, "resource": "network", "_loc": subject.loc("network.hsts_max_age")} if {
+	network.hsts_max_age < hsts_min
+	msg := sprintf("network: hsts_max_age %d is less than %d", [network.hsts_max_age, hsts_min])
+}
+
+# --- Kubernetes Ingress ---
+
+tls_annotations := data.cxgov.ref.soc2_tls.ingress_tls_annotations
+
+annotations := object.get(input.metadata, "annotations", {})
+
+external_tls if {
+	some a in tls_annotations
+	annotations[a]
+}
+
+deny contains {"msg": msg, "resource": kubernetes.label} if {
+	input.kind == "Ingress"
+	count(object.get(input.spec, "tls", [])) == 0
+	not external_tls
+	msg := concat("", [kubernetes.label, ": no spec.tls, so it serves plain HTTP"])
+}
+
+deny contains {"msg": msg, "resource": kubernetes.label} if {
+	input.kind == "Ingress"
+	count(object.get(input.spec, "tls", [])) > 0
+	some rule in input.spec.rules
+	is_string(rule.host)
+	not tls_host(rule.host)
+	msg := concat("", [kubernetes.label, ": host ", rule.host, " is not covered by spec.tls, so it is served over plain HTTP"])
+}
+
+deny contains {"msg": msg, "resource": kubernetes.label} if {
+	input.kind == "Ingress"
+	annotations["nginx.ingress.kubernetes.io/ssl-redirect"] in {"false", false}
+	msg := concat("", [kubernetes.label, ": ssl-redirect is off, so plain HTTP is served alongside HTTPS"])
+}
+
+tls_host(host) if {
+	some t in input.spec.tls
+	some h in t.hosts
+	h == host
+}
+
+tls_host(host) if {
+	some t in input.spec.tls
+	some h in t.hosts
+	startswith(h, "*.")
+	suffix := substring(h, 1, -1)
+	endswith(host, suffix)
+	not contains(substring(host, 0, count(host) - count(suffix)), ".")
+}
+
+# --- Terraform plan ---
+
+deny contains {"msg": msg, "resource": r.address} if {
+	some r in terraform.resources
+	r.type in {"aws_lb_listener", "aws_alb_listener"}
+	r.values.protocol == "HTTP"
+	not redirects_to_https(r.values)
+	msg := concat("", [r.address, ": HTTP listener on port ", sprintf("%v", [r.values.port]), " does not redirect to HTTPS"])
+}
+
+path_pattern(behaviour) := behaviour.path_pattern if is_string(behaviour.path_pattern)
+
+path_pattern(behaviour) := "*" if not is_string(behaviour.path_pattern)
+
+redirects_to_https(listener) if {
+	count(listener.default_action) > 0
+	not other_action(listener)
+}
+
+other_action(listener) if {
+	some a in listener.default_action
+	not https_redirect(a)
+}
+
+https_redirect(action) if {
+	action.type == "redirect"
+	some redirect in action.redirect
+	redirect.protocol == "HTTPS"
+}
+
+deny contains {"msg": msg, "resource": r.address} if {
+	some r in terraform.of_type("aws_cloudfront_distribution")
+	some behaviour in array.concat(object.get(r.values, "default_cache_behavior", []), object.get(r.values, "ordered_cache_behavior", []))
+	behaviour.viewer_protocol_policy == "allow-all"
+	msg := concat("", [r.address, ": viewer_protocol_policy allow-all serves plain HTTP (path ", path_pattern(behaviour), ")"])
+}
+
+deny contains {"msg": msg, "resource": r.address} if {
+	some r in terraform.resources
+	r.type in {"aws_opensearch_domain", "aws_elasticsearch_domain"}
+	some o in r.values.domain_endpoint_options
+	o.enforce_https == false
+	msg := concat("", [r.address, ": domain_endpoint_options.enforce_https is false"])
+}

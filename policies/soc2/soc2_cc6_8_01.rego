@@ -1,0 +1,97 @@
+# METADATA
+# title: Only authorised software runs
+# description: >-
+#   Every container image is pinned by @sha256 digest and, when data.cxgov.config.allowed_registries
+#   is non-empty, comes from one of those registries (an empty list means no registry restriction).
+#   No container is privileged or may escalate privileges, and every container runs as non-root
+#   (runAsNonRoot at pod or container level). Image signatures cannot be verified from a manifest;
+#   enforce them at admission (Sigstore policy-controller, Kyverno verifyImages).
+# custom:
+#   id: SOC2-CC6.8-01
+#   severity: high
+#   gate: deny
+#   applies_to: [kubernetes]
+#   frameworks:
+#     soc2: [CC6.8]
+#   remediation: >-
+#     Deploy images by digest (registry/repo@sha256:...), pushed to an allowed registry; set
+#     securityContext.allowPrivilegeEscalation: false and privileged: false on every container and
+#     runAsNonRoot: true on the pod or each container, with a non-zero runAsUser the image supports.
+package cxgov.soc2.soc2_cc6_8_01
+
+import rego.v1
+
+import data.cxgov.lib.kubernetes
+
+allowed_registries := object.get(data.cxgov.config, "allowed_registries", [])
+
+image(c) := c.image if is_string(c.image)
+
+image(c) := "(no image)" if not is_string(c.image)
+
+deny contains {"msg": msg, "resource": kubernetes.label} if {
+	some c in kubernetes.containers
+	not contains(image(c), "@sha256:")
+	msg := concat("", [kubernetes.label, ": container ", c.name, " image ", image(c), " is not pinned by @sha256 digest"])
+}
+
+deny contains {"msg": msg, "resource": kubernetes.label} if {
+	count(allowed_registries) > 0
+	some c in kubernetes.containers
+	not registry_allowed(image(c), allowed_registries)
+	msg := concat("", [kubernetes.label, ": container ", c.name, " image ", image(c), " is not from an allowed registry"])
+}
+
+deny contains {"msg": msg, "resource": kubernetes.label} if {
+	some c in kubernetes.containers
+	c.securityContext.privileged == true
+	msg := concat("", [kubernetes.label, ": container ", c.name, " is privileged"])
+}
+
+deny contains {"msg": msg, "resource": kubernetes.label} if {
+	some c in kubernetes.containers
+	not c.securityContext.allowPrivilegeEscalation == false
+	msg := concat("", [kubernetes.label, ": container ", c.name, " may escalate privileges (securityContext.allowPrivilegeEscalation is not false)"])
+}
+
+deny contains {"msg": msg, "resource": kubernetes.label} if {
+	some c in kubernetes.containers
+	not non_root(c)
+	msg := concat("", [kubernetes.label, ": container ", c.name, " may run as root (runAsNonRoot is not true on the pod or the container)"])
+}
+
+non_root(c) if c.securityContext.runAsNonRoot == true
+
+non_root(c) if {
+	kubernetes.pod_spec.securityContext.runAsNonRoot == true
+	not c.securityContext.runAsNonRoot == false
+}
+
+# the registry host of an image reference: its first path part when that looks like a host
+registry(ref) := first if {
+	parts := split(ref, "/")
+	count(parts) > 1
+	first := parts[0]
+	host_like(first)
+}
+
+registry(ref) := "docker.io" if not host_like(split(ref, "/")[0])
+
+registry(ref) := "docker.io" if count(split(ref, "/")) == 1
+
+host_like(s) if contains(s, ".")
+
+host_like(s) if contains(s, ":")
+
+host_like(s) if s == "localhost"
+
+registry_allowed(ref, registries) if {
+	some a in registries
+	registry(ref) == a
+}
+
+# an entry may also name a path prefix, e.g. 123456789012.dkr.ecr.eu-central-1.amazonaws.com/acme-cx
+registry_allowed(ref, registries) if {
+	some a in registries
+	startswith(ref, concat("", [trim_suffix(a, "/"), "/"]))
+}

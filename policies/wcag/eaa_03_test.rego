@@ -1,0 +1,20 @@
+package cxgov.wcag.eaa_03
+
+import rego.v1
+
+system(channels) := {"evaluation_date": "2026-11-22", "descriptor": {"channels": channels}, "descriptor_file": "cxgov.yaml", "lines": {}, "evidence": {}, "documents": []}
+
+test_eaa_03_pass_voice_and_chat if {
+	count(warn) == 0 with input as system([{"type": "voice"}, {"type": "chat"}])
+}
+
+test_eaa_03_pass_chat_only if {
+	count(warn) == 0 with input as system([{"type": "chat"}])
+}
+
+test_eaa_03_fail_voice_only if {
+	r := warn with input as system([{"type": "voice", "name": "hotline"}, {"type": "voice", "name": "callback"}])
+	count(r) == 1
+	some f in r
+	contains(f.msg, "voice is the only channel")
+}
