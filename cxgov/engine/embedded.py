@@ -43,11 +43,7 @@ class EmbeddedEngine(Engine):
         if not plans:
             raise PolicyError("the selected namespaces hold no deny, violation or warn rules",
                               hint="check -n/--namespace, or use --all-namespaces")
-        sources = policies.sources_for(plans)
-        sources.update({f"<cxgov>/{p.package}.rego": collector_module(p) for p in plans})
-        entrypoints = [f"{p.path}/{COLLECTOR}" for p in plans]
-        compile_args = (data_with_run_facts(policies, evaluation_date), sources, entrypoints)
-        self._evaluator = _Evaluator(compile_args, plans, policies.rules, evaluation_date)
+        self._evaluator = _Evaluator(policies, plans, evaluation_date)
 
     def evaluate(self, subjects: Sequence[Subject], progress: Progress | None = None) -> list[Evaluation]:
         global _ACTIVE
@@ -55,7 +51,7 @@ class EmbeddedEngine(Engine):
             raise EngineError("evaluate() called before prepare()")
         if not subjects:
             return []
-        self._evaluator.subjects = subjects
+        self._evaluator.set_subjects(subjects)
         if not hasattr(os, "fork"):  # no fork (Windows): evaluate in-process, without crash isolation
             return self._evaluator.run(0, len(subjects))
         _ACTIVE = self._evaluator
@@ -91,15 +87,26 @@ def _in_workers(subjects: Sequence[Subject], workers: int, progress: Progress | 
     return [ev for start, _ in chunks for ev in results[start]]
 
 
-COLLECTOR = "__cxgov_results"
+COLLECTOR_PACKAGE = "cxgov_run"
 
 
-def collector_module(plan: NamespacePlan) -> str:
-    """One rule that gathers every control rule of a package as [name, value] pairs, so a subject
-    costs one query per package rather than one per rule (a rule that is undefined is absent)."""
-    names = [*plan.rules, *(["exception"] if plan.has_exception else [])]
-    body = "".join(f"{COLLECTOR} contains [\"{name}\", v] if v := {name}\n\n" for name in names)
-    return f"package {plan.package}\n\nimport rego.v1\n\n{body}"
+def collector_path(kind: str) -> str:
+    return f"{COLLECTOR_PACKAGE}/{kind.replace('-', '_')}/results"
+
+
+def collector_module(kind: str, plans: list[NamespacePlan]) -> str:
+    """One rule that gathers every control rule judging `kind` as [package, rule, value].
+
+    rego-cpp's cost per query grows with the size of the bundle, so each subject is one query,
+    whatever the number of packages and rules; an undefined rule is simply absent.
+    """
+    lines = [f"package {COLLECTOR_PACKAGE}.{kind.replace('-', '_')}", "", "import rego.v1", ""]
+    for plan in plans:
+        if not plan.applies(kind):
+            continue
+        for name in [*plan.rules, *(["exception"] if plan.has_exception else [])]:
+            lines.append(f'results contains ["{plan.package}", "{name}", v] if v := data.{plan.package}.{name}')
+    return "\n".join(lines) + "\n"
 
 
 def _quiet_worker() -> None:
@@ -113,14 +120,25 @@ def _run_chunk(start: int, stop: int) -> list[Evaluation]:
 
 
 class _Evaluator:
-    """The compile inputs and the plan; compiles once per process, then evaluates chunks."""
+    """The plan and what to compile; compiles once per process, then evaluates chunks."""
 
-    def __init__(self, compile_args: tuple, plans: list[NamespacePlan], rules, evaluation_date: str):
-        self.compile_args = compile_args
+    def __init__(self, policies: PolicySet, plans: list[NamespacePlan], evaluation_date: str):
+        self.policies = policies
         self.plans = plans
-        self.rules = rules
+        self.rules = policies.rules
         self.evaluation_date = evaluation_date
         self.subjects: Sequence[Subject] = ()
+        self.compile_args: tuple = ()
+        self.interp = self.bundle = None
+
+    def set_subjects(self, subjects: Sequence[Subject]) -> None:
+        """Fix the subjects, and so the collectors to compile: one per kind present."""
+        self.subjects = subjects
+        kinds = sorted({s.kind for s in subjects})
+        sources = self.policies.sources_for(self.plans)
+        sources.update({f"<cxgov>/collect-{k}.rego": collector_module(k, self.plans) for k in kinds})
+        self.compile_args = (data_with_run_facts(self.policies, self.evaluation_date), sources,
+                             [collector_path(k) for k in kinds])
         self.interp = self.bundle = None
 
     def compiled(self) -> None:
@@ -138,10 +156,13 @@ class _Evaluator:
             except Exception as exc:  # regopy raises plain exceptions for values it cannot convert
                 raise EngineError(f"cannot pass this document to the engine: {exc}", where=str(subject.origin)) from None
             checks, findings = [], []
+            by_package: dict[str, dict] = {}
+            for package, name, value in self._query(collector_path(subject.kind), subject) or []:
+                by_package.setdefault(package, {})[name] = value
             for plan in self.plans:
                 if not plan.applies(subject.kind):
                     continue
-                values = dict(self._query(f"{plan.path}/{COLLECTOR}", subject) or [])
+                values = by_package.get(plan.package, {})
                 exceptions = exception_names(values.pop("exception", None))
                 check, found = judge(subject, plan, values, exceptions, self.rules, self.evaluation_date)
                 checks.append(check)
