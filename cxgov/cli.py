@@ -65,7 +65,12 @@ def _color(flag: bool | None) -> bool:
     return sys.stdout.isatty() and "NO_COLOR" not in os.environ
 
 
-@cli.command()
+@cli.command(epilog="""\b
+Examples:
+  cxgov check cxgov/ k8s/ terraform/plan.json          builtin packs, text output
+  cxgov check k8s/ -p policy/ --no-builtin             your conftest policies only
+  cxgov check . -o text -o sarif=cxgov.sarif           several outputs at once
+  terraform show -json plan.out | cxgov check -        a plan from standard input""")
 @click.argument("paths", nargs=-1, metavar="PATH...")
 @click.option("-p", "--policy", multiple=True, metavar="PATH",
               help="Policy directory or .rego file (repeatable). Default: ./policy when it exists.")
@@ -89,10 +94,17 @@ def _color(flag: bool | None) -> bool:
 @click.option("--waivers", type=click.Path(dir_okay=False), metavar="FILE", help="Waivers file (waivers.yaml).")
 @click.option("--evaluation-date", metavar="YYYY-MM-DD", help="The date rules judge against. Default: today (UTC).")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes. Default: number of CPUs.")
-@click.option("--max-file-size", type=click.IntRange(min=1), metavar="BYTES", help="Refuse larger input files.")
+@click.option("--max-file-size", type=click.IntRange(min=1), metavar="BYTES",
+              help="Refuse larger input files. Default: 16 MiB.")
+@click.option("--max-depth", type=click.IntRange(min=1), metavar="N", help="Deepest nesting read. Default: 64.")
+@click.option("--max-nodes", type=click.IntRange(min=1), metavar="N",
+              help="Most values in one document, aliases expanded. Default: 1,000,000.")
+@click.option("--max-documents", type=click.IntRange(min=1), metavar="N",
+              help="Most documents in one file. Default: 10,000.")
 @click.option("--color/--no-color", default=None, help="Colour the text output. Default: when stdout is a terminal.")
 def check(paths, policy, data, namespace, all_namespaces, builtin, combine, parser, include, exclude, output,
-          output_file, fail_on, fail_on_warn, no_fail, waivers, evaluation_date, jobs, max_file_size, color):
+          output_file, fail_on, fail_on_warn, no_fail, waivers, evaluation_date, jobs, max_file_size, max_depth,
+          max_nodes, max_documents, color):
     """Evaluate files (YAML, JSON, TOML, HCL2, Terraform plans, Kubernetes manifests) against policies.
 
     PATH may be a file, a directory (searched recursively) or - for standard input.
@@ -106,7 +118,9 @@ def check(paths, policy, data, namespace, all_namespaces, builtin, combine, pars
         all_namespaces=all_namespaces, builtin=builtin, combine=combine, parser=parser, include=list(include),
         exclude=list(exclude), outputs=list(output) or ["text"], output_file=output_file,
         fail_on="warn" if fail_on_warn else fail_on, waivers=waivers,
-        evaluation_date=_evaluation_date(evaluation_date), jobs=jobs, max_file_size=max_file_size,
+        evaluation_date=_evaluation_date(evaluation_date), jobs=jobs,
+        limits={"max_file_bytes": max_file_size, "max_depth": max_depth, "max_nodes": max_nodes,
+                "max_documents": max_documents},
         color=_color(color),
     )
     sys.exit(0 if no_fail else code)

@@ -129,3 +129,11 @@ def test_report_through_a_symlink_keeps_the_link_and_new_files_are_not_private(c
     assert run.code == 0, run.stderr
     assert (project / "link.json").is_symlink() and target.read_text().startswith("{")
     assert (project / "new.sarif").stat().st_mode & 0o044 == 0o044  # readable by group and others (umask 022)
+
+
+def test_limits_can_be_raised_and_lowered_from_the_command_line(cxgov, project):
+    (project / "deep.json").write_text('{"kind": "Pod", "a": ' + "[" * 70 + "]" * 70 + "}")
+    assert_one_line_error(check(cxgov, project, "deep.json"), "deep.json", "--max-depth")
+    assert check(cxgov, project, "deep.json", "--max-depth", "100").code == 1  # read, and the Pod is denied
+    (project / "two.yaml").write_text("kind: A\n---\nkind: B\n")
+    assert_one_line_error(check(cxgov, project, "two.yaml", "--max-documents", "1"), "two.yaml", "--max-documents")

@@ -12,7 +12,7 @@ from cxgov.commands.progress import progress_for
 
 
 def run_check(*, paths, policy, data, namespaces, all_namespaces, builtin, combine, parser, include, exclude,
-              outputs, output_file, fail_on, waivers, evaluation_date, jobs, max_file_size, color) -> int:
+              outputs, output_file, fail_on, waivers, evaluation_date, jobs, limits, color) -> int:
     from cxgov.engine.embedded import EmbeddedEngine
     from cxgov.engine.policyset import load
     from cxgov.sources.files import FileSource, Limits
@@ -24,7 +24,7 @@ def run_check(*, paths, policy, data, namespaces, all_namespaces, builtin, combi
     if not policy and not builtin:
         raise UsageError("no policies to evaluate", hint="give -p/--policy, or drop --no-builtin")
     policies = load(policy, data, builtin=builtin, root=root)
-    limits = Limits(max_file_bytes=max_file_size) if max_file_size else Limits()
+    limits = Limits(**{k: v for k, v in limits.items() if v is not None})
     source = FileSource(paths, root=root, include=include, exclude=exclude, parser=parser, limits=limits)
     subjects = list(source.subjects())
     if not subjects:
