@@ -21,8 +21,6 @@ from cxgov.engine.interface import Engine, Evaluation, Progress, data_with_run_f
 from cxgov.engine.policyset import NamespacePlan, PolicySet
 from cxgov.engine.results import exception_names, judge
 
-# Below this many subjects one worker is enough: forking more costs more than it saves.
-_SUBJECTS_PER_EXTRA_WORKER = 400
 _ACTIVE: "_Evaluator | None" = None
 _WORKER_STDERR: Captured | None = None
 
@@ -56,7 +54,7 @@ class EmbeddedEngine(Engine):
             return self._evaluator.run(0, len(subjects))
         _ACTIVE = self._evaluator
         try:
-            return _in_workers(subjects, min(self.jobs, 1 + len(subjects) // _SUBJECTS_PER_EXTRA_WORKER), progress)
+            return _in_workers(subjects, min(self.jobs, len(subjects)), progress)
         finally:
             _ACTIVE = None
 
@@ -66,7 +64,8 @@ def _in_workers(subjects: Sequence[Subject], workers: int, progress: Progress | 
     so a compile that aborts rego-cpp kills a worker, not cxgov."""
     n = len(subjects)
     size = max(1, min(2000, -(-n // (workers * 4))))
-    chunks = [(start, min(n, start + size)) for start in range(0, n, size)]
+    # the system view (last) is the heaviest subject: start it first, not after everything else
+    chunks = sorted(((start, min(n, start + size)) for start in range(0, n, size)), key=lambda c: -c[0])
     results: dict[int, list[Evaluation]] = {}
     ctx = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_quiet_worker) as pool:
@@ -84,7 +83,7 @@ def _in_workers(subjects: Sequence[Subject], workers: int, progress: Progress | 
                 f"(first: {subjects[start].origin})",
                 hint="a policy construct rego-cpp cannot handle; run `cxgov policy lint` or use --engine opa",
             ) from None
-    return [ev for start, _ in chunks for ev in results[start]]
+    return [ev for start in sorted(results) for ev in results[start]]
 
 
 COLLECTOR_PACKAGE = "cxgov_run"

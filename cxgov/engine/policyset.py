@@ -103,16 +103,41 @@ class PolicySet:
         return plans
 
     def sources_for(self, plans: list[NamespacePlan]) -> dict[str, str]:
-        """The modules a compile needs: user modules, builtin helper packages (lib and each pack's
-        helpers), and the planned builtin packages. Compile time grows with modules, so builtin
-        packages whose rules judge none of the subjects at hand stay out."""
+        """The modules a compile needs: user modules, the planned builtin packages, and the builtin
+        helper packages (lib, each pack's helpers) those reference. Compile time grows with
+        modules, so the rest of the builtin packs stay out."""
+        by_package: dict[str, list[Module]] = {}
+        for m in self.modules:
+            by_package.setdefault(m.package, []).append(m)
         planned = {p.package for p in plans}
-        judging = {package for package, _ in self.rules}  # packages with control rules of their own
-        return {
-            m.path: m.source
-            for m in self.modules
-            if m.path not in self.builtin_paths or m.package in planned or m.package not in judging
-        }
+        wanted = [m for m in self.modules if m.path not in self.builtin_paths or m.package in planned]
+        seen = {m.package for m in wanted}
+        queue = list(wanted)
+        while queue:
+            for package in references(queue.pop(), by_package):
+                if package not in seen:
+                    seen.add(package)
+                    queue.extend(by_package[package])
+                    wanted.extend(by_package[package])
+        return {m.path: m.source for m in wanted}
+
+
+def references(module: Module, packages: dict[str, list[Module]]) -> set[str]:
+    """The packages a module refers to through `data.` references (imports included)."""
+    found: set[str] = set()
+    code = [t for t in module.tokens if t.kind not in ("comment", "newline")]
+    for i, tok in enumerate(code):
+        if tok.text != "data" or (i > 0 and code[i - 1].text == "."):
+            continue
+        parts, j = [], i + 1
+        while j + 1 < len(code) and code[j].text == "." and code[j + 1].kind == "ident":
+            parts.append(code[j + 1].text)
+            j += 2
+        for n in range(len(parts), 0, -1):  # the longest prefix that names a package
+            if ".".join(parts[:n]) in packages:
+                found.add(".".join(parts[:n]))
+                break
+    return found - {module.package}
 
 
 def find_rego_files(paths: list[str | Path]) -> list[Path]:

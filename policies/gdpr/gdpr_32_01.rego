@@ -5,10 +5,10 @@
 #   log sink holding personal data (unless it says it holds none) needs encryption_at_rest true, and
 #   so do a store's backups (backup.encryption_at_rest, else the store's own setting). On a Terraform
 #   plan: aws_db_instance and aws_rds_cluster storage_encrypted, aws_ebs_volume and
-#   aws_efs_file_system encrypted, aws_dynamodb_table server_side_encryption enabled (a KMS key rather
-#   than the AWS-owned default), an aws_s3_bucket_server_side_encryption_configuration (or the inline
+#   aws_efs_file_system encrypted, an aws_s3_bucket_server_side_encryption_configuration (or the inline
 #   block) for every aws_s3_bucket, and no azurerm_mssql_database with transparent data encryption
-#   turned off. Google Cloud encrypts every store at rest and offers no switch to check. Resources
+#   turned off. DynamoDB and Google Cloud encrypt every table and store at rest with no switch to turn
+#   it off (whether the key is customer-managed is SOC2-CC6.1-02's question). Resources
 #   tagged contains_personal_data = "false" are left out.
 # custom:
 #   id: GDPR-32-01
@@ -124,20 +124,6 @@ deny contains {"msg": msg, "resource": r.address} if {
 	not r.values[attr] == true
 	not tagged_out(r)
 	msg := concat("", [r.address, ": ", attr, " is not true (data stored unencrypted)"])
-}
-
-deny contains {"msg": msg, "resource": r.address} if {
-	is_array(input.resource_changes)
-	some r in resources
-	r.type == "aws_dynamodb_table"
-	not dynamodb_sse(r)
-	not tagged_out(r)
-	msg := concat("", [r.address, ": server_side_encryption is not enabled (no KMS key protects the table)"])
-}
-
-dynamodb_sse(r) if {
-	some sse in r.values.server_side_encryption
-	sse.enabled == true
 }
 
 deny contains {"msg": msg, "resource": r.address} if {

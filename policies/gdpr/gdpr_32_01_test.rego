@@ -67,10 +67,8 @@ test_gdpr_32_01_fail_terraform_ebs_missing if {
 	contains(f.msg, "aws_ebs_volume.v: encrypted is not true")
 }
 
-test_gdpr_32_01_fail_terraform_dynamodb_default_key if {
-	r := deny with input as plan([rc("aws_dynamodb_table", "t", {"server_side_encryption": []})])
-	some f in r
-	contains(f.msg, "aws_dynamodb_table.t: server_side_encryption is not enabled")
+test_gdpr_32_01_pass_terraform_dynamodb_is_always_encrypted if {
+	count(deny) == 0 with input as plan([rc("aws_dynamodb_table", "t", {"server_side_encryption": []})])
 }
 
 test_gdpr_32_01_fail_terraform_bucket_without_sse if {

@@ -109,13 +109,22 @@ deny contains {"msg": msg, "resource": concat(" ", ["data store", s.name]), "_lo
 	msg := concat("", ["data store ", s.name, ": backup ", retention_problem(s.backup)])
 }
 
+# every retention-bearing resource of the system's plans, computed once per evaluation (a rule,
+# not a function call inside the loop below: rego-cpp recomputes function calls)
+plan_retention contains {"file": doc.file, "e": e} if {
+	is_object(input.descriptor)
+	some doc in subject.documents("terraform-plan")
+	some e in retained(doc.document)
+}
+
 # cross-source: the descriptor and a Terraform resource of the same name disagree
 deny contains {"msg": msg, "resource": it.what, "_loc": field_loc(it.path, "retention_days")} if {
 	is_object(input.descriptor)
 	some it in items
 	finite(it.item)
-	some doc in subject.documents("terraform-plan")
-	some e in retained(doc.document)
+	some pr in plan_retention
+	e := pr.e
+	doc := {"file": pr.file}
 	it.item.name in e.names
 	e.days != it.item.retention_days
 	msg := concat("", [it.what, ": retention ", num(it.item.retention_days), " days in the descriptor, but Terraform ", e.address, " (", doc.file, ") ", keeps(e)])

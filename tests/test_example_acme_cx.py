@@ -1,0 +1,133 @@
+"""The acme-cx example through the real `cxgov check` with the builtin packs.
+
+The compliant variant must pass with no finding at all; the non-compliant variant must give exactly
+the findings listed in its expected-findings.json, including the traps it was built around: Norway's
+country code `NO` (a string in YAML 1.2, and an EEA country), a mistyped region, a global LLM
+deployment. Each variant is copied to tmp_path first: evidence hashes are computed relative to the
+descriptor, so the whole variant directory travels, and nothing is written into the repository.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+
+import pytest
+
+from conftest import EVALUATION_DATE, ROOT, run_cxgov
+
+EXAMPLE = ROOT / "examples" / "acme-cx"
+ARGS = ("check", "cxgov", "k8s", "terraform/plan.json", "--evaluation-date", EVALUATION_DATE, "-o", "json")
+
+PACK_PREFIXES = {
+    "residency": ("RES-",),
+    "gdpr": ("GDPR-",),
+    "soc2": ("SOC2-",),
+    "ai_act": ("AIACT-", "EAA-", "WCAG-"),
+}
+
+
+def copy_variant(tmp_path, name):
+    target = tmp_path / name
+    shutil.copytree(EXAMPLE / name, target)
+    return target
+
+
+# one run shared by the tests below (a check of the whole system takes several seconds); it calls
+# run_cxgov, the function behind the function-scoped `cxgov` fixture
+@pytest.fixture(scope="module")
+def noncompliant(tmp_path_factory):
+    variant = copy_variant(tmp_path_factory.mktemp("acme-cx"), "noncompliant")
+    run = run_cxgov(*ARGS, cwd=variant)
+    return variant, run
+
+
+def as_json(run):
+    assert run.stderr == "", run.stderr
+    return json.loads(run.stdout)
+
+
+def keys(doc):
+    return {(f["rule_id"], f["subject"], f["gate"], f["waiver"] is not None) for f in doc["findings"]}
+
+
+def test_compliant_variant_passes_with_no_finding(tmp_path, cxgov):
+    variant = copy_variant(tmp_path, "compliant")
+    run = cxgov(*ARGS, cwd=variant)
+    doc = as_json(run)
+    assert doc["findings"] == [], [(f["rule_id"], f["subject"], f["message"]) for f in doc["findings"]]
+    assert run.code == 0
+    counts = doc["verdict"]["counts"]
+    assert (counts["deny"], counts["warn"], counts["waived"]) == (0, 0, 0)
+    # the run judged the whole system: descriptor (system view), manifests and the plan
+    kinds = {s["kind"] for s in doc["subjects"]}
+    assert {"descriptor", "system", "kubernetes", "terraform-plan"} <= kinds
+
+
+def test_noncompliant_variant_gives_exactly_the_expected_findings(noncompliant):
+    variant, run = noncompliant
+    doc = as_json(run)
+    assert run.code == 1
+    expected = {tuple(item) for item in json.loads((variant / "expected-findings.json").read_text())}
+    got = keys(doc)
+    assert got == expected, {"unexpected": sorted(got - expected), "missing": sorted(expected - got)}
+
+
+def test_noncompliant_one_finding_is_waived_by_a_valid_waiver(noncompliant):
+    _, run = noncompliant
+    doc = as_json(run)
+    waived = [f for f in doc["findings"] if f["waiver"] is not None]
+    assert [(f["rule_id"], f["subject"]) for f in waived] == [("SOC2-CC7.1-01", "system:acme-cx")]
+    # the waiver file is valid: no GOV-002 finding about it
+    assert not [f for f in doc["findings"] if f["rule_id"] == "GOV-002"]
+    assert doc["verdict"]["counts"]["waived"] == 1
+
+
+def test_norway_country_code_stays_a_string_and_passes_residency(noncompliant):
+    variant, run = noncompliant
+    # the trap is the plain scalar: YAML 1.1 would read it as false
+    assert re.search(r"^\s+country: NO\s", (variant / "cxgov" / "descriptor.yaml").read_text(), re.M)
+    doc = as_json(run)
+    about_puzzel = [f for f in doc["findings"]
+                    if "Puzzel AS" in f["message"] or f["metadata"].get("resource") == "vendor Puzzel AS"]
+    # the vendor was judged (its stale review is a SOC 2 finding) ...
+    assert [f["rule_id"] for f in about_puzzel] == ["SOC2-CC9.2-01"]
+    # ... and `country: NO` raised no residency finding: Norway is in the EEA
+    assert not [f for f in about_puzzel if f["rule_id"].startswith("RES-")]
+
+
+def test_mistyped_region_is_caught_by_res_001(noncompliant):
+    _, run = noncompliant
+    doc = as_json(run)
+    res_001 = [f for f in doc["findings"] if f["rule_id"] == "RES-001"]
+    assert len(res_001) == 1
+    assert "eu-centrl-1" in res_001[0]["message"]
+    assert res_001[0]["metadata"]["resource"] == "data store acme-cx-sessions"
+    assert res_001[0]["gate"] == "deny"
+
+
+def test_global_llm_routing_is_caught_by_res_006(noncompliant):
+    _, run = noncompliant
+    doc = as_json(run)
+    res_006 = [f for f in doc["findings"] if f["rule_id"] == "RES-006"]
+    assert len(res_006) == 1
+    assert "GlobalStandard" in res_006[0]["message"]
+    assert res_006[0]["metadata"]["resource"] == "AI provider azure-openai-chat"
+
+
+def test_us_observability_site_in_a_manifest_is_caught_by_res_009(noncompliant):
+    _, run = noncompliant
+    doc = as_json(run)
+    in_manifests = [f for f in doc["findings"] if f["rule_id"] == "RES-009" and f["subject"].startswith("k8s/")]
+    assert [(f["subject"], "DD_SITE=datadoghq.com" in f["message"]) for f in in_manifests] == [
+        ("k8s/chat-api.yaml#Deployment/acme-cx/chat-api", True)
+    ]
+
+
+def test_every_pack_contributes_a_finding(noncompliant):
+    _, run = noncompliant
+    doc = as_json(run)
+    rule_ids = {f["rule_id"] for f in doc["findings"]}
+    for pack, prefixes in PACK_PREFIXES.items():
+        assert any(r.startswith(prefixes) for r in rule_ids), f"no finding from the {pack} pack"
