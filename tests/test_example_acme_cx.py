@@ -110,10 +110,11 @@ def test_mistyped_region_is_caught_by_res_001(noncompliant):
 def test_global_llm_routing_is_caught_by_res_006(noncompliant):
     _, run = noncompliant
     doc = as_json(run)
-    res_006 = [f for f in doc["findings"] if f["rule_id"] == "RES-006"]
-    assert len(res_006) == 1
-    assert "GlobalStandard" in res_006[0]["message"]
+    res_006 = sorted((f for f in doc["findings"] if f["rule_id"] == "RES-006"), key=lambda f: f["subject"])
+    assert [f["subject"] for f in res_006] == ["system:acme-cx", "terraform/plan.json"]  # declared, and deployed
+    assert all("GlobalStandard" in f["message"] for f in res_006)
     assert res_006[0]["metadata"]["resource"] == "AI provider azure-openai-chat"
+    assert res_006[1]["metadata"]["resource"] == "azurerm_cognitive_deployment.gpt4o_chat"
 
 
 def test_us_observability_site_in_a_manifest_is_caught_by_res_009(noncompliant):

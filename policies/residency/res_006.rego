@@ -8,11 +8,15 @@
 #   (ref.llm_routing.geo_profiles.bedrock), and every destination must pass the residency chain
 #   (RES-002..004) for that provider. Azure DataZone deployments stay in the resource's data zone
 #   (EU resources: EU member states), which the chain judges through the provider's region.
+#   The same global routing is caught where the infrastructure sets it rather than the descriptor:
+#   an azurerm_cognitive_deployment whose SKU or scale type is Global*, a Terraform model or
+#   inference-profile attribute naming a global. profile, and a container environment variable
+#   naming a global. model or profile (…MODEL…, …PROFILE…) or a global Vertex location (…LOCATION).
 # custom:
 #   id: RES-006
 #   severity: critical
 #   gate: deny
-#   applies_to: [system]
+#   applies_to: [system, terraform-plan, kubernetes]
 #   frameworks:
 #     gdpr: [Art.44]
 #   remediation: >-
@@ -24,8 +28,10 @@ package cxgov.residency.res_006
 import rego.v1
 
 import data.cxgov.lib.geo
+import data.cxgov.lib.kubernetes
 import data.cxgov.lib.residency
 import data.cxgov.lib.subject
+import data.cxgov.lib.terraform
 
 d := subject.descriptor
 
@@ -111,3 +117,47 @@ global_endpoint(e) if {
 	is_string(e)
 	contains(lower(e), "/locations/global/")
 }
+
+# ------------------------------------------------ where the infrastructure sets the routing itself
+
+model_attributes := {"foundation_model", "model_id", "model_arn", "inference_profile_arn", "model"}
+
+deny contains {"msg": msg, "resource": r.address} if {
+	is_array(input.resource_changes)
+	some r in terraform.of_type("azurerm_cognitive_deployment")
+	some block in array.concat(object.get(r.values, "sku", []), object.get(r.values, "scale", []))
+	some key in {"name", "type"}
+	global_mode(block[key])
+	msg := sprintf("%s: deployment type %s routes prompts to any Azure region", [r.address, block[key]])
+}
+
+deny contains {"msg": msg, "resource": r.address} if {
+	is_array(input.resource_changes)
+	some r in terraform.resources
+	some attr in model_attributes
+	startswith(model_base(r.values[attr]), "global.")
+	msg := sprintf("%s: %s %s is a global inference profile (any commercial region)", [r.address, attr, r.values[attr]])
+}
+
+deny contains {"msg": msg} if {
+	is_string(input.kind)
+	some c in kubernetes.containers
+	some e in object.get(c, "env", [])
+	is_string(e.value)
+	routing_variable(e.name)
+	startswith(model_base(e.value), "global.")
+	msg := sprintf("%s container %s: %s=%s is a global inference profile (any commercial region)", [kubernetes.label, c.name, e.name, e.value])
+}
+
+deny contains {"msg": msg} if {
+	is_string(input.kind)
+	some c in kubernetes.containers
+	some e in object.get(c, "env", [])
+	endswith(upper(e.name), "LOCATION")
+	e.value == "global"
+	msg := sprintf("%s container %s: %s=global uses Vertex AI's global endpoint (no residency guarantee)", [kubernetes.label, c.name, e.name])
+}
+
+routing_variable(name) if contains(upper(name), "MODEL")
+
+routing_variable(name) if contains(upper(name), "PROFILE")

@@ -87,3 +87,32 @@ test_res_006_fail_eu_profile_under_eea_only_still_passes if {
 	some f in r
 	contains(f.msg, "eea_only")
 }
+
+iac_plan(type, values) := {"format_version": "1.2", "terraform_version": "1.9.0", "evaluation_date": "2026-11-22", "resource_changes": [{"address": concat(".", [type, "x"]), "type": type, "name": "x", "mode": "managed", "change": {"actions": ["create"], "after": values}}]}
+
+manifest(env) := {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "assist"}, "spec": {"template": {"spec": {"containers": [{"name": "app", "image": "a@sha256:1", "env": env}]}}}}
+
+test_res_006_pass_terraform_regional_deployment if {
+	count(deny) == 0 with input as iac_plan("azurerm_cognitive_deployment", {"sku": [{"name": "DataZoneStandard"}]})
+}
+
+test_res_006_fail_terraform_global_standard_deployment if {
+	r := deny with input as iac_plan("azurerm_cognitive_deployment", {"sku": [{"name": "GlobalStandard", "capacity": 10}]})
+	some f in r
+	f.msg == "azurerm_cognitive_deployment.x: deployment type GlobalStandard routes prompts to any Azure region"
+}
+
+test_res_006_fail_terraform_global_bedrock_profile if {
+	count(deny) == 1 with input as iac_plan("aws_bedrockagent_agent", {"foundation_model": "global.anthropic.claude-sonnet-4-5-20250929-v1:0"})
+}
+
+test_res_006_pass_manifest_eu_profile if {
+	count(deny) == 0 with input as manifest([{"name": "BEDROCK_MODEL_ID", "value": "eu.anthropic.claude-sonnet-4-5-20250929-v1:0"}, {"name": "VERTEX_LOCATION", "value": "europe-west4"}])
+}
+
+test_res_006_fail_manifest_global_profile_and_vertex_location if {
+	r := deny with input as manifest([{"name": "BEDROCK_MODEL_ID", "value": "global.anthropic.claude-sonnet-4-5-20250929-v1:0"}, {"name": "VERTEX_LOCATION", "value": "global"}])
+	count(r) == 2
+	some f in r
+	f.msg == "Deployment/assist container app: BEDROCK_MODEL_ID=global.anthropic.claude-sonnet-4-5-20250929-v1:0 is a global inference profile (any commercial region)"
+}
