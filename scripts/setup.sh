@@ -34,6 +34,15 @@ if ! "$PYTHON" -c 'import venv, ensurepip' 2>/dev/null; then
   install_debian python3-venv
 fi
 
+# report.html tests: headless Chromium (Debian's build and driver, so Selenium never downloads one) and
+# axe-core from npm (package.json) to scan the report for accessibility.
+install_debian chromium chromium-driver
+command -v npm >/dev/null || install_debian nodejs npm  # a NodeSource nodejs already ships npm
+if [ ! -f node_modules/axe-core/axe.min.js ] || [ package.json -nt node_modules/axe-core/axe.min.js ]; then
+  echo "setup: installing npm packages (package.json)"
+  npm install --no-audit --no-fund --loglevel=error
+fi
+
 if [ ! -x "$VENV/bin/python" ]; then
   echo "setup: creating $VENV"
   "$PYTHON" -m venv "$VENV"
