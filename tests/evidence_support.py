@@ -8,8 +8,11 @@ controls are assessed exactly when such subjects are present.
 
 from __future__ import annotations
 
+import atexit
+import functools
 import re
 import shutil
+import tempfile
 from pathlib import Path
 
 from cxgov import pipeline
@@ -128,3 +131,25 @@ def audit_view(variant: Path, extra: list[Subject] = (), *, waivers: bool = True
     every = subjects + ([system] if system else [])
     assert {s.id for s in every} == {s.id for s in result.subjects}
     return BundleView(result=result, system="acme-cx", created=CREATED, subjects=every, files=bundle_files(every))
+
+
+#: the extra subjects of the non-compliant audit: one model version without training data, one
+#: widget state with a contrast violation
+NONCOMPLIANT_EXTRA = (
+    lambda: model_version("acme-cx-intent-router", "14"),
+    lambda: model_version("acme-cx-triage", "3", training=False),
+    lambda: ui_scan("open", [CONTRAST_VIOLATION]),
+    lambda: ui_scan("closed", []),
+)
+#: the compliant audit scans the widget (clean) but reads no model registry, so the team's model
+#: rule judges nothing
+COMPLIANT_EXTRA = (lambda: ui_scan("open", []),)
+
+
+@functools.lru_cache(maxsize=None)
+def cached_view(variant: str) -> BundleView:
+    """One pipeline run per variant for the whole test session (a run of the packs takes seconds)."""
+    work = Path(tempfile.mkdtemp(prefix=f"cxgov-evidence-{variant}-"))
+    atexit.register(shutil.rmtree, work, True)
+    extra = NONCOMPLIANT_EXTRA if variant == "noncompliant" else COMPLIANT_EXTRA
+    return audit_view(copy_variant(work, variant), [make() for make in extra])

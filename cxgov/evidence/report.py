@@ -35,6 +35,8 @@ STATUS_LABELS = {
 }
 #: text symbols beside each status, so no status is told by colour alone
 STATUS_SYMBOLS = {"satisfied": "✓", "not-satisfied": "✗", "not-assessed": "–", "deny": "✗", "warn": "!", "waived": "≈"}
+#: the frameworks a reader looks for first; others follow by id
+REPORT_ORDER = ("gdpr", "soc2", "eu-ai-act", "wcag22", "eaa", "en301549")
 _FINDING_ORDER = {"deny": 0, "warn": 1, "waived": 2}
 _SEVERITY_ORDER = {"critical": 0, "high": 1, "medium": 2, "low": 3, "info": 4}
 
@@ -62,7 +64,9 @@ def report_context(view: BundleView, manifest: dict[str, Any]) -> dict[str, Any]
         "tool_version": __version__,
         "verdict": {"passed": verdict.passed, "fail_on": verdict.fail_on, "counts": verdict.counts},
         "summary": matrix["summary"],
-        "frameworks": [_framework(view, fw) for fw in matrix["frameworks"]],
+        "frameworks": sorted((_framework(view, fw) for fw in matrix["frameworks"]),
+                             key=lambda fw: (REPORT_ORDER.index(fw["id"]) if fw["id"] in REPORT_ORDER else len(REPORT_ORDER),
+                                             fw["id"])),
         "findings": rows,
         "subject_count": len(result.subjects),
         "models": [_model_card(view, s) for s in view.of_kind("model-version") if isinstance(s.document, dict)],
@@ -128,12 +132,14 @@ def _framework(view: BundleView, framework: dict[str, Any]) -> dict[str, Any]:
             "id": c["id"],
             "status": c["status"],
             "counts": c["counts"],
+            "findings_text": ", ".join(f"{n} {k}" for k, n in c["counts"].items() if n) or "none",
             "rules": [{"id": r["id"], "title": r["title"], "assessed": r["assessed"],
                        "anchor": f"rule-{_slug(r['id'])}" if r["id"] in rules_anchored else None}
                       for r in c["rules"]],
             "evidence": c["evidence"],
         })
     return {"id": framework["id"], "title": framework["title"], "slug": _slug(framework["id"]),
+            "counts": {k: sum(c["counts"][k] for c in framework["controls"]) for k in ("deny", "warn", "waived")},
             "summary": framework["summary"], "controls": controls}
 
 
