@@ -34,9 +34,10 @@ if ! "$PYTHON" -c 'import venv, ensurepip' 2>/dev/null; then
   install_debian python3-venv
 fi
 
-# report.html tests: headless Chromium (Debian's build and driver, so Selenium never downloads one) and
-# axe-core from npm (package.json) to scan the report for accessibility.
-install_debian chromium chromium-driver
+# report.html tests: headless Chromium (Debian's build and driver, so Selenium never downloads one),
+# axe-core from npm (package.json) to scan the report for accessibility, and jq, which the report's
+# "verify by hand" commands use.
+install_debian chromium chromium-driver jq
 command -v npm >/dev/null || install_debian nodejs npm  # a NodeSource nodejs already ships npm
 if [ ! -f node_modules/axe-core/axe.min.js ] || [ package.json -nt node_modules/axe-core/axe.min.js ]; then
   echo "setup: installing npm packages (package.json)"

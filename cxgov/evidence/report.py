@@ -238,15 +238,18 @@ def _manifest(manifest: dict[str, Any]) -> dict[str, Any]:
     if isinstance(files, dict):
         entries = [{"path": p, **(v if isinstance(v, dict) else {"sha256": v})} for p, v in files.items()]
         jq = '.files | to_entries[] | "\\(.value.sha256)  \\(.key)"'
+        jq_paths = ".files | keys[]"
     else:
         entries = [e for e in files if isinstance(e, dict)]
         jq = '.files[] | "\\(.sha256)  \\(.path)"'
+        jq_paths = ".files[].path"
     facts = [(k, str(v)) for k, v in sorted(manifest.items()) if isinstance(v, (str, int, float, bool)) and k != "files"]
     return {
         "facts": facts,
         "files": sorted(({"path": str(e.get("path")), "sha256": str(e.get("sha256", "")), "size": e.get("size")}
                          for e in entries), key=lambda e: e["path"]),
         "jq": jq,
+        "jq_paths": jq_paths,
     }
 
 
