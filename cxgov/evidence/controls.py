@@ -48,12 +48,13 @@ its findings, or — when it has none — the files of every subject its rules j
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import defaultdict
 from typing import Any
 
 from cxgov.evidence.view import BundleView
-from cxgov.model import Finding, RuleInfo
+from cxgov.model import Finding, RuleInfo, Subject
 
 FORMAT = "cxgov-controls/1"
 STATUSES = ("satisfied", "not-satisfied", "not-assessed")
@@ -71,9 +72,11 @@ def framework_title(framework: str) -> str:
     return FRAMEWORK_TITLES.get(framework, framework)
 
 
-def natural_key(text: str) -> list:
+@functools.lru_cache(maxsize=4096)
+def natural_key(text: str) -> tuple:
     """Sort key that orders numbers by value: Art.5(1)(e) < Art.9 < Art.44; CC6.1 < CC6.10."""
-    return [(0, int(part), "") if part.isdigit() else (1, 0, part.casefold()) for part in re.split(r"(\d+)", text) if part]
+    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part.casefold())
+                 for part in re.split(r"(\d+)", text) if part)
 
 
 def control_matrix(view: BundleView) -> dict[str, Any]:
@@ -94,8 +97,9 @@ def control_matrix(view: BundleView) -> dict[str, Any]:
                 entry(framework, control)["findings"].append(finding)
 
     frameworks: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    by_file = subjects_by_file(view)
     for (framework, control), data in by_control.items():
-        frameworks[framework].append(_control(view, control, data["rules"], data["findings"], judged))
+        frameworks[framework].append(_control(view, control, data["rules"], data["findings"], judged, by_file))
     out = []
     for framework in sorted(frameworks):
         controls = sorted(frameworks[framework], key=lambda c: natural_key(c["id"]))
@@ -128,20 +132,32 @@ def judged_subjects(view: BundleView) -> dict[str, set[str]]:
     return judged
 
 
-def finding_evidence(view: BundleView, finding: Finding) -> list[str]:
+def subjects_by_file(view: BundleView) -> dict[str, list[Subject]]:
+    """Subjects by the file they came from, each file's in line order."""
+    index: dict[str, list[Subject]] = defaultdict(list)
+    for subject in view.subjects:
+        if subject.origin.file:
+            index[subject.origin.file].append(subject)
+    for subjects in index.values():
+        subjects.sort(key=lambda s: (s.origin.line or 0, s.id))
+    return index
+
+
+def finding_evidence(view: BundleView, finding: Finding, by_file: dict[str, list[Subject]] | None = None) -> list[str]:
     """The bundle files behind a finding: its subject's, and those of the subject whose file it points
-    at (a RES-008 finding on the system view points at the Terraform plan it compared)."""
+    at (a RES-008 finding on the system view points at the Terraform plan it compared). Pass
+    `subjects_by_file(view)` when asking for many findings."""
     files = set(view.evidence(finding.subject))
     loc = finding.location
-    here = [s for s in view.subjects if loc.file and s.origin.file == loc.file]
+    here = (by_file if by_file is not None else subjects_by_file(view)).get(loc.file or "", [])
     if here and finding.subject not in {s.id for s in here}:
         # the document of that file the line falls in: the last one starting at or before it
         before = [s for s in here if (s.origin.line or 0) <= (loc.line or 0)] or here[:1]
-        files.update(view.evidence(max(before, key=lambda s: s.origin.line or 0).id))
+        files.update(view.evidence(before[-1].id))
     return sorted(files)
 
 
-def finding_entry(view: BundleView, finding: Finding) -> dict[str, Any]:
+def finding_entry(view: BundleView, finding: Finding, by_file: dict[str, list[Subject]] | None = None) -> dict[str, Any]:
     w = finding.waiver
     return {
         "rule_id": finding.rule_id,
@@ -154,12 +170,12 @@ def finding_entry(view: BundleView, finding: Finding) -> dict[str, Any]:
         if w else None,
         "message": finding.message,
         "location": finding.location.to_dict(),
-        "evidence": finding_evidence(view, finding),
+        "evidence": finding_evidence(view, finding, by_file),
     }
 
 
 def _control(view: BundleView, control: str, rules: dict[str, RuleInfo], findings: list[Finding],
-             judged: dict[str, set[str]]) -> dict[str, Any]:
+             judged: dict[str, set[str]], by_file: dict[str, list[Subject]]) -> dict[str, Any]:
     findings = sorted(findings, key=lambda f: (f.sort_key(), f.gate))
     assessed_rules = [r for r in rules if judged.get(r)] + [f.rule_id for f in findings]
     active = [f for f in findings if f.waiver is None]
@@ -169,7 +185,7 @@ def _control(view: BundleView, control: str, rules: dict[str, RuleInfo], finding
         status = "satisfied"
     else:
         status = "not-assessed"
-    entries = [finding_entry(view, f) for f in findings]
+    entries = [finding_entry(view, f, by_file) for f in findings]
     if entries:
         evidence = sorted({file for e in entries for file in e["evidence"]})
     else:

@@ -21,7 +21,7 @@ from typing import Any
 from urllib.parse import quote
 
 from cxgov import __version__
-from cxgov.evidence.controls import control_matrix, finding_evidence, framework_title, natural_key
+from cxgov.evidence.controls import control_matrix, finding_evidence, framework_title, natural_key, subjects_by_file
 from cxgov.evidence.view import BundleView
 from cxgov.model import Finding, Subject
 
@@ -51,11 +51,11 @@ def report_context(view: BundleView, manifest: dict[str, Any]) -> dict[str, Any]
     matrix = control_matrix(view)
     findings = sorted(result.findings, key=lambda f: (
         _FINDING_ORDER[_status(f)], _SEVERITY_ORDER.get(f.severity, 9), natural_key(f.rule_id), f.sort_key()))
-    rows, anchored = [], set()
+    rows, anchored, by_file = [], set(), subjects_by_file(view)
     for index, f in enumerate(findings, 1):
         anchor = f"rule-{_slug(f.rule_id)}" if f.rule_id not in anchored else None
         anchored.add(f.rule_id)
-        rows.append(_finding_row(view, f, index, anchor))
+        rows.append(_finding_row(view, f, index, anchor, by_file))
     verdict = result.verdict
     return {
         "system": view.system,
@@ -105,7 +105,7 @@ def _slug(text: str) -> str:
     return "".join(c if c.isalnum() or c in "-_" else "-" for c in text).strip("-").lower() or "x"
 
 
-def _finding_row(view: BundleView, f: Finding, index: int, anchor: str | None) -> dict[str, Any]:
+def _finding_row(view: BundleView, f: Finding, index: int, anchor: str | None, by_file) -> dict[str, Any]:
     return {
         "index": index,
         "anchor": anchor,
@@ -119,7 +119,7 @@ def _finding_row(view: BundleView, f: Finding, index: int, anchor: str | None) -
         "message": f.message,
         "remediation": f.remediation,
         "controls": [f"{framework_title(fw)} {c}" for fw in sorted(f.controls) for c in f.controls[fw]],
-        "evidence": finding_evidence(view, f),
+        "evidence": finding_evidence(view, f, by_file),
         "waiver": f.waiver.to_dict() if f.waiver else None,
     }
 
