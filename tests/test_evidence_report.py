@@ -181,3 +181,20 @@ def test_the_verify_by_hand_commands_work_on_the_bundle(browser, bundles, tmp_pa
     tampered = run(check_hashes)
     assert tampered.returncode != 0 and "inputs/system-acme-cx.json: FAILED" in tampered.stdout
     assert "extra.txt" in run(check_listing).stdout
+
+
+def test_reflows_at_320_css_pixels_without_violations(browser, bundles):
+    """WCAG 1.4.10: at 320 CSS px nothing but the scrollable tables and code blocks is wider than the
+    viewport, and the page stays axe-clean."""
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                            {"width": 320, "height": 800, "deviceScaleFactor": 1, "mobile": True})
+    try:
+        browser.get((bundles["noncompliant"] / "report.html").as_uri())
+        assert browser.execute_script("return [window.innerWidth, document.documentElement.scrollWidth]") == [320, 320]
+        overflowing = browser.execute_script(
+            "return [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 321"
+            " && !e.closest('.table-wrap') && !e.closest('pre')).map(e => e.tagName)")
+        assert overflowing == []
+        assert axe_scan(browser)["violations"] == []
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
