@@ -148,7 +148,7 @@ COMPLIANT_EXTRA = (lambda: ui_scan("open", []),)
 
 @functools.lru_cache(maxsize=None)
 def cached_view(variant: str) -> BundleView:
-    """One pipeline run per variant for the whole test session (a run of the packs takes seconds)."""
+    """One pipeline run per variant for the whole test run (a run of the packs takes seconds)."""
     work = Path(tempfile.mkdtemp(prefix=f"cxgov-evidence-{variant}-"))
     atexit.register(shutil.rmtree, work, True)
     extra = NONCOMPLIANT_EXTRA if variant == "noncompliant" else COMPLIANT_EXTRA
