@@ -37,7 +37,9 @@ fi
 # report.html tests: headless Chromium (Debian's build and driver, so Selenium never downloads one),
 # axe-core from npm (package.json) to scan the report for accessibility, and jq, which the report's
 # "verify by hand" commands use.
-install_debian chromium chromium-driver jq
+# CXGOV_CHROMIUM/CXGOV_CHROMEDRIVER name another browser and driver (e.g. Chrome on GitHub's runners).
+if [ -z "${CXGOV_CHROMIUM:-}" ]; then install_debian chromium chromium-driver; fi
+install_debian jq
 command -v npm >/dev/null || install_debian nodejs npm  # a NodeSource nodejs already ships npm
 if [ ! -f node_modules/axe-core/axe.min.js ] || [ package.json -nt node_modules/axe-core/axe.min.js ]; then
   echo "setup: installing npm packages (package.json)"
