@@ -155,7 +155,7 @@ def assessment_results(view: BundleView) -> dict[str, Any]:
             reviewed_controls=common.ReviewedControls(control_selections=[
                 common.ControlSelections(include_controls=selected) if selected
                 else common.ControlSelections(description="No control could be assessed.",
-                                              include_controls=[common.SelectControlById(control_id="none")])
+                                              include_controls=[common.SelectControlById(control_id="cxgov-no-control-assessed")])
             ]),
             observations=observations or None,
             findings=oscal_findings or None,
