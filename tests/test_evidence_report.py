@@ -198,3 +198,17 @@ def test_reflows_at_320_css_pixels_without_violations(browser, bundles):
         assert axe_scan(browser)["violations"] == []
     finally:
         browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+def test_keyboard_focus_is_visible_and_the_skip_link_appears(browser, bundles):
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+
+    driver = open_report(browser, bundles["noncompliant"])
+    ActionChains(driver).send_keys(Keys.TAB).perform()
+    focused = driver.execute_script(
+        "const e = document.activeElement, s = getComputedStyle(e), r = e.getBoundingClientRect();"
+        "return [e.className, s.outlineStyle, parseFloat(s.outlineWidth), r.top >= 0 && r.bottom <= innerHeight]")
+    assert focused == ["skip-link", "solid", 3.0, True]
+    ActionChains(driver).send_keys(Keys.ENTER).perform()
+    assert driver.execute_script("return document.activeElement.id") == "main"
