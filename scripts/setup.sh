@@ -34,6 +34,18 @@ if ! "$PYTHON" -c 'import venv, ensurepip' 2>/dev/null; then
   install_debian python3-venv
 fi
 
+# report.html tests: headless Chromium (Debian's build and driver, so Selenium never downloads one),
+# axe-core from npm (package.json) to scan the report for accessibility, and jq, which the report's
+# "verify by hand" commands use.
+# CXGOV_CHROMIUM/CXGOV_CHROMEDRIVER name another browser and driver (e.g. Chrome on GitHub's runners).
+if [ -z "${CXGOV_CHROMIUM:-}" ]; then install_debian chromium chromium-driver; fi
+install_debian jq
+command -v npm >/dev/null || install_debian nodejs npm  # a NodeSource nodejs already ships npm
+if [ ! -f node_modules/axe-core/axe.min.js ] || [ package.json -nt node_modules/axe-core/axe.min.js ]; then
+  echo "setup: installing npm packages (package.json)"
+  npm install --no-audit --no-fund --loglevel=error
+fi
+
 if [ ! -x "$VENV/bin/python" ]; then
   echo "setup: creating $VENV"
   "$PYTHON" -m venv "$VENV"

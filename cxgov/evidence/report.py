@@ -1,0 +1,259 @@
+"""report.html: the bundle for a person — verdict, control matrix, findings with their evidence, model
+cards, WCAG screenshots, waivers and how to verify the bundle.
+
+`render_report` is a pure function of the view and the manifest: this module prepares plain data
+and a sandboxed, autoescaping Jinja2 template (templates/report.html.j2) lays it out. The page is
+self-contained — inline CSS, no script, no font or image from the network (a Content-Security-Policy
+forbids it) — and links only to files inside the bundle, by relative path. It is written to pass
+WCAG 2.2 AA: landmarks, a skip link, headings in order, table headers with scope, text labels
+beside every colour, visible focus, 4.5:1 contrast.
+
+`manifest` is the bundle's manifest.json as a dict; the report reads its scalar fields (format,
+created, versions, ...) and its `files`, as a list of `{path, sha256, size}` or a mapping
+`path -> {sha256, size}`.
+"""
+
+from __future__ import annotations
+
+import functools
+from datetime import date
+from typing import Any
+from urllib.parse import quote
+
+from cxgov import __version__
+from cxgov.evidence.controls import control_matrix, finding_evidence, framework_title, natural_key, subjects_by_file
+from cxgov.evidence.view import BundleView
+from cxgov.model import Finding, Subject
+
+STATUS_LABELS = {
+    "satisfied": "Satisfied",
+    "not-satisfied": "Not satisfied",
+    "not-assessed": "Not assessed",
+    "deny": "Fail",
+    "warn": "Warning",
+    "waived": "Waived",
+}
+#: text symbols beside each status, so no status is told by colour alone
+STATUS_SYMBOLS = {"satisfied": "✓", "not-satisfied": "✗", "not-assessed": "–", "deny": "✗", "warn": "!", "waived": "≈"}
+#: the frameworks a reader looks for first; others follow by id
+REPORT_ORDER = ("gdpr", "soc2", "eu-ai-act", "wcag22", "eaa", "en301549")
+_FINDING_ORDER = {"deny": 0, "warn": 1, "waived": 2}
+_SEVERITY_ORDER = {"critical": 0, "high": 1, "medium": 2, "low": 3, "info": 4}
+
+
+def render_report(view: BundleView, manifest: dict[str, Any]) -> str:
+    return _template().render(report_context(view, manifest))
+
+
+def report_context(view: BundleView, manifest: dict[str, Any]) -> dict[str, Any]:
+    """Everything the template shows, as plain data in a fixed order."""
+    result = view.result
+    matrix = control_matrix(view)
+    findings = sorted(result.findings, key=lambda f: (
+        _FINDING_ORDER[_status(f)], _SEVERITY_ORDER.get(f.severity, 9), natural_key(f.rule_id), f.sort_key()))
+    rows, anchored, by_file = [], set(), subjects_by_file(view)
+    for index, f in enumerate(findings, 1):
+        anchor = f"rule-{_slug(f.rule_id)}" if f.rule_id not in anchored else None
+        anchored.add(f.rule_id)
+        rows.append(_finding_row(view, f, index, anchor, by_file))
+    verdict = result.verdict
+    return {
+        "system": view.system,
+        "created": view.created,
+        "run": result.run.to_dict(),
+        "tool_version": __version__,
+        "verdict": {"passed": verdict.passed, "fail_on": verdict.fail_on, "counts": verdict.counts},
+        "summary": matrix["summary"],
+        "frameworks": sorted((_framework(view, fw) for fw in matrix["frameworks"]),
+                             key=lambda fw: (REPORT_ORDER.index(fw["id"]) if fw["id"] in REPORT_ORDER else len(REPORT_ORDER),
+                                             fw["id"])),
+        "findings": rows,
+        "subject_count": len(result.subjects),
+        "models": [_model_card(view, s) for s in view.of_kind("model-version") if isinstance(s.document, dict)],
+        "scans": [_scan(view, s) for s in view.of_kind("ui-scan") if isinstance(s.document, dict)],
+        "waivers": _waivers(findings, result.run.evaluation_date),
+        "manifest": _manifest(manifest),
+        "labels": STATUS_LABELS,
+        "symbols": STATUS_SYMBOLS,
+    }
+
+
+@functools.lru_cache(maxsize=1)
+def _template():
+    from importlib.resources import files
+
+    from jinja2 import StrictUndefined
+    from jinja2.sandbox import SandboxedEnvironment
+
+    env = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                               keep_trailing_newline=True)
+    env.filters["href"] = href
+    text = files("cxgov.evidence").joinpath("templates", "report.html.j2").read_text(encoding="utf-8")
+    return env.from_string(text)
+
+
+def href(path: str) -> str:
+    """A bundle-relative file as a relative URL: each segment percent-encoded, never a scheme."""
+    return quote(path.lstrip("/"), safe="/")
+
+
+def _status(f: Finding) -> str:
+    return "waived" if f.waiver is not None else f.gate
+
+
+def _slug(text: str) -> str:
+    return "".join(c if c.isalnum() or c in "-_" else "-" for c in text).strip("-").lower() or "x"
+
+
+def _finding_row(view: BundleView, f: Finding, index: int, anchor: str | None, by_file) -> dict[str, Any]:
+    return {
+        "index": index,
+        "anchor": anchor,
+        "status": _status(f),
+        "rule_id": f.rule_id,
+        "title": f.title,
+        "severity": f.severity,
+        "pre_enforcement": f.pre_enforcement,
+        "subject": f.subject,
+        "location": str(f.location) if f.location.file else "",
+        "message": f.message,
+        "remediation": f.remediation,
+        "controls": [f"{framework_title(fw)} {c}" for fw in sorted(f.controls) for c in f.controls[fw]],
+        "evidence": finding_evidence(view, f, by_file),
+        "waiver": f.waiver.to_dict() if f.waiver else None,
+    }
+
+
+def _framework(view: BundleView, framework: dict[str, Any]) -> dict[str, Any]:
+    rules_anchored = {f.rule_id for f in view.result.findings}
+    controls = []
+    for c in framework["controls"]:
+        controls.append({
+            "id": c["id"],
+            "status": c["status"],
+            "counts": c["counts"],
+            "findings_text": ", ".join(f"{n} {k}" for k, n in c["counts"].items() if n) or "none",
+            "rules": [{"id": r["id"], "title": r["title"], "assessed": r["assessed"],
+                       "anchor": f"rule-{_slug(r['id'])}" if r["id"] in rules_anchored else None}
+                      for r in c["rules"]],
+            "evidence": c["evidence"],
+        })
+    return {"id": framework["id"], "title": framework["title"], "slug": _slug(framework["id"]),
+            "counts": {k: sum(c["counts"][k] for c in framework["controls"]) for k in ("deny", "warn", "waived")},
+            "summary": framework["summary"], "controls": controls}
+
+
+def _model_card(view: BundleView, subject: Subject) -> dict[str, Any]:
+    doc = subject.document
+    run = doc.get("run") or {}
+    run_tags = run.get("tags") or {}
+    tags = doc.get("tags") or {}
+    registered = doc.get("registered_model") or {}
+    facts = [
+        ("Status", doc.get("status")),
+        ("Aliases", ", ".join(map(str, doc.get("aliases") or [])) or "none"),
+        ("Approved by", tags.get("approved_by") or "not recorded"),
+        ("Approval ticket", tags.get("approval_ticket") or "not recorded"),
+        ("Author (run user)", run_tags.get("mlflow.user") or "not recorded"),
+        ("Git commit", run_tags.get("mlflow.source.git.commit") or "not recorded"),
+        ("Run", doc.get("run_id")),
+        ("Source", doc.get("source")),
+        ("Tracking server", doc.get("tracking_uri")),
+    ]
+    model = doc.get("model") or {}
+    flavors = model.get("flavors")
+    if isinstance(flavors, dict):
+        flavors = sorted(flavors)
+    if flavors:
+        facts.append(("Flavors", ", ".join(map(str, flavors))))
+    datasets = [{"name": i.get("name"), "context": i.get("context") or "unspecified", "digest": i.get("digest") or "none",
+                 "source": i.get("source") or ""}
+                for i in run.get("inputs") or [] if isinstance(i, dict)]
+    findings = [f for f in view.result.findings if f.subject == subject.id]
+    return {
+        "id": subject.id,
+        "slug": _slug(subject.id),
+        "name": doc.get("name"),
+        "version": doc.get("version"),
+        "description": doc.get("description") or registered.get("description") or "",
+        "facts": [(k, str(v)) for k, v in facts if v not in (None, "")],
+        "params": sorted((str(k), str(v)) for k, v in (run.get("params") or {}).items()),
+        "metrics": sorted((str(k), _number(v)) for k, v in (run.get("metrics") or {}).items()),
+        "tags": sorted((str(k), str(v)) for k, v in tags.items()),
+        "datasets": datasets,
+        "findings": [(f.rule_id, _status(f), f.message) for f in sorted(findings, key=Finding.sort_key)],
+        "evidence": view.evidence(subject.id),
+    }
+
+
+def _scan(view: BundleView, subject: Subject) -> dict[str, Any]:
+    doc = subject.document
+    axe = doc.get("axe") or {}
+    engine = axe.get("testEngine") or {}
+    viewport = doc.get("viewport") or {}
+    size = f"{viewport.get('width')}×{viewport.get('height')}" if viewport.get("width") else "unknown size"
+    files = view.evidence(subject.id)
+    screenshot = next((f for f in files if f.endswith(".png")), None)
+    page, state = doc.get("page") or doc.get("url"), doc.get("state") or "default"
+    violations = [{"id": v.get("id"), "impact": v.get("impact") or "unknown", "help": v.get("help") or "",
+                   "targets": [", ".join(map(str, n.get("target") or [])) for n in v.get("nodes") or [] if isinstance(n, dict)]}
+                  for v in axe.get("violations") or [] if isinstance(v, dict)]
+    return {
+        "id": subject.id,
+        "slug": _slug(subject.id),
+        "page": page,
+        "state": state,
+        "url": doc.get("url"),
+        "viewport": size,
+        "timestamp": doc.get("timestamp") or "",
+        "engine": f"{engine.get('name', 'axe-core')} {engine.get('version', '(version not recorded)')}",
+        "violations": sorted(violations, key=lambda v: (str(v["impact"]), str(v["id"]))),
+        "incomplete": len(axe.get("incomplete") or []),
+        "passes": axe.get("passes_count"),
+        "screenshot": screenshot,
+        "alt": f"Screenshot of {page}, state “{state}”, at {size} pixels",
+        "evidence": files,
+    }
+
+
+def _waivers(findings: list[Finding], evaluation_date: str) -> list[dict[str, Any]]:
+    today = date.fromisoformat(evaluation_date)
+    by_waiver: dict[tuple, dict[str, Any]] = {}
+    for f in findings:
+        if f.waiver is None:
+            continue
+        w = f.waiver
+        key = (w.rule, w.subject, w.ticket, w.expires)
+        entry = by_waiver.setdefault(key, {**w.to_dict(), "covers": []})
+        entry["covers"].append(f"{f.rule_id} on {f.subject}")
+        try:
+            entry["days_left"] = (date.fromisoformat(w.expires) - today).days
+        except ValueError:
+            entry["days_left"] = None
+    return [by_waiver[k] for k in sorted(by_waiver)]
+
+
+def _manifest(manifest: dict[str, Any]) -> dict[str, Any]:
+    files = manifest.get("files") or []
+    if isinstance(files, dict):
+        entries = [{"path": p, **(v if isinstance(v, dict) else {"sha256": v})} for p, v in files.items()]
+        jq = '.files | to_entries[] | "\\(.value.sha256)  \\(.key)"'
+        jq_paths = ".files | keys[]"
+    else:
+        entries = [e for e in files if isinstance(e, dict)]
+        jq = '.files[] | "\\(.sha256)  \\(.path)"'
+        jq_paths = ".files[].path"
+    facts = [(k, str(v)) for k, v in sorted(manifest.items()) if isinstance(v, (str, int, float, bool)) and k != "files"]
+    return {
+        "facts": facts,
+        "files": sorted(({"path": str(e.get("path")), "sha256": str(e.get("sha256", "")), "size": e.get("size")}
+                         for e in entries), key=lambda e: e["path"]),
+        "jq": jq,
+        "jq_paths": jq_paths,
+    }
+
+
+def _number(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    return str(value)

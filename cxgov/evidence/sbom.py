@@ -1,0 +1,288 @@
+"""The bundle's CycloneDX 1.6 SBOM (sbom.cdx.json): what the audited system is made of.
+
+- the system itself (metadata.component), from the descriptor;
+- its services, and its AI providers as third-party services across the trust boundary, each with
+  the data that flows through it;
+- its data stores and log sinks as `data` components, with classification, sensitive data, the
+  custodian, and region, replicas and retention as properties;
+- its ML models as `machine-learning-model` components with a model card built from the MLflow
+  snapshot (parameters, metrics, datasets with their digests, approval); a model the descriptor
+  declares but the bundle has no snapshot of is listed without a card, and says so.
+
+cyclonedx-python-lib 11 cannot set `modelCard` or component `data` yet, so the library serialises
+everything else and this module adds those two fields to its output. The serial number is a UUID
+derived from the content and the timestamp is the bundle's `created`, so the same view gives the
+same bytes. `validate_sbom` checks a document against the CycloneDX 1.6 JSON schema the library
+ships; its import is slow (~2.6 s), so only verify and the tests call it.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+from cxgov import __version__
+from cxgov.evidence.view import BundleView
+from cxgov.model import Subject, sha256_of
+
+#: the namespace of every UUID cxgov derives from bundle content (SBOM serial, OSCAL uuids)
+NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://github.com/cxgov/cxgov/evidence")
+PERSONAL_DATA = "personal data"
+SPECIAL_CATEGORY = "special category data (GDPR Art 9)"
+
+
+def build_sbom(view: BundleView) -> dict[str, Any]:
+    from cyclonedx.model.bom import Bom, BomMetaData
+    from cyclonedx.model.component import Component, ComponentType
+    from cyclonedx.model.tool import ToolRepository
+    from cyclonedx.output.json import JsonV1Dot6
+
+    descriptor = view.descriptor() or {}
+    meta = descriptor.get("metadata") or {}
+    system = Component(
+        type=ComponentType.APPLICATION, name=view.system, bom_ref=f"system:{view.system}",
+        version=_text((descriptor.get("release") or {}).get("version")),
+        description=_text(meta.get("description")),
+        properties=_properties({"cxgov:owner": meta.get("owner"),
+                                "cxgov:environment": (descriptor.get("system") or {}).get("environment"),
+                                "cxgov:evaluation_date": view.result.run.evaluation_date,
+                                "cxgov:policy_digest": view.result.run.policy_digest}),
+    )
+    tool = Component(type=ComponentType.APPLICATION, name="cxgov", version=__version__, bom_ref="tool:cxgov")
+    bom = Bom(serial_number=uuid.UUID(int=0),
+              metadata=BomMetaData(component=system, timestamp=view.created_at(),
+                                   tools=ToolRepository(components=[tool])))
+    services = [_service(s) for s in descriptor.get("services") or [] if isinstance(s, dict) and s.get("name")]
+    services += [_ai_provider(p) for p in descriptor.get("ai_providers") or [] if isinstance(p, dict) and p.get("name")]
+    extra: dict[str, dict[str, Any]] = {}  # bom-ref -> fields the library cannot set
+    components = []
+    for kind, items in (("data-store", descriptor.get("data_stores")), ("log-sink", descriptor.get("log_sinks"))):
+        for item in items or []:
+            if isinstance(item, dict) and item.get("name"):
+                component, data = _data_component(kind, item)
+                components.append(component)
+                extra[str(component.bom_ref)] = {"data": [data]}
+    models, datasets, cards = _models(view, descriptor)
+    components += models + datasets
+    extra.update(cards)
+    bom.services.update(services)
+    bom.components.update(components)
+    bom.register_dependency(system, [*services, *components])
+
+    document = json.loads(JsonV1Dot6(bom).output_as_string(indent=None))
+    for component in document.get("components", []):
+        component.update(extra.get(component.get("bom-ref"), {}))
+    document["serialNumber"] = "urn:uuid:" + str(uuid.uuid5(NAMESPACE, "sbom:" + sha256_of(document)))
+    return document
+
+
+def validate_sbom(document: dict[str, Any]) -> list[str]:
+    """Errors against the CycloneDX 1.6 JSON schema (strict); empty when the SBOM is valid."""
+    from cyclonedx.schema import SchemaVersion
+    from cyclonedx.validation.json import JsonStrictValidator
+
+    errors = JsonStrictValidator(SchemaVersion.V1_6).validate_str(json.dumps(document), all_errors=True)
+    return sorted(str(e) for e in errors or ())
+
+
+def _service(item: dict[str, Any]):
+    from cyclonedx.model import DataClassification, DataFlow
+    from cyclonedx.model.service import Service
+
+    personal = bool(item.get("contains_personal_data"))
+    return Service(
+        name=str(item["name"]), bom_ref=f"service:{item['name']}", provider=_organisation(item.get("provider")),
+        endpoints=_endpoints(e.get("url") for e in item.get("endpoints") or [] if isinstance(e, dict)),
+        data=[DataClassification(flow=DataFlow.BI_DIRECTIONAL, classification=PERSONAL_DATA)] if personal else [],
+        properties=_properties({"cxgov:region": item.get("region"), "cxgov:provider": item.get("provider"),
+                                "cxgov:contains_personal_data": personal, "cxgov:ropa_ref": item.get("ropa_ref")}),
+    )
+
+
+def _ai_provider(item: dict[str, Any]):
+    from cyclonedx.model import DataClassification, DataFlow
+    from cyclonedx.model.service import Service
+
+    return Service(
+        name=str(item["name"]), bom_ref=f"ai-provider:{item['name']}", group="ai-provider",
+        provider=_organisation(item.get("vendor")),
+        description=" ".join(str(x) for x in (item.get("service"), item.get("model_id")) if x) or None,
+        endpoints=_endpoints([item.get("endpoint")]),
+        x_trust_boundary=True,
+        # prompts leave the system for the provider, completions come back
+        data=[DataClassification(flow=DataFlow.BI_DIRECTIONAL, classification="customer conversations")],
+        properties=_properties({
+            "cxgov:service": item.get("service"), "cxgov:model_id": item.get("model_id"),
+            "cxgov:region": item.get("region"), "cxgov:routing_mode": item.get("routing_mode"),
+            "cxgov:destination_regions": item.get("destination_regions"), "cxgov:role": item.get("role"),
+            "cxgov:training_on_customer_data": item.get("training_on_customer_data"),
+            "cxgov:zero_data_retention": item.get("zero_data_retention"), "cxgov:pii_redaction": item.get("pii_redaction"),
+        }),
+    )
+
+
+def _data_component(kind: str, item: dict[str, Any]):
+    from cyclonedx.model.component import Component, ComponentType
+
+    sensitive = []
+    if item.get("contains_personal_data") or "pii" in (item.get("data_kinds") or []):
+        sensitive.append(PERSONAL_DATA)
+    if item.get("special_category"):
+        sensitive.append(SPECIAL_CATEGORY)
+    kinds = item.get("data_kinds") or ([item["data_kind"]] if item.get("data_kind") else [])
+    custodian = item.get("vendor") or item.get("provider")
+    data: dict[str, Any] = {"type": "dataset", "name": str(item["name"]),
+                            "description": f"{kind.replace('-', ' ')}: " + (", ".join(map(str, kinds)) or "unspecified")}
+    if item.get("classification"):
+        data["classification"] = str(item["classification"])
+    if sensitive:
+        data["sensitiveData"] = sensitive
+    if custodian:
+        data["governance"] = {"custodians": [{"organization": {"name": str(custodian)}}]}
+    backup = item.get("backup") if isinstance(item.get("backup"), dict) else {}
+    component = Component(
+        type=ComponentType.DATA, name=str(item["name"]), bom_ref=f"{kind}:{item['name']}", group=kind,
+        properties=_properties({
+            "cxgov:type": item.get("type"), "cxgov:provider": item.get("provider"), "cxgov:vendor": item.get("vendor"),
+            "cxgov:region": item.get("region"), "cxgov:endpoint": item.get("endpoint"),
+            "cxgov:replica_regions": item.get("replica_regions"), "cxgov:backup_regions": backup.get("regions"),
+            "cxgov:retention_days": item.get("retention_days"), "cxgov:encryption_at_rest": item.get("encryption_at_rest"),
+            "cxgov:redaction_enabled": item.get("redaction_enabled"), "cxgov:immutable": item.get("immutable"),
+        }),
+    )
+    return component, data
+
+
+def _models(view: BundleView, descriptor: dict[str, Any]):
+    """ML model components (with model cards) and the dataset components their cards point at."""
+    from cyclonedx.model.component import Component, ComponentType
+
+    models, datasets, cards = [], {}, {}
+    snapshots = [s for s in view.of_kind("model-version") if isinstance(s.document, dict)]
+    seen = set()
+    for subject in snapshots:
+        doc = subject.document
+        name, version = str(doc.get("name")), str(doc.get("version"))
+        seen.add((name, version))
+        refs = []
+        for item in (doc.get("run") or {}).get("inputs") or []:
+            if isinstance(item, dict) and item.get("name"):
+                component = _dataset(item)
+                datasets.setdefault(str(component.bom_ref), component)
+                refs.append(str(component.bom_ref))
+        models.append(Component(
+            type=ComponentType.MACHINE_LEARNING_MODEL, name=name, version=version, bom_ref=subject.id,
+            description=_text(doc.get("description")),
+            properties=_properties({
+                "mlflow:status": doc.get("status"), "mlflow:run_id": doc.get("run_id"), "mlflow:source": doc.get("source"),
+                "mlflow:aliases": doc.get("aliases"), "mlflow:tracking_uri": doc.get("tracking_uri"),
+                "mlflow:creation_timestamp": doc.get("creation_timestamp"),
+                "cxgov:evidence": view.evidence(subject.id),
+            }),
+        ))
+        cards[subject.id] = {"modelCard": model_card(subject, refs)}
+    for declared in descriptor.get("models") or []:
+        if not isinstance(declared, dict) or not declared.get("name"):
+            continue
+        name, version = str(declared["name"]), _text(declared.get("version"))
+        if (name, version) in seen:
+            continue
+        models.append(Component(
+            type=ComponentType.MACHINE_LEARNING_MODEL, name=name, version=version,
+            bom_ref=f"models:/{name}/{version or declared.get('alias') or 'unversioned'}",
+            properties=_properties({"mlflow:alias": declared.get("alias"), "mlflow:tracking_uri": declared.get("tracking_uri"),
+                                    "cxgov:model_card": "none: the bundle holds no MLflow snapshot of this version"}),
+        ))
+    return models, sorted(datasets.values(), key=lambda c: str(c.bom_ref)), cards
+
+
+def _dataset(item: dict[str, Any]):
+    from cyclonedx.model.component import Component, ComponentType
+
+    digest = str(item.get("digest") or "")
+    return Component(
+        type=ComponentType.DATA, name=str(item["name"]), version=digest or None, group="dataset",
+        bom_ref=f"dataset:{item['name']}@{digest or 'no-digest'}",
+        properties=_properties({"mlflow:digest": digest, "mlflow:source": item.get("source"),
+                                "mlflow:source_type": item.get("source_type"), "mlflow:context": item.get("context"),
+                                "mlflow:profile": item.get("profile")}),
+    )
+
+
+def model_card(subject: Subject, dataset_refs: list[str]) -> dict[str, Any]:
+    """The CycloneDX model card of one MLflow model version."""
+    doc = subject.document
+    run = doc.get("run") or {}
+    tags = doc.get("tags") or {}
+    parameters: dict[str, Any] = {}
+    if dataset_refs:
+        parameters["datasets"] = [{"ref": ref} for ref in dataset_refs]
+    signature = (doc.get("model") or {}).get("signature") or {}
+    for side in ("inputs", "outputs"):
+        formats = _signature_formats(signature.get(side))
+        if formats:
+            parameters[side] = [{"format": f} for f in formats]
+    card: dict[str, Any] = {"bom-ref": f"model-card:{subject.id}"}
+    if parameters:
+        card["modelParameters"] = parameters
+    metrics = run.get("metrics") or {}
+    if metrics:
+        card["quantitativeAnalysis"] = {"performanceMetrics": [
+            {"type": str(k), "value": _text(v)} for k, v in sorted(metrics.items())]}
+    approval = {"cxgov:approved_by": tags.get("approved_by"), "cxgov:approval_ticket": tags.get("approval_ticket"),
+                "cxgov:author": (run.get("tags") or {}).get("mlflow.user"),
+                "cxgov:git_commit": (run.get("tags") or {}).get("mlflow.source.git.commit")}
+    params = {f"mlflow:param:{k}": v for k, v in sorted((run.get("params") or {}).items())}
+    version_tags = {f"mlflow:tag:{k}": v for k, v in sorted(tags.items())}
+    properties = [{"name": p.name, "value": p.value} for p in _properties({**approval, **params, **version_tags})]
+    if properties:
+        card["properties"] = properties
+    return card
+
+
+def _signature_formats(value: Any) -> list[str]:
+    """Column types of an MLflow signature side (a JSON string of [{type, name}, ...])."""
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return []
+    if not isinstance(value, list):
+        return []
+    return [f"{c['name']}: {c['type']}" if c.get("name") else str(c["type"])
+            for c in value if isinstance(c, dict) and c.get("type")]
+
+
+def _properties(values: dict[str, Any]):
+    """CycloneDX properties for the values that are set; lists joined, booleans as true/false."""
+    from cyclonedx.model import Property
+
+    out = []
+    for name, value in values.items():
+        if value is None or value == [] or value == "":
+            continue
+        if isinstance(value, (list, tuple)):
+            value = ", ".join(str(v) for v in value)
+        out.append(Property(name=name, value=_text(value)))
+    return out
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value).strip()
+
+
+def _organisation(name: Any):
+    from cyclonedx.model.contact import OrganizationalEntity
+
+    return OrganizationalEntity(name=str(name)) if name else None
+
+
+def _endpoints(urls):
+    from cyclonedx.model import XsUri
+
+    return [XsUri(str(u)) for u in urls if u]

@@ -1,0 +1,53 @@
+"""What the bundle's renderers read: one audit run, as it is recorded in the bundle.
+
+The bundle writer builds one BundleView and hands it to the pure renderers (controls.json,
+sbom.cdx.json, oscal/assessment-results.json, report.html); none of them reads a file or the clock,
+so the same view always renders the same bytes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from cxgov.model import Result, Subject
+
+
+@dataclass(frozen=True)
+class BundleView:
+    #: the pipeline's result: findings (waived ones with their waiver), rules, checks, verdict, run facts
+    result: Result
+    #: the name of the system under audit (the descriptor's metadata.name, or the config's)
+    system: str
+    #: when the bundle was made, RFC 3339 UTC (`2026-11-22T00:00:00Z`); every timestamp derives from it
+    created: str
+    #: every evaluated subject, all kinds (descriptor, system, kubernetes, terraform-plan, config,
+    #: model-version, ui-scan), with its document as written to the bundle: secrets redacted
+    subjects: list[Subject]
+    #: subject id -> the bundle-relative files that are its evidence (e.g. `inputs/k8s/api.yaml.json`,
+    #: `models/cx-router-7.json`, `wcag/help-open.json` and `wcag/help-open.png`)
+    files: dict[str, list[str]]
+
+    def of_kind(self, kind: str) -> list[Subject]:
+        """Subjects of one kind, in id order."""
+        return sorted((s for s in self.subjects if s.kind == kind), key=lambda s: s.id)
+
+    def evidence(self, subject_id: str) -> list[str]:
+        """The bundle files behind one subject, sorted; empty when the writer recorded none."""
+        return sorted(self.files.get(subject_id, ()))
+
+    def descriptor(self) -> dict[str, Any] | None:
+        """The (redacted) descriptor: from the system view subject, else from the descriptor subject."""
+        for subject in self.of_kind("system"):
+            document = subject.document
+            if isinstance(document, dict) and isinstance(document.get("descriptor"), dict):
+                return document["descriptor"]
+        for subject in self.of_kind("descriptor"):
+            if isinstance(subject.document, dict):
+                return subject.document
+        return None
+
+    def created_at(self) -> datetime:
+        """`created` as an aware datetime (UTC)."""
+        return datetime.fromisoformat(self.created.replace("Z", "+00:00"))

@@ -1,0 +1,155 @@
+"""Realistic BundleViews for the renderer tests: the real pipeline over examples/acme-cx, plus model
+versions and UI scans shaped as the MLflow and UI sources produce them.
+
+The example is copied first (evidence hashes are computed relative to the descriptor). The team
+policies under tests/data/evidence/policy judge the model-version and ui-scan subjects, so their
+controls are assessed exactly when such subjects are present.
+"""
+
+from __future__ import annotations
+
+import atexit
+import functools
+import re
+import shutil
+import tempfile
+from pathlib import Path
+
+from cxgov import pipeline
+from cxgov.engine.embedded import EmbeddedEngine
+from cxgov.engine.policyset import load
+from cxgov.evidence.view import BundleView
+from cxgov.model import Location, Subject
+from cxgov.sources.files import FileSource
+
+from conftest import DATA, EVALUATION_DATE, ROOT
+
+EXAMPLE = ROOT / "examples" / "acme-cx"
+TEAM_POLICY = DATA / "evidence" / "policy"
+CREATED = f"{EVALUATION_DATE}T09:30:00Z"
+ROUTER = "models:/acme-cx-intent-router/14"
+TRIAGE = "models:/acme-cx-triage/3"
+WIDGET = "https://www.acme-shop.eu/help"
+
+
+def model_version(name: str, version: str, *, training: bool = True) -> Subject:
+    """A model-version subject as the MLflow source produces it (the documented contract)."""
+    inputs = [{
+        "name": "cx-intents-eval-2026-10", "digest": "9f2c1e7a", "source": "s3://acme-ml/datasets/intents/eval-2026-10",
+        "source_type": "s3", "context": "evaluation", "schema": '{"mlflow_colspec": [{"name": "utterance", "type": "string"}]}',
+        "profile": '{"num_rows": 4200}',
+    }]
+    if training:
+        inputs.insert(0, {
+            "name": "cx-intents-train-2026-10", "digest": "41d8cd98", "source": "s3://acme-ml/datasets/intents/train-2026-10",
+            "source_type": "s3", "context": "training", "schema": '{"mlflow_colspec": [{"name": "utterance", "type": "string"}]}',
+            "profile": '{"num_rows": 61000}',
+        })
+    ref = f"models:/{name}/{version}"
+    document = {
+        "name": name, "version": version, "status": "READY", "source": f"s3://acme-ml/artifacts/{name}/{version}",
+        "run_id": "8d3f0c5e9b1a4f7c9e2d6b0a1c3e5f70", "description": f"{name}: routes customer messages to intents",
+        "creation_timestamp": 1762387200000,
+        "tags": {"approved_by": "miriam.kraus@acme-shop.eu", "approval_ticket": "ML-482",
+                 "annex_iv_ref": "evidence/annex-iv.md", "bias_dimensions": "locale"},
+        "aliases": ["production"],
+        "registered_model": {"name": name, "description": "Intent router for the help-centre assistant",
+                             "tags": {"owner": "cx-ml@acme-shop.eu"}, "aliases": {"production": version, "staging": version}},
+        "run": {
+            "params": {"learning_rate": "3e-05", "epochs": "4", "base_model": "xlm-roberta-base"},
+            "metrics": {"accuracy": 0.947, "macro_f1": 0.912, "bias.locale.de.f1": 0.921, "bias.locale.fr.f1": 0.904},
+            "tags": {"mlflow.user": "tobias.richter@acme-shop.eu",
+                     "mlflow.source.git.commit": "3b1f0e9c8d7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c"},
+            "inputs": inputs,
+        },
+        "model": {"signature": {"inputs": '[{"type": "string", "name": "utterance"}]',
+                                "outputs": '[{"type": "string", "name": "intent"}]'},
+                  "flavors": ["python_function", "transformers"]},
+        "tracking_uri": "https://mlflow.internal.acme-shop.eu",
+    }
+    return Subject("model-version", ref, Location(ref, None), document)
+
+
+def ui_scan(state: str, violations: list[dict]) -> Subject:
+    """A ui-scan subject as the UI source produces it (the documented contract)."""
+    slug = slugify(f"help-centre-widget-{state}")
+    document = {
+        "url": WIDGET, "page": "help-centre widget", "state": state, "viewport": {"width": 1280, "height": 800},
+        "timestamp": f"{EVALUATION_DATE}T09:12:00Z",
+        "axe": {
+            "testEngine": {"name": "axe-core", "version": "4.14.1"},
+            "toolOptions": {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}},
+            "violations": violations, "incomplete": [], "passes_count": 41,
+        },
+        "screenshot": {"file": f"{slug}.png", "sha256": "0" * 64},
+    }
+    return Subject("ui-scan", f"{WIDGET}#{state}", Location(WIDGET, None), document)
+
+
+CONTRAST_VIOLATION = {
+    "id": "color-contrast", "impact": "serious", "tags": ["wcag2aa", "wcag143"],
+    "help": "Elements must meet minimum color contrast ratio thresholds",
+    "nodes": [{"target": ["#acme-chat-ai-notice"], "html": "<p id=\"acme-chat-ai-notice\">You are chatting with an AI</p>"}],
+}
+
+
+def slugify(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def bundle_files(subjects: list[Subject]) -> dict[str, list[str]]:
+    """Where a bundle writer puts each subject's evidence (inputs/, models/, wcag/)."""
+    files = {}
+    for s in subjects:
+        if s.kind == "model-version":
+            files[s.id] = [f"models/{s.document['name']}-{s.document['version']}.json"]
+        elif s.kind == "ui-scan":
+            slug = slugify(f"{s.document['page']}-{s.document['state']}")
+            files[s.id] = [f"wcag/{slug}.json", f"wcag/{slug}.png"]
+        else:
+            files[s.id] = [f"inputs/{slugify(s.id)}.json"]
+    return files
+
+
+def copy_variant(target: Path, name: str) -> Path:
+    shutil.copytree(EXAMPLE / name, target / name)
+    return target / name
+
+
+def audit_view(variant: Path, extra: list[Subject] = (), *, waivers: bool = True, jobs: int = 2) -> BundleView:
+    """Run the real pipeline (builtin packs plus the team policies) over a copied acme-cx variant."""
+    policies = load([str(TEAM_POLICY)], [], builtin=True, root=variant)
+    source = FileSource([str(variant / p) for p in ("cxgov", "k8s", "terraform/plan.json")], root=variant)
+    subjects = list(source.subjects()) + list(extra)
+    waiver_file = variant / "waivers.yaml"
+    options = pipeline.Options(evaluation_date=EVALUATION_DATE, namespaces=("evidence_team.*",), root=variant,
+                               waivers=waiver_file if waivers and waiver_file.exists() else None)
+    result = pipeline.run(subjects, policies, EmbeddedEngine(jobs), options)
+    # the system view subject is built inside the pipeline; rebuild the full list the bundle records
+    from cxgov import system_view
+    system = system_view.build(subjects, variant, EVALUATION_DATE)
+    every = subjects + ([system] if system else [])
+    assert {s.id for s in every} == {s.id for s in result.subjects}
+    return BundleView(result=result, system="acme-cx", created=CREATED, subjects=every, files=bundle_files(every))
+
+
+#: the extra subjects of the non-compliant audit: one model version without training data, one
+#: widget state with a contrast violation
+NONCOMPLIANT_EXTRA = (
+    lambda: model_version("acme-cx-intent-router", "14"),
+    lambda: model_version("acme-cx-triage", "3", training=False),
+    lambda: ui_scan("open", [CONTRAST_VIOLATION]),
+    lambda: ui_scan("closed", []),
+)
+#: the compliant audit scans the widget (clean) but reads no model registry, so the team's model
+#: rule judges nothing
+COMPLIANT_EXTRA = (lambda: ui_scan("open", []),)
+
+
+@functools.lru_cache(maxsize=None)
+def cached_view(variant: str) -> BundleView:
+    """One pipeline run per variant for the whole test run (a run of the packs takes seconds)."""
+    work = Path(tempfile.mkdtemp(prefix=f"cxgov-evidence-{variant}-"))
+    atexit.register(shutil.rmtree, work, True)
+    extra = NONCOMPLIANT_EXTRA if variant == "noncompliant" else COMPLIANT_EXTRA
+    return audit_view(copy_variant(work, variant), [make() for make in extra])

@@ -1,0 +1,214 @@
+"""report.html in real headless Chromium: its structure, its screenshots and links, and an axe-core
+scan with no WCAG 2.2 A/AA violation.
+
+Each report is written into a bundle-shaped directory holding every evidence file it links to; the
+WCAG screenshots in it are real Chromium screenshots of a small chat-widget page.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+import pytest
+
+from cxgov.evidence.controls import control_matrix
+from cxgov.evidence.report import href, render_report
+from evidence_support import DATA, cached_view
+from report_browser import AXE, chromium, axe_scan, full_page_screenshot
+
+WIDGET_PAGE = DATA / "evidence" / "widget.html"
+
+
+def manifest_for(view, bundle: Path) -> dict:
+    files = sorted({p for paths in view.files.values() for p in paths})
+    return {"format": "cxgov-bundle/1", "system": view.system, "created": view.created,
+            "files": [{"path": p, "sha256": hashlib.sha256((bundle / p).read_bytes()).hexdigest(),
+                       "size": (bundle / p).stat().st_size} for p in files]}
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with chromium() as driver:
+        yield driver
+
+
+@pytest.fixture(scope="module")
+def bundles(tmp_path_factory, browser):
+    """report.html for both variants, each in a directory with the evidence files it links to."""
+    out = {}
+    for variant in ("noncompliant", "compliant"):
+        view = cached_view(variant)
+        bundle = tmp_path_factory.mktemp(variant)
+        for subject in view.subjects:
+            for rel in view.files[subject.id]:
+                target = bundle / rel
+                target.parent.mkdir(parents=True, exist_ok=True)
+                if rel.endswith(".png"):
+                    browser.set_window_size(1024, 640)
+                    browser.get(WIDGET_PAGE.as_uri())
+                    browser.execute_script("document.body.className = arguments[0]", subject.document["state"])
+                    browser.save_screenshot(str(target))
+                else:
+                    target.write_text(json.dumps(subject.document, indent=2, sort_keys=True))
+        (bundle / "report.html").write_text(render_report(view, manifest_for(view, bundle)), encoding="utf-8")
+        out[variant] = bundle
+    browser.set_window_size(1280, 900)
+    return out
+
+
+def open_report(browser, bundle: Path):
+    browser.set_window_size(1280, 900)
+    browser.get((bundle / "report.html").as_uri())
+    return browser
+
+
+def test_structure_landmarks_sections_and_rows(browser, bundles, tmp_path):
+    view = cached_view("noncompliant")
+    driver = open_report(browser, bundles["noncompliant"])
+    count = lambda css: driver.execute_script("return document.querySelectorAll(arguments[0]).length", css)
+    assert driver.execute_script("return document.documentElement.lang") == "en"
+    assert driver.title.startswith("Failed: audit of acme-cx")
+    for landmark in ("header", "nav", "main", "footer"):
+        assert count(f"body > {landmark}") == 1, landmark
+    assert count("h1") == 1
+    levels = driver.execute_script("return [...document.querySelectorAll('h1,h2,h3,h4')].map(h => +h.tagName[1])")
+    assert all(b - a <= 1 for a, b in zip(levels, levels[1:])), levels  # no heading level skipped
+    for section in ("verdict", "controls", "findings", "models", "accessibility", "waivers", "verify"):
+        assert count(f"main section#{section} > h2") == 1, section
+    # the skip link is the first thing a keyboard reaches, and it leads to main
+    first = driver.execute_script("return document.querySelector('a, button, [tabindex]')")
+    assert first.get_attribute("class") == "skip-link" and first.get_attribute("href").endswith("#main")
+    # one matrix row per control, one findings row per finding, every header cell scoped
+    control_rows = sum(len(fw["controls"]) for fw in control_matrix(view)["frameworks"])
+    assert count("section#controls table.matrix tbody tr") == control_rows > 50
+    assert count("section#controls table.matrix") == len(control_matrix(view)["frameworks"]) == 6
+    assert count("section#findings tbody tr") == len(view.result.findings) == 36
+    assert count("th:not([scope])") == 0
+    assert driver.find_element("css selector", ".verdict .word").text == "FAIL"
+    assert count("section#models article") == 2 and count("section#accessibility article") == 2
+    assert "SEC-2291" in driver.find_element("id", "waivers").text
+    # the scanned states' screenshots loaded, with alt text naming page and state
+    images = driver.execute_script(
+        "return [...document.images].map(i => [i.getAttribute('src'), i.alt, i.complete && i.naturalWidth])")
+    assert sorted(src for src, _, _ in images) == ["wcag/help-centre-widget-closed.png", "wcag/help-centre-widget-open.png"]
+    assert all(width > 0 and "help-centre widget, state" in alt for _, alt, width in images)
+    shot = tmp_path / "report.png"
+    full_page_screenshot(driver, shot)
+    data = shot.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 50_000
+
+
+def test_every_link_stays_inside_the_bundle_and_resolves(browser, bundles):
+    bundle = bundles["noncompliant"]
+    driver = open_report(browser, bundle)
+    links = driver.execute_script("return [...document.querySelectorAll('a[href]')].map(a => a.getAttribute('href'))")
+    files = [h for h in links if not h.startswith("#")]
+    assert len(files) > 30
+    for link in files:
+        assert urlparse(link).scheme == "" and not link.startswith("/"), link
+        assert (bundle / unquote(link)).is_file(), link
+    anchors = {h[1:] for h in links if h.startswith("#")}
+    missing = [a for a in anchors if not driver.execute_script("return !!document.getElementById(arguments[0])", a)]
+    assert missing == []
+
+
+def test_self_contained_no_script_no_remote_resource(bundles):
+    html = (bundles["noncompliant"] / "report.html").read_text()
+    assert "<script" not in html and "<link" not in html and "@import" not in html and "url(" not in html
+    assert "default-src 'none'" in html  # the page may load nothing but its own images
+
+
+@pytest.mark.parametrize("variant", ["noncompliant", "compliant"])
+def test_axe_finds_no_wcag_a_or_aa_violation(browser, bundles, variant):
+    driver = open_report(browser, bundles[variant])
+    results = axe_scan(driver)
+    assert "error" not in results, results
+    assert results["testEngine"]["version"] == json.loads((AXE.parent / "package.json").read_text())["version"]
+    assert [(v["id"], [n["target"] for n in v["nodes"]]) for v in results["violations"]] == []
+    assert len(results["passes"]) > 15  # the rules ran: contrast, landmarks, table headers, image alt...
+
+
+def test_the_axe_harness_reports_a_violating_page(browser, tmp_path):
+    page = tmp_path / "bad.html"
+    page.write_text('<html><body><img src="x.png"><p style="color:#bbb;background:#fff">faint</p>'
+                    '<table><tr><td>a</td></tr></table></body></html>')
+    browser.get(page.as_uri())
+    ids = {v["id"] for v in axe_scan(browser)["violations"]}
+    assert {"image-alt", "color-contrast", "html-has-lang"} <= ids
+
+
+def test_text_is_escaped_and_output_is_stable():
+    view = cached_view("noncompliant")
+    first = view.result.findings[0]
+    hostile = dataclasses.replace(first, message='<img src=x onerror="alert(1)"> & "quotes"')
+    result = dataclasses.replace(view.result, findings=[hostile, *view.result.findings[1:]])
+    html = render_report(dataclasses.replace(view, result=result), {})
+    assert '<img src=x onerror' not in html
+    assert "&lt;img src=x onerror=&#34;alert(1)&#34;&gt; &amp; &#34;quotes&#34;" in html
+    assert render_report(view, {"files": []}) == render_report(view, {"files": []})
+
+
+def test_href_encodes_each_segment():
+    assert href("wcag/help centre#open.png") == "wcag/help%20centre%23open.png"
+    assert href("/inputs/a.json") == "inputs/a.json"
+
+
+def test_the_verify_by_hand_commands_work_on_the_bundle(browser, bundles, tmp_path):
+    import shutil
+    import subprocess
+
+    bundle = tmp_path / "bundle"
+    shutil.copytree(bundles["noncompliant"], bundle)
+    driver = open_report(browser, bundle)
+    commands = driver.execute_script(
+        "return [...document.querySelectorAll('#verify pre code')].map(c => c.textContent)")
+    check_hashes, check_listing = commands[0], commands[1]
+    # the final manifest lists every file, report.html included
+    files = sorted(p.relative_to(bundle).as_posix() for p in bundle.rglob("*") if p.is_file())
+    manifest = {"files": [{"path": f, "sha256": hashlib.sha256((bundle / f).read_bytes()).hexdigest(),
+                           "size": (bundle / f).stat().st_size} for f in files]}
+    (bundle / "manifest.json").write_text(json.dumps(manifest))
+    run = lambda command: subprocess.run(["bash", "-c", command], cwd=bundle, capture_output=True, text=True)
+    ok = run(check_hashes)
+    assert ok.returncode == 0 and ok.stdout.count(": OK") == len(files), ok.stdout + ok.stderr
+    assert run(check_listing).stdout == "" and run(check_listing).returncode == 0
+    (bundle / "inputs" / "system-acme-cx.json").write_text("{}")
+    (bundle / "extra.txt").write_text("not in the manifest")
+    tampered = run(check_hashes)
+    assert tampered.returncode != 0 and "inputs/system-acme-cx.json: FAILED" in tampered.stdout
+    assert "extra.txt" in run(check_listing).stdout
+
+
+def test_reflows_at_320_css_pixels_without_violations(browser, bundles):
+    """WCAG 1.4.10: at 320 CSS px nothing but the scrollable tables and code blocks is wider than the
+    viewport, and the page stays axe-clean."""
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                            {"width": 320, "height": 800, "deviceScaleFactor": 1, "mobile": True})
+    try:
+        browser.get((bundles["noncompliant"] / "report.html").as_uri())
+        assert browser.execute_script("return [window.innerWidth, document.documentElement.scrollWidth]") == [320, 320]
+        overflowing = browser.execute_script(
+            "return [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 321"
+            " && !e.closest('.table-wrap') && !e.closest('pre')).map(e => e.tagName)")
+        assert overflowing == []
+        assert axe_scan(browser)["violations"] == []
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+def test_keyboard_focus_is_visible_and_the_skip_link_appears(browser, bundles):
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+
+    driver = open_report(browser, bundles["noncompliant"])
+    ActionChains(driver).send_keys(Keys.TAB).perform()
+    focused = driver.execute_script(
+        "const e = document.activeElement, s = getComputedStyle(e), r = e.getBoundingClientRect();"
+        "return [e.className, s.outlineStyle, parseFloat(s.outlineWidth), r.top >= 0 && r.bottom <= innerHeight]")
+    assert focused == ["skip-link", "solid", 3.0, True]
+    ActionChains(driver).send_keys(Keys.ENTER).perform()
+    assert driver.execute_script("return document.activeElement.id") == "main"
