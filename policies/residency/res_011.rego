@@ -1,0 +1,51 @@
+# METADATA
+# title: Model artifacts and training data stay in allowed regions
+# description: >-
+#   GDPR Art 44-45 for the model registry: CX models are trained on customer conversations, so the
+#   version's artifact location (tag artifact_region, or the region of an S3 URL) and each dataset
+#   source whose URL names a region resolve to a country personal data may go to under the
+#   residency profile. A region that resolves to no country fails. Locations that name no region
+#   (s3:// bucket URIs, MLflow's own artifact store) cannot be resolved from the registry and are
+#   not judged here; declare artifact_region for them.
+# custom:
+#   id: RES-011
+#   severity: high
+#   gate: deny
+#   applies_to: [model-version]
+#   frameworks:
+#     gdpr: [Art.44, Art.45]
+#   remediation: >-
+#     Keep model artifacts and training and evaluation data in EEA (or, under eea_or_adequacy, adequate)
+#     regions, and tag each version with artifact_region.
+package cxgov.residency.res_011
+
+import rego.v1
+
+import data.cxgov.lib.geo
+import data.cxgov.lib.model_version as mv
+
+url_region(uri) := m[0][1] if {
+	is_string(uri)
+	m := regex.find_all_string_submatch_n(mv.contract.s3_region_pattern, uri, 1)
+	count(m) > 0
+}
+
+locations contains ["artifact", input.tags.artifact_region] if mv.has_tag("artifact_region")
+
+locations contains ["artifact", url_region(input.source)] if url_region(input.source)
+
+locations contains [concat("", ["dataset ", object.get(d, "name", "?")]), url_region(d.source)] if {
+	some d in mv.inputs
+	url_region(d.source)
+}
+
+deny contains {"msg": concat("", [mv.label, ": ", what, " region ", region, " does not resolve to a country"]), "resource": mv.label} if {
+	some [what, region] in locations
+	not geo.known("", region)
+}
+
+deny contains {"msg": concat("", [mv.label, ": ", what, " is in ", region, " (", concat(", ", sort(bad)), "), outside the allowed countries"]), "resource": mv.label} if {
+	some [what, region] in locations
+	bad := {c | some c in geo.countries("", region); not geo.allowed_country(c)}
+	count(bad) > 0
+}
