@@ -65,9 +65,9 @@ def compliant(risk_class: str = "high", *, region: str = "eu-central-1", name: s
             "metrics": {"accuracy": 0.934, "false_handoff_rate": 0.021, "redteam.injection_success_rate": 0.012,
                         "bias.locale": 0.018, "bias.age_band": 0.027},
             "datasets": [
-                {"name": "cx-intents-train", "digest": digest("train-2026-09"), "context": "training",
+                {"name": "cx-intents-train", "digest": digest(f"train-2026-09-{region}"), "context": "training",
                  "source": f"{bucket}/intents/train-2026-09.parquet"},
-                {"name": "cx-intents-eval", "digest": digest("eval-2026-09"), "context": "evaluation",
+                {"name": "cx-intents-eval", "digest": digest(f"eval-2026-09-{region}"), "context": "evaluation",
                  "source": f"{bucket}/intents/eval-2026-09.parquet"},
             ],
         },
