@@ -9,6 +9,8 @@ contract itself is README.md and model-version.schema.json beside this file. Sce
 - ``acme-compliant`` / ``acme-noncompliant``: `acme-cx-intent-router` for the bundled acme-cx
   example. Compliant: versions 1-14, `production` on 14, which meets the contract. Non-compliant:
   a version 15 nobody approved, and `production` moved to it while the descriptor deploys 14.
+- ``acme-promote-unapproved``: on a registry seeded with ``acme-compliant``, that promotion alone
+  (the compliant registry becomes the non-compliant one).
 - ``bench``: `bench-router` with --count versions (one source run each), all compliant.
 
     python model_registry/seed_registry.py --tracking-uri http://127.0.0.1:5000 --scenario contract
@@ -24,7 +26,7 @@ import hashlib
 import time
 from typing import Any
 
-SCENARIOS = ("contract", "acme-compliant", "acme-noncompliant", "bench")
+SCENARIOS = ("contract", "acme-compliant", "acme-noncompliant", "acme-promote-unapproved", "bench")
 
 # the date the examples and tests evaluate against is 2026-11-22; red-team results are dated near it
 REDTEAM_RECENT = "2026-10-15"
@@ -168,6 +170,17 @@ class Seeder:
         self.client.set_registered_model_alias(name, alias, version)
 
 
+ACME_MODEL = "acme-cx-intent-router"
+
+
+def promote_unapproved(s: Seeder) -> dict[str, Any]:
+    """Register a version nobody approved and move `production` to it (the descriptor still deploys 14)."""
+    exp = s.experiment("acme-cx-intent-router-training")
+    version = s.version(ACME_MODEL, exp, unapproved(compliant("limited", name=ACME_MODEL)))
+    s.alias(ACME_MODEL, "production", version)
+    return {ACME_MODEL: {"versions": [version], "aliases": {"production": version}}}
+
+
 def seed(tracking_uri: str, scenario: str, *, count: int = 500) -> dict[str, Any]:
     """Seed the scenario; returns what was created: {model name: {"versions": [...], "aliases": {...}}}."""
     if scenario not in SCENARIOS:
@@ -187,19 +200,18 @@ def seed(tracking_uri: str, scenario: str, *, count: int = 500) -> dict[str, Any
         created = {"cx-intent-router": {"versions": [v1, v2], "aliases": {"production": v1, "challenger": v2}},
                    "cx-faq-ranker": {"versions": [v3], "aliases": {"production": v3}}}
     elif scenario in ("acme-compliant", "acme-noncompliant"):
-        name = "acme-cx-intent-router"
+        name = ACME_MODEL
         exp = s.experiment("acme-cx-intent-router-training")
         s.model(name, {"owner": "acme-cx-ml", "system": "acme-cx"}, "Intent routing for the acme-cx assistant")
         legacy = s.run(exp, compliant("limited")["run"])
         versions = [s.version(name, exp, None, run_id=legacy) for _ in range(13)]  # retired versions 1-13
         versions.append(s.version(name, exp, compliant("limited", name=name)))  # 14: what the descriptor deploys
-        production = versions[-1]
+        s.alias(name, "production", versions[-1])
+        created = {name: {"versions": versions, "aliases": {"production": versions[-1]}}}
         if scenario == "acme-noncompliant":
-            # 15: promoted without approval; the production alias moved to it
-            versions.append(s.version(name, exp, unapproved(compliant("limited", name=name))))
-            production = versions[-1]
-        s.alias(name, "production", production)
-        created = {name: {"versions": versions, "aliases": {"production": production}}}
+            created = promote_unapproved(s)
+    elif scenario == "acme-promote-unapproved":
+        created = promote_unapproved(s)
     elif scenario == "bench":
         name = "bench-router"
         exp = s.experiment("bench-router-training")
