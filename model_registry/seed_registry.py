@@ -115,7 +115,8 @@ class Seeder:
     def __init__(self, tracking_uri: str):
         from mlflow import MlflowClient
 
-        logging.getLogger("mlflow").setLevel(logging.WARNING)  # no "View run at" line per run
+        for name in ("mlflow", "mlflow.tracking._tracking_service.client"):
+            logging.getLogger(name).setLevel(logging.WARNING)  # no "View run at" line per run
         self.client = MlflowClient(tracking_uri=tracking_uri, registry_uri=tracking_uri)
 
     def experiment(self, name: str) -> str:
