@@ -174,8 +174,9 @@ def test_server_not_running_is_an_error():
     uri = f"http://127.0.0.1:{free_port()}"
     run = models_check(uri, "cx-intent-router@production", extra=("--retries", "1"))
     assert run.code == 2
-    assert f"cannot read cx-intent-router@production from the MLflow registry at {uri}: connection refused" in run.stderr
-    assert "is the tracking server running?" in run.stderr
+    assert (f"cxgov: error: cx-intent-router@production: cannot read the MLflow registry at {uri}: "
+            "connection refused (after 1 retries)") in run.stderr
+    assert "is the tracking server running and reachable?" in run.stderr
 
 
 def test_server_answering_500_is_retried_then_an_error(misbehaving_server):

@@ -83,8 +83,8 @@ class RegistryClient:
                                     backoff_factor=self.backoff, backoff_jitter=0.0, timeout=self.timeout,
                                     raise_on_status=False, **kwargs)
         except MlflowException as exc:
-            raise SourceError(f"cannot read {what} from the MLflow registry at {self.uri}: {_reason(exc)}"
-                              f" after {self.retries} retries", where=what, hint=_hint(str(exc))) from None
+            raise SourceError(f"cannot read the MLflow registry at {self.uri}: {_reason(exc)} "
+                              f"(after {self.retries} retries)", where=what, hint=_hint(str(exc))) from None
         if response.status_code != 200:
             raise _status_error(response, self.uri, what)
         try:
@@ -96,6 +96,8 @@ class RegistryClient:
 
 def _reason(exc: Exception) -> str:
     text = str(exc)
+    if "NameResolutionError" in text or "Failed to resolve" in text or "Name or service not known" in text:
+        return "its host name does not resolve"
     if "Connection refused" in text or "Failed to establish" in text:
         return "connection refused"
     if "timed out" in text.lower() or "Timeout" in text:
@@ -106,8 +108,8 @@ def _reason(exc: Exception) -> str:
 
 
 def _hint(text: str) -> str:
-    if "Connection refused" in text or "Failed to establish" in text:
-        return "is the tracking server running? check --tracking-uri / MLFLOW_TRACKING_URI"
+    if "Connection refused" in text or "Failed to establish" in text or "resolve" in text:
+        return "is the tracking server running and reachable? check --tracking-uri / MLFLOW_TRACKING_URI"
     if "timed out" in text.lower():
         return "the server is slow or unreachable; raise --timeout or check the network"
     return "check the tracking URI, the network and the server's logs"
