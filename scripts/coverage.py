@@ -70,7 +70,8 @@ def render() -> str:
         f"{encoded} builtin rules; {sum(1 for r in rules if r.id in EVIDENCE_ONLY)} of them check evidence only. "
         f"{len(NOT_ENCODED)} catalog controls are not in the builtin packs (below, with why).",
         "",
-        "- **machine-checked**: decided from the descriptor, Kubernetes manifests, Terraform plans or MLflow model versions.",
+        "- **machine-checked**: decided from the descriptor, Kubernetes manifests, Terraform plans or MLflow model",
+        "  versions.",
         "- **evidence only**: cxgov checks that the evidence exists, matches its recorded sha256, was approved",
         "  by a named person and is recent enough; whether it is adequate is a person's judgement.",
         "- **not in the builtin packs**: needs a source the packs do not read yet, or lives elsewhere in cxgov.",

@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from conftest import EVALUATION_DATE, run_cxgov
+from conftest import EVALUATION_DATE, ROOT, run_cxgov
 from mlflow_fixtures import SLOW_SECONDS
 
 MODEL_RULES = {"AIACT-10-01", "AIACT-10-02", "AIACT-11-01", "AIACT-13-15", "AIACT-15-02", "SOC2-CC8.1-01",
@@ -202,3 +202,18 @@ def test_bad_reference_is_a_usage_error():
     assert "not a model reference: 'cx-intent-router'" in run.stderr
 
 
+
+
+def test_contract_schema_accepts_the_compliant_version_and_rejects_the_other(mlflow_registry):
+    import jsonschema
+
+    from cxgov.sources.mlflow import MlflowSource
+
+    schema = json.loads((ROOT / "model_registry" / "model-version.schema.json").read_text())
+    jsonschema.Draft202012Validator.check_schema(schema)
+    validator = jsonschema.Draft202012Validator(schema)
+    docs = {s.id: s.document for s in
+            MlflowSource(mlflow_registry.uri, ["cx-intent-router/1", "cx-intent-router/2"]).subjects()}
+    assert list(validator.iter_errors(docs["models:/cx-intent-router/1"])) == []
+    problems = {"/".join(map(str, e.absolute_path)) for e in validator.iter_errors(docs["models:/cx-intent-router/2"])}
+    assert {"status", "tags/approval_status", "tags", "run/tags/mlflow.source.git.commit"} <= problems

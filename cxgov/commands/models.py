@@ -83,7 +83,8 @@ def run_models_check(*, refs, filters, tracking_uri, policy, data, builtin, outp
     source = MlflowSource(tracking_uri, refs, filters=filters, timeout=timeout, retries=retries)
     subjects = list(source.subjects())
     if not subjects:
-        raise UsageError("the filter selected no model versions in " + tracking_uri, hint="check the --filter expression")
+        raise UsageError("the filter selected no model versions in " + tracking_uri,
+                         hint="check the --filter expression")
     options = pipeline.Options(evaluation_date=evaluation_date, fail_on=fail_on,
                                waivers=Path(waivers) if waivers else None, root=root)
     with progress_for(len(subjects), "evaluating") as progress:
