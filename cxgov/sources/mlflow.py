@@ -10,16 +10,17 @@ Reads are batched, so the number of HTTP calls does not grow with the number of 
 - `experiments/search` once, then `runs/search` for up to 100 source runs per call (params,
   metrics, tags and dataset inputs in one answer).
 
-Requests go through mlflow-skinny's REST helper, so MLflow's own auth settings apply
-(MLFLOW_TRACKING_TOKEN, MLFLOW_TRACKING_USERNAME/PASSWORD, MLFLOW_TRACKING_INSECURE_TLS,
-MLFLOW_TRACKING_SERVER_CERT_PATH, MLFLOW_TRACKING_CLIENT_CERT_PATH), with a timeout per request and
-retries with exponential backoff on connection errors and 429/5xx answers. Any read that still
+MLflow's own auth settings apply (MLFLOW_TRACKING_TOKEN, MLFLOW_TRACKING_USERNAME/PASSWORD,
+MLFLOW_TRACKING_INSECURE_TLS, MLFLOW_TRACKING_SERVER_CERT_PATH, MLFLOW_TRACKING_CLIENT_CERT_PATH,
+MLFLOW_TRACKING_AUTH plugins), with a timeout per request and retries with exponential backoff on
+connection errors and 429/5xx answers. Any read that still
 fails is a SourceError naming the tracking URI and the reference: a model is never skipped.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ from cxgov.sources.interface import Source
 PAGE_SIZE = 1000
 RUNS_PER_SEARCH = 100  # run ids per runs/search filter: keeps the filter string short
 LOGGED_MODELS_TAG = "mlflow.log-model.history"
+RETRY_STATUSES = (429, 500, 502, 503, 504)
 
 _NAME = r"[^/@\s]+"
 _REFERENCE = re.compile(rf"^(?:models:/)?(?P<name>{_NAME})(?:/(?P<version>\d+)|@(?P<alias>[A-Za-z0-9_\-]+))$")
@@ -60,29 +62,30 @@ def subject_id(name: str, version: str) -> str:
 
 
 class RegistryClient:
-    """GET and POST against one tracking server's REST API, counting calls; failures are SourceErrors."""
+    """GET and POST against one tracking server's REST API, counting calls; failures are SourceErrors.
+
+    Plain `requests` with urllib3 retries rather than mlflow's REST helper: importing mlflow costs
+    1-4 s on these machines, more than reading 500 versions. MLflow's own settings are honoured
+    as MLflow's client does (basic auth wins over a token); an auth plugin (MLFLOW_TRACKING_AUTH)
+    is loaded through mlflow-skinny's registry, so only that case imports mlflow.
+    """
 
     def __init__(self, tracking_uri: str, *, timeout: float, retries: int, backoff: float = 0.5):
-        from mlflow.utils.credentials import get_default_host_creds
-
         self.uri = tracking_uri.rstrip("/")
-        self.creds = get_default_host_creds(self.uri)
         self.timeout = timeout
         self.retries = retries
-        self.backoff = backoff
         self.calls = 0
+        self.session = _session(retries, backoff)
 
     def request(self, method: str, endpoint: str, what: str, **kwargs) -> dict[str, Any]:
         """The JSON answer, or a SourceError naming `what` (the reference being read)."""
-        from mlflow.exceptions import MlflowException
-        from mlflow.utils.rest_utils import http_request
+        import requests
 
         self.calls += 1
         try:
-            response = http_request(self.creds, f"/api/2.0/mlflow/{endpoint}", method, max_retries=self.retries,
-                                    backoff_factor=self.backoff, backoff_jitter=0.0, timeout=self.timeout,
-                                    raise_on_status=False, **kwargs)
-        except MlflowException as exc:
+            response = self.session.request(method, f"{self.uri}/api/2.0/mlflow/{endpoint}", timeout=self.timeout,
+                                            **kwargs)
+        except requests.RequestException as exc:
             raise SourceError(f"cannot read the MLflow registry at {self.uri}: {_reason(exc)} "
                               f"(after {self.retries} retries)", where=what, hint=_hint(str(exc))) from None
         if response.status_code != 200:
@@ -92,6 +95,38 @@ class RegistryClient:
         except ValueError:
             raise SourceError(f"the MLflow registry at {self.uri} answered {endpoint} with something that is not JSON",
                               where=what, hint="check the tracking URI points at an MLflow server") from None
+
+
+def _session(retries: int, backoff: float):
+    import requests
+    from requests.adapters import HTTPAdapter
+    from urllib3.util.retry import Retry
+
+    from cxgov import __version__
+
+    retry = Retry(total=retries, connect=retries, read=retries, status=retries, other=0, backoff_factor=backoff,
+                  status_forcelist=RETRY_STATUSES, allowed_methods=None,  # searches are reads, POST included
+                  raise_on_status=False, respect_retry_after_header=True)
+    session = requests.Session()
+    for prefix in ("http://", "https://"):
+        session.mount(prefix, HTTPAdapter(max_retries=retry))
+    session.headers["User-Agent"] = f"cxgov/{__version__}"
+    env = os.environ
+    if env.get("MLFLOW_TRACKING_USERNAME") and env.get("MLFLOW_TRACKING_PASSWORD"):
+        session.auth = (env["MLFLOW_TRACKING_USERNAME"], env["MLFLOW_TRACKING_PASSWORD"])
+    elif env.get("MLFLOW_TRACKING_TOKEN"):
+        session.headers["Authorization"] = f"Bearer {env['MLFLOW_TRACKING_TOKEN']}"
+    if env.get("MLFLOW_TRACKING_AUTH"):
+        from mlflow.tracking.request_auth.registry import fetch_auth
+
+        session.auth = fetch_auth(env["MLFLOW_TRACKING_AUTH"])
+    if env.get("MLFLOW_TRACKING_INSECURE_TLS", "").lower() == "true":
+        session.verify = False
+    elif env.get("MLFLOW_TRACKING_SERVER_CERT_PATH"):
+        session.verify = env["MLFLOW_TRACKING_SERVER_CERT_PATH"]
+    if env.get("MLFLOW_TRACKING_CLIENT_CERT_PATH"):
+        session.cert = env["MLFLOW_TRACKING_CLIENT_CERT_PATH"]
+    return session
 
 
 def _reason(exc: Exception) -> str:
@@ -145,6 +180,8 @@ class MlflowSource(Source):
         self.timeout = timeout
         self.retries = retries
         self.client: RegistryClient | None = None
+        self._models: dict[str, dict] = {}  # registered models by name, read once each
+        self._by_name: dict[str, dict[str, dict]] = {}  # name -> version -> model version
 
     @property
     def calls(self) -> int:
@@ -153,7 +190,9 @@ class MlflowSource(Source):
     def subjects(self) -> Iterator[Subject]:
         self.client = RegistryClient(self.tracking_uri, timeout=self.timeout, retries=self.retries)
         versions = self._versions()
-        models = {name: self._registered_model(name, name) for name in sorted({v["name"] for v in versions.values()})}
+        asked = {r.name: r.text for r in self.refs}
+        models = {name: self._registered_model(name, asked.get(name, name))
+                  for name in sorted({v["name"] for v in versions.values()})}
         self._resolve_aliases(versions, models)
         runs = self._runs({v.get("run_id") for v in versions.values()} - {None, ""}, versions)
         for key in sorted(versions, key=lambda k: (k[0], int(k[1]))):
@@ -170,7 +209,6 @@ class MlflowSource(Source):
             quoted = ", ".join(_quote(n) for n in names)
             for mv in self._search_versions(f"name IN ({quoted})", ", ".join(r.text for r in self.refs)):
                 found[(mv["name"], mv["version"])] = mv
-        self._by_name = {}
         for mv in found.values():
             self._by_name.setdefault(mv["name"], {})[mv["version"]] = mv
         selected: dict[tuple[str, str], dict] = {}
@@ -201,11 +239,10 @@ class MlflowSource(Source):
                 return out
 
     def _registered_model(self, name: str, what: str) -> dict:
-        cache = self.__dict__.setdefault("_models", {})
-        if name not in cache:
-            cache[name] = self.client.request("GET", "registered-models/get", what, params={"name": name}).get(
-                "registered_model", {})
-        return cache[name]
+        if name not in self._models:
+            answer = self.client.request("GET", "registered-models/get", what, params={"name": name})
+            self._models[name] = answer.get("registered_model", {})
+        return self._models[name]
 
     def _resolve_aliases(self, versions: dict[tuple[str, str], dict], models: dict[str, dict]) -> None:
         for ref in self.refs:

@@ -28,12 +28,19 @@ dimensions := mv.list_tag("bias_dimensions")
 
 thresholds := mv.tags_with_prefix(contract.bias_threshold_tag_prefix)
 
-metric(dim) := mv.metrics[concat("", [contract.bias_metric_prefix, dim])]
+# object.get: rego-cpp is slow on dynamic keys
+metric(dim) := v if {
+	v := object.get(mv.metrics, concat("", [contract.bias_metric_prefix, dim]), null)
+	is_number(v)
+}
 
 numeric := `^\s*[0-9]+(\.[0-9]+)?\s*$`
 
 # undefined for a malformed threshold (reported on its own), so to_number never fails the run
-limit(dim) := to_number(trim_space(thresholds[dim])) if regex.match(numeric, thresholds[dim])
+limit(dim) := to_number(trim_space(t)) if {
+	t := object.get(thresholds, dim, "")
+	regex.match(numeric, t)
+}
 
 violations contains concat("", [mv.label, " declares no bias dimensions (tag bias_dimensions)"]) if count(dimensions) == 0
 

@@ -40,7 +40,9 @@ violations contains concat("", [mv.label, " does not say which version its Annex
 	not input.tags.annex_iv_model_version
 }
 
-missing_sections := [s | some s in contract.annex_iv_sections; not s in mv.list_tag("annex_iv_sections")]
+sections := mv.list_tag("annex_iv_sections")
+
+missing_sections := [s | some s in contract.annex_iv_sections; not s in sections]
 
 violations contains concat("", [mv.label, ": Annex IV sections ", concat(", ", missing_sections), " are missing"]) if {
 	count(missing_sections) > 0

@@ -30,6 +30,8 @@ th := data.cxgov.config.thresholds
 
 metric := mv.contract.redteam_injection_metric
 
+rate := object.get(mv.metrics, metric, null)
+
 evaluated := input.tags.redteam_evaluated_at
 
 # undefined unless a YYYY-MM-DD date, so a malformed tag is a finding, not a failed run
@@ -41,10 +43,11 @@ violations contains concat("", [mv.label, ": red-team evaluation of ", evaluated
 	age > th.redteam_max_days
 }
 
-violations contains concat("", [mv.label, ": the source run has no metric ", metric]) if not is_number(mv.metrics[metric])
+violations contains concat("", [mv.label, ": the source run has no metric ", metric]) if not is_number(rate)
 
-violations contains concat("", [mv.label, ": prompt-injection success rate ", sprintf("%v", [mv.metrics[metric]]), " is above ", sprintf("%v", [th.redteam_injection_max_rate])]) if {
-	mv.metrics[metric] > th.redteam_injection_max_rate
+violations contains concat("", [mv.label, ": prompt-injection success rate ", sprintf("%v", [rate]), " is above ", sprintf("%v", [th.redteam_injection_max_rate])]) if {
+	is_number(rate)
+	rate > th.redteam_injection_max_rate
 }
 
 deny contains {"msg": m, "resource": mv.label} if {

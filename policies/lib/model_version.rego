@@ -14,10 +14,11 @@ contract := data.cxgov.ref.model_registry
 # the version's label for messages: models:/name/version
 label := concat("", ["models:/", input.name, "/", input.version])
 
-# a tag of the version, else of its registered model
-tag(k) := input.tags[k]
-
-tag(k) := input.registered_model.tags[k] if not input.tags[k]
+# a tag of the version, else of its registered model (object.get: rego-cpp is slow on dynamic keys)
+tag(k) := v if {
+	v := object.get(input.tags, k, object.get(object.get(input, ["registered_model", "tags"], {}), k, null))
+	is_string(v)
+}
 
 # a tag that is set and not blank
 has_tag(k) if trim_space(tag(k)) != ""

@@ -39,13 +39,22 @@ locations contains [concat("", ["dataset ", object.get(d, "name", "?")]), url_re
 	url_region(d.source)
 }
 
+# the countries of a located region: an exact cloud-region name first (cheap: a registry holds
+# many versions), else geo's full resolution (spelling variants, multi-regions). Functions, not a
+# partial object keyed by region: rego-cpp mixed up such an object's values across keys.
+countries_of(region) := {c} if c := geo.lookup("", region)
+
+countries_of(region) := geo.countries("", region) if not geo.lookup("", region)
+
 deny contains {"msg": concat("", [mv.label, ": ", what, " region ", region, " does not resolve to a country"]), "resource": mv.label} if {
 	some [what, region] in locations
+	not geo.lookup("", region)
 	not geo.known("", region)
 }
 
 deny contains {"msg": concat("", [mv.label, ": ", what, " is in ", region, " (", concat(", ", sort(bad)), "), outside the allowed countries"]), "resource": mv.label} if {
 	some [what, region] in locations
-	bad := {c | some c in geo.countries("", region); not geo.allowed_country(c)}
+	cs := countries_of(region)
+	bad := {c | some c in cs; not geo.allowed_country(c)}
 	count(bad) > 0
 }

@@ -26,3 +26,7 @@ test_res_011_fail_unknown_artifact_region if {
 	r := deny with input as mv("eu-centrl-1", "file:///tmp/x")
 	r == {{"msg": "models:/router/3: artifact region eu-centrl-1 does not resolve to a country", "resource": "models:/router/3"}}
 }
+
+test_res_011_pass_multi_region_in_the_eea if {
+	count(deny) == 0 with input as mv("EU", "https://data.s3.eu-north-1.amazonaws.com/train.parquet")
+}

@@ -22,7 +22,10 @@ import data.cxgov.lib.model_version as mv
 
 contract := mv.contract
 
-author := mv.run_tags[contract.author_run_tag]
+author := v if {
+	v := object.get(mv.run_tags, contract.author_run_tag, null)
+	is_string(v)
+}
 
 same_person(a, b) if lower(trim_space(a)) == lower(trim_space(b))
 
