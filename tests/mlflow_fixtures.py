@@ -61,7 +61,7 @@ class _Misbehaving(BaseHTTPRequestHandler):
     requests: list[str] = []
 
     def _answer(self):
-        type(self).requests.append(self.path)
+        type(self).requests.append((self.path, self.headers.get("Authorization")))
         if self.mode == "slow":
             time.sleep(SLOW_SECONDS)
         body = b'{"error_code": "INTERNAL_ERROR", "message": "database is locked"}'
@@ -82,7 +82,8 @@ class _Misbehaving(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def misbehaving_server():
-    """start(mode) -> (uri, requests): a server answering 500 to everything, or ("slow") after SLOW_SECONDS."""
+    """start(mode) -> (uri, requests): a server answering 500 to everything, or ("slow") after SLOW_SECONDS;
+    requests lists (path, Authorization header) as they arrive."""
     servers = []
 
     def start(mode: str):

@@ -187,6 +187,15 @@ def test_server_answering_500_is_retried_then_an_error(misbehaving_server):
     assert len(requests) == 3  # the first try and two retries
 
 
+def test_mlflow_auth_variables_are_sent(misbehaving_server):
+    uri, requests = misbehaving_server("500")
+    run = run_cxgov("models", "check", "cx-intent-router@production", "--tracking-uri", uri, "--retries", "0",
+                    env={"MLFLOW_TRACKING_TOKEN": "s3cret"})
+    assert run.code == 2
+    assert requests == [("/api/2.0/mlflow/model-versions/search?filter=name+IN+%28%27cx-intent-router%27%29"
+                         "&max_results=1000", "Bearer s3cret")]
+
+
 def test_slow_server_hits_the_timeout(misbehaving_server):
     uri, _ = misbehaving_server("slow")
     started = time.monotonic()
