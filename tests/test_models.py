@@ -84,6 +84,20 @@ def test_filter_selects_every_matching_version(mlflow_registry):
                                                   "models:/cx-faq-ranker/1"}
 
 
+def test_every_page_is_read(mlflow_registry):
+    from cxgov.sources.mlflow import MlflowSource
+
+    def read(page_size):
+        source = MlflowSource(mlflow_registry.uri, ["cx-intent-router/1"], filters=["name LIKE 'cx-%'"],
+                              page_size=page_size)
+        return {s.id: s.document for s in source.subjects()}, source.calls
+
+    whole, calls = read(1000)
+    paged, paged_calls = read(1)
+    assert paged == whole and len(whole) == 3
+    assert paged_calls > calls  # one version (or experiment, or run) per page
+
+
 def test_limited_risk_lineage_gap_warns_and_passes_the_gate(mlflow_registry):
     run = models_check(mlflow_registry.uri, "cx-faq-ranker@production")
     got = [(f["rule_id"], f["gate"]) for f in findings(run)]

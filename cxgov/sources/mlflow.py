@@ -171,7 +171,7 @@ class MlflowSource(Source):
     """Model-version subjects for references and filters, read from one tracking server."""
 
     def __init__(self, tracking_uri: str, refs: Sequence[str], *, filters: Sequence[str] = (), timeout: float = 10.0,
-                 retries: int = 3):
+                 retries: int = 3, page_size: int = PAGE_SIZE):
         if not tracking_uri:
             raise UsageError("no MLflow tracking URI", hint="give --tracking-uri or set MLFLOW_TRACKING_URI")
         self.tracking_uri = tracking_uri.rstrip("/")
@@ -179,6 +179,7 @@ class MlflowSource(Source):
         self.filters = list(filters)
         self.timeout = timeout
         self.retries = retries
+        self.page_size = page_size
         self.client: RegistryClient | None = None
         self._models: dict[str, dict] = {}  # registered models by name, read once each
         self._by_name: dict[str, dict[str, dict]] = {}  # name -> version -> model version
@@ -229,7 +230,7 @@ class MlflowSource(Source):
     def _search_versions(self, filter_text: str, what: str) -> list[dict]:
         out, token = [], None
         while True:
-            params = {"filter": filter_text, "max_results": PAGE_SIZE}
+            params = {"filter": filter_text, "max_results": self.page_size}
             if token:
                 params["page_token"] = token
             answer = self.client.request("GET", "model-versions/search", what, params=params)
@@ -270,7 +271,7 @@ class MlflowSource(Source):
             " ..." if len(versions) > 3 else "")
         experiments, token = [], None
         while True:
-            body = {"max_results": PAGE_SIZE, "view_type": "ALL", **({"page_token": token} if token else {})}
+            body = {"max_results": self.page_size, "view_type": "ALL", **({"page_token": token} if token else {})}
             answer = self.client.request("POST", "experiments/search", what, json=body)
             experiments += [e["experiment_id"] for e in answer.get("experiments", [])]
             token = answer.get("next_page_token")
@@ -284,7 +285,7 @@ class MlflowSource(Source):
             token = None
             while True:
                 body = {"experiment_ids": experiments, "filter": filter_text, "run_view_type": "ALL",
-                        "max_results": PAGE_SIZE, **({"page_token": token} if token else {})}
+                        "max_results": self.page_size, **({"page_token": token} if token else {})}
                 answer = self.client.request("POST", "runs/search", what, json=body)
                 for run in answer.get("runs", []):
                     runs[run["info"]["run_id"]] = run
