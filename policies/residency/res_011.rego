@@ -30,13 +30,16 @@ url_region(uri) := m[0][1] if {
 	count(m) > 0
 }
 
+# each URL parsed once: the regex is the costly part of this rule
+source_region := url_region(input.source)
+
 locations contains ["artifact", input.tags.artifact_region] if mv.has_tag("artifact_region")
 
-locations contains ["artifact", url_region(input.source)] if url_region(input.source)
+locations contains ["artifact", source_region] if source_region
 
-locations contains [concat("", ["dataset ", object.get(d, "name", "?")]), url_region(d.source)] if {
+locations contains [concat("", ["dataset ", object.get(d, "name", "?")]), r] if {
 	some d in mv.inputs
-	url_region(d.source)
+	r := url_region(d.source)
 }
 
 # the countries of a located region: an exact cloud-region name first (cheap: a registry holds
