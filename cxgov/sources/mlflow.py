@@ -137,8 +137,6 @@ def _reason(exc: Exception) -> str:
         return "connection refused"
     if "timed out" in text.lower() or "Timeout" in text:
         return "no answer in time (timed out)"
-    if "too many" in text and "error responses" in text:
-        return "the server kept answering with errors"
     return text.splitlines()[0][:300] if text else type(exc).__name__
 
 
@@ -154,7 +152,8 @@ def _status_error(response, uri: str, what: str) -> SourceError:
     try:
         body = response.json()
     except ValueError:
-        body = {}
+        body = None
+    body = body if isinstance(body, dict) else {}
     code = body.get("error_code", "")
     message = body.get("message") or response.text[:200] or response.reason
     if response.status_code == 404 or code == "RESOURCE_DOES_NOT_EXIST":
