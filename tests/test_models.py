@@ -240,3 +240,25 @@ def test_contract_schema_accepts_the_compliant_version_and_rejects_the_other(mlf
     assert list(validator.iter_errors(docs["models:/cx-intent-router/1"])) == []
     problems = {"/".join(map(str, e.absolute_path)) for e in validator.iter_errors(docs["models:/cx-intent-router/2"])}
     assert {"status", "tags/approval_status", "tags", "run/tags/mlflow.source.git.commit"} <= problems
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("cx-router@production", ("cx-router", None, "production")),
+    ("cx-router/7", ("cx-router", "7", None)),
+    ("models:/cx-router/7", ("cx-router", "7", None)),
+    ("models:/cx-router@champion", ("cx-router", None, "champion")),
+])
+def test_reference_forms(text, expected):
+    from cxgov.sources.mlflow import parse_reference
+
+    ref = parse_reference(text)
+    assert (ref.name, ref.version, ref.alias) == expected
+
+
+@pytest.mark.parametrize("text", ["cx-router", "cx-router/latest", "models:/cx-router", "runs:/abc/model", "a@b@c"])
+def test_malformed_references_are_usage_errors(text):
+    from cxgov.errors import UsageError
+    from cxgov.sources.mlflow import parse_reference
+
+    with pytest.raises(UsageError, match="not a model reference"):
+        parse_reference(text)
