@@ -35,8 +35,13 @@ run() {
 # --- a local model registry for acme-cx (and the model-registry contract's sample versions)
 REGISTRY_DIR="$(mktemp -d)"
 PY="$PWD/.venv/bin/python"
-stop_registry() {
-  if [ -f "$REGISTRY_DIR/pid" ]; then kill -- "-$(cat "$REGISTRY_DIR/pid")" 2>/dev/null || true; fi
+stop_registry() {  # the server's whole process group, then wait for it before removing its files
+  if [ -f "$REGISTRY_DIR/pid" ]; then
+    local pid
+    pid="$(cat "$REGISTRY_DIR/pid")"
+    kill -- "-$pid" 2>/dev/null || true
+    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+  fi
   rm -rf "$REGISTRY_DIR"
 }
 trap stop_registry EXIT
