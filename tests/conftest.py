@@ -41,5 +41,5 @@ def cxgov():
     return run_cxgov
 
 
-# the session's MLflow registry and misbehaving registries (tests/mlflow_fixtures.py)
+# the test run's MLflow registry and misbehaving registries (tests/mlflow_fixtures.py)
 from mlflow_fixtures import misbehaving_server, mlflow_registry  # noqa: E402,F401

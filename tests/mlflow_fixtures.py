@@ -1,4 +1,4 @@
-"""A real `mlflow server` for the test session (sqlite backend, artifacts in a temp dir, 127.0.0.1),
+"""A real `mlflow server` for the whole test run (sqlite backend, artifacts in a temp dir, 127.0.0.1),
 seeded by model_registry/seed_registry.py, and tiny HTTP servers that misbehave like a broken one.
 
 tests/conftest.py imports the fixtures from here so every test module shares one server.
@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT / "model_registry"))
 import local_server  # noqa: E402  (model_registry/ is scripts, not a package)
 import seed_registry  # noqa: E402
 
-# versions the session registry holds (seed_registry's `contract` and `acme-compliant` scenarios)
+# versions the shared registry holds (seed_registry's `contract` and `acme-compliant` scenarios)
 FAILED_REGISTRATION = ("cx-intent-router", "2")
 SLOW_SECONDS = 60
 

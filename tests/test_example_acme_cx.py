@@ -7,7 +7,7 @@ deployment, and a production alias moved to a model version nobody approved. Eac
 to tmp_path first: evidence hashes are computed relative to the descriptor, so the whole variant
 directory travels, and nothing is written into the repository.
 
-The descriptor's model lives in an MLflow registry (the session's real `mlflow server`, seeded with
+The descriptor's model lives in an MLflow registry (the test run's real `mlflow server`, seeded with
 model_registry/seed_registry.py): the compliant variant is checked while `production` points at the
 approved version 14, then an unapproved version 15 is promoted and the non-compliant variant checked.
 """

@@ -64,7 +64,7 @@ def subject_id(name: str, version: str) -> str:
 class RegistryClient:
     """GET and POST against one tracking server's REST API, counting calls; failures are SourceErrors.
 
-    Plain `requests` with urllib3 retries rather than mlflow's REST helper: importing mlflow costs
+    Plain `requests` with urllib3 retries rather than mlflow's REST client code: importing mlflow costs
     1-4 s on these machines, more than reading 500 versions. MLflow's own settings are honoured
     as MLflow's client does (basic auth wins over a token); an auth plugin (MLFLOW_TRACKING_AUTH)
     is loaded through mlflow-skinny's registry, so only that case imports mlflow.
