@@ -70,7 +70,9 @@ Examples:
   cxgov check cxgov/ k8s/ terraform/plan.json          builtin packs, text output
   cxgov check k8s/ -p policy/ --no-builtin             your conftest policies only
   cxgov check . -o text -o sarif=cxgov.sarif           several outputs at once
-  terraform show -json plan.out | cxgov check -        a plan from standard input""")
+  terraform show -json plan.out | cxgov check -        a plan from standard input
+  cxgov check cxgov/ --tracking-uri http://mlflow:5000  the descriptor's models from this registry
+  cxgov check cxgov/ k8s/ --no-models                   skip the registry (models reported unverified)""")
 @click.argument("paths", nargs=-1, metavar="PATH...")
 @click.option("-p", "--policy", multiple=True, metavar="PATH",
               help="Policy directory or .rego file (repeatable). Default: ./policy when it exists.")
@@ -102,9 +104,19 @@ Examples:
 @click.option("--max-documents", type=click.IntRange(min=1), metavar="N",
               help="Most documents in one file. Default: 10,000.")
 @click.option("--color/--no-color", default=None, help="Colour the text output. Default: when stdout is a terminal.")
+@click.option("--tracking-uri", envvar="MLFLOW_TRACKING_URI", metavar="URI",
+              help="MLflow registry for the descriptor's models (env MLFLOW_TRACKING_URI). "
+                   "Default: each models[].tracking_uri.")
+@click.option("--models/--no-models", "read_models", default=True, show_default=True,
+              help="Read the model versions the descriptor deploys from the registry. --no-models skips it, "
+                   "and the deployed models are reported as unverified (SOC2-CC8.1-02).")
+@click.option("--mlflow-timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True, metavar="SECONDS",
+              help="Timeout of each registry request.")
+@click.option("--mlflow-retries", type=click.IntRange(min=0), default=3, show_default=True, metavar="N",
+              help="Retries (with backoff) on connection errors and 5xx answers.")
 def check(paths, policy, data, namespace, all_namespaces, builtin, combine, parser, include, exclude, output,
           output_file, fail_on, fail_on_warn, no_fail, waivers, evaluation_date, jobs, max_file_size, max_depth,
-          max_nodes, max_documents, color):
+          max_nodes, max_documents, color, tracking_uri, read_models, mlflow_timeout, mlflow_retries):
     """Evaluate files (YAML, JSON, TOML, HCL2, Terraform plans, Kubernetes manifests) against policies.
 
     PATH may be a file, a directory (searched recursively) or - for standard input.
@@ -121,7 +133,8 @@ def check(paths, policy, data, namespace, all_namespaces, builtin, combine, pars
         evaluation_date=_evaluation_date(evaluation_date), jobs=jobs,
         limits={"max_file_bytes": max_file_size, "max_depth": max_depth, "max_nodes": max_nodes,
                 "max_documents": max_documents},
-        color=_color(color),
+        color=_color(color), tracking_uri=tracking_uri, read_models=read_models, mlflow_timeout=mlflow_timeout,
+        mlflow_retries=mlflow_retries,
     )
     sys.exit(0 if no_fail else code)
 
@@ -186,6 +199,60 @@ def schema(what):
     from cxgov import descriptor
 
     click.echo(json.dumps(descriptor.schema(), indent=2, sort_keys=True))
+
+
+@cli.group()
+def models() -> None:
+    """Judge MLflow model versions: AI Act traceability and SOC 2 change control."""
+
+
+@models.command("check", epilog="""\b
+Examples:
+  cxgov models check cx-router@production --tracking-uri http://127.0.0.1:5000
+  cxgov models check models:/cx-router/7 cx-router/8 -o sarif=models.sarif
+  cxgov models check --filter "name LIKE 'cx-%'"        every version matching an MLflow search filter
+  cxgov models check --filter "tags.risk_class = 'high'" -o json
+
+\b
+References: name@alias, name/version, models:/name/version, models:/name@alias.
+Auth: MLflow's own variables (MLFLOW_TRACKING_TOKEN, MLFLOW_TRACKING_USERNAME/PASSWORD, ...).""")
+@click.argument("refs", nargs=-1, metavar="[REF...]")
+@click.option("--filter", "filters", multiple=True, metavar="EXPR",
+              help="MLflow model-version search filter; every matching version is checked (repeatable).")
+@click.option("--tracking-uri", envvar="MLFLOW_TRACKING_URI", metavar="URI",
+              help="The MLflow tracking server (env MLFLOW_TRACKING_URI).")
+@click.option("-p", "--policy", multiple=True, metavar="PATH", help="Also evaluate these policies (repeatable).")
+@click.option("-d", "--data", multiple=True, metavar="PATH", help="JSON/YAML data merged under data.* (repeatable).")
+@click.option("--builtin/--no-builtin", default=True, show_default=True, help="Evaluate cxgov's builtin packs.")
+@click.option("-o", "--output", multiple=True, metavar="FORMAT[=FILE]",
+              help="text, json, sarif, junit, github, markdown; FORMAT=FILE writes to a file (repeatable).")
+@click.option("--output-file", metavar="FILE", help="Write the (single) -o format to FILE instead of stdout.")
+@click.option("--fail-on", type=click.Choice(["deny", "warn", "never"]), default="deny", show_default=True,
+              help="Which findings fail the gate.")
+@click.option("--no-fail", is_flag=True, help="Exit 0 even when the gate fails (errors still exit 2).")
+@click.option("--waivers", type=click.Path(dir_okay=False), metavar="FILE", help="Waivers file (waivers.yaml).")
+@click.option("--evaluation-date", metavar="YYYY-MM-DD", help="The date rules judge against. Default: today (UTC).")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes. Default: number of CPUs.")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True, metavar="SECONDS",
+              help="Timeout of each registry request.")
+@click.option("--retries", type=click.IntRange(min=0), default=3, show_default=True, metavar="N",
+              help="Retries (with backoff) on connection errors and 5xx answers.")
+@click.option("--color/--no-color", default=None, help="Colour the text output. Default: when stdout is a terminal.")
+def models_check(refs, filters, tracking_uri, policy, data, builtin, output, output_file, fail_on, no_fail, waivers,
+                 evaluation_date, jobs, timeout, retries, color):
+    """Evaluate model versions from an MLflow registry against the builtin packs and your policies.
+
+    Exit 0 pass, 1 gate failed, 2 the registry (or a policy) could not be read.
+    """
+    from cxgov.commands.models import run_models_check
+
+    code = run_models_check(
+        refs=list(refs), filters=list(filters), tracking_uri=tracking_uri, policy=list(policy), data=list(data),
+        builtin=builtin, outputs=list(output) or ["text"], output_file=output_file, fail_on=fail_on,
+        waivers=waivers, evaluation_date=_evaluation_date(evaluation_date), jobs=jobs, timeout=timeout,
+        retries=retries, color=_color(color),
+    )
+    sys.exit(0 if no_fail else code)
 
 
 def main() -> None:

@@ -22,13 +22,6 @@ EVIDENCE_ONLY = {
 
 # Catalog controls no builtin Rego rule encodes, with where they are (or will be) handled.
 NOT_ENCODED = {
-    "AIACT-10-01": ("eu-ai-act", ["Art.10(2)", "Art.10(3)"], "needs MLflow model versions (dataset lineage)"),
-    "AIACT-10-02": ("eu-ai-act", ["Art.10(2)(f)", "Art.10(2)(g)"], "needs MLflow model versions (bias metrics)"),
-    "AIACT-11-01": ("eu-ai-act", ["Art.11", "Annex IV"], "needs MLflow model versions (Annex IV binding)"),
-    "AIACT-13-15": ("eu-ai-act", ["Art.13(3)(b)(ii)", "Art.15(1)-(3)"], "needs MLflow model versions (metrics)"),
-    "AIACT-15-02": ("eu-ai-act", ["Art.15(4)-(5)"], "needs MLflow model versions (red-team results)"),
-    "SOC2-CC8.1-01": ("soc2", ["CC8.1"], "needs MLflow model versions (approval, segregation of duties)"),
-    "SOC2-CC8.1-02": ("soc2", ["CC8.1"], "needs MLflow model versions (git commit, production alias)"),
     "AIACT-50-05": ("eu-ai-act", ["Art.50(5)"], "needs UI scans (axe results on the disclosure element)"),
     "AIACT-16-02": ("eu-ai-act", ["Art.16(l)"], "needs UI scans (WCAG results)"),
     "WCAG-SCAN-01": ("wcag22", ["scan validity"], "needs UI scans (axe results)"),
@@ -77,7 +70,8 @@ def render() -> str:
         f"{encoded} builtin rules; {sum(1 for r in rules if r.id in EVIDENCE_ONLY)} of them check evidence only. "
         f"{len(NOT_ENCODED)} catalog controls are not in the builtin packs (below, with why).",
         "",
-        "- **machine-checked**: decided from the descriptor, Kubernetes manifests or Terraform plans.",
+        "- **machine-checked**: decided from the descriptor, Kubernetes manifests, Terraform plans or MLflow model",
+        "  versions.",
         "- **evidence only**: cxgov checks that the evidence exists, matches its recorded sha256, was approved",
         "  by a named person and is recent enough; whether it is adequate is a person's judgement.",
         "- **not in the builtin packs**: needs a source the packs do not read yet, or lives elsewhere in cxgov.",

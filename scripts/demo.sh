@@ -4,6 +4,8 @@
 #      assistant's descriptor, Kubernetes manifests and Terraform plan, in a non-compliant and a
 #      compliant variant;
 #   2. chatbot: a team's own conftest-style policies, with their unit tests.
+# acme-cx's model comes from an MLflow registry: the demo starts a local `mlflow server` (sqlite, in a
+# temporary directory), seeds it with model_registry/seed_registry.py and stops it on exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
@@ -30,13 +32,40 @@ run() {
   fi
 }
 
-cd examples/acme-cx/noncompliant
-run 1 "acme-cx, non-compliant: the builtin packs find what is wrong" \
+# --- a local model registry for acme-cx (and the model-registry contract's sample versions)
+REGISTRY_DIR="$(mktemp -d)"
+PY="$PWD/.venv/bin/python"
+stop_registry() {  # the server's whole process group, then wait for it before removing its files
+  if [ -f "$REGISTRY_DIR/pid" ]; then
+    local pid
+    pid="$(cat "$REGISTRY_DIR/pid")"
+    kill -- "-$pid" 2>/dev/null || true
+    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+  fi
+  rm -rf "$REGISTRY_DIR"
+}
+trap stop_registry EXIT
+echo "== starting a local MLflow registry"
+export MLFLOW_TRACKING_URI
+MLFLOW_TRACKING_URI="$("$PY" model_registry/local_server.py --workdir "$REGISTRY_DIR" --detach --pid-file "$REGISTRY_DIR/pid")"
+"$PY" model_registry/seed_registry.py --tracking-uri "$MLFLOW_TRACKING_URI" --scenario acme-compliant
+"$PY" model_registry/seed_registry.py --tracking-uri "$MLFLOW_TRACKING_URI" --scenario contract
+echo "   $MLFLOW_TRACKING_URI (overrides the descriptor's models[].tracking_uri)"
+
+cd examples/acme-cx/compliant
+run 0 "acme-cx, compliant: production points at the approved model version 14" \
+  check cxgov k8s terraform/plan.json --evaluation-date "$DATE"
+echo
+echo "== someone promotes an unapproved model version to production"
+"$PY" ../../../model_registry/seed_registry.py --tracking-uri "$MLFLOW_TRACKING_URI" --scenario acme-promote-unapproved
+cd ../noncompliant
+run 1 "acme-cx, non-compliant: the builtin packs find what is wrong (the moved alias included)" \
   check cxgov k8s terraform/plan.json --evaluation-date "$DATE" --waivers waivers.yaml \
   -o text -o "sarif=$OUT/acme-cx.sarif" -o "junit=$OUT/acme-cx-junit.xml" -o "json=$OUT/acme-cx.json" \
   -o "markdown=$OUT/acme-cx.md"
-cd ../compliant
-run 0 "acme-cx, compliant: the same system, fixed" check cxgov k8s terraform/plan.json --evaluation-date "$DATE"
+run 1 "model registry: a version meeting the contract and one breaking every rule" \
+  models check cx-intent-router@production cx-intent-router@challenger --evaluation-date "$DATE" \
+  -o text -o "sarif=$OUT/models.sarif"
 
 cd ../../chatbot
 run 0 "chatbot: the team's own conftest-style policy tests" policy test policy

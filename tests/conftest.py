@@ -39,3 +39,7 @@ def run_cxgov(*args: str, cwd: Path | str | None = None, stdin: str | bytes | No
 @pytest.fixture
 def cxgov():
     return run_cxgov
+
+
+# the test run's MLflow registry and misbehaving registries (tests/mlflow_fixtures.py)
+from mlflow_fixtures import misbehaving_server, mlflow_registry  # noqa: E402,F401

@@ -3,8 +3,13 @@
 The compliant variant must pass with no finding at all; the non-compliant variant must give exactly
 the findings listed in its expected-findings.json, including the traps it was built around: Norway's
 country code `NO` (a string in YAML 1.2, and an EEA country), a mistyped region, a global LLM
-deployment. Each variant is copied to tmp_path first: evidence hashes are computed relative to the
-descriptor, so the whole variant directory travels, and nothing is written into the repository.
+deployment, and a production alias moved to a model version nobody approved. Each variant is copied
+to tmp_path first: evidence hashes are computed relative to the descriptor, so the whole variant
+directory travels, and nothing is written into the repository.
+
+The descriptor's model lives in an MLflow registry (the test run's real `mlflow server`, seeded with
+model_registry/seed_registry.py): the compliant variant is checked while `production` points at the
+approved version 14, then an unapproved version 15 is promoted and the non-compliant variant checked.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ import shutil
 import pytest
 
 from conftest import EVALUATION_DATE, ROOT, run_cxgov
+from mlflow_fixtures import seed_registry
 
 EXAMPLE = ROOT / "examples" / "acme-cx"
 ARGS = ("check", "cxgov", "k8s", "terraform/plan.json", "--evaluation-date", EVALUATION_DATE, "-o", "json")
@@ -34,12 +40,19 @@ def copy_variant(tmp_path, name):
     return target
 
 
-# one run shared by the tests below (a check of the whole system takes several seconds); it calls
-# run_cxgov, the function behind the function-scoped `cxgov` fixture
+# one run per variant shared by the tests below (a check of the whole system takes several seconds);
+# it calls run_cxgov, the function behind the function-scoped `cxgov` fixture
 @pytest.fixture(scope="module")
-def noncompliant(tmp_path_factory):
+def compliant(tmp_path_factory, mlflow_registry):
+    variant = copy_variant(tmp_path_factory.mktemp("acme-cx"), "compliant")
+    return variant, run_cxgov(*ARGS, "--tracking-uri", mlflow_registry.uri, cwd=variant)
+
+
+@pytest.fixture(scope="module")
+def noncompliant(tmp_path_factory, mlflow_registry, compliant):
+    seed_registry.seed(mlflow_registry.uri, "acme-promote-unapproved")  # after the compliant run
     variant = copy_variant(tmp_path_factory.mktemp("acme-cx"), "noncompliant")
-    run = run_cxgov(*ARGS, cwd=variant)
+    run = run_cxgov(*ARGS, "--tracking-uri", mlflow_registry.uri, cwd=variant)
     return variant, run
 
 
@@ -52,17 +65,41 @@ def keys(doc):
     return {(f["rule_id"], f["subject"], f["gate"], f["waiver"] is not None) for f in doc["findings"]}
 
 
-def test_compliant_variant_passes_with_no_finding(tmp_path, cxgov):
-    variant = copy_variant(tmp_path, "compliant")
-    run = cxgov(*ARGS, cwd=variant)
+def test_compliant_variant_passes_with_no_finding(compliant):
+    _, run = compliant
     doc = as_json(run)
     assert doc["findings"] == [], [(f["rule_id"], f["subject"], f["message"]) for f in doc["findings"]]
     assert run.code == 0
     counts = doc["verdict"]["counts"]
     assert (counts["deny"], counts["warn"], counts["waived"]) == (0, 0, 0)
-    # the run judged the whole system: descriptor (system view), manifests and the plan
+    # the run judged the whole system: descriptor (system view), manifests, the plan and the model
     kinds = {s["kind"] for s in doc["subjects"]}
-    assert {"descriptor", "system", "kubernetes", "terraform-plan"} <= kinds
+    assert {"descriptor", "system", "kubernetes", "terraform-plan", "model-version"} <= kinds
+    assert [s["id"] for s in doc["subjects"] if s["kind"] == "model-version"] == ["models:/acme-cx-intent-router/14"]
+
+
+def test_production_alias_moved_to_an_unapproved_version_is_caught(noncompliant):
+    _, run = noncompliant
+    doc = as_json(run)
+    got = sorted((f["rule_id"], f["subject"], f["message"]) for f in doc["findings"]
+                 if f["rule_id"].startswith("SOC2-CC8.1"))
+    assert got == [
+        ("SOC2-CC8.1-01", "models:/acme-cx-intent-router/15",
+         "models:/acme-cx-intent-router/15 is not approved (approval_status is pending)"),
+        ("SOC2-CC8.1-01", "models:/acme-cx-intent-router/15",
+         "models:/acme-cx-intent-router/15 names no approver (tag approved_by)"),
+        ("SOC2-CC8.1-02", "system:acme-cx", "model acme-cx-intent-router: the descriptor deploys version 14 but "
+                                            "alias production points to version 15"),
+    ]
+
+
+def test_unreachable_registry_of_the_example_is_exit_2(tmp_path, cxgov):
+    # the descriptor's own tracking URI is not reachable from here: fail closed, naming it
+    variant = copy_variant(tmp_path, "compliant")
+    run = cxgov(*ARGS, "--mlflow-retries", "0", "--mlflow-timeout", "2", cwd=variant,
+                env={"MLFLOW_TRACKING_URI": ""})
+    assert run.code == 2
+    assert "https://mlflow.internal.acme-shop.eu" in run.stderr and "acme-cx-intent-router" in run.stderr
 
 
 def test_noncompliant_variant_gives_exactly_the_expected_findings(noncompliant):

@@ -7,12 +7,14 @@ from pathlib import Path
 
 from cxgov import pipeline
 from cxgov.errors import UsageError
+from cxgov.commands.models import deployed_model_subjects
 from cxgov.commands.outputs import write_outputs, parse_outputs
 from cxgov.commands.progress import progress_for
 
 
 def run_check(*, paths, policy, data, namespaces, all_namespaces, builtin, combine, parser, include, exclude,
-              outputs, output_file, fail_on, waivers, evaluation_date, jobs, limits, color) -> int:
+              outputs, output_file, fail_on, waivers, evaluation_date, jobs, limits, color, tracking_uri=None,
+              read_models=True, mlflow_timeout=10.0, mlflow_retries=3) -> int:
     from cxgov.engine.embedded import EmbeddedEngine
     from cxgov.engine.policyset import load
     from cxgov.sources.files import FileSource, Limits
@@ -30,6 +32,9 @@ def run_check(*, paths, policy, data, namespaces, all_namespaces, builtin, combi
     if not subjects:
         raise UsageError("no documents found in " + ", ".join(paths),
                          hint="check the paths and --include/--exclude globs")
+    # the model versions a descriptor deploys, so the system view compares it with the registry
+    subjects += deployed_model_subjects(subjects, tracking_uri=tracking_uri, read=read_models,
+                                        timeout=mlflow_timeout, retries=mlflow_retries)
     options = pipeline.Options(
         evaluation_date=evaluation_date, namespaces=namespaces, all_namespaces=all_namespaces, combine=combine,
         fail_on=fail_on, waivers=Path(waivers) if waivers else None, root=root,

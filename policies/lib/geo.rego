@@ -19,14 +19,18 @@ providers := {"aws", "gcp", "azure"}
 normalize(region) := trim(lower(replace(region, " ", "")), "") if is_string(region)
 
 # the country under the exact name: the given provider first, then any provider
+# (object.get, not ref.regions[p][region]: rego-cpp looks a dynamic key up ~10x slower, which
+# a registry of many model versions pays once per version)
 lookup(provider, region) := c if {
-	c := ref.regions[provider][region]
+	c := object.get(ref.regions[provider], region, null)
+	c != null
 }
 
 lookup(provider, region) := c if {
-	not ref.regions[provider][region]
+	object.get(object.get(ref.regions, provider, {}), region, null) == null
 	some p in providers
-	c := ref.regions[p][region]
+	c := object.get(ref.regions[p], region, null)
+	c != null
 }
 
 # country of a cloud region; `provider` may be "" when only the region name is known
@@ -68,7 +72,7 @@ eea(c) if c in ref.eea.eu
 
 eea(c) if c in ref.eea.efta
 
-adequate(c) if ref.adequacy.countries[c]
+adequate(c) if object.get(ref.adequacy.countries, c, null) != null
 
 # a country personal data may go to under the residency profile, with no further mechanism
 allowed_country(c) if eea(c)

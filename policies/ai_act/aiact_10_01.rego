@@ -1,0 +1,64 @@
+# METADATA
+# title: Training and evaluation data lineage is recorded for the model version
+# description: >-
+#   Art 10(2)-(3): the version's source run logs at least one training dataset and at least one
+#   evaluation (validation, test) dataset, each with a digest and a source, and no evaluation
+#   dataset has the digest of a training dataset. Blocking for high-risk systems (a missing
+#   risk_class tag counts as high), advisory otherwise.
+# custom:
+#   id: AIACT-10-01
+#   severity: high
+#   gate: deny
+#   effective_from: ai_act_highrisk
+#   applies_to: [model-version]
+#   frameworks:
+#     eu-ai-act: [Art.10(2), Art.10(3)]
+#   remediation: >-
+#     Log the datasets with mlflow.log_input (or MlflowClient.log_inputs) on the run that trained
+#     the version, tagged mlflow.data.context=training and =evaluation, each with a digest and a
+#     source; evaluate on data held out from training.
+package cxgov.ai_act.aiact_10_01
+
+import rego.v1
+
+import data.cxgov.lib.model_version as mv
+
+contract := mv.contract
+
+datasets(contexts) := [d | some d in mv.inputs; d.context in contexts]
+
+complete(d) if {
+	trim_space(object.get(d, "digest", "")) != ""
+	d.source != null
+	d.source != ""
+}
+
+violations contains concat("", [mv.label, " has no source run, so its data lineage cannot be traced"]) if not mv.has_run
+
+violations contains concat("", [mv.label, ": its run logs no ", kind, " dataset"]) if {
+	mv.has_run
+	some [kind, contexts] in [["training", contract.training_contexts], ["evaluation", contract.evaluation_contexts]]
+	count(datasets(contexts)) == 0
+}
+
+violations contains concat("", [mv.label, ": dataset ", object.get(d, "name", "?"), " (", d.context, ") has no digest or source"]) if {
+	some d in array.concat(datasets(contract.training_contexts), datasets(contract.evaluation_contexts))
+	not complete(d)
+}
+
+violations contains concat("", [mv.label, ": evaluation dataset ", object.get(e, "name", "?"), " has the digest of training dataset ", object.get(t, "name", "?")]) if {
+	some e in datasets(contract.evaluation_contexts)
+	some t in datasets(contract.training_contexts)
+	complete(e)
+	e.digest == t.digest
+}
+
+deny contains {"msg": m, "resource": mv.label} if {
+	mv.high_risk
+	some m in violations
+}
+
+warn contains {"msg": m, "resource": mv.label} if {
+	not mv.high_risk
+	some m in violations
+}

@@ -1,0 +1,50 @@
+package cxgov.ai_act.aiact_10_01
+
+import rego.v1
+
+ds(name, digest, context) := {"name": name, "digest": digest, "source": "https://data.example/x", "source_type": "http", "context": context}
+
+mv(risk, inputs) := {"name": "router", "version": "3", "tags": {"risk_class": risk}, "registered_model": {"tags": {}}, "run": {"metrics": {}, "tags": {}, "inputs": inputs}}
+
+good := [ds("train", "aaa", "training"), ds("eval", "bbb", "evaluation")]
+
+test_aiact_10_01_pass_training_and_evaluation_lineage if {
+	count(deny) == 0 with input as mv("high", good)
+	count(warn) == 0 with input as mv("high", good)
+}
+
+test_aiact_10_01_pass_validation_context_counts_as_evaluation if {
+	count(deny) == 0 with input as mv("high", [ds("train", "aaa", "training"), ds("val", "ccc", "validation")])
+}
+
+test_aiact_10_01_fail_evaluated_on_training_data if {
+	r := deny with input as mv("high", [ds("train", "aaa", "training"), ds("eval", "aaa", "evaluation")])
+	r == {{"msg": "models:/router/3: evaluation dataset eval has the digest of training dataset train", "resource": "models:/router/3"}}
+}
+
+test_aiact_10_01_fail_no_evaluation_dataset if {
+	r := deny with input as mv("high", [ds("train", "aaa", "training")])
+	r == {{"msg": "models:/router/3: its run logs no evaluation dataset", "resource": "models:/router/3"}}
+}
+
+test_aiact_10_01_fail_dataset_without_digest if {
+	r := deny with input as mv("high", [ds("train", "", "training"), ds("eval", "bbb", "evaluation")])
+	some f in r
+	f.msg == "models:/router/3: dataset train (training) has no digest or source"
+}
+
+test_aiact_10_01_fail_limited_risk_warns if {
+	count(deny) == 0 with input as mv("limited", [])
+	count(warn) == 2 with input as mv("limited", [])
+}
+
+test_aiact_10_01_fail_missing_risk_class_blocks if {
+	d := {"name": "router", "version": "3", "tags": {}, "registered_model": {"tags": {}}, "run": {"inputs": []}}
+	count(deny) == 2 with input as d
+}
+
+test_aiact_10_01_fail_no_source_run if {
+	d := {"name": "router", "version": "3", "tags": {"risk_class": "high"}, "registered_model": {"tags": {}}, "run": null}
+	r := deny with input as d
+	r == {{"msg": "models:/router/3 has no source run, so its data lineage cannot be traced", "resource": "models:/router/3"}}
+}
