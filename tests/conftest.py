@@ -27,7 +27,7 @@ class Run:
 
 
 def run_cxgov(*args: str, cwd: Path | str | None = None, stdin: str | bytes | None = None,
-              env: dict | None = None, timeout: float = 120) -> Run:
+              env: dict | None = None, timeout: float = 600) -> Run:
     full_env = {**os.environ, "NO_COLOR": "1", **(env or {})}
     full_env.pop("GITHUB_STEP_SUMMARY", None) if env is None or "GITHUB_STEP_SUMMARY" not in env else None
     data = stdin.encode() if isinstance(stdin, str) else stdin
