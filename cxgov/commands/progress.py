@@ -27,3 +27,34 @@ def progress_for(total: int, label: str):
             bar.refresh()
 
         yield advance
+
+
+class Stages:
+    """One line per stage of a long command (`[2/5] evaluating ... 34 findings (3.1s)`) on stderr:
+    bold on a terminal, plain lines in CI logs. No spinner thread: the engine forks while a stage runs."""
+
+    def __init__(self, total: int, stream=None):
+        self.total, self.n = total, 0
+        self.stream = stream or sys.stderr
+        self.tty = self.stream.isatty()
+
+    @contextlib.contextmanager
+    def stage(self, label: str):
+        import time
+
+        self.n += 1
+        prefix = f"[{self.n}/{self.total}] {label}"
+        self._line(f"{prefix} ...", dim=True)
+        start = time.perf_counter()
+        outcome: dict[str, str] = {}
+        yield outcome  # the stage may set outcome["detail"]
+        took = time.perf_counter() - start
+        detail = f": {outcome['detail']}" if outcome.get("detail") else ""
+        self._line(f"{prefix}{detail} ({took:.1f}s)")
+
+    def _line(self, text: str, dim: bool = False) -> None:
+        if self.tty:
+            import click
+
+            text = click.style(text, dim=dim, bold=not dim)
+        print(text, file=self.stream, flush=True)
