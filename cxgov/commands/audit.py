@@ -150,9 +150,8 @@ def bundle_epoch(evaluation_date: str) -> int:
     return int(datetime(day.year, day.month, day.day, tzinfo=timezone.utc).timestamp())
 
 
-def default_bundle_dir(run: AuditRun) -> Path:
-    out = run.config_path.parent / run.config.evidence.out
-    return out / f"{run.config.system}-{run.result.run.evaluation_date}"
+def default_bundle_dir(config: AuditConfig, config_path: Path, evaluation_date: str) -> Path:
+    return Path(config_path).resolve().parent / config.evidence.out / f"{config.system}-{evaluation_date}"
 
 
 def bundle_inputs(run: AuditRun):
@@ -283,11 +282,15 @@ def run_audit_command(*, config_file: str, evaluation_date: str, out: str | None
     config_path = Path(config_file)
     config = load_config(config_path)
     key = resolve_key(config, config_path.resolve(), key_file, key_env, unsigned)  # a bad key fails before the work
+    bundle_dir = Path(out) if out else default_bundle_dir(config, config_path, evaluation_date)
+    for existing in (bundle_dir, bundle_dir.with_name(bundle_dir.name + ".tar.gz")):
+        if existing.exists() and not overwrite:  # say so before the work, not after
+            raise UsageError("a bundle already exists here", where=str(existing),
+                             hint="choose another --out, or pass --overwrite")
     stages = Stages(_stage_count(config))
     run = run_audit(config, config_path=config_path, evaluation_date=evaluation_date, jobs=jobs, stages=stages)
     try:
-        target, archive = write_bundle(run, Path(out) if out else default_bundle_dir(run), key=key,
-                                       overwrite=overwrite)
+        target, archive = write_bundle(run, bundle_dir, key=key, overwrite=overwrite)
     finally:
         shutil.rmtree(run.artifacts_dir, ignore_errors=True)
     write_outputs(run.result, targets, color=color, stdout=sys.stdout)
