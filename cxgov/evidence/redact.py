@@ -111,15 +111,18 @@ class Redactor:
     # --- text ---------------------------------------------------------------------------------
 
     def text(self, value: str) -> str:
-        """`value` with every secret shape and every remembered secret replaced."""
-        for what, pattern, group in SHAPES:
-            value = pattern.sub(lambda m, w=what, g=group: self._replace(m, w, g), value)
+        """`value` with every remembered secret and every secret shape replaced.
+
+        Remembered values go first: a value redacted whole in a document must be redacted whole in a
+        message quoting it too, as the redacted document would have produced it on replay."""
         if self._known:
             if self._known_re is None:
                 ordered = sorted(self._known, key=lambda s: (-len(s), s))
                 self._known_re = re.compile("|".join(re.escape(s) for s in ordered))
             value, n = self._known_re.subn(lambda m: self._known[m.group(0)], value)
             self.count += n
+        for what, pattern, group in SHAPES:
+            value = pattern.sub(lambda m, w=what, g=group: self._replace(m, w, g), value)
         return value
 
     def _replace(self, match: re.Match, what: str, group: int) -> str:
