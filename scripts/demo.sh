@@ -3,6 +3,8 @@
 #   1. acme-cx: cxgov's builtin packs (EU residency, GDPR, SOC 2, AI Act, accessibility) over a CX
 #      assistant's descriptor, Kubernetes manifests and Terraform plan, in a non-compliant and a
 #      compliant variant;
+#      then `cxgov audit` of both variants into signed evidence bundles, verified, replayed and diffed
+#      as an auditor would;
 #   2. chatbot: a team's own conftest-style policies, with their unit tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -38,10 +40,29 @@ run 1 "acme-cx, non-compliant: the builtin packs find what is wrong" \
 cd ../compliant
 run 0 "acme-cx, compliant: the same system, fixed" check cxgov k8s terraform/plan.json --evaluation-date "$DATE"
 
+# the launch owner's audit: a signed evidence bundle, then what an auditor does with it offline
+KEYS="$(mktemp -d)"  # a throwaway signing key for the demo; a real one lives in a CI secret
+trap 'rm -rf "$KEYS"' EXIT
+"$CXGOV" evidence keygen --out "$KEYS/demo-signing.key" >/dev/null
+cd ../noncompliant
+run 1 "acme-cx, non-compliant: cxgov audit writes a signed evidence bundle (and fails the gate)" \
+  audit cxgov.yaml --evaluation-date "$DATE" --key "$KEYS/demo-signing.key" --out "$OUT/acme-cx-bundle" \
+  --overwrite -o "text=$OUT/acme-cx-audit.txt"
+run 0 "auditor: the bundle is intact and signed by the published key" \
+  evidence verify "$OUT/acme-cx-bundle.tar.gz" --public-key "$KEYS/demo-signing.key.pub"
+run 0 "auditor: re-evaluating the bundled inputs reproduces findings.json byte for byte" \
+  evidence replay "$OUT/acme-cx-bundle.tar.gz"
+cd ../compliant
+run 0 "acme-cx, compliant: the fixed system's bundle" \
+  audit cxgov.yaml --evaluation-date "$DATE" --unsigned --out "$OUT/acme-cx-fixed-bundle" --overwrite
+run 1 "auditor: what the fix resolved, control by control" \
+  evidence diff "$OUT/acme-cx-bundle.tar.gz" "$OUT/acme-cx-fixed-bundle.tar.gz"
+
 cd ../../chatbot
 run 0 "chatbot: the team's own conftest-style policy tests" policy test policy
 run 1 "chatbot: the team's own policies over its manifests and plan" \
   check k8s terraform/plan.json --no-builtin --evaluation-date "$DATE" -o text -o "sarif=$OUT/chatbot.sarif"
 
 echo
-echo "reports in $OUT/ (SARIF for code scanning, JUnit, JSON, Markdown); the control catalog: cxgov controls"
+echo "reports in $OUT/ (SARIF for code scanning, JUnit, JSON, Markdown) and the evidence bundles"
+echo "($OUT/acme-cx-bundle/ and .tar.gz; how to check one without cxgov: evidence/FORMAT.md)"

@@ -163,3 +163,16 @@ def test_schema_config_is_a_json_schema():
     assert {"system", "descriptor", "manifests", "plans", "policies", "waivers", "models", "ui", "evidence"} <= set(
         schema["properties"])
     assert schema["required"] == ["system"]
+
+
+def test_open_bundle_reads_a_directory_and_its_archive_alike(noncompliant_bundle):
+    from cxgov.evidence.bundle import open_bundle
+
+    d, a = open_bundle(noncompliant_bundle.bundle), open_bundle(noncompliant_bundle.archive)
+    assert d.files == a.files
+    assert d.manifest == a.manifest and d.findings == a.findings and d.summary == a.summary
+    assert a.config_text == (noncompliant_bundle.variant / "cxgov.yaml").read_text()
+    # path(): a real file for either form (an archive's files are written to a private temp dir)
+    assert d.path("summary.json") == noncompliant_bundle.bundle / "summary.json"
+    assert a.path("summary.json").read_bytes() == d.read("summary.json")
+    assert [s["id"] for s in a.summary["subjects"]][:2] == ["cxgov/descriptor.yaml", "k8s/agent-assist.yaml#Deployment/acme-cx/agent-assist"]

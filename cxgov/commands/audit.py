@@ -6,6 +6,7 @@ separate so drift can audit without writing, and a test can write the same run t
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import sys
@@ -42,7 +43,7 @@ def run_audit(config: AuditConfig, *, config_path: str | Path, evaluation_date: 
 
     config_path = Path(config_path).resolve()
     root = config_path.parent
-    stages = stages or Stages(_stage_count(config), stream=open(os.devnull, "w"))
+    stages = stages or Stages(_stage_count(config), stream=io.StringIO())  # quiet unless asked
     with stages.stage("loading policies") as out:
         packs = config.policies.packs()
         paths = [root / p for p in config.policies.paths]
@@ -194,7 +195,7 @@ def write_bundle(run: AuditRun, out_dir: str | Path, *, key=None, overwrite: boo
     from cxgov.evidence.bundle import Bundle
     from cxgov.evidence.write import write_bundle_files
 
-    stages = run.stages or Stages(1, stream=open(os.devnull, "w"))
+    stages = run.stages or Stages(1, stream=io.StringIO())
     inputs = bundle_inputs(run)
     with stages.stage("writing the evidence bundle") as out:
         files = assemble(inputs, key)

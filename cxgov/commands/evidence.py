@@ -48,8 +48,8 @@ def run_show(bundle_path: str, as_json: bool) -> int:
         f"created     {manifest['created']} (evaluation date {summary['evaluation_date']})",
         f"verdict     {'PASSED' if verdict['passed'] else 'FAILED'} (fail on {verdict['fail_on']}): "
         f"{c['deny']} deny, {c['warn']} warn, {c['waived']} waived",
-        f"subjects    {summary['subjects']['total']} ("
-        + ", ".join(f"{n} {k}" for k, n in summary["subjects"]["by_kind"].items()) + ")",
+        f"subjects    {summary['subject_counts']['total']} ("
+        + ", ".join(f"{n} {k}" for k, n in summary["subject_counts"]["by_kind"].items()) + ")",
         f"cxgov       {manifest['cxgov']['version']}, engine {manifest['engine']['version']}",
         f"policies    digest {manifest['policy_digest']}",
         f"git         {manifest['git']['commit'] if manifest.get('git') else '-'}",

@@ -113,7 +113,7 @@ def assemble(inp: BundleInputs, key: SigningKey | None, *, render: bool = True) 
     files[layout.CONFIG] = redactor.text(inp.config_text).encode()
     if inp.waivers is not None:
         files[layout.WAIVERS] = redactor.text(inp.waivers[1].decode("utf-8")).encode()
-    files[layout.SUMMARY] = dumps(summary(inp, finding_dicts))
+    files[layout.SUMMARY] = dumps(summary(inp, finding_dicts, index))
     omitted = renderers.missing() if render else sorted(renderers.JSON_RENDERERS) + [renderers.REPORT[0]]
     if render:
         files.update(renderers.render(inp, finding_dicts, subjects, evidence_files, files,
@@ -188,14 +188,16 @@ def _policies(inp: BundleInputs) -> dict[str, bytes]:
     return out
 
 
-def summary(inp: BundleInputs, findings: list[dict]) -> dict:
+def summary(inp: BundleInputs, findings: list[dict], index: list[dict]) -> dict:
     kinds = Counter(s.kind for s in inp.subjects)
     waivers = {canonical_json(f["waiver"]): f["waiver"] for f in findings if f["waiver"]}
     return {
         "system": inp.system,
         "evaluation_date": inp.evaluation["evaluation_date"],
         "verdict": inp.result.verdict.to_dict(),
-        "subjects": {"total": len(inp.subjects), "by_kind": dict(sorted(kinds.items()))},
+        "subject_counts": {"total": len(inp.subjects), "by_kind": dict(sorted(kinds.items()))},
+        # sha256 of each document as stored here (after redaction), in evaluation order
+        "subjects": [{"id": e["id"], "kind": e["kind"], "origin": e["origin"], "sha256": e["sha256"]} for e in index],
         "rules": len(inp.result.rules),
         "findings": len(findings),
         "waivers_applied": [waivers[k] for k in sorted(waivers)],

@@ -38,8 +38,11 @@ class Bundle:
 
     source: str
     files: dict[str, bytes] = field(default_factory=dict)
+    _extracted: Path | None = field(default=None, init=False, repr=False)
 
-    def path(self, rel: str) -> bytes:
+    directory: Path | None = None  # the bundle's directory, when it was opened from one
+
+    def read(self, rel: str) -> bytes:
         """The bytes of one file; an InputError naming the bundle and file when it is missing."""
         try:
             return self.files[rel]
@@ -47,9 +50,28 @@ class Bundle:
             raise InputError(f"the bundle has no {rel}", where=self.source,
                              hint="is this a cxgov evidence bundle? `cxgov evidence verify` says what is wrong") from None
 
+    def path(self, rel: str) -> Path:
+        """A file of the bundle on disk: in the bundle's directory, or (for an archive) written once to
+        a private temporary directory that lives as long as this Bundle."""
+        data = self.read(rel)
+        if self.directory is not None:
+            return self.directory / rel
+        if self._extracted is None:
+            import shutil
+            import tempfile
+            import weakref
+
+            self._extracted = Path(tempfile.mkdtemp(prefix="cxgov-bundle-"))
+            weakref.finalize(self, shutil.rmtree, self._extracted, True)
+        target = self._extracted / rel
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        return target
+
     def json(self, rel: str) -> Any:
         try:
-            return json.loads(self.path(rel))
+            return json.loads(self.read(rel))
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise InputError(f"{rel} is not valid JSON ({exc})", where=self.source) from None
 
@@ -72,7 +94,7 @@ class Bundle:
 
     @cached_property
     def config_text(self) -> str:
-        return self.path(CONFIG).decode("utf-8")
+        return self.read(CONFIG).decode("utf-8")
 
     @cached_property
     def attestation(self) -> dict:
@@ -83,7 +105,7 @@ def open_bundle(path: str | Path) -> Bundle:
     """A bundle directory or `.tar.gz`; InputError (exit 2) when it cannot be read as one."""
     path = Path(path)
     if path.is_dir():
-        return Bundle(str(path), _read_dir(path))
+        return Bundle(str(path), _read_dir(path), directory=path)
     if path.is_file():
         return Bundle(str(path), _read_tar(path))
     raise InputError("no such bundle (a directory or .tar.gz)", where=str(path))

@@ -50,7 +50,7 @@ def bundled_policies(bundle: Bundle):
     from cxgov.engine.policyset import from_sources
 
     modules = bundle.json(layout.POLICIES_INDEX)["modules"]
-    sources = [(m["path"], bundle.path(m["file"]).decode("utf-8"), m["builtin"]) for m in modules]
+    sources = [(m["path"], bundle.read(m["file"]).decode("utf-8"), m["builtin"]) for m in modules]
     return from_sources(sources, bundle.json(layout.POLICY_DATA), include_tests=True)
 
 
@@ -68,7 +68,7 @@ def replay(bundle: Bundle, jobs: int | None = None) -> ReplayOutcome:
         waivers = name = None
         if evaluation.get("waivers"):
             waivers = Path(tmp) / "waivers.yaml"
-            waivers.write_bytes(bundle.path(evaluation["waivers"]["file"]))
+            waivers.write_bytes(bundle.read(evaluation["waivers"]["file"]))
             name = evaluation["waivers"]["name"]
         options = pipeline.Options(
             evaluation_date=evaluation["evaluation_date"], namespaces=tuple(evaluation["namespaces"]),
@@ -77,7 +77,7 @@ def replay(bundle: Bundle, jobs: int | None = None) -> ReplayOutcome:
         )
         result = pipeline.run(subjects, policies, EmbeddedEngine(jobs), options, prepared=True)
     actual = findings_document(redacted_findings(result.findings, Redactor()))
-    expected = bundle.path(layout.FINDINGS)
+    expected = bundle.read(layout.FINDINGS)
     summary_verdict = bundle.summary["verdict"]
     verdict_matches = canonical_json(result.verdict.to_dict()) == canonical_json(summary_verdict)
     digest_matches = policies.digest() == manifest["policy_digest"]
