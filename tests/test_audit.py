@@ -176,3 +176,18 @@ def test_open_bundle_reads_a_directory_and_its_archive_alike(noncompliant_bundle
     assert d.path("summary.json") == noncompliant_bundle.bundle / "summary.json"
     assert a.path("summary.json").read_bytes() == d.read("summary.json")
     assert [s["id"] for s in a.summary["subjects"]][:2] == ["cxgov/descriptor.yaml", "k8s/agent-assist.yaml#Deployment/acme-cx/agent-assist"]
+
+
+@pytest.mark.parametrize("section", [
+    "models:\n  tracking_uri: http://127.0.0.1:9\n  refs: [models:/cx-router/7]\n",
+    "ui:\n  entry_points: [{name: help, url: 'http://127.0.0.1:9/help', states: []}]\n",
+])
+def test_a_named_source_that_cannot_be_read_fails_closed(tmp_path, section):
+    """Models or UI named in the config but unreadable (here: nothing listens on port 9) is exit 2
+    with the source named, and no bundle; never a pass without them."""
+    (tmp_path / "cxgov.yaml").write_text("system: x\n" + section)
+    run = run_cxgov("audit", "--evaluation-date", EVALUATION_DATE, cwd=tmp_path, timeout=600)
+    assert run.code == 2, run.stdout + run.stderr
+    named = "mlflow" if section.startswith("models") else "ui"
+    assert named in run.stderr.lower() or "127.0.0.1:9" in run.stderr, run.stderr
+    assert not (tmp_path / "evidence-bundles").exists()

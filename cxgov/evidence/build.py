@@ -141,32 +141,34 @@ def _inputs(inp: BundleInputs, redactor: Redactor, files: dict[str, bytes]):
         else:
             files[path] = dumps(doc)
         evidence_files.setdefault(s.id, []).append(path)
-        if s.kind == "ui-scan":
-            png = _screenshot(s, inp.artifacts_dir)
-            if png is not None:
-                files[path[: -len(".json")] + ".png"] = png
-                evidence_files[s.id].append(path[: -len(".json")] + ".png")
+        if s.kind == "ui-scan":  # the screenshot and axe's raw results the scan left beside it
+            for key, suffix in (("screenshot", ".png"), ("results", ".axe.json")):
+                data = _artifact(s, key, inp.artifacts_dir)
+                if data is not None:
+                    files[path[: -len(".json")] + suffix] = data
+                    evidence_files[s.id].append(path[: -len(".json")] + suffix)
         index.append(entry)
     for path, docs in grouped.items():
         files[path] = dumps({"documents": docs})
     return index, subjects, evidence_files
 
 
-def _screenshot(subject: Subject, artifacts_dir: Path | None) -> bytes | None:
+def _artifact(subject: Subject, key: str, artifacts_dir: Path | None) -> bytes | None:
+    """A file a source wrote for a subject (`document[key] = {file, sha256}`), checked against its hash."""
+    import hashlib
+
     from cxgov.errors import InputError
 
-    shot = (subject.document or {}).get("screenshot") if isinstance(subject.document, dict) else None
-    if not shot or not shot.get("file"):
+    ref = subject.document.get(key) if isinstance(subject.document, dict) else None
+    if not isinstance(ref, dict) or not ref.get("file"):
         return None
-    path = (artifacts_dir or Path(".")) / shot["file"]
+    path = (artifacts_dir or Path(".")) / ref["file"]
     try:
         data = path.read_bytes()
     except OSError:
-        raise InputError("the screenshot of this scan is missing", where=str(path)) from None
-    import hashlib
-
-    if shot.get("sha256") and hashlib.sha256(data).hexdigest() != shot["sha256"]:
-        raise InputError("the screenshot changed after the scan (sha256 differs)", where=str(path))
+        raise InputError(f"the {key} file of this scan is missing", where=str(path)) from None
+    if ref.get("sha256") and hashlib.sha256(data).hexdigest() != ref["sha256"]:
+        raise InputError(f"the {key} file changed after the scan (sha256 differs)", where=str(path))
     return data
 
 
