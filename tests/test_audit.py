@@ -191,3 +191,34 @@ def test_a_named_source_that_cannot_be_read_fails_closed(tmp_path, section):
     named = "mlflow" if section.startswith("models") else "ui"
     assert named in run.stderr.lower() or "127.0.0.1:9" in run.stderr, run.stderr
     assert not (tmp_path / "evidence-bundles").exists()
+
+
+def test_an_audit_stopped_while_writing_leaves_nothing(tmp_path):
+    """SIGTERM (a cancelled CI job) during the bundle stage: no bundle, no archive, no staging left."""
+    import shutil
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from evidence_bundles import EXAMPLE
+
+    variant = tmp_path / "noncompliant"
+    shutil.copytree(EXAMPLE / "noncompliant", variant)
+    out = tmp_path / "out"
+    proc = subprocess.Popen([sys.executable, "-m", "cxgov", "audit", "--evaluation-date", EVALUATION_DATE,
+                             "--out", str(out / "bundle"), "-o", "json=/dev/null"], cwd=variant,
+                            stderr=subprocess.PIPE, text=True)
+    seen = ""
+    deadline = time.monotonic() + 600
+    while "writing the evidence bundle ..." not in seen and time.monotonic() < deadline:
+        line = proc.stderr.readline()
+        if not line:
+            break
+        seen += line
+    assert "writing the evidence bundle ..." in seen, seen
+    time.sleep(1)  # inside the stage: assembling, replaying or writing
+    proc.send_signal(signal.SIGTERM)
+    proc.communicate(timeout=120)
+    assert proc.returncode == 143  # stopped by the signal, not finished
+    assert not out.exists() or os.listdir(out) == [], os.listdir(out)

@@ -279,6 +279,10 @@ def run_audit_command(*, config_file: str, evaluation_date: str, out: str | None
     from cxgov.audit_config import load_config
     from cxgov.commands.outputs import parse_outputs, write_outputs
 
+    import signal
+
+    # SIGTERM (a cancelled CI job) unwinds like Ctrl-C, so the staging directory is removed too
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
     targets = parse_outputs(outputs, None)
     config_path = Path(config_file)
     config = load_config(config_path)

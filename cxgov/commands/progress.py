@@ -31,7 +31,8 @@ def progress_for(total: int, label: str):
 
 class Stages:
     """One line per stage of a long command (`[2/5] evaluating ... 34 findings (3.1s)`) on stderr:
-    bold on a terminal, plain lines in CI logs. No spinner thread: the engine forks while a stage runs."""
+    styled by rich on a terminal, plain lines in CI logs. No live display or spinner thread: the
+    engine forks while a stage runs (long evaluations get progress_for's bar)."""
 
     def __init__(self, total: int, stream=None):
         self.total, self.n = total, 0
@@ -54,7 +55,9 @@ class Stages:
 
     def _line(self, text: str, dim: bool = False) -> None:
         if self.tty:
-            import click
+            from rich.console import Console
+            from rich.text import Text
 
-            text = click.style(text, dim=dim, bold=not dim)
+            Console(file=self.stream, highlight=False).print(Text(text, style="dim" if dim else "bold"))
+            return
         print(text, file=self.stream, flush=True)
