@@ -34,6 +34,10 @@ if ! "$PYTHON" -c 'import venv, ensurepip' 2>/dev/null; then
   install_debian python3-venv
 fi
 
+# Evidence bundles: evidence/FORMAT.md's checks without cxgov use openssl (and coreutils' sha256sum);
+# the tests run them.
+command -v openssl >/dev/null || install_debian openssl
+
 if [ ! -x "$VENV/bin/python" ]; then
   echo "setup: creating $VENV"
   "$PYTHON" -m venv "$VENV"

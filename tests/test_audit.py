@@ -222,3 +222,27 @@ def test_an_audit_stopped_while_writing_leaves_nothing(tmp_path):
     proc.communicate(timeout=120)
     assert proc.returncode == 143  # stopped by the signal, not finished
     assert not out.exists() or os.listdir(out) == [], os.listdir(out)
+
+
+def test_ci_and_git_facts(tmp_path):
+    import subprocess
+
+    from cxgov.commands.audit import ci_facts, git_facts
+
+    assert ci_facts({}) is None
+    facts = ci_facts({"GITHUB_RUN_ID": "42", "GITHUB_REPOSITORY": "acme/cx", "GITHUB_SHA": "abc", "GITHUB_ACTOR": "dev",
+                      "GITHUB_SERVER_URL": "https://github.example"})
+    assert facts == {"provider": "github-actions", "run_id": "42", "repository": "acme/cx", "sha": "abc", "actor": "dev",
+                     "url": "https://github.example/acme/cx/actions/runs/42"}
+    assert git_facts(tmp_path) is None  # not a repository
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com", "GIT_COMMITTER_NAME": "t",
+           "GIT_COMMITTER_EMAIL": "t@example.com"}
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "--allow-empty", "-m", "x"]):
+        subprocess.run(["git", "-C", str(tmp_path), *args], check=True, env=env)
+    (tmp_path / "f.yaml").write_text("a: 1\n")
+    subprocess.run(["git", "-C", str(tmp_path), "add", "f.yaml"], check=True, env=env)
+    subprocess.run(["git", "-C", str(tmp_path), "commit", "-q", "-m", "f"], check=True, env=env)
+    facts = git_facts(tmp_path)
+    assert len(facts["commit"]) == 40 and facts["dirty"] is False
+    (tmp_path / "f.yaml").write_text("a: 2\n")
+    assert git_facts(tmp_path)["dirty"] is True
