@@ -76,3 +76,24 @@ def test_diff_of_a_bundle_with_itself_is_empty(noncompliant_bundle):
     run = run_cxgov("evidence", "diff", str(noncompliant_bundle.bundle), str(noncompliant_bundle.archive))
     assert run.code == 0, run.stdout
     assert "findings: 0 new, 0 resolved, 0 changed" in run.stdout
+
+
+def test_diff_compares_control_statuses_when_both_bundles_have_a_matrix(noncompliant_bundle):
+    """With controls.json in both bundles (the documented cxgov-controls/1 shape), a control is
+    compared by its status, so one that goes from not-satisfied to satisfied is listed as such."""
+    from cxgov.evidence.bundle import Bundle, open_bundle
+    from cxgov.evidence.diff import diff
+
+    base = open_bundle(noncompliant_bundle.bundle)
+
+    def with_matrix(statuses: dict[str, str]) -> Bundle:
+        matrix = {"format": "cxgov-controls/1", "frameworks": [
+            {"id": "soc2", "title": "SOC 2", "summary": {},
+             "controls": [{"id": c, "status": s} for c, s in statuses.items()]}]}
+        return Bundle("b", {**base.files, "controls.json": json.dumps(matrix).encode()})
+
+    before = with_matrix({"CC6.1": "not-satisfied", "CC8.1": "satisfied", "CC7.2": "not-assessed"})
+    after = with_matrix({"CC6.1": "satisfied", "CC8.1": "satisfied", "CC7.2": "not-assessed"})
+    d = diff(before, after)
+    assert [(c["control"], c["before"], c["after"]) for c in d["controls"]] == [
+        ("soc2:CC6.1", "not-satisfied", "satisfied")]

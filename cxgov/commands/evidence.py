@@ -62,6 +62,11 @@ def run_show(bundle_path: str, as_json: bool) -> int:
     lines.append("")
     lines.append("frameworks  " + ("  ".join(f"{fw}: {n['deny']} deny / {n['warn']} warn / {n['waived']} waived"
                                             for fw, n in verdict["by_framework"].items()) or "no findings"))
+    matrix = bundle.controls
+    for fw in (matrix or {}).get("frameworks", []):
+        n = fw.get("summary", {})
+        lines.append(f"controls    {fw.get('title', fw.get('id'))}: {n.get('satisfied', 0)} satisfied, "
+                     f"{n.get('not-satisfied', 0)} not satisfied, {n.get('not-assessed', 0)} not assessed")
     findings = bundle.findings
     if findings:
         lines.append("")

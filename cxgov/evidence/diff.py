@@ -2,7 +2,8 @@
 
 Findings are compared per (rule, subject): present only in B is new, only in A is resolved, in
 both with different findings (message, gate, severity, waiver) is changed. Controls are compared
-by their deny / warn / waived counts from summary.json. Inputs are compared by subject sha256.
+by their status in controls.json (satisfied, not-satisfied, not-assessed) when both bundles have
+one, else by the deny / warn / waived counts of summary.json. Inputs are compared by subject sha256.
 """
 
 from __future__ import annotations
@@ -40,10 +41,14 @@ def diff(a: Bundle, b: Bundle) -> dict:
         elif sorted(map(canonical_json, fa[key])) != sorted(map(canonical_json, fb[key])):
             findings["changed"].append({**entry, "before": fa[key], "after": fb[key]})
     ca, cb = a.summary["verdict"]["by_control"], b.summary["verdict"]["by_control"]
+    sa, sb = _matrix(a), _matrix(b)
     controls = []
-    for control in sorted(set(ca) | set(cb)):
-        before, after = _status(ca.get(control)), _status(cb.get(control))
-        if ca.get(control) != cb.get(control):
+    for control in sorted(set(ca) | set(cb) | set(sa) | set(sb)):
+        if sa and sb:  # both have a control matrix: compare its statuses
+            before, after = sa.get(control, "absent"), sb.get(control, "absent")
+        else:
+            before, after = _status(ca.get(control)), _status(cb.get(control))
+        if before != after or ca.get(control) != cb.get(control):
             controls.append({"control": control, "before": before, "after": after,
                              "counts_before": ca.get(control), "counts_after": cb.get(control)})
     ia, ib = _inputs(a), _inputs(b)
@@ -58,6 +63,14 @@ def diff(a: Bundle, b: Bundle) -> dict:
         "findings": findings,
         "inputs": inputs,
     }
+
+
+def _matrix(bundle: Bundle) -> dict[str, str]:
+    """framework:control -> satisfied / not-satisfied / not-assessed, from controls.json when the bundle has one."""
+    matrix = bundle.controls
+    if not isinstance(matrix, dict):
+        return {}
+    return {f"{fw['id']}:{c['id']}": c["status"] for fw in matrix.get("frameworks", []) for c in fw.get("controls", [])}
 
 
 def _inputs(bundle: Bundle) -> dict[str, str]:
