@@ -6,11 +6,12 @@
 #      then `cxgov audit` of both variants into signed evidence bundles, verified, replayed and diffed
 #      as an auditor would;
 #   2. chatbot: a team's own conftest-style policies, with their unit tests.
+# The test suite runs it too, with CXGOV_DEMO_NO_SETUP=1, CXGOV (the command) and CXGOV_DEMO_OUT set.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./scripts/setup.sh
-CXGOV="$PWD/.venv/bin/cxgov"
-OUT="$PWD/out"
+[ -n "${CXGOV_DEMO_NO_SETUP:-}" ] || ./scripts/setup.sh
+CXGOV="${CXGOV:-$PWD/.venv/bin/cxgov}"
+OUT="${CXGOV_DEMO_OUT:-$PWD/out}"
 DATE=2026-11-22  # the examples' evidence is dated relative to this evaluation date
 mkdir -p "$OUT"
 

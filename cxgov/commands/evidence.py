@@ -52,7 +52,8 @@ def run_show(bundle_path: str, as_json: bool) -> int:
         + ", ".join(f"{n} {k}" for k, n in summary["subject_counts"]["by_kind"].items()) + ")",
         f"cxgov       {manifest['cxgov']['version']}, engine {manifest['engine']['version']}",
         f"policies    digest {manifest['policy_digest']}",
-        f"git         {manifest['git']['commit'] if manifest.get('git') else '-'}",
+        f"git         {manifest['git']['commit'] if manifest.get('git') else '-'}"
+        + (" (with uncommitted changes)" if (manifest.get('git') or {}).get('dirty') else ""),
         f"ci          {manifest['ci'].get('url', '-') if manifest.get('ci') else '-'}",
         f"signature   {('ed25519 key ' + sig['keyid']) if sig else 'UNSIGNED'} (run `cxgov evidence verify` to check)",
         f"redactions  {manifest['redactions']}",
@@ -60,8 +61,8 @@ def run_show(bundle_path: str, as_json: bool) -> int:
     for source, reason in sorted((summary.get("skipped_sources") or {}).items()):
         lines.append(f"skipped     {source}: {reason}")
     lines.append("")
-    lines.append("frameworks  " + ("  ".join(f"{fw}: {n['deny']} deny / {n['warn']} warn / {n['waived']} waived"
-                                            for fw, n in verdict["by_framework"].items()) or "no findings"))
+    for fw, n in verdict["by_framework"].items():
+        lines.append(f"findings    {fw}: {n['deny']} deny, {n['warn']} warn, {n['waived']} waived")
     matrix = bundle.controls
     for fw in (matrix or {}).get("frameworks", []):
         n = fw.get("summary", {})
