@@ -155,3 +155,21 @@ def test_an_unreadable_bundle_exits_2(tmp_path, content):
 def test_a_missing_bundle_exits_2(tmp_path):
     run = run_cxgov("evidence", "verify", str(tmp_path / "nowhere"))
     assert run.code == 2 and "no such bundle" in run.stderr
+
+
+@pytest.mark.parametrize("field, value", [("signature", "ed25519"), ("files", "all of them"), ("signature", None)])
+def test_malformed_manifest_fields_fail_cleanly(pristine, field, value):
+    bundle, key = pristine
+    manifest = json.loads(bundle.files["manifest.json"])
+    manifest[field] = value
+    report = check({**bundle.files, "manifest.json": json.dumps(manifest).encode()}, key)
+    assert not report.ok and any("manifest.json" in p for p in report.problems), report.problems
+
+
+def test_show_and_diff_refuse_a_bundle_of_another_shape(noncompliant_bundle, tmp_path):
+    copy = tmp_path / "bundle"
+    shutil.copytree(noncompliant_bundle.bundle, copy)
+    (copy / "summary.json").write_text("{}")
+    for args in (("show", str(copy)), ("diff", str(copy), str(noncompliant_bundle.bundle))):
+        run = run_cxgov("evidence", *args)
+        assert run.code == 2 and "not a cxgov evidence bundle of format 1.0" in run.stderr, run.stderr

@@ -2,12 +2,27 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 
 import click
 
+from cxgov.errors import InputError
 from cxgov.evidence.bundle import open_bundle
+
+
+def _bundle_shape(command):
+    """A bundle whose files lack what format 1.0 holds is an input error (exit 2), not a traceback."""
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except (KeyError, TypeError, AttributeError, IndexError) as exc:
+            raise InputError(f"not a cxgov evidence bundle of format 1.0 (missing or malformed: {exc})",
+                             where=str(args[0]) if args else None,
+                             hint="`cxgov evidence verify` says whether it was altered") from None
+    return wrapper
 
 
 def run_verify(bundle_path: str, public_key: str | None, as_json: bool) -> int:
@@ -33,6 +48,7 @@ def run_verify(bundle_path: str, public_key: str | None, as_json: bool) -> int:
     return 0 if report.ok else 1
 
 
+@_bundle_shape
 def run_show(bundle_path: str, as_json: bool) -> int:
     bundle = open_bundle(bundle_path)
     manifest, summary = bundle.manifest, bundle.summary
@@ -80,6 +96,7 @@ def run_show(bundle_path: str, as_json: bool) -> int:
     return 0
 
 
+@_bundle_shape
 def run_replay(bundle_path: str, jobs: int | None) -> int:
     from cxgov.evidence.replay import replay
 
@@ -94,6 +111,7 @@ def run_replay(bundle_path: str, jobs: int | None) -> int:
     return 1
 
 
+@_bundle_shape
 def run_diff(a: str, b: str, as_json: bool) -> int:
     from cxgov.evidence.diff import diff, has_differences, render_text
 

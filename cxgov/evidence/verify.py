@@ -40,7 +40,11 @@ def verify(bundle: Bundle, public_key=None) -> Verification:
     if isinstance(envelope, dict):
         statement = _statement(bundle, envelope, out)
         if statement is not None:
-            _signature(envelope, manifest if isinstance(manifest, dict) else {}, public_key, out)
+            try:
+                _signature(envelope, manifest if isinstance(manifest, dict) else {}, public_key, out)
+            except (AttributeError, KeyError, TypeError, ValueError) as exc:
+                out.problems.append(f"changed: the signature fields of {layout.MANIFEST} or {layout.ATTESTATION} "
+                                    f"are malformed ({exc})")
     return out
 
 
