@@ -135,8 +135,6 @@ def test_it_verifies_and_replays(bundle):
 
 
 def test_a_screenshot_changed_after_the_scan_is_refused(bundle, tmp_path):
-    from dataclasses import replace
-
     from cxgov.commands.audit import write_bundle
     from cxgov.errors import InputError
     from cxgov.model import Location, Subject

@@ -38,7 +38,6 @@ class AuditRun:
 def run_audit(config: AuditConfig, *, config_path: str | Path, evaluation_date: str, jobs: int | None = None,
               stages: Stages | None = None) -> AuditRun:
     """Read every source the config names and evaluate them in one pipeline run; writes nothing."""
-    from cxgov.engine.embedded import EmbeddedEngine
     from cxgov.engine.policyset import builtin_policy_dir, load
 
     config_path = Path(config_path).resolve()

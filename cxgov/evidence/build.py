@@ -86,11 +86,11 @@ def subject_file(subject: Subject, taken: set[str]) -> tuple[str, bool]:
     """Where a subject's document lives in the bundle, and whether that file groups several (one per source file)."""
     doc = subject.document if isinstance(subject.document, dict) else {}
     if subject.kind == "model-version":
-        base, grouped = f"models/{_slug(str(doc.get('name', subject.id)))}-{_slug(str(doc.get('version', '')))}", False
+        base = f"models/{_slug(str(doc.get('name', subject.id)))}-{_slug(str(doc.get('version', '')))}"
     elif subject.kind == "ui-scan":
-        base, grouped = "wcag/" + _slug(subject.id.split("://", 1)[-1]), False
+        base = "wcag/" + _slug(subject.id.split("://", 1)[-1])
     elif subject.kind == "system":
-        base, grouped = "inputs/system", False
+        base = "inputs/system"
     else:
         return f"inputs/{_safe(subject.origin.file or subject.id)}.json", True
     name, n = base, 2
