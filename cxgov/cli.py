@@ -191,11 +191,17 @@ def controls(policy, builtin, framework, control, output):
 
 
 @cli.command()
-@click.argument("what", type=click.Choice(["descriptor"]))
+@click.argument("what", type=click.Choice(["descriptor", "config"]))
 def schema(what):
-    """Print a JSON Schema: `descriptor` (apiVersion cxgov.io/v1, kind AISystem), for editors and CI."""
+    """Print a JSON Schema for editors and CI: `descriptor` (apiVersion cxgov.io/v1, kind AISystem)
+    or `config` (cxgov.yaml, what `cxgov audit` reads)."""
     import json
 
+    if what == "config":
+        from cxgov.audit_config import schema as config_schema
+
+        click.echo(json.dumps(config_schema(), indent=2, sort_keys=True))
+        return
     from cxgov import descriptor
 
     click.echo(json.dumps(descriptor.schema(), indent=2, sort_keys=True))
@@ -253,6 +259,115 @@ def models_check(refs, filters, tracking_uri, policy, data, builtin, output, out
         retries=retries, color=_color(color),
     )
     sys.exit(0 if no_fail else code)
+# --- audit, init and the evidence bundle ---------------------------------------------------------
+
+
+@cli.command(epilog="""\b
+Examples:
+  cxgov audit                                   ./cxgov.yaml; bundle in evidence/<system>-<date>/
+  cxgov audit --key cxgov-signing.key           sign with a key file (cxgov evidence keygen)
+  cxgov audit --key-env CXGOV_SIGNING_KEY       sign with a PEM key held in a CI secret
+  SOURCE_DATE_EPOCH=1764000000 cxgov audit      pin the bundle's timestamps (reproducible)""")
+@click.argument("config_file", default="cxgov.yaml", metavar="[CONFIG]")
+@click.option("--evaluation-date", metavar="YYYY-MM-DD", help="The date rules judge against. Default: today (UTC).")
+@click.option("--out", metavar="DIR", help="Bundle directory (DIR.tar.gz beside it). Default: from the config.")
+@click.option("--key", "key_file", metavar="FILE", help="Ed25519 private key (PEM) to sign with.")
+@click.option("--key-env", metavar="VAR", help="Environment variable holding the PEM private key.")
+@click.option("--unsigned", is_flag=True, help="Do not sign, even when the config names a key.")
+@click.option("--overwrite", is_flag=True, help="Replace an existing bundle at the same path.")
+@click.option("-o", "--output", multiple=True, metavar="FORMAT[=FILE]",
+              help="Also report as text, json, sarif, junit, github, markdown (repeatable). Default: text.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes. Default: number of CPUs.")
+@click.option("--color/--no-color", default=None, help="Colour the text output. Default: when stdout is a terminal.")
+def audit(config_file, evaluation_date, out, key_file, key_env, unsigned, overwrite, output, jobs, color):
+    """Audit the system cxgov.yaml describes and write a signed evidence bundle.
+
+    Every source of the config (descriptor, manifests, plans, MLflow model versions, UI scans) goes
+    through one evaluation; the bundle (a directory and a byte-reproducible .tar.gz) holds the
+    findings, control matrix, redacted inputs, exact policies and a DSSE-signed in-toto attestation.
+    Exit 0 gate passed, 1 gate failed (the bundle is written either way), 2 could not audit.
+    """
+    from cxgov.commands.audit import run_audit_command
+
+    sys.exit(run_audit_command(config_file=config_file, evaluation_date=_evaluation_date(evaluation_date), out=out,
+                               key_file=key_file, key_env=key_env, unsigned=unsigned, overwrite=overwrite,
+                               outputs=list(output) or ["text"], jobs=jobs, color=_color(color)))
+
+
+@cli.command()
+@click.argument("directory", default=".", metavar="[DIR]")
+@click.option("--system", metavar="NAME", help="The system's name. Default: the directory's name.")
+def init(directory, system):
+    """Scaffold cxgov.yaml, waivers.yaml and .github/workflows/cxgov-audit.yml (existing files are kept)."""
+    from cxgov.commands.init import run_init
+
+    sys.exit(run_init(directory, system))
+
+
+@cli.group()
+def evidence() -> None:
+    """Check an evidence bundle offline: verify, show, replay, diff; and make signing keys."""
+
+
+@evidence.command("verify")
+@click.argument("bundle", metavar="BUNDLE")
+@click.option("--public-key", metavar="FILE", help="The signer's published public key (PEM).")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+def evidence_verify(bundle, public_key, as_json):
+    """Check that BUNDLE (directory or .tar.gz) is exactly what was signed.
+
+    The manifest must list exactly the files present, every size and sha256 must match, and the
+    signature over the manifest must be valid. Exit 0 intact, 1 any difference (each one named),
+    2 unreadable.
+    """
+    from cxgov.commands.evidence import run_verify
+
+    sys.exit(run_verify(bundle, public_key, as_json))
+
+
+@evidence.command("show")
+@click.argument("bundle", metavar="BUNDLE")
+@click.option("--json", "as_json", is_flag=True, help="Print the manifest (without the file list) and summary as JSON.")
+def evidence_show(bundle, as_json):
+    """Summarise BUNDLE: system, verdict, counts per framework, findings, signature."""
+    from cxgov.commands.evidence import run_show
+
+    sys.exit(run_show(bundle, as_json))
+
+
+@evidence.command("replay")
+@click.argument("bundle", metavar="BUNDLE")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes. Default: number of CPUs.")
+def evidence_replay(bundle, jobs):
+    """Re-evaluate BUNDLE's inputs with its own policies and data; findings.json must come out byte for byte.
+
+    Exit 0 reproduced, 1 not reproduced (the differences are listed), 2 unreadable."""
+    from cxgov.commands.evidence import run_replay
+
+    sys.exit(run_replay(bundle, jobs))
+
+
+@evidence.command("diff")
+@click.argument("a", metavar="A")
+@click.argument("b", metavar="B")
+@click.option("--json", "as_json", is_flag=True, help="Print the differences as JSON.")
+def evidence_diff(a, b, as_json):
+    """Compare bundle A with bundle B: controls, findings per rule and subject (new, resolved,
+    changed), inputs. Exit 0 no differences, 1 differences, 2 unreadable."""
+    from cxgov.commands.evidence import run_diff
+
+    sys.exit(run_diff(a, b, as_json))
+
+
+@evidence.command("keygen")
+@click.option("--out", default="cxgov-signing.key", show_default=True, metavar="FILE",
+              help="Private key file; the public key goes to FILE.pub.")
+@click.option("--force", is_flag=True, help="Overwrite existing key files.")
+def evidence_keygen(out, force):
+    """Create an Ed25519 key pair for signing bundles (private key written with mode 0600)."""
+    from cxgov.commands.evidence import run_keygen
+
+    sys.exit(run_keygen(out, force))
 
 
 def main() -> None:

@@ -26,15 +26,23 @@ class Options:
     fail_on: str = "deny"
     waivers: Path | None = None
     root: Path = field(default_factory=Path.cwd)
+    waivers_name: str | None = None  # how findings name the waivers file; default: its path from root
 
 
-def run(subjects: Sequence[Subject], policies: PolicySet, engine: Engine, options: Options,
-        progress: Progress | None = None) -> Result:
+def subjects_for(subjects: Sequence[Subject], options: Options) -> list[Subject]:
+    """The subjects a run evaluates: combined when asked, plus the system view when there is a descriptor."""
     if options.combine:
         subjects = [combine(subjects)]
     system = system_view.build(list(subjects), options.root, options.evaluation_date)
-    if system is not None:
-        subjects = [*subjects, system]
+    return [*subjects, system] if system is not None else list(subjects)
+
+
+def run(subjects: Sequence[Subject], policies: PolicySet, engine: Engine, options: Options,
+        progress: Progress | None = None, *, prepared: bool = False) -> Result:
+    """Evaluate, waive, judge. `prepared`: the subjects already went through subjects_for() (an audit
+    keeps them for its bundle; a replay brings the bundled ones, system view included)."""
+    if not prepared:
+        subjects = subjects_for(subjects, options)
     if not policies.plan(list(options.namespaces), all_namespaces=options.all_namespaces):
         wanted = "any namespace" if options.all_namespaces else "namespace " + ", ".join(options.namespaces)
         raise PolicyError(f"no deny, violation or warn rules in {wanted}",
@@ -50,7 +58,8 @@ def run(subjects: Sequence[Subject], policies: PolicySet, engine: Engine, option
     findings: list[Finding] = [f for _, fs in evaluations for f in fs]
     rules = policies.catalog()
     if options.waivers is not None:
-        waiver_set = waivers.load(options.waivers, options.evaluation_date, display_path(options.waivers, options.root))
+        name = options.waivers_name or display_path(options.waivers, options.root)
+        waiver_set = waivers.load(options.waivers, options.evaluation_date, name)
         findings = waiver_set.apply(findings) + list(waiver_set.problems)
         if waiver_set.problems:
             rules[waivers.GOV_002.id] = waivers.GOV_002

@@ -3,14 +3,17 @@
 #   1. acme-cx: cxgov's builtin packs (EU residency, GDPR, SOC 2, AI Act, accessibility) over a CX
 #      assistant's descriptor, Kubernetes manifests and Terraform plan, in a non-compliant and a
 #      compliant variant;
+#      then `cxgov audit` of both variants into signed evidence bundles, verified, replayed and diffed
+#      as an auditor would;
 #   2. chatbot: a team's own conftest-style policies, with their unit tests.
 # acme-cx's model comes from an MLflow registry: the demo starts a local `mlflow server` (sqlite, in a
 # temporary directory), seeds it with model_registry/seed_registry.py and stops it on exit.
+# The test suite runs it too, with CXGOV_DEMO_NO_SETUP=1, CXGOV (the command) and CXGOV_DEMO_OUT set.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./scripts/setup.sh
-CXGOV="$PWD/.venv/bin/cxgov"
-OUT="$PWD/out"
+[ -n "${CXGOV_DEMO_NO_SETUP:-}" ] || ./scripts/setup.sh
+CXGOV="${CXGOV:-$PWD/.venv/bin/cxgov}"
+OUT="${CXGOV_DEMO_OUT:-$PWD/out}"
 DATE=2026-11-22  # the examples' evidence is dated relative to this evaluation date
 mkdir -p "$OUT"
 
@@ -44,7 +47,9 @@ stop_registry() {  # the server's whole process group, then wait for it before r
   fi
   rm -rf "$REGISTRY_DIR"
 }
-trap stop_registry EXIT
+KEYS="$(mktemp -d)"  # a throwaway signing key for the demo's audit; a real one lives in a CI secret
+cleanup() { stop_registry; rm -rf "$KEYS"; }
+trap cleanup EXIT
 echo "== starting a local MLflow registry"
 export MLFLOW_TRACKING_URI
 MLFLOW_TRACKING_URI="$("$PY" model_registry/local_server.py --workdir "$REGISTRY_DIR" --detach --pid-file "$REGISTRY_DIR/pid")"
@@ -67,10 +72,26 @@ run 1 "model registry: a version meeting the contract and one breaking every rul
   models check cx-intent-router@production cx-intent-router@challenger --evaluation-date "$DATE" \
   -o text -o "sarif=$OUT/models.sarif"
 
+# the launch owner's audit: a signed evidence bundle, then what an auditor does with it offline
+"$CXGOV" evidence keygen --out "$KEYS/demo-signing.key" >/dev/null
+run 1 "acme-cx, non-compliant: cxgov audit writes a signed evidence bundle (and fails the gate)" \
+  audit cxgov.yaml --evaluation-date "$DATE" --key "$KEYS/demo-signing.key" --out "$OUT/acme-cx-bundle" \
+  --overwrite -o "text=$OUT/acme-cx-audit.txt"
+run 0 "auditor: the bundle is intact and signed by the published key" \
+  evidence verify "$OUT/acme-cx-bundle.tar.gz" --public-key "$KEYS/demo-signing.key.pub"
+run 0 "auditor: re-evaluating the bundled inputs reproduces findings.json byte for byte" \
+  evidence replay "$OUT/acme-cx-bundle.tar.gz"
+cd ../compliant
+run 0 "acme-cx, compliant: the fixed system's bundle" \
+  audit cxgov.yaml --evaluation-date "$DATE" --unsigned --out "$OUT/acme-cx-fixed-bundle" --overwrite
+run 1 "auditor: what the fix resolved, control by control" \
+  evidence diff "$OUT/acme-cx-bundle.tar.gz" "$OUT/acme-cx-fixed-bundle.tar.gz"
+
 cd ../../chatbot
 run 0 "chatbot: the team's own conftest-style policy tests" policy test policy
 run 1 "chatbot: the team's own policies over its manifests and plan" \
   check k8s terraform/plan.json --no-builtin --evaluation-date "$DATE" -o text -o "sarif=$OUT/chatbot.sarif"
 
 echo
-echo "reports in $OUT/ (SARIF for code scanning, JUnit, JSON, Markdown); the control catalog: cxgov controls"
+echo "reports in $OUT/ (SARIF for code scanning, JUnit, JSON, Markdown) and the evidence bundles"
+echo "($OUT/acme-cx-bundle/ and .tar.gz; how to check one without cxgov: evidence/FORMAT.md)"

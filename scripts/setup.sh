@@ -45,6 +45,9 @@ if [ ! -f node_modules/axe-core/axe.min.js ] || [ package.json -nt node_modules/
   echo "setup: installing npm packages (package.json)"
   npm install --no-audit --no-fund --loglevel=error
 fi
+# Evidence bundles: evidence/FORMAT.md's checks without cxgov use openssl (and coreutils' sha256sum);
+# the tests run them.
+command -v openssl >/dev/null || install_debian openssl
 
 if [ ! -x "$VENV/bin/python" ]; then
   echo "setup: creating $VENV"

@@ -27,3 +27,37 @@ def progress_for(total: int, label: str):
             bar.refresh()
 
         yield advance
+
+
+class Stages:
+    """One line per stage of a long command (`[2/5] evaluating ... 34 findings (3.1s)`) on stderr:
+    styled by rich on a terminal, plain lines in CI logs. No live display or spinner thread: the
+    engine forks while a stage runs (long evaluations get progress_for's bar)."""
+
+    def __init__(self, total: int, stream=None):
+        self.total, self.n = total, 0
+        self.stream = stream or sys.stderr
+        self.tty = self.stream.isatty()
+
+    @contextlib.contextmanager
+    def stage(self, label: str):
+        import time
+
+        self.n += 1
+        prefix = f"[{self.n}/{self.total}] {label}"
+        self._line(f"{prefix} ...", dim=True)
+        start = time.perf_counter()
+        outcome: dict[str, str] = {}
+        yield outcome  # the stage may set outcome["detail"]
+        took = time.perf_counter() - start
+        detail = f": {outcome['detail']}" if outcome.get("detail") else ""
+        self._line(f"{prefix}{detail} ({took:.1f}s)")
+
+    def _line(self, text: str, dim: bool = False) -> None:
+        if self.tty:
+            from rich.console import Console
+            from rich.text import Text
+
+            Console(file=self.stream, highlight=False).print(Text(text, style="dim" if dim else "bold"))
+            return
+        print(text, file=self.stream, flush=True)

@@ -174,15 +174,27 @@ def load(policy_paths: list[str | Path], data_paths: list[str | Path] = (), *, b
     for d in data_paths:
         user = _merge(user, load_data_path(Path(d)), str(d))
     data = _overlay(data, user)  # -d overrides builtin settings (residency profile, thresholds, dates)
+    texts = []
+    for file, is_builtin in sources:
+        if file.name.endswith("_test.rego") and not include_tests:
+            continue  # a check never needs the tests: don't pay for reading them
+        path = display_path(file, root)
+        texts.append((path, _read(file, path), is_builtin))
+    return from_sources(texts, data, include_tests=include_tests)
+
+
+def from_sources(sources: list[tuple[str, str, bool]], data: dict[str, Any], *,
+                 include_tests: bool = False) -> PolicySet:
+    """A PolicySet from (path, Rego source, is_builtin) and merged data: what load() reads from files,
+    and what `evidence replay` reads from a bundle."""
     dates = effective_dates(data)
     modules, tests, rules, builtin_paths = [], [], {}, set()
     problems: list[str] = []
-    for file, is_builtin in sources:
-        is_test = file.name.endswith("_test.rego")
+    for path, source, is_builtin in sources:
+        is_test = path.endswith("_test.rego")
         if is_test and not include_tests:
-            continue  # a check never needs the tests: don't pay for reading them
-        path = display_path(file, root)
-        module = _parse(file, path)
+            continue
+        module = _parse(source, path)
         problems += [str(e) for e in linter.lint(module, is_test=is_test, builtin=is_builtin)]
         if is_builtin:
             builtin_paths.add(path)
@@ -216,11 +228,14 @@ def effective_dates(data: dict[str, Any]) -> dict[str, str]:
     return {name: value[variant] if isinstance(value, dict) else value for name, value in (config.get("dates") or {}).items()}
 
 
-def _parse(file: Path, path: str) -> Module:
+def _read(file: Path, path: str) -> str:
     try:
-        source = file.read_text(encoding="utf-8")
+        return file.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         raise PolicyError("policy is not UTF-8 text", where=path) from None
+
+
+def _parse(source: str, path: str) -> Module:
     try:
         return parse_module(path, source)
     except RegoSyntaxError as exc:

@@ -1,0 +1,308 @@
+"""`cxgov audit`: every source of cxgov.yaml -> the one pipeline -> verdict + evidence bundle.
+
+run_audit() reads and evaluates; write_bundle() turns the run into a bundle on disk. They are
+separate so drift can audit without writing, and a test can write the same run twice.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+from cxgov import pipeline
+from cxgov.audit_config import BUILTIN_PACKS, AuditConfig
+from cxgov.commands.progress import Stages, progress_for
+from cxgov.engine.policyset import PolicySet
+from cxgov.errors import CxgovError, SourceError, UsageError
+from cxgov.model import Result, Subject
+
+
+@dataclass(frozen=True)
+class AuditRun:
+    config: AuditConfig
+    config_path: Path
+    result: Result
+    subjects: list[Subject]  # every subject evaluated, the system view included
+    artifacts_dir: Path  # screenshots and other files sources left behind for the bundle
+    policies: PolicySet | None = None
+    options: pipeline.Options | None = None
+    stages: Stages | None = field(default=None, compare=False)
+
+
+def run_audit(config: AuditConfig, *, config_path: str | Path, evaluation_date: str, jobs: int | None = None,
+              stages: Stages | None = None) -> AuditRun:
+    """Read every source the config names and evaluate them in one pipeline run; writes nothing."""
+    from cxgov.engine.policyset import builtin_policy_dir, load
+
+    config_path = Path(config_path).resolve()
+    root = config_path.parent
+    stages = stages or Stages(_stage_count(config), stream=io.StringIO())  # quiet unless asked
+    with stages.stage("loading policies") as out:
+        packs = config.policies.packs()
+        paths = [root / p for p in config.policies.paths]
+        if packs and packs != BUILTIN_PACKS:  # a subset: named by path, they stay builtin
+            paths = [builtin_policy_dir() / p for p in ("lib", *packs)] + paths
+        if not paths and not packs:
+            raise UsageError("no policies to evaluate", where=str(config_path),
+                             hint="set policies.builtin to true or list your policies under policies.paths")
+        policies = load(paths, [root / d for d in config.policies.data], builtin=packs == BUILTIN_PACKS, root=root)
+        out["detail"] = f"{len(policies.modules)} modules, digest {policies.digest()[:12]}"
+    subjects: list[Subject] = []
+    if config.file_paths():
+        with stages.stage("reading files") as out:
+            subjects += _file_subjects(config, root)
+            out["detail"] = f"{len(subjects)} documents"
+    artifacts_dir = Path(tempfile.mkdtemp(prefix="cxgov-audit-"))
+    try:
+        return _evaluate(config, config_path, evaluation_date, jobs, stages, policies, subjects, artifacts_dir)
+    except BaseException:
+        import shutil
+
+        shutil.rmtree(artifacts_dir, ignore_errors=True)
+        raise
+
+
+def _evaluate(config, config_path, evaluation_date, jobs, stages, policies, subjects, artifacts_dir) -> AuditRun:
+    from cxgov.engine.embedded import EmbeddedEngine
+
+    root = config_path.parent
+    if config.models.refs and config.models.skip is None:
+        with stages.stage("reading model versions") as out:
+            found = _model_subjects(config)
+            subjects += found
+            out["detail"] = f"{len(found)} model versions from {config.models.tracking_uri}"
+    if config.ui.entry_points and config.ui.skip is None:
+        with stages.stage("scanning the UI") as out:
+            found = _ui_subjects(config, artifacts_dir)
+            subjects += found
+            out["detail"] = f"{len(found)} page states"
+    if not subjects:
+        raise UsageError("the config names nothing to audit", where=str(config_path),
+                         hint="list a descriptor, manifests, plans, files, models or UI entry points")
+    waivers = (root / config.waivers) if config.waivers else None
+    if waivers is not None and not waivers.is_file():
+        raise UsageError("waivers file not found", where=str(waivers), hint="fix `waivers:` in the config")
+    options = pipeline.Options(
+        evaluation_date=evaluation_date, namespaces=tuple(config.policies.namespaces),
+        all_namespaces=config.policies.all_namespaces, fail_on=config.gate.fail_on, waivers=waivers, root=root,
+    )
+    with stages.stage("evaluating") as out:
+        evaluated = pipeline.subjects_for(subjects, options)
+        with progress_for(len(evaluated), "evaluating") as progress:
+            result = pipeline.run(evaluated, policies, EmbeddedEngine(jobs), options, progress, prepared=True)
+        c = result.verdict.counts
+        out["detail"] = f"{len(evaluated)} subjects, {c['deny']} deny, {c['warn']} warn, {c['waived']} waived"
+    return AuditRun(config, config_path, result, evaluated, artifacts_dir, policies, options, stages)
+
+
+def _stage_count(config: AuditConfig) -> int:
+    n = 3 + bool(config.file_paths())  # policies, files, evaluating, writing
+    n += bool(config.models.refs and config.models.skip is None) + bool(config.ui.entry_points and config.ui.skip is None)
+    return n
+
+
+def _file_subjects(config: AuditConfig, root: Path) -> list[Subject]:
+    from cxgov.sources.files import FileSource
+
+    for p in config.file_paths():
+        if not (root / p).exists():
+            raise UsageError("no such file or directory", where=str(root / p), hint="fix the path in the config")
+    return list(FileSource([str(root / p) for p in config.file_paths()], root=root).subjects())
+
+
+def _model_subjects(config: AuditConfig) -> list[Subject]:
+    try:
+        from cxgov.sources.mlflow import MlflowSource
+    except ImportError as exc:
+        raise SourceError(f"this installation cannot read MLflow ({exc})", where="models",
+                          hint="install cxgov with MLflow support, or set models.skip with a reason") from None
+    return list(MlflowSource(config.models.tracking_uri, list(config.models.refs)).subjects())
+
+
+def _ui_subjects(config: AuditConfig, artifacts_dir: Path) -> list[Subject]:
+    try:
+        from cxgov.sources.ui import UISource, ui_targets
+    except ImportError as exc:
+        raise SourceError(f"this installation cannot scan UIs ({exc})", where="ui",
+                          hint="install cxgov with UI scanning support, or set ui.skip with a reason") from None
+    entry_points = [e.model_dump(exclude_none=True) for e in config.ui.entry_points]
+    return list(UISource(ui_targets(entry_points), artifacts_dir=artifacts_dir).subjects())
+
+
+# --- the bundle ----------------------------------------------------------------------------------
+
+
+def bundle_epoch(evaluation_date: str) -> int:
+    """SOURCE_DATE_EPOCH when set (reproducible builds), else midnight UTC of the evaluation date."""
+    value = os.environ.get("SOURCE_DATE_EPOCH")
+    if value:
+        try:
+            return int(value)
+        except ValueError:
+            raise UsageError(f"SOURCE_DATE_EPOCH={value!r} is not a whole number of seconds") from None
+    day = date.fromisoformat(evaluation_date)
+    return int(datetime(day.year, day.month, day.day, tzinfo=timezone.utc).timestamp())
+
+
+def default_bundle_dir(config: AuditConfig, config_path: Path, evaluation_date: str) -> Path:
+    return Path(config_path).resolve().parent / config.evidence.out / f"{config.system}-{evaluation_date}"
+
+
+def bundle_inputs(run: AuditRun):
+    from cxgov.engine.policyset import builtin_policy_dir
+    from cxgov.evidence.build import BundleInputs
+
+    options = run.options
+    waivers = None
+    if options is not None and options.waivers is not None:
+        from cxgov.paths import display_path
+
+        waivers = (options.waivers_name or display_path(options.waivers, options.root), options.waivers.read_bytes())
+    policies = run.policies
+    return BundleInputs(
+        system=run.config.system,
+        result=run.result,
+        subjects=run.subjects,
+        policy_sources=[(m.path, m.source, m.path in policies.builtin_paths) for m in policies.modules + policies.tests],
+        policy_data=policies.data,
+        builtin_dir=builtin_policy_dir(),
+        evaluation={"evaluation_date": run.result.run.evaluation_date, "fail_on": run.result.verdict.fail_on,
+                    "namespaces": list(options.namespaces), "all_namespaces": options.all_namespaces},
+        config_text=run.config_path.read_text(encoding="utf-8"),
+        waivers=waivers,
+        epoch=bundle_epoch(run.result.run.evaluation_date),
+        skipped=run.config.skipped(),
+        artifacts_dir=run.artifacts_dir,
+        git=git_facts(run.config_path.parent),
+        ci=ci_facts(os.environ),
+    )
+
+
+def write_bundle(run: AuditRun, out_dir: str | Path, *, key=None, overwrite: bool = False) -> tuple[Path, Path]:
+    """Write the bundle directory `out_dir` and `out_dir.tar.gz`, all or nothing; returns both paths.
+
+    Before anything is written, the bundle is replayed in memory whenever redaction (or JSON) changed
+    an evaluated document: findings.json must be reproducible from what the bundle holds.
+    """
+    from cxgov.evidence.build import assemble
+    from cxgov.evidence.bundle import Bundle
+    from cxgov.evidence.write import write_bundle_files
+
+    stages = run.stages or Stages(1, stream=io.StringIO())
+    inputs = bundle_inputs(run)
+    with stages.stage("writing the evidence bundle") as out:
+        files = assemble(inputs, key)
+        manifest = Bundle("<new bundle>", files).manifest
+        if manifest["redactions"] or not _round_trips(run.subjects):
+            from cxgov.evidence.replay import replay
+
+            outcome = replay(Bundle("<new bundle>", files))
+            if not outcome.reproduced:
+                raise CxgovError("the redacted inputs do not reproduce the findings, so the bundle could not be "
+                                 "replayed: " + "; ".join(outcome.differences[:3]),
+                                 hint="a rule reads a value cxgov redacts; report this with the rule id")
+        target, archive = write_bundle_files(files, Path(out_dir), inputs.epoch, overwrite=overwrite)
+        signed = f"signed by {key.keyid[:16]}" if key else "UNSIGNED"
+        out["detail"] = f"{len(files)} files, {manifest['redactions']} redactions, {signed}"
+    return target, archive
+
+
+def _round_trips(subjects: list[Subject]) -> bool:
+    import json
+
+    from cxgov.model import canonical_json
+
+    return all(json.loads(canonical_json(s.document)) == s.document for s in subjects)
+
+
+def git_facts(directory: Path) -> dict | None:
+    """The commit the audited files are at, and whether they have uncommitted changes; None outside git."""
+    def git(*args: str) -> str | None:
+        try:
+            proc = subprocess.run(["git", "-C", str(directory), *args], capture_output=True, text=True, timeout=10)
+        except (OSError, subprocess.TimeoutExpired):
+            return None
+        return proc.stdout.strip() if proc.returncode == 0 else None
+
+    commit = git("rev-parse", "HEAD")
+    if not commit:
+        return None
+    status = git("status", "--porcelain", "--untracked-files=no", "--", ".")
+    return {"commit": commit, "dirty": bool(status)}
+
+
+GITHUB_FIELDS = ("GITHUB_REPOSITORY", "GITHUB_RUN_ID", "GITHUB_RUN_ATTEMPT", "GITHUB_WORKFLOW", "GITHUB_JOB",
+                 "GITHUB_REF", "GITHUB_SHA", "GITHUB_ACTOR", "GITHUB_EVENT_NAME")
+
+
+def ci_facts(env) -> dict | None:
+    """The GitHub Actions run that made the bundle (GITHUB_* variables), for reconciliation with deploy logs."""
+    if not env.get("GITHUB_RUN_ID"):
+        return None
+    facts = {k.removeprefix("GITHUB_").lower(): env[k] for k in GITHUB_FIELDS if env.get(k)}
+    server = env.get("GITHUB_SERVER_URL", "https://github.com")
+    if env.get("GITHUB_REPOSITORY"):
+        facts["url"] = f"{server}/{env['GITHUB_REPOSITORY']}/actions/runs/{env['GITHUB_RUN_ID']}"
+    return {"provider": "github-actions", **facts}
+
+
+def resolve_key(config: AuditConfig, config_path: Path, key_file: str | None, key_env: str | None, unsigned: bool):
+    """The signing key: --key / --key-env, else the config's evidence.signing_key; None when unsigned."""
+    from cxgov.evidence import sign
+
+    if unsigned:
+        return None
+    if key_file:
+        return sign.load_key_file(Path(key_file))
+    if key_env:
+        return sign.load_key_env(key_env)
+    configured = config.evidence.signing_key
+    if configured is None:
+        return None
+    if configured.file:
+        return sign.load_key_file(config_path.parent / configured.file)
+    return sign.load_key_env(configured.env)
+
+
+def run_audit_command(*, config_file: str, evaluation_date: str, out: str | None, key_file: str | None,
+                      key_env: str | None, unsigned: bool, overwrite: bool, outputs: list[str], jobs: int | None,
+                      color: bool) -> int:
+    import shutil
+
+    from cxgov.audit_config import load_config
+    from cxgov.commands.outputs import parse_outputs, write_outputs
+
+    import signal
+
+    # SIGTERM (a cancelled CI job) unwinds like Ctrl-C, so the staging directory is removed too
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
+    targets = parse_outputs(outputs, None)
+    config_path = Path(config_file)
+    config = load_config(config_path)
+    key = resolve_key(config, config_path.resolve(), key_file, key_env, unsigned)  # a bad key fails before the work
+    bundle_dir = Path(out) if out else default_bundle_dir(config, config_path, evaluation_date)
+    for existing in (bundle_dir, bundle_dir.with_name(bundle_dir.name + ".tar.gz")):
+        if existing.exists() and not overwrite:  # say so before the work, not after
+            raise UsageError("a bundle already exists here", where=str(existing),
+                             hint="choose another --out, or pass --overwrite")
+    stages = Stages(_stage_count(config))
+    run = run_audit(config, config_path=config_path, evaluation_date=evaluation_date, jobs=jobs, stages=stages)
+    try:
+        target, archive = write_bundle(run, bundle_dir, key=key, overwrite=overwrite)
+    finally:
+        shutil.rmtree(run.artifacts_dir, ignore_errors=True)
+    write_outputs(run.result, targets, color=color, stdout=sys.stdout)
+    c = run.result.verdict.counts
+    verdict = "PASSED" if run.result.verdict.passed else "FAILED"
+    print(f"{config.system}: gate {verdict} ({c['deny']} deny, {c['warn']} warn, {c['waived']} waived)", file=sys.stderr)
+    print(f"evidence: {target}/ and {archive.name}" + ("" if key else " (unsigned: pass --key or set "
+                                                                    "evidence.signing_key to sign)"), file=sys.stderr)
+    if not key:
+        print("warning: the bundle is unsigned", file=sys.stderr)
+    return run.result.verdict.exit_code

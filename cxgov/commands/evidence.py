@@ -1,0 +1,130 @@
+"""`cxgov evidence ...`: the auditor's commands over a bundle (verify, show, replay, diff) and keygen."""
+
+from __future__ import annotations
+
+import functools
+import json
+from pathlib import Path
+
+import click
+
+from cxgov.errors import InputError
+from cxgov.evidence.bundle import open_bundle
+
+
+def _bundle_shape(command):
+    """A bundle whose files lack what format 1.0 holds is an input error (exit 2), not a traceback."""
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except (KeyError, TypeError, AttributeError, IndexError) as exc:
+            raise InputError(f"not a cxgov evidence bundle of format 1.0 (missing or malformed: {exc})",
+                             where=str(args[0]) if args else None,
+                             hint="`cxgov evidence verify` says whether it was altered") from None
+    return wrapper
+
+
+def run_verify(bundle_path: str, public_key: str | None, as_json: bool) -> int:
+    from cxgov.evidence.sign import load_public
+    from cxgov.evidence.verify import verify
+
+    key = load_public(Path(public_key)) if public_key else None
+    bundle = open_bundle(bundle_path)
+    report = verify(bundle, key)
+    if as_json:
+        click.echo(json.dumps({"ok": report.ok, "signed": report.signed, "keyid": report.keyid, "files": report.files,
+                               "problems": report.problems, "notes": report.notes}, indent=2, sort_keys=True))
+    else:
+        for problem in report.problems:
+            click.echo(f"{bundle_path}: {problem}")
+        for note in report.notes:
+            click.echo(f"note: {note}")
+        if report.ok:
+            how = f"signature valid (key {report.keyid})" if report.signed else "unsigned"
+            click.echo(f"OK: {report.files} files match the manifest; {how}")
+        else:
+            click.echo(f"FAILED: {len(report.problems)} problem(s); this bundle is not what was produced")
+    return 0 if report.ok else 1
+
+
+@_bundle_shape
+def run_show(bundle_path: str, as_json: bool) -> int:
+    bundle = open_bundle(bundle_path)
+    manifest, summary = bundle.manifest, bundle.summary
+    if as_json:
+        click.echo(json.dumps({"manifest": {k: v for k, v in manifest.items() if k != "files"}, "summary": summary},
+                              indent=2, sort_keys=True))
+        return 0
+    verdict = summary["verdict"]
+    c = verdict["counts"]
+    sig = manifest.get("signature")
+    lines = [
+        f"system      {manifest['system']}",
+        f"created     {manifest['created']} (evaluation date {summary['evaluation_date']})",
+        f"verdict     {'PASSED' if verdict['passed'] else 'FAILED'} (fail on {verdict['fail_on']}): "
+        f"{c['deny']} deny, {c['warn']} warn, {c['waived']} waived",
+        f"subjects    {summary['subject_counts']['total']} ("
+        + ", ".join(f"{n} {k}" for k, n in summary["subject_counts"]["by_kind"].items()) + ")",
+        f"cxgov       {manifest['cxgov']['version']}, engine {manifest['engine']['version']}",
+        f"policies    digest {manifest['policy_digest']}",
+        f"git         {manifest['git']['commit'] if manifest.get('git') else '-'}"
+        + (" (with uncommitted changes)" if (manifest.get('git') or {}).get('dirty') else ""),
+        f"ci          {manifest['ci'].get('url', '-') if manifest.get('ci') else '-'}",
+        f"signature   {('ed25519 key ' + sig['keyid']) if sig else 'UNSIGNED'} (run `cxgov evidence verify` to check)",
+        f"redactions  {manifest['redactions']}",
+    ]
+    for source, reason in sorted((summary.get("skipped_sources") or {}).items()):
+        lines.append(f"skipped     {source}: {reason}")
+    lines.append("")
+    for fw, n in verdict["by_framework"].items():
+        lines.append(f"findings    {fw}: {n['deny']} deny, {n['warn']} warn, {n['waived']} waived")
+    matrix = bundle.controls
+    for fw in (matrix or {}).get("frameworks", []):
+        n = fw.get("summary", {})
+        lines.append(f"controls    {fw.get('title', fw.get('id'))}: {n.get('satisfied', 0)} satisfied, "
+                     f"{n.get('not-satisfied', 0)} not satisfied, {n.get('not-assessed', 0)} not assessed")
+    findings = bundle.findings
+    if findings:
+        lines.append("")
+        for f in findings:
+            status = "WAIVED" if f["waiver"] else {"deny": "FAIL", "warn": "WARN"}[f["gate"]]
+            where = f["location"]["file"] or f["subject"]
+            where += f":{f['location']['line']}" if f["location"]["line"] else ""
+            lines.append(f"{status:6} {f['rule_id']:14} {where}  {f['message']}")
+    click.echo("\n".join(lines))
+    return 0
+
+
+@_bundle_shape
+def run_replay(bundle_path: str, jobs: int | None) -> int:
+    from cxgov.evidence.replay import replay
+
+    outcome = replay(open_bundle(bundle_path), jobs)
+    for line in outcome.differences:
+        click.echo(f"{bundle_path}: {line}")
+    if outcome.reproduced:
+        n = len(json.loads(outcome.expected)["findings"])
+        click.echo(f"REPRODUCED: {n} findings, byte for byte; policy digest and verdict match")
+        return 0
+    click.echo("NOT REPRODUCED: the bundled inputs and policies do not give the bundled findings")
+    return 1
+
+
+@_bundle_shape
+def run_diff(a: str, b: str, as_json: bool) -> int:
+    from cxgov.evidence.diff import diff, has_differences, render_text
+
+    d = diff(open_bundle(a), open_bundle(b))
+    click.echo(json.dumps(d, indent=2, sort_keys=True) if as_json else render_text(d), nl=as_json)
+    return 1 if has_differences(d) else 0
+
+
+def run_keygen(out: str, force: bool) -> int:
+    from cxgov.evidence.sign import generate
+
+    private, public, keyid = generate(Path(out), force=force)
+    click.echo(f"private key: {private} (keep it secret; e.g. a CI secret for --key-env)")
+    click.echo(f"public key:  {public} (publish it; auditors pass it to `cxgov evidence verify --public-key`)")
+    click.echo(f"key id:      {keyid}")
+    return 0

@@ -1,0 +1,107 @@
+"""`cxgov evidence diff A B`: what changed between two bundles, control by control and rule by subject.
+
+Findings are compared per (rule, subject): present only in B is new, only in A is resolved, in
+both with different findings (message, gate, severity, waiver) is changed. Controls are compared
+by their status in controls.json (satisfied, not-satisfied, not-assessed) when both bundles have
+one, else by the deny / warn / waived counts of summary.json. Inputs are compared by subject sha256.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from cxgov.evidence.bundle import INPUTS_INDEX, Bundle
+from cxgov.model import canonical_json
+
+
+def _by_key(findings: list[dict]) -> dict[tuple[str, str], list[dict]]:
+    out: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    for f in findings:
+        out[(f["rule_id"], f["subject"])].append(f)
+    return out
+
+
+def _status(counts: dict[str, int] | None) -> str:
+    if not counts:
+        return "no findings"
+    if counts.get("deny"):
+        return "failing"
+    return "warning" if counts.get("warn") else "waived"
+
+
+def diff(a: Bundle, b: Bundle) -> dict:
+    fa, fb = _by_key(a.findings), _by_key(b.findings)
+    findings = {"new": [], "resolved": [], "changed": []}
+    for key in sorted(set(fa) | set(fb)):
+        entry = {"rule_id": key[0], "subject": key[1]}
+        if key not in fa:
+            findings["new"].append({**entry, "after": fb[key]})
+        elif key not in fb:
+            findings["resolved"].append({**entry, "before": fa[key]})
+        elif sorted(map(canonical_json, fa[key])) != sorted(map(canonical_json, fb[key])):
+            findings["changed"].append({**entry, "before": fa[key], "after": fb[key]})
+    ca, cb = a.summary["verdict"]["by_control"], b.summary["verdict"]["by_control"]
+    sa, sb = _matrix(a), _matrix(b)
+    controls = []
+    for control in sorted(set(ca) | set(cb) | set(sa) | set(sb)):
+        if sa and sb:  # both have a control matrix: compare its statuses
+            before, after = sa.get(control, "absent"), sb.get(control, "absent")
+        else:
+            before, after = _status(ca.get(control)), _status(cb.get(control))
+        if before != after or ca.get(control) != cb.get(control):
+            controls.append({"control": control, "before": before, "after": after,
+                             "counts_before": ca.get(control), "counts_after": cb.get(control)})
+    ia, ib = _inputs(a), _inputs(b)
+    inputs = {"added": sorted(set(ib) - set(ia)), "removed": sorted(set(ia) - set(ib)),
+              "changed": sorted(k for k in set(ia) & set(ib) if ia[k] != ib[k])}
+    ma, mb = a.manifest, b.manifest
+    return {
+        "a": {"system": ma.get("system"), "created": ma.get("created"), "passed": ma["verdict"]["passed"]},
+        "b": {"system": mb.get("system"), "created": mb.get("created"), "passed": mb["verdict"]["passed"]},
+        "policy_digest_changed": ma.get("policy_digest") != mb.get("policy_digest"),
+        "controls": controls,
+        "findings": findings,
+        "inputs": inputs,
+    }
+
+
+def _matrix(bundle: Bundle) -> dict[str, str]:
+    """framework:control -> satisfied / not-satisfied / not-assessed, from controls.json when the bundle has one."""
+    matrix = bundle.controls
+    if not isinstance(matrix, dict):
+        return {}
+    return {f"{fw['id']}:{c['id']}": c["status"] for fw in matrix.get("frameworks", []) for c in fw.get("controls", [])}
+
+
+def _inputs(bundle: Bundle) -> dict[str, str]:
+    if INPUTS_INDEX not in bundle.files:
+        return {}
+    return {s["id"]: s["sha256"] for s in bundle.json(INPUTS_INDEX)["subjects"]}
+
+
+def has_differences(d: dict) -> bool:
+    return bool(d["controls"] or any(d["findings"].values()) or any(d["inputs"].values()) or d["policy_digest_changed"])
+
+
+def render_text(d: dict) -> str:
+    lines = [f"A: {d['a']['system']} {d['a']['created']} ({'passed' if d['a']['passed'] else 'failed'})",
+             f"B: {d['b']['system']} {d['b']['created']} ({'passed' if d['b']['passed'] else 'failed'})"]
+    if d["policy_digest_changed"]:
+        lines.append("policies: changed (different policy digest)")
+    lines.append("")
+    lines.append(f"controls ({len(d['controls'])} changed)")
+    for c in d["controls"]:
+        lines.append(f"  {c['control']}: {c['before']} -> {c['after']}")
+    f = d["findings"]
+    lines.append("")
+    lines.append(f"findings: {len(f['new'])} new, {len(f['resolved'])} resolved, {len(f['changed'])} changed")
+    for label, key in (("NEW", "after"), ("RESOLVED", "before"), ("CHANGED", "after")):
+        for item in f[label.lower()]:
+            messages = "; ".join(sorted({x["message"] for x in item[key]}))
+            lines.append(f"  {label:8} {item['rule_id']} {item['subject']}: {messages}")
+    i = d["inputs"]
+    lines.append("")
+    lines.append(f"inputs: {len(i['added'])} added, {len(i['removed'])} removed, {len(i['changed'])} changed")
+    for label in ("added", "removed", "changed"):
+        lines += [f"  {label:8} {s}" for s in i[label]]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,151 @@
+"""Signing: an in-toto Statement v1 over manifest.json, in a DSSE envelope signed with Ed25519.
+
+The statement's one subject is manifest.json by its sha256, and the manifest holds the sha256 of
+every other file, so one signature covers the whole bundle. DSSE signs PAE(payloadType, payload)
+(https://github.com/secure-systems-lab/dsse/blob/master/protocol.md), never the bare payload, so
+an auditor can check it with openssl or a few lines of Python (evidence/FORMAT.md). Ed25519
+signatures are deterministic: the same bundle signed with the same key is byte-identical.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from cxgov.errors import InputError, UsageError
+
+PAYLOAD_TYPE = "application/vnd.in-toto+json"
+STATEMENT_TYPE = "https://in-toto.io/Statement/v1"
+PREDICATE_TYPE = "https://in-toto.io/attestation/test-result/v0.1"
+ALGORITHM = "ed25519"
+
+
+def pae(payload_type: str, payload: bytes) -> bytes:
+    """DSSE's pre-authentication encoding: "DSSEv1 <len> <type> <len> <body>", lengths in ASCII decimal."""
+    t = payload_type.encode()
+    return b"DSSEv1 %d %s %d %s" % (len(t), t, len(payload), payload)
+
+
+@dataclass(frozen=True)
+class SigningKey:
+    private: object  # cryptography Ed25519PrivateKey
+    keyid: str
+    public_pem: str
+
+    def sign(self, data: bytes) -> bytes:
+        return self.private.sign(data)
+
+
+def keyid_of(public_key) -> str:
+    """sha256 (hex) of the DER SubjectPublicKeyInfo: `openssl pkey -pubin -outform DER | sha256sum`."""
+    from cryptography.hazmat.primitives import serialization
+
+    der = public_key.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+    return hashlib.sha256(der).hexdigest()
+
+
+def public_pem(public_key) -> str:
+    from cryptography.hazmat.primitives import serialization
+
+    return public_key.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+
+
+def generate(private_path: Path, *, force: bool = False) -> tuple[Path, Path, str]:
+    """A new Ed25519 key pair: PKCS#8 PEM private key (mode 0600) and `<name>.pub` beside it."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    public_path = private_path.with_name(private_path.name + ".pub")
+    for path in (private_path, public_path):
+        if path.exists() and not force:
+            raise UsageError("refusing to overwrite an existing key", where=str(path), hint="choose another path")
+    key = Ed25519PrivateKey.generate()
+    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                            serialization.NoEncryption())
+    private_path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(private_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(pem)
+    public_path.write_text(public_pem(key.public_key()), encoding="utf-8")
+    return private_path, public_path, keyid_of(key.public_key())
+
+
+def load_private(text: bytes, where: str) -> SigningKey:
+    """A PEM (or base64 of a PEM) Ed25519 private key; anything else is an InputError naming `where`."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    data = text.strip()
+    if not data.startswith(b"-----BEGIN"):
+        try:
+            data = base64.b64decode(data, validate=True).strip()
+        except ValueError:
+            pass
+    try:
+        key = serialization.load_pem_private_key(data, password=None)
+    except (ValueError, TypeError) as exc:
+        raise InputError(f"not a readable unencrypted PEM private key ({exc})", where=where,
+                         hint="create one with `cxgov evidence keygen`") from None
+    if not isinstance(key, Ed25519PrivateKey):
+        raise InputError("the signing key is not an Ed25519 key", where=where,
+                         hint="create one with `cxgov evidence keygen`")
+    return SigningKey(key, keyid_of(key.public_key()), public_pem(key.public_key()))
+
+
+def load_key_file(path: Path) -> SigningKey:
+    try:
+        return load_private(path.read_bytes(), str(path))
+    except OSError as exc:
+        raise InputError(f"cannot read the signing key: {exc.strerror}", where=str(path)) from None
+
+
+def load_key_env(name: str) -> SigningKey:
+    value = os.environ.get(name)
+    if not value:
+        raise InputError(f"environment variable {name} is not set or empty", where=f"${name}",
+                         hint="set it to the PEM private key, or sign with a key file")
+    return load_private(value.encode(), f"${name}")
+
+
+def load_public(path: Path):
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    try:
+        key = serialization.load_pem_public_key(path.read_bytes())
+    except OSError as exc:
+        raise InputError(f"cannot read the public key: {exc.strerror}", where=str(path)) from None
+    except ValueError as exc:
+        raise InputError(f"not a PEM public key ({exc})", where=str(path)) from None
+    if not isinstance(key, Ed25519PublicKey):
+        raise InputError("the public key is not an Ed25519 key", where=str(path))
+    return key
+
+
+def public_from_pem(text: str):
+    from cryptography.hazmat.primitives import serialization
+
+    return serialization.load_pem_public_key(text.encode())
+
+
+def envelope(statement_bytes: bytes, key: SigningKey | None) -> dict:
+    """The DSSE envelope; with no key, `signatures` is empty (an unsigned bundle says so)."""
+    signatures = []
+    if key is not None:
+        sig = key.sign(pae(PAYLOAD_TYPE, statement_bytes))
+        signatures.append({"keyid": key.keyid, "sig": base64.b64encode(sig).decode()})
+    return {"payloadType": PAYLOAD_TYPE, "payload": base64.b64encode(statement_bytes).decode(),
+            "signatures": signatures}
+
+
+def verify_signature(public_key, payload_type: str, payload: bytes, sig_b64: str) -> bool:
+    from cryptography.exceptions import InvalidSignature
+
+    try:
+        public_key.verify(base64.b64decode(sig_b64, validate=True), pae(payload_type, payload))
+        return True
+    except (InvalidSignature, ValueError):
+        return False
