@@ -58,6 +58,6 @@ def test_every_builtin_rule_has_a_passing_and_a_failing_test(packs):
 
 
 def test_builtin_policy_tests_all_pass(cxgov):
-    run = cxgov("policy", "test")
+    run = cxgov("policy", "test", timeout=600)  # every pack's tests, one process per file
     assert run.code == 0, run.stdout[-4000:] + run.stderr
     assert "FAIL" not in run.stdout and "ERROR" not in run.stdout
