@@ -9,7 +9,7 @@ When a run includes a descriptor, cxgov also builds this subject, whose document
       "descriptor_file": "path",           where it came from, for `_loc`
       "lines": {"data_stores.0": 34, ...}, the line of every descriptor field (dotted path)
       "evidence": {uri: facts},            for every evidence reference (below)
-      "documents": [{"id", "kind", "file", "line", "document"}]   Kubernetes and Terraform plans
+      "documents": [{"id", "kind", "file", "line", "document"}]   Kubernetes, Terraform plans, UI scans
     }
 
 so a rule can compare them (a Terraform region the descriptor does not declare) and still be
@@ -32,7 +32,7 @@ from typing import Any
 from cxgov.errors import InputError
 from cxgov.model import Location, Subject
 
-CROSS_KINDS = ("kubernetes", "terraform-plan")
+CROSS_KINDS = ("kubernetes", "terraform-plan", "ui-scan")
 
 
 def build(subjects: list[Subject], root: Path, evaluation_date: str) -> Subject | None:

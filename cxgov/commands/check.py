@@ -12,7 +12,8 @@ from cxgov.commands.progress import progress_for
 
 
 def run_check(*, paths, policy, data, namespaces, all_namespaces, builtin, combine, parser, include, exclude,
-              outputs, output_file, fail_on, waivers, evaluation_date, jobs, limits, color) -> int:
+              outputs, output_file, fail_on, waivers, evaluation_date, jobs, limits, color, ui=None,
+              no_ui: bool = False) -> int:
     from cxgov.engine.embedded import EmbeddedEngine
     from cxgov.engine.policyset import load
     from cxgov.sources.files import FileSource, Limits
@@ -30,6 +31,10 @@ def run_check(*, paths, policy, data, namespaces, all_namespaces, builtin, combi
     if not subjects:
         raise UsageError("no documents found in " + ", ".join(paths),
                          hint="check the paths and --include/--exclude globs")
+    # a descriptor's UI entry points are scanned like any other source (selenium only when there are some)
+    from cxgov.commands.wcag import UIOptions, declared_ui_subjects
+
+    subjects += declared_ui_subjects(subjects, ui or UIOptions(), no_ui=no_ui)
     options = pipeline.Options(
         evaluation_date=evaluation_date, namespaces=namespaces, all_namespaces=all_namespaces, combine=combine,
         fail_on=fail_on, waivers=Path(waivers) if waivers else None, root=root,
