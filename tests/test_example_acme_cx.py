@@ -16,6 +16,7 @@ import shutil
 import pytest
 
 from conftest import EVALUATION_DATE, ROOT, run_cxgov
+from ui_support import serving
 
 EXAMPLE = ROOT / "examples" / "acme-cx"
 ARGS = ("check", "cxgov", "k8s", "terraform/plan.json", "--evaluation-date", EVALUATION_DATE, "-o", "json")
@@ -24,8 +25,21 @@ PACK_PREFIXES = {
     "residency": ("RES-",),
     "gdpr": ("GDPR-",),
     "soc2": ("SOC2-",),
-    "ai_act": ("AIACT-", "EAA-", "WCAG-"),
+    "ai_act": ("AIACT-", "EAA-"),
+    "wcag": ("WCAG-",),
 }
+
+
+# the descriptors' UI entry point (https://www.acme-shop.eu/help) is scanned on a local copy of the
+# chat widget: broken for the non-compliant variant, fixed for the compliant one
+@pytest.fixture(scope="module")
+def example_ui():
+    with serving() as url:
+        yield url
+
+
+def ui_args(base_url, version):
+    return ("--ui-base-url", base_url + version)
 
 
 def copy_variant(tmp_path, name):
@@ -37,9 +51,9 @@ def copy_variant(tmp_path, name):
 # one run shared by the tests below (a check of the whole system takes several seconds); it calls
 # run_cxgov, the function behind the function-scoped `cxgov` fixture
 @pytest.fixture(scope="module")
-def noncompliant(tmp_path_factory):
+def noncompliant(tmp_path_factory, example_ui):
     variant = copy_variant(tmp_path_factory.mktemp("acme-cx"), "noncompliant")
-    run = run_cxgov(*ARGS, cwd=variant)
+    run = run_cxgov(*ARGS, *ui_args(example_ui, "broken"), cwd=variant)
     return variant, run
 
 
@@ -52,9 +66,9 @@ def keys(doc):
     return {(f["rule_id"], f["subject"], f["gate"], f["waiver"] is not None) for f in doc["findings"]}
 
 
-def test_compliant_variant_passes_with_no_finding(tmp_path, cxgov):
+def test_compliant_variant_passes_with_no_finding(tmp_path, cxgov, example_ui):
     variant = copy_variant(tmp_path, "compliant")
-    run = cxgov(*ARGS, cwd=variant)
+    run = cxgov(*ARGS, *ui_args(example_ui, "fixed"), cwd=variant)
     doc = as_json(run)
     assert doc["findings"] == [], [(f["rule_id"], f["subject"], f["message"]) for f in doc["findings"]]
     assert run.code == 0
@@ -62,7 +76,7 @@ def test_compliant_variant_passes_with_no_finding(tmp_path, cxgov):
     assert (counts["deny"], counts["warn"], counts["waived"]) == (0, 0, 0)
     # the run judged the whole system: descriptor (system view), manifests and the plan
     kinds = {s["kind"] for s in doc["subjects"]}
-    assert {"descriptor", "system", "kubernetes", "terraform-plan"} <= kinds
+    assert {"descriptor", "system", "kubernetes", "terraform-plan", "ui-scan"} <= kinds
 
 
 def test_noncompliant_variant_gives_exactly_the_expected_findings(noncompliant):

@@ -42,7 +42,7 @@ DEFAULT_JOBS = 2  # browsers in the pool; each is ~150 MB and one CPU while axe 
 _RUN_AXE = """
 var done = arguments[arguments.length - 1];
 axe.run(document, JSON.parse(arguments[0])).then(
-  function (r) { done({results: r}); },
+  function (r) { done({results: r, version: axe.version}); },
   function (e) { done({error: String((e && e.message) || e)}); });
 """
 
@@ -251,8 +251,9 @@ class UISource(Source):
         url = driver.current_url
         if not driver.execute_script("return typeof window.axe === 'object' && typeof window.axe.run === 'function'"):
             driver.execute_script(self.axe.text)
+        options_json = self._fallback_options(driver) if self.axe.fallback else self.options_json
         try:
-            reply = driver.execute_async_script(_RUN_AXE, self.options_json)
+            reply = driver.execute_async_script(_RUN_AXE, options_json)
         except TimeoutException:
             raise SourceError(f"axe-core did not finish within {self.settings.page_timeout:g} s (state {state!r})",
                               where=url, hint="raise --page-timeout, or scan a smaller page") from None
@@ -278,9 +279,10 @@ class UISource(Source):
             "viewport": {"width": browser.viewport[0], "height": browser.viewport[1]},
             "timestamp": raw.get("timestamp"),
             "axe": {
-                "testEngine": raw.get("testEngine"),
+                # axe-core before 3.2 reports neither: record its version and the options it ran with
+                "testEngine": raw.get("testEngine") or {"name": "axe-core", "version": reply.get("version")},
                 "testEnvironment": raw.get("testEnvironment"),
-                "toolOptions": raw.get("toolOptions"),
+                "toolOptions": raw.get("toolOptions") or json.loads(options_json),
                 "violations": [_trim(r) for r in raw.get("violations") or []],
                 "incomplete": [_trim(r) for r in raw.get("incomplete") or []],
                 "passes_count": len(raw.get("passes") or []),
@@ -291,6 +293,17 @@ class UISource(Source):
             "results": results,
         }
         return Subject("ui-scan", f"{target.url}#{state}", Location(target.url, None), document)
+
+    def _fallback_options(self, driver) -> str:
+        """The old bundled axe-core rejects tags it predates (wcag21a, wcag22aa): ask only for those it
+        knows. The recorded toolOptions show what ran, and WCAG-SCAN-01 fails such a scan."""
+        run_only = self.options.get("runOnly") or {}
+        if run_only.get("type") != "tag":
+            return self.options_json
+        known = set(driver.execute_script(
+            "return [].concat.apply([], axe.getRules().map(function (r) { return r.tags; }));"))
+        values = [t for t in run_only.get("values", []) if t in known]
+        return json.dumps({**self.options, "runOnly": {"type": "tag", "values": values}}, sort_keys=True)
 
     def _write(self, name: str, data: bytes) -> dict[str, str]:
         path = self.artifacts_dir / name

@@ -140,9 +140,10 @@ class AxeScript:
                 f"or point {AXE_ENV} / --axe-source at axe.min.js")
 
 
-def find_axe(explicit: str | None = None) -> AxeScript:
-    """axe-core by --axe-source / config, then $CXGOV_AXE_SOURCE, then node_modules (the cxgov
-    checkout's, then the working directory's), then axe-selenium-python's bundled copy (a warning)."""
+def find_axe(explicit: str | None = None, search_dirs: list[Path] | None = None) -> AxeScript:
+    """axe-core by --axe-source / config, then $CXGOV_AXE_SOURCE, then node_modules under
+    `search_dirs` (default: the cxgov checkout, then the working directory), then
+    axe-selenium-python's bundled copy (with a warning)."""
     chosen = explicit or os.environ.get(AXE_ENV)
     if chosen:
         path = Path(chosen)
@@ -152,8 +153,9 @@ def find_axe(explicit: str | None = None) -> AxeScript:
             raise SourceError("axe-core script not found", where=str(path),
                               hint="give the path of axe.min.js (npm package axe-core 4.x)")
         return _read_axe(path, fallback=False)
-    repo = Path(__file__).resolve().parents[2]
-    for base in (repo, Path.cwd()):
+    if search_dirs is None:
+        search_dirs = [Path(__file__).resolve().parents[2], Path.cwd()]
+    for base in search_dirs:
         candidate = base / "node_modules" / "axe-core" / "axe.min.js"
         if candidate.is_file():
             return _read_axe(candidate, fallback=False)
@@ -176,4 +178,6 @@ def _read_axe(path: Path, *, fallback: bool) -> AxeScript:
     except (OSError, UnicodeDecodeError) as exc:
         raise SourceError(f"cannot read the axe-core script: {exc}", where=str(path)) from None
     banner = re.match(r"\s*/\*!?\s*axe v(\d+\.\d+\.\d+)", text)
+    # the old copy warns however it was found
+    fallback = fallback or "axe_selenium_python" in path.parts
     return AxeScript(str(path), text, banner.group(1) if banner else None, fallback)
