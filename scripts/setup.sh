@@ -34,6 +34,21 @@ if ! "$PYTHON" -c 'import venv, ensurepip' 2>/dev/null; then
   install_debian python3-venv
 fi
 
+# UI scans (cxgov wcag, descriptors with ui.entry_points): headless Chromium with its driver, and
+# axe-core pinned in package.json / package-lock.json, installed into ./node_modules.
+# On systems without Debian's packages, point CXGOV_CHROME / CXGOV_CHROMEDRIVER at a Chrome and
+# its chromedriver instead.
+if [ -z "${CXGOV_CHROME:-}" ]; then
+  install_debian chromium chromium-driver
+fi
+if ! command -v npm >/dev/null; then
+  install_debian nodejs npm
+fi
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "setup: installing node packages (axe-core) into ./node_modules"
+  npm ci --no-audit --no-fund --loglevel=error >/dev/null
+fi
+
 if [ ! -x "$VENV/bin/python" ]; then
   echo "setup: creating $VENV"
   "$PYTHON" -m venv "$VENV"
