@@ -62,7 +62,7 @@ def make_pages(root: Path, count: int) -> list[str]:
 
 def axe_cli() -> Path:
     cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "cxgov-bench" / f"axe-cli-{AXE_CLI_VERSION}"
-    binary = cache / "node_modules" / "@axe-core" / "cli" / "dist" / "src" / "bin" / "index.js"
+    binary = cache / "node_modules" / "@axe-core" / "cli" / "dist" / "src" / "bin" / "cli.js"
     if not binary.is_file():
         print(f"installing @axe-core/cli {AXE_CLI_VERSION} into {cache} ...", file=sys.stderr)
         cache.mkdir(parents=True, exist_ok=True)

@@ -85,6 +85,7 @@ class Browser:
         from selenium.webdriver.chrome.service import Service
 
         self.settings = settings
+        self.visited: set[str] = set()  # origins loaded, whose cookies and storage the next page must not see
         self.profile = tempfile.mkdtemp(prefix="cxgov-chromium-")
         options = webdriver.ChromeOptions()
         options.binary_location = settings.chrome
