@@ -1,14 +1,16 @@
 #!/usr/bin/env python3
 """UI scan speed: `cxgov wcag` against `@axe-core/cli` on the same 20 local pages, in one run.
 
-    .venv/bin/python bench/wcag_bench.py [--pages 20] [--jobs 2]
+    .venv/bin/python bench/wcag_bench.py [--pages 20] [--jobs 2] [--runs 3]
 
 Both tools drive the same Debian chromium through the same /usr/bin/chromedriver, inject the same
 axe-core file (./node_modules/axe-core/axe.min.js, installed by scripts/setup.sh) and run the same
 tags. The pages are copies of the example chat widget (examples/acme-cx/ui), half broken and half
 fixed, each with its own extra content, served from 127.0.0.1. Wall times are end to end, each a
-fresh command as a user runs it (cxgov's includes evaluating its policies). Prints both times,
-their ratio, and whether the two found identical violations (page, rule, element).
+fresh command as a user runs it (cxgov's includes its screenshots and evaluating its policies), the
+median of --runs alternating runs. Prints both times, their ratio, and whether the two found
+identical violations (page, rule, element); like every bench it starts and ends with the versions,
+CPU count and load average, since figures from a busy machine are not comparable.
 
 @axe-core/cli is not a project dependency: the bench installs it with npm into a cache directory
 (~/.cache/cxgov-bench, CHROMEDRIVER_SKIP_DOWNLOAD so nothing but the npm registry is used).
@@ -21,6 +23,7 @@ import importlib.util
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -35,6 +38,7 @@ CHROME = os.environ.get("CXGOV_CHROME", "/usr/lib/chromium/chromium")
 CHROMEDRIVER = os.environ.get("CXGOV_CHROMEDRIVER", "/usr/bin/chromedriver")
 
 sys.path.insert(0, str(ROOT))
+from cxgov import __version__  # noqa: E402
 from cxgov.sources.ui_browser import expand_tags  # noqa: E402
 
 TAGS = expand_tags(None)
@@ -90,6 +94,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=20)
     parser.add_argument("--jobs", type=int, default=2, help="cxgov's browsers in parallel (default 2)")
+    parser.add_argument("--runs", type=int, default=3, help="runs of each tool; the median is printed")
     args = parser.parse_args()
     if not AXE.is_file():
         sys.exit(f"{AXE} is missing: run ./scripts/setup.sh")
@@ -97,6 +102,9 @@ def main() -> None:
     serve = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(serve)
     cli = axe_cli()
+    chromium = subprocess.run([CHROME, "--version"], capture_output=True, text=True).stdout.strip()
+    print(f"cxgov {__version__}, {chromium}, Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, "
+          f"load average {os.getloadavg()[0]:.2f}")
     with tempfile.TemporaryDirectory(prefix="cxgov-wcag-bench-") as tmp:
         tmp = Path(tmp)
         site = tmp / "site"
@@ -104,14 +112,16 @@ def main() -> None:
         server, base = serve.start(site)
         try:
             urls = [base + p for p in make_pages(site, args.pages)]
-            cx_time = timed([sys.executable, "-m", "cxgov", "wcag", *urls, "--axe-source", str(AXE),
+            cx_times, axe_times = [], []
+            for _ in range(args.runs):
+                cx_times.append(timed([sys.executable, "-m", "cxgov", "wcag", *urls, "--axe-source", str(AXE),
                              "--chrome", CHROME, "--chromedriver", CHROMEDRIVER, "--tags", ",".join(TAGS),
                              "--jobs", str(args.jobs), "--artifacts", str(tmp / "cxgov"), "--fail-on", "never",
-                             "-o", f"json={tmp / 'cxgov.json'}"], cwd=tmp)
-            axe_time = timed(["node", str(cli), *urls, "--axe-source", str(AXE), "--chromedriver-path", CHROMEDRIVER,
+                             "-o", f"json={tmp / 'cxgov.json'}"], cwd=tmp))
+                axe_times.append(timed(["node", str(cli), *urls, "--axe-source", str(AXE), "--chromedriver-path", CHROMEDRIVER,
                               "--chrome-path", CHROME, "--chrome-options",
                               "no-sandbox,disable-gpu,disable-dev-shm-usage", "--tags", ",".join(TAGS),
-                              "--dir", str(tmp / "axe"), "--save", "axe.json", "--no-reporter"], cwd=tmp)
+                              "--dir", str(tmp / "axe"), "--save", "axe.json", "--no-reporter"], cwd=tmp))
         finally:
             server.shutdown()
         ours = [json.loads(p.read_text()) for p in sorted((tmp / "cxgov").glob("*.json"))]
@@ -121,11 +131,13 @@ def main() -> None:
         count = len(violation_set(ours))
     print(f"pages: {args.pages} local chat-widget pages, axe-core {json.loads((AXE.parent / 'package.json').read_text())['version']}, "
           f"tags {','.join(TAGS)}")
-    print(f"cxgov wcag (--jobs {args.jobs}):      {cx_time:6.2f} s")
-    print(f"@axe-core/cli {AXE_CLI_VERSION}:      {axe_time:6.2f} s")
+    cx_time, axe_time = statistics.median(cx_times), statistics.median(axe_times)
+    print(f"cxgov wcag (--jobs {args.jobs}):      {cx_time:6.2f} s  (median of {args.runs})")
+    print(f"@axe-core/cli {AXE_CLI_VERSION}:      {axe_time:6.2f} s  (median of {args.runs})")
     print(f"ratio (axe-cli / cxgov):   {axe_time / cx_time:6.2f}x")
     print(f"results scanned:           cxgov {scanned[0]}, axe-cli {scanned[1]}")
     print(f"violation sets identical:  {'yes' if same else 'NO'} ({count} page/rule/element violations)")
+    print(f"target: cxgov at least 2x faster with identical results; load average {os.getloadavg()[0]:.2f}")
 
 
 if __name__ == "__main__":
