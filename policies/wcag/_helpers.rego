@@ -82,7 +82,7 @@ selector_text(p) := concat(" >>> ", p) if is_array(p)
 
 # a finding about one axe violation in the scan being judged
 violation_finding(v) := {
-	"msg": concat("", [v.id, " (", impact(v), ", ", concat(", ", level_tags(v)), "): ", v.help, "; ", sprintf("%d", [count(v.nodes)]), " element(s): ", concat(", ", node_targets(v))]),
+	"msg": concat("", [state_name, ": ", v.id, " (", impact(v), ", ", concat(", ", level_tags(v)), "): ", v.help, "; ", sprintf("%d", [count(v.nodes)]), " element(s): ", concat(", ", node_targets(v))]),
 	"resource": v.id,
 	"state": input.state,
 	"impact": impact(v),
@@ -92,6 +92,11 @@ violation_finding(v) := {
 	"help_url": object.get(v, "helpUrl", ""),
 	"_controls": {"wcag22": success_criteria(v), "en301549": en_clauses(v)},
 }
+
+# the state the scan shows (the text output groups findings by URL)
+state_name := input.state if is_string(input.state)
+
+state_name := "load" if not is_string(input.state)
 
 impact(v) := v.impact if is_string(v.impact)
 

@@ -28,7 +28,7 @@ test_wcag_a_aa_01_fail_critical_with_criteria_and_clauses if {
 	r := deny with input as scan([violation("button-name", "critical", ["cat.name-role-value", "wcag2a", "wcag412", "EN-301-549", "EN-9.4.1.2"])])
 	count(r) == 1
 	some f in r
-	f.msg == "button-name (critical, wcag2a): Buttons must have discernible text; 1 element(s): #acme-chat-launcher"
+	f.msg == "open: button-name (critical, wcag2a): Buttons must have discernible text; 1 element(s): #acme-chat-launcher"
 	f.wcag == ["4.1.2"]
 	f.en301549 == ["9.4.1.2"]
 	f.targets == ["#acme-chat-launcher"]

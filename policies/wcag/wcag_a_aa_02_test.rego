@@ -18,7 +18,7 @@ test_wcag_a_aa_02_fail_moderate_warns if {
 	r := warn with input as scan([violation("meta-viewport", "moderate", ["wcag2aa", "wcag144", "EN-301-549", "EN-9.1.4.4"])])
 	count(r) == 1
 	some f in r
-	f.msg == "meta-viewport (moderate, wcag2aa): Zooming and scaling must not be disabled; 1 element(s): meta[name=viewport]"
+	f.msg == "closed: meta-viewport (moderate, wcag2aa): Zooming and scaling must not be disabled; 1 element(s): meta[name=viewport]"
 	f.wcag == ["1.4.4"]
 }
 
