@@ -276,3 +276,23 @@ def test_no_ui_is_reported_and_leaves_coverage_findings(tmp_path):
         "no UI scan results for the state(s) closed: the chat widget is not known to be accessible in them",
     ]
     assert run.code == 1
+
+
+def test_pages_scanned_in_one_browser_do_not_share_storage(tmp_path):
+    # the page shows an image without alt text when it finds anything stored by an earlier visit
+    page = """<!DOCTYPE html><html lang="en"><head><title>Storage</title></head><body><main><h1>Storage</h1>
+<script>
+if (localStorage.getItem("seen") || sessionStorage.getItem("seen") || document.cookie.indexOf("seen=") >= 0) {
+  var img = document.createElement("img"); img.src = "x.png"; document.querySelector("main").appendChild(img);
+}
+localStorage.setItem("seen", "1"); sessionStorage.setItem("seen", "1"); document.cookie = "seen=1; path=/";
+</script></main></body></html>"""
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "index.html").write_text(page)
+    with serving(tmp_path) as url:
+        targets = ui_targets([{"name": "a", "url": f"{url}a/"}, {"name": "b", "url": f"{url}b/"},
+                              {"name": "a-again", "url": f"{url}a/?again"}])
+        subjects = list(UISource(targets, artifacts_dir=tmp_path / "out", jobs=1).subjects())
+    assert [s.document["page"] for s in subjects] == ["a", "b", "a-again"]
+    assert [violations(s) for s in subjects] == [{}, {}, {}]

@@ -38,6 +38,8 @@ from cxgov.sources.ui_steps import Step, UITarget, ui_targets
 
 __all__ = ["UISource", "ui_targets", "scan_page", "axe_run_options"]
 
+# what a page can keep between visits (clearing "all" also drops the HTTP and shader caches: slower)
+STORAGE_TYPES = "cookies,local_storage,indexeddb,service_workers,cache_storage,websql,file_systems"
 DEFAULT_JOBS = 2  # browsers in the pool; each is ~150 MB and one CPU while axe runs
 
 _RUN_AXE = """
@@ -346,8 +348,10 @@ def _clear_site_data(driver, url: str, visited: set[str]) -> None:
     (only an origin this browser has loaded before can have any)."""
     parts = urlsplit(url)
     origin = f"{parts.scheme}://{parts.netloc}"
-    if parts.scheme in ("http", "https") and origin in visited:  # "all" includes cookies
-        driver.execute_cdp_cmd("Storage.clearDataForOrigin", {"origin": origin, "storageTypes": "all"})
+    if parts.scheme in ("http", "https") and origin in visited:
+        driver.execute_cdp_cmd("Storage.clearDataForOrigin", {"origin": origin, "storageTypes": STORAGE_TYPES})
+        # sessionStorage lives with the tab: clear the page being left (the last target's)
+        driver.execute_script("try { window.sessionStorage.clear(); } catch (e) {}")
 
 
 def _full_page_png(driver) -> bytes:
