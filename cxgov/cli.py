@@ -70,7 +70,8 @@ Examples:
   cxgov check cxgov/ k8s/ terraform/plan.json          builtin packs, text output
   cxgov check k8s/ -p policy/ --no-builtin             your conftest policies only
   cxgov check . -o text -o sarif=cxgov.sarif           several outputs at once
-  terraform show -json plan.out | cxgov check -        a plan from standard input""")
+  terraform show -json plan.out | cxgov check -        a plan from standard input
+  cxgov check cxgov/ --ui-base-url http://127.0.0.1:8765   the descriptor's UI, scanned on a local copy""")
 @click.argument("paths", nargs=-1, metavar="PATH...")
 @click.option("-p", "--policy", multiple=True, metavar="PATH",
               help="Policy directory or .rego file (repeatable). Default: ./policy when it exists.")
