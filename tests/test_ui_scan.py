@@ -296,3 +296,16 @@ localStorage.setItem("seen", "1"); sessionStorage.setItem("seen", "1"); document
         subjects = list(UISource(targets, artifacts_dir=tmp_path / "out", jobs=1).subjects())
     assert [s.document["page"] for s in subjects] == ["a", "b", "a-again"]
     assert [violations(s) for s in subjects] == [{}, {}, {}]
+
+
+def test_strict_setting_makes_other_a_aa_failures_deny(example_ui, tmp_path):
+    strict = tmp_path / "strict.json"
+    strict.write_text(json.dumps({"cxgov": {"config": {"a11y": {"strict": True}}}}))
+    gates = {}
+    for extra in ((), ("-d", str(strict))):
+        run = run_cxgov("wcag", example_ui + "broken/help/", "--artifacts", str(tmp_path / "art"), "--evaluation-date",
+                        EVALUATION_DATE, "-o", "json", *extra, cwd=tmp_path)
+        assert run.code == 1, run.stderr
+        gates[bool(extra)] = {f["metadata"]["resource"]: f["gate"] for f in json.loads(run.stdout)["findings"]
+                              if f["rule_id"] == "WCAG-A-AA-02"}
+    assert gates == {False: {"meta-viewport": "warn"}, True: {"meta-viewport": "deny"}}
