@@ -72,7 +72,8 @@ Examples:
   cxgov check . -o text -o sarif=cxgov.sarif           several outputs at once
   terraform show -json plan.out | cxgov check -        a plan from standard input
   cxgov check cxgov/ --tracking-uri http://mlflow:5000  the descriptor's models from this registry
-  cxgov check cxgov/ k8s/ --no-models                   skip the registry (models reported unverified)""")
+  cxgov check cxgov/ k8s/ --no-models                   skip the registry (models reported unverified)
+  cxgov check cxgov/ --ui-base-url http://127.0.0.1:8765   the descriptor's UI, scanned on a local copy""")
 @click.argument("paths", nargs=-1, metavar="PATH...")
 @click.option("-p", "--policy", multiple=True, metavar="PATH",
               help="Policy directory or .rego file (repeatable). Default: ./policy when it exists.")
@@ -114,9 +115,20 @@ Examples:
               help="Timeout of each registry request.")
 @click.option("--mlflow-retries", type=click.IntRange(min=0), default=3, show_default=True, metavar="N",
               help="Retries (with backoff) on connection errors and 5xx answers.")
+@click.option("--ui-base-url", metavar="URL",
+              help="Scan the descriptor's UI entry points on this origin instead (e.g. a local copy); findings "
+                   "keep the declared URLs.")
+@click.option("--no-ui", is_flag=True,
+              help="Do not scan the descriptor's UI entry points (said on stderr; WCAG-SCAN-01 reports them).")
+@click.option("--ui-artifacts", metavar="DIR", help="Keep UI screenshots and axe JSON here. Default: not kept.")
+@click.option("--axe-source", metavar="FILE", help="axe-core script (axe.min.js). Default: $CXGOV_AXE_SOURCE, "
+                                                     "else ./node_modules/axe-core.")
+@click.option("--page-timeout", type=click.FloatRange(min=1), default=30, show_default=True, metavar="SECONDS",
+              help="Longest a UI page may take to load, or axe-core to run.")
 def check(paths, policy, data, namespace, all_namespaces, builtin, combine, parser, include, exclude, output,
           output_file, fail_on, fail_on_warn, no_fail, waivers, evaluation_date, jobs, max_file_size, max_depth,
-          max_nodes, max_documents, color, tracking_uri, read_models, mlflow_timeout, mlflow_retries):
+          max_nodes, max_documents, color, tracking_uri, read_models, mlflow_timeout, mlflow_retries, ui_base_url,
+          no_ui, ui_artifacts, axe_source, page_timeout):
     """Evaluate files (YAML, JSON, TOML, HCL2, Terraform plans, Kubernetes manifests) against policies.
 
     PATH may be a file, a directory (searched recursively) or - for standard input.
@@ -135,8 +147,85 @@ def check(paths, policy, data, namespace, all_namespaces, builtin, combine, pars
                 "max_documents": max_documents},
         color=_color(color), tracking_uri=tracking_uri, read_models=read_models, mlflow_timeout=mlflow_timeout,
         mlflow_retries=mlflow_retries,
+        ui=_ui_options(base_url=ui_base_url, artifacts=ui_artifacts, axe_source=axe_source, page_timeout=page_timeout),
+        no_ui=no_ui,
     )
     sys.exit(0 if no_fail else code)
+
+
+def _ui_options(**kw):
+    from cxgov.commands.wcag import UIOptions
+
+    return UIOptions(**kw)
+
+
+# --- cxgov wcag: agent UIs scanned with axe-core in headless Chromium ---------------------------
+
+@cli.command(epilog="""\b
+Examples:
+  cxgov wcag https://www.acme-shop.eu/help                     the page as it loads
+  cxgov wcag https://www.acme-shop.eu/help --states states.yaml   chat-widget states reached by steps
+  cxgov wcag report.html --tags wcag21aa -o json               a local file, WCAG 2.1 A/AA only
+  cxgov wcag --states ui.yaml --artifacts out/wcag -o sarif=wcag.sarif
+
+\b
+A states file is a list of steps run after the page loads, each a one-key mapping:
+  - scan: closed                     run axe-core and take a screenshot as state "closed"
+  - click: "#chat-launcher"          (or {selector, timeout})
+  - wait_for: "#chat-panel"          (or {selector | text, timeout})
+  - type: {selector: "#chat-input", text: "Where is my order?"}
+  - press: Enter
+  - goto: "?offline"                 (relative to the page)
+  - viewport: 320x640
+or a mapping {entry_points: [{name, url, states: [...]}]} as in the descriptor's ui section.""")
+@click.argument("urls", nargs=-1, metavar="URL...")
+@click.option("--states", "states_file", metavar="FILE", type=click.Path(dir_okay=False),
+              help="Steps reaching the states to scan (YAML/JSON), or entry points with their steps.")
+@click.option("--tags", multiple=True, metavar="TAG",
+              help="axe-core tags (repeatable or comma-separated); lower WCAG levels are always added. "
+                   "Default: wcag2a, wcag2aa, wcag21a, wcag21aa, wcag22aa.")
+@click.option("--axe-source", metavar="FILE", help="axe-core script (axe.min.js). Default: $CXGOV_AXE_SOURCE, "
+                                                     "else ./node_modules/axe-core.")
+@click.option("--axe-options", metavar="JSON", help='Extra axe.run options as JSON text, e.g. \'{"rules": {...}}\'.')
+@click.option("--base-url", metavar="URL", help="Scan the same paths on this origin instead (e.g. a local copy).")
+@click.option("--artifacts", default="wcag-artifacts", show_default=True, metavar="DIR",
+              help="Where screenshots (PNG) and axe-core JSON per page and state are written.")
+@click.option("--chrome", metavar="FILE", help="Chromium/Chrome binary. Default: $CXGOV_CHROME, else "
+                                                "/usr/lib/chromium/chromium.")
+@click.option("--chromedriver", metavar="FILE", help="chromedriver. Default: $CXGOV_CHROMEDRIVER, else "
+                                                      "/usr/bin/chromedriver.")
+@click.option("--page-timeout", type=click.FloatRange(min=1), default=30, show_default=True, metavar="SECONDS",
+              help="Longest a page may take to load, or axe-core to run.")
+@click.option("--step-timeout", type=click.FloatRange(min=0.1), default=10, show_default=True, metavar="SECONDS",
+              help="Default wait for a step's element or text.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Browsers scanning in parallel. Default: 2.")
+@click.option("-d", "--data", multiple=True, metavar="PATH",
+              help="JSON/YAML data merged under data.* (e.g. cxgov.config.a11y.strict: true).")
+@click.option("-o", "--output", multiple=True, metavar="FORMAT[=FILE]",
+              help="text, json, sarif, junit, github, markdown; FORMAT=FILE writes to a file (repeatable).")
+@click.option("--output-file", metavar="FILE", help="Write the (single) -o format to FILE instead of stdout.")
+@click.option("--fail-on", type=click.Choice(["deny", "warn", "never"]), default="deny", show_default=True,
+              help="Which findings fail the gate.")
+@click.option("--waivers", type=click.Path(dir_okay=False), metavar="FILE", help="Waivers file (waivers.yaml).")
+@click.option("--evaluation-date", metavar="YYYY-MM-DD", help="The date rules judge against. Default: today (UTC).")
+@click.option("--color/--no-color", default=None, help="Colour the text output. Default: when stdout is a terminal.")
+def wcag(urls, states_file, tags, axe_source, axe_options, base_url, artifacts, chrome, chromedriver, page_timeout,
+         step_timeout, jobs, data, output, output_file, fail_on, waivers, evaluation_date, color):
+    """Scan web pages (agent UIs, chat widgets) with axe-core in headless Chromium and gate on WCAG 2.2 A/AA.
+
+    Each URL (or local HTML file) is loaded, the --states steps run, and every `scan:` step is one
+    result: axe-core's violations and needs-review items, the viewport, a timestamp and a
+    full-page screenshot. A page that does not load or a step that fails is an error (exit 2).
+    """
+    from cxgov.commands.wcag import UIOptions, run_wcag
+
+    options = UIOptions(base_url=base_url, artifacts=artifacts, axe_source=axe_source, axe_options=axe_options,
+                        tags=tuple(t for spec in tags for t in spec.split(",") if t.strip()), chrome=chrome,
+                        chromedriver=chromedriver, page_timeout=page_timeout, step_timeout=step_timeout, jobs=jobs)
+    code = run_wcag(urls=list(urls), states_file=states_file, ui=options, data=list(data), outputs=list(output) or ["text"],
+                    output_file=output_file, fail_on=fail_on, waivers=waivers,
+                    evaluation_date=_evaluation_date(evaluation_date), color=_color(color))
+    sys.exit(code)
 
 
 @cli.group()

@@ -9,8 +9,8 @@ When a run includes a descriptor, cxgov also builds this subject, whose document
       "descriptor_file": "path",           where it came from, for `_loc`
       "lines": {"data_stores.0": 34, ...}, the line of every descriptor field (dotted path)
       "evidence": {uri: facts},            for every evidence reference (below)
-      "documents": [{"id", "kind", "file", "line", "document"}]   Kubernetes, Terraform plans and
-    }                                                              MLflow model versions
+      "documents": [{"id", "kind", "file", "line", "document"}]   Kubernetes, Terraform plans, MLflow
+    }                                                              model versions and UI scans
 
 so a rule can compare them (a Terraform region the descriptor does not declare) and still be
 unit-tested with `with input as {...}`. Builtin rules about the system as a whole declare
@@ -32,8 +32,9 @@ from typing import Any
 from cxgov.errors import InputError
 from cxgov.model import Location, Subject
 
-# model versions are here so the descriptor's `models:` can be checked against the registry
-CROSS_KINDS = ("kubernetes", "terraform-plan", "model-version")
+# model versions and UI scans are here so the descriptor's `models:` and `ui:` can be checked against
+# the registry and the scanned pages
+CROSS_KINDS = ("kubernetes", "terraform-plan", "model-version", "ui-scan")
 
 
 def build(subjects: list[Subject], root: Path, evaluation_date: str) -> Subject | None:

@@ -22,12 +22,6 @@ EVIDENCE_ONLY = {
 
 # Catalog controls no builtin Rego rule encodes, with where they are (or will be) handled.
 NOT_ENCODED = {
-    "AIACT-50-05": ("eu-ai-act", ["Art.50(5)"], "needs UI scans (axe results on the disclosure element)"),
-    "AIACT-16-02": ("eu-ai-act", ["Art.16(l)"], "needs UI scans (WCAG results)"),
-    "WCAG-SCAN-01": ("wcag22", ["scan validity"], "needs UI scans (axe results)"),
-    "WCAG-A-AA-01": ("wcag22", ["A/AA critical, serious"], "needs UI scans (axe results)"),
-    "WCAG-A-AA-02": ("wcag22", ["A/AA moderate, minor"], "needs UI scans (axe results)"),
-    "WCAG-INC-01": ("wcag22", ["needs review"], "needs UI scans (axe results)"),
     "GOV-001": ("soc2", ["CC8.1"], "input hashes and collection times are recorded in the evidence bundle"),
     "GOV-003": ("soc2", ["CC8.1"], "policy digest and engine version are recorded in every result and bundle"),
 }
@@ -70,8 +64,8 @@ def render() -> str:
         f"{encoded} builtin rules; {sum(1 for r in rules if r.id in EVIDENCE_ONLY)} of them check evidence only. "
         f"{len(NOT_ENCODED)} catalog controls are not in the builtin packs (below, with why).",
         "",
-        "- **machine-checked**: decided from the descriptor, Kubernetes manifests, Terraform plans or MLflow model",
-        "  versions.",
+        "- **machine-checked**: decided from the descriptor, Kubernetes manifests, Terraform plans, MLflow model",
+        "  versions or UI scans (axe-core).",
         "- **evidence only**: cxgov checks that the evidence exists, matches its recorded sha256, was approved",
         "  by a named person and is recent enough; whether it is adequate is a person's judgement.",
         "- **not in the builtin packs**: needs a source the packs do not read yet, or lives elsewhere in cxgov.",

@@ -5,9 +5,13 @@
 #      compliant variant;
 #      then `cxgov audit` of both variants into signed evidence bundles, verified, replayed and diffed
 #      as an auditor would;
-#   2. chatbot: a team's own conftest-style policies, with their unit tests.
+#   2. acme-cx's chat widget scanned with axe-core in headless Chromium (cxgov wcag), served locally;
+#   3. chatbot: a team's own conftest-style policies, with their unit tests.
 # acme-cx's model comes from an MLflow registry: the demo starts a local `mlflow server` (sqlite, in a
-# temporary directory), seeds it with model_registry/seed_registry.py and stops it on exit.
+# temporary directory), seeds it with model_registry/seed_registry.py and stops it on exit. Its chat
+# widget, declared at https://www.acme-shop.eu/help, is served from examples/acme-cx/ui on 127.0.0.1
+# (broken/ for the non-compliant variant, fixed/ for the compliant one) and scanned there
+# (--ui-base-url).
 # The test suite runs it too, with CXGOV_DEMO_NO_SETUP=1, CXGOV (the command) and CXGOV_DEMO_OUT set.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -48,7 +52,13 @@ stop_registry() {  # the server's whole process group, then wait for it before r
   rm -rf "$REGISTRY_DIR"
 }
 KEYS="$(mktemp -d)"  # a throwaway signing key for the demo's audit; a real one lives in a CI secret
-cleanup() { stop_registry; rm -rf "$KEYS"; }
+UI_LOG="$(mktemp)"
+UI_PID=""
+cleanup() {
+  stop_registry
+  [ -z "$UI_PID" ] || kill "$UI_PID" 2>/dev/null || true
+  rm -rf "$KEYS" "$UI_LOG"
+}
 trap cleanup EXIT
 echo "== starting a local MLflow registry"
 export MLFLOW_TRACKING_URI
@@ -57,15 +67,24 @@ MLFLOW_TRACKING_URI="$("$PY" model_registry/local_server.py --workdir "$REGISTRY
 "$PY" model_registry/seed_registry.py --tracking-uri "$MLFLOW_TRACKING_URI" --scenario contract
 echo "   $MLFLOW_TRACKING_URI (overrides the descriptor's models[].tracking_uri)"
 
+echo "== serving the example chat widget"
+"$PY" examples/acme-cx/ui/serve.py >"$UI_LOG" &
+UI_PID=$!
+for _ in $(seq 50); do [ -s "$UI_LOG" ] && break; sleep 0.1; done
+UI_URL="$(head -n1 "$UI_LOG")"
+[ -n "$UI_URL" ] || { echo "demo: the example UI server did not start" >&2; exit 1; }
+echo "   $UI_URL (the UI scans' --ui-base-url)"
+
 cd examples/acme-cx/compliant
-run 0 "acme-cx, compliant: production points at the approved model version 14" \
-  check cxgov k8s terraform/plan.json --evaluation-date "$DATE"
+run 0 "acme-cx, compliant: production points at the approved model version 14, the widget is fixed" \
+  check cxgov k8s terraform/plan.json --evaluation-date "$DATE" --ui-base-url "${UI_URL}fixed"
 echo
 echo "== someone promotes an unapproved model version to production"
 "$PY" ../../../model_registry/seed_registry.py --tracking-uri "$MLFLOW_TRACKING_URI" --scenario acme-promote-unapproved
 cd ../noncompliant
-run 1 "acme-cx, non-compliant: the builtin packs find what is wrong (the moved alias included)" \
+run 1 "acme-cx, non-compliant: the builtin packs find what is wrong (the moved alias and the broken widget included)" \
   check cxgov k8s terraform/plan.json --evaluation-date "$DATE" --waivers waivers.yaml \
+  --ui-base-url "${UI_URL}broken" --ui-artifacts "$OUT/acme-cx-ui" \
   -o text -o "sarif=$OUT/acme-cx.sarif" -o "junit=$OUT/acme-cx-junit.xml" -o "json=$OUT/acme-cx.json" \
   -o "markdown=$OUT/acme-cx.md"
 run 1 "model registry: a version meeting the contract and one breaking every rule" \
@@ -87,11 +106,17 @@ run 0 "acme-cx, compliant: the fixed system's bundle" \
 run 1 "auditor: what the fix resolved, control by control" \
   evidence diff "$OUT/acme-cx-bundle.tar.gz" "$OUT/acme-cx-fixed-bundle.tar.gz"
 
+cd ../ui
+run 1 "acme-cx chat widget: cxgov wcag on the broken page, closed and open (screenshots in out/wcag)" \
+  wcag "${UI_URL}broken/help/" --states demo-states.yaml --artifacts "$OUT/wcag" --evaluation-date "$DATE" \
+  -o text -o "sarif=$OUT/wcag.sarif"
+
 cd ../../chatbot
 run 0 "chatbot: the team's own conftest-style policy tests" policy test policy
 run 1 "chatbot: the team's own policies over its manifests and plan" \
   check k8s terraform/plan.json --no-builtin --evaluation-date "$DATE" -o text -o "sarif=$OUT/chatbot.sarif"
 
 echo
-echo "reports in $OUT/ (SARIF for code scanning, JUnit, JSON, Markdown) and the evidence bundles"
-echo "($OUT/acme-cx-bundle/ and .tar.gz; how to check one without cxgov: evidence/FORMAT.md)"
+echo "reports in $OUT/ (SARIF for code scanning, JUnit, JSON, Markdown; UI screenshots and axe JSON in"
+echo "acme-cx-ui/ and wcag/) and the evidence bundles ($OUT/acme-cx-bundle/ and .tar.gz; how to check"
+echo "one without cxgov: evidence/FORMAT.md)"

@@ -34,19 +34,23 @@ if ! "$PYTHON" -c 'import venv, ensurepip' 2>/dev/null; then
   install_debian python3-venv
 fi
 
-# report.html tests: headless Chromium (Debian's build and driver, so Selenium never downloads one),
-# axe-core from npm (package.json) to scan the report for accessibility, and jq, which the report's
-# "verify by hand" commands use.
-# CXGOV_CHROMIUM/CXGOV_CHROMEDRIVER name another browser and driver (e.g. Chrome on GitHub's runners).
-if [ -z "${CXGOV_CHROMIUM:-}" ]; then install_debian chromium chromium-driver; fi
-install_debian jq
-command -v npm >/dev/null || install_debian nodejs npm  # a NodeSource nodejs already ships npm
-if [ ! -f node_modules/axe-core/axe.min.js ] || [ package.json -nt node_modules/axe-core/axe.min.js ]; then
-  echo "setup: installing npm packages (package.json)"
-  npm install --no-audit --no-fund --loglevel=error
+# UI scans (cxgov wcag, descriptors with ui.entry_points): headless Chromium with its driver, and
+# axe-core pinned in package.json / package-lock.json, installed into ./node_modules.
+# On systems without Debian's packages, point CXGOV_CHROME / CXGOV_CHROMEDRIVER at a Chrome and
+# its chromedriver instead.
+if [ -z "${CXGOV_CHROME:-}" ]; then
+  install_debian chromium chromium-driver
 fi
-# Evidence bundles: evidence/FORMAT.md's checks without cxgov use openssl (and coreutils' sha256sum);
-# the tests run them.
+if ! command -v npm >/dev/null; then
+  install_debian nodejs npm
+fi
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "setup: installing node packages (axe-core) into ./node_modules"
+  npm ci --no-audit --no-fund --loglevel=error >/dev/null
+fi
+# report.html's "verify by hand" commands use jq; evidence/FORMAT.md's checks without cxgov use
+# openssl (and coreutils' sha256sum). The tests run both.
+install_debian jq
 command -v openssl >/dev/null || install_debian openssl
 
 if [ ! -x "$VENV/bin/python" ]; then

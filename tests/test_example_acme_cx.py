@@ -22,6 +22,7 @@ import pytest
 
 from conftest import EVALUATION_DATE, ROOT, run_cxgov
 from mlflow_fixtures import seed_registry
+from ui_support import serving
 
 EXAMPLE = ROOT / "examples" / "acme-cx"
 ARGS = ("check", "cxgov", "k8s", "terraform/plan.json", "--evaluation-date", EVALUATION_DATE, "-o", "json")
@@ -30,8 +31,21 @@ PACK_PREFIXES = {
     "residency": ("RES-",),
     "gdpr": ("GDPR-",),
     "soc2": ("SOC2-",),
-    "ai_act": ("AIACT-", "EAA-", "WCAG-"),
+    "ai_act": ("AIACT-", "EAA-"),
+    "wcag": ("WCAG-",),
 }
+
+
+# the descriptors' UI entry point (https://www.acme-shop.eu/help) is scanned on a local copy of the
+# chat widget: broken for the non-compliant variant, fixed for the compliant one
+@pytest.fixture(scope="module")
+def example_ui():
+    with serving() as url:
+        yield url
+
+
+def ui_args(base_url, version):
+    return ("--ui-base-url", base_url + version)
 
 
 def copy_variant(tmp_path, name):
@@ -43,16 +57,17 @@ def copy_variant(tmp_path, name):
 # one run per variant shared by the tests below (a check of the whole system takes several seconds);
 # it calls run_cxgov, the function behind the function-scoped `cxgov` fixture
 @pytest.fixture(scope="module")
-def compliant(tmp_path_factory, mlflow_registry):
+def compliant(tmp_path_factory, mlflow_registry, example_ui):
     variant = copy_variant(tmp_path_factory.mktemp("acme-cx"), "compliant")
-    return variant, run_cxgov(*ARGS, "--tracking-uri", mlflow_registry.uri, cwd=variant)
+    return variant, run_cxgov(*ARGS, "--tracking-uri", mlflow_registry.uri, *ui_args(example_ui, "fixed"),
+                              cwd=variant)
 
 
 @pytest.fixture(scope="module")
-def noncompliant(tmp_path_factory, mlflow_registry, compliant):
+def noncompliant(tmp_path_factory, mlflow_registry, example_ui, compliant):
     seed_registry.seed(mlflow_registry.uri, "acme-promote-unapproved")  # after the compliant run
     variant = copy_variant(tmp_path_factory.mktemp("acme-cx"), "noncompliant")
-    run = run_cxgov(*ARGS, "--tracking-uri", mlflow_registry.uri, cwd=variant)
+    run = run_cxgov(*ARGS, "--tracking-uri", mlflow_registry.uri, *ui_args(example_ui, "broken"), cwd=variant)
     return variant, run
 
 
@@ -74,7 +89,7 @@ def test_compliant_variant_passes_with_no_finding(compliant):
     assert (counts["deny"], counts["warn"], counts["waived"]) == (0, 0, 0)
     # the run judged the whole system: descriptor (system view), manifests, the plan and the model
     kinds = {s["kind"] for s in doc["subjects"]}
-    assert {"descriptor", "system", "kubernetes", "terraform-plan", "model-version"} <= kinds
+    assert {"descriptor", "system", "kubernetes", "terraform-plan", "model-version", "ui-scan"} <= kinds
     assert [s["id"] for s in doc["subjects"] if s["kind"] == "model-version"] == ["models:/acme-cx-intent-router/14"]
 
 

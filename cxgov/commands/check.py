@@ -14,7 +14,7 @@ from cxgov.commands.progress import progress_for
 
 def run_check(*, paths, policy, data, namespaces, all_namespaces, builtin, combine, parser, include, exclude,
               outputs, output_file, fail_on, waivers, evaluation_date, jobs, limits, color, tracking_uri=None,
-              read_models=True, mlflow_timeout=10.0, mlflow_retries=3) -> int:
+              read_models=True, mlflow_timeout=10.0, mlflow_retries=3, ui=None, no_ui: bool = False) -> int:
     from cxgov.engine.embedded import EmbeddedEngine
     from cxgov.engine.policyset import load
     from cxgov.sources.files import FileSource, Limits
@@ -35,6 +35,10 @@ def run_check(*, paths, policy, data, namespaces, all_namespaces, builtin, combi
     # the model versions a descriptor deploys, so the system view compares it with the registry
     subjects += deployed_model_subjects(subjects, tracking_uri=tracking_uri, read=read_models,
                                         timeout=mlflow_timeout, retries=mlflow_retries)
+    # a descriptor's UI entry points are scanned like any other source (selenium only when there are some)
+    from cxgov.commands.wcag import UIOptions, declared_ui_subjects
+
+    subjects += declared_ui_subjects(subjects, ui or UIOptions(), no_ui=no_ui)
     options = pipeline.Options(
         evaluation_date=evaluation_date, namespaces=namespaces, all_namespaces=all_namespaces, combine=combine,
         fail_on=fail_on, waivers=Path(waivers) if waivers else None, root=root,

@@ -85,7 +85,8 @@ def _plain(node, kinds) -> Any:
                 decoded = json.loads(text)
                 return decoded if isinstance(decoded, str) else text
             except ValueError:
-                return text
+                # quoted but not escaped: a made string holding `"` (a CSS selector `meta[name="x"]`)
+                return text[1:-1]
         return text
     if kind in (kinds.Int, kinds.Float, kinds.Boolean, kinds.Null):
         return node.value

@@ -78,9 +78,11 @@ def _finding(subject: Subject, query: str, rule: str, item: Any, info: RuleInfo 
         if not isinstance(message, str):
             raise PolicyError(f"a result of {query} has no string `msg` field", hint="return a string or an object with msg")
         location = _location(item.get("_loc"), location)
-        metadata = {k: v for k, v in sorted(item.items()) if k not in ("msg", "_loc")}
+        extra_controls = item.get("_controls")
+        metadata = {k: v for k, v in sorted(item.items()) if k not in ("msg", "_loc", "_controls")}
     else:
         raise PolicyError(f"a result of {query} is {type(item).__name__}, not a message", hint="return a string or an object with msg")
+    controls = _merge_controls(info.frameworks if info else {}, extra_controls if isinstance(item, dict) else None)
     gate = info.gate if info else default_gate(rule)
     pre_enforcement = bool(info and info.effective_from and gate == "deny" and evaluation_date < info.effective_from)
     return Finding(
@@ -91,12 +93,24 @@ def _finding(subject: Subject, query: str, rule: str, item: Any, info: RuleInfo 
         message=message,
         subject=subject.id,
         location=location,
-        controls=info.frameworks if info else {},
+        controls=controls,
         remediation=info.remediation if info else "",
         query=query,
         pre_enforcement=pre_enforcement,
         metadata=metadata,
     )
+
+
+def _merge_controls(declared: dict[str, list[str]], extra: Any) -> dict[str, list[str]]:
+    """The rule's declared controls plus those one result names in `_controls` (e.g. the WCAG
+    success criteria of the axe rule a finding is about), each framework's list sorted."""
+    if not isinstance(extra, dict):
+        return declared
+    merged = {k: list(v) for k, v in declared.items()}
+    for framework, ids in extra.items():
+        if isinstance(framework, str) and isinstance(ids, list):
+            merged[framework] = sorted(set(merged.get(framework, [])) | {i for i in ids if isinstance(i, str)})
+    return {k: v for k, v in sorted(merged.items()) if v}
 
 
 def _location(loc: Any, default: Location) -> Location:

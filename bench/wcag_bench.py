@@ -1,0 +1,144 @@
+#!/usr/bin/env python3
+"""UI scan speed: `cxgov wcag` against `@axe-core/cli` on the same 20 local pages, in one run.
+
+    .venv/bin/python bench/wcag_bench.py [--pages 20] [--jobs 2] [--runs 3]
+
+Both tools drive the same Debian chromium through the same /usr/bin/chromedriver, inject the same
+axe-core file (./node_modules/axe-core/axe.min.js, installed by scripts/setup.sh) and run the same
+tags. The pages are copies of the example chat widget (examples/acme-cx/ui), half broken and half
+fixed, each with its own extra content, served from 127.0.0.1. Wall times are end to end, each a
+fresh command as a user runs it (cxgov's includes its screenshots and evaluating its policies), the
+median of --runs alternating runs. Prints both times, their ratio, and whether the two found
+identical violations (page, rule, element); like every bench it starts and ends with the versions,
+CPU count and load average, since figures from a busy machine are not comparable.
+
+@axe-core/cli is not a project dependency: the bench installs it with npm into a cache directory
+(~/.cache/cxgov-bench, CHROMEDRIVER_SKIP_DOWNLOAD so nothing but the npm registry is used).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+UI = ROOT / "examples" / "acme-cx" / "ui"
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+AXE_CLI_VERSION = "4.13.0"
+CHROME = os.environ.get("CXGOV_CHROME", "/usr/lib/chromium/chromium")
+CHROMEDRIVER = os.environ.get("CXGOV_CHROMEDRIVER", "/usr/bin/chromedriver")
+
+sys.path.insert(0, str(ROOT))
+from cxgov import __version__  # noqa: E402
+from cxgov.sources.ui_browser import expand_tags  # noqa: E402
+
+TAGS = expand_tags(None)
+
+
+def make_pages(root: Path, count: int) -> list[str]:
+    """`count` pages under root/pN/help/, alternately the broken and the fixed widget, each different."""
+    for name in ("chat-widget.js", "chat-widget.css", "agent-sam.svg"):
+        shutil.copy(UI / name, root / name)
+    paths = []
+    for n in range(count):
+        version = "broken" if n % 2 == 0 else "fixed"
+        html = (UI / version / "help" / "index.html").read_text(encoding="utf-8")
+        extra = "".join(f"<h2>Topic {n}.{k}</h2><p>Answer {k} for page {n}: delivery, returns and payment.</p>"
+                        for k in range(n % 5 + 1))
+        if n % 4 == 0:
+            extra += '<p><img src="../../agent-sam.svg" width="32" height="32"></p>'  # one more violation
+        html = html.replace("<h1>How can we help?</h1>", f"<h1>How can we help? ({n})</h1>{extra}")
+        page = root / f"p{n:02d}" / "help"
+        page.mkdir(parents=True)
+        (page / "index.html").write_text(html, encoding="utf-8")
+        paths.append(f"p{n:02d}/help/")
+    return paths
+
+
+def axe_cli() -> Path:
+    cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "cxgov-bench" / f"axe-cli-{AXE_CLI_VERSION}"
+    binary = cache / "node_modules" / "@axe-core" / "cli" / "dist" / "src" / "bin" / "cli.js"
+    if not binary.is_file():
+        print(f"installing @axe-core/cli {AXE_CLI_VERSION} into {cache} ...", file=sys.stderr)
+        cache.mkdir(parents=True, exist_ok=True)
+        subprocess.run(["npm", "install", "--prefix", str(cache), "--no-audit", "--no-fund", "--loglevel=error",
+                        f"@axe-core/cli@{AXE_CLI_VERSION}"], check=True,
+                       env={**os.environ, "CHROMEDRIVER_SKIP_DOWNLOAD": "true"})
+    return binary
+
+
+def timed(cmd: list[str], **kw) -> float:
+    started = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True, **kw)
+    elapsed = time.perf_counter() - started
+    if proc.returncode not in (0, 1):
+        sys.exit(f"{cmd[0]} {cmd[1]} failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
+    return elapsed
+
+
+def violation_set(results: list[dict]) -> set[tuple[str, str, str]]:
+    return {(r["url"].rstrip("/"), v["id"], " ".join(map(str, node["target"])))
+            for r in results for v in r["violations"] for node in v["nodes"]}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pages", type=int, default=20)
+    parser.add_argument("--jobs", type=int, default=2, help="cxgov's browsers in parallel (default 2)")
+    parser.add_argument("--runs", type=int, default=3, help="runs of each tool; the median is printed")
+    args = parser.parse_args()
+    if not AXE.is_file():
+        sys.exit(f"{AXE} is missing: run ./scripts/setup.sh")
+    spec = importlib.util.spec_from_file_location("serve", UI / "serve.py")
+    serve = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(serve)
+    cli = axe_cli()
+    chromium = subprocess.run([CHROME, "--version"], capture_output=True, text=True).stdout.strip()
+    print(f"cxgov {__version__}, {chromium}, Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, "
+          f"load average {os.getloadavg()[0]:.2f}")
+    with tempfile.TemporaryDirectory(prefix="cxgov-wcag-bench-") as tmp:
+        tmp = Path(tmp)
+        site = tmp / "site"
+        site.mkdir()
+        server, base = serve.start(site)
+        try:
+            urls = [base + p for p in make_pages(site, args.pages)]
+            cx_times, axe_times = [], []
+            for _ in range(args.runs):
+                cx_times.append(timed([sys.executable, "-m", "cxgov", "wcag", *urls, "--axe-source", str(AXE),
+                             "--chrome", CHROME, "--chromedriver", CHROMEDRIVER, "--tags", ",".join(TAGS),
+                             "--jobs", str(args.jobs), "--artifacts", str(tmp / "cxgov"), "--fail-on", "never",
+                             "-o", f"json={tmp / 'cxgov.json'}"], cwd=tmp))
+                axe_times.append(timed(["node", str(cli), *urls, "--axe-source", str(AXE), "--chromedriver-path", CHROMEDRIVER,
+                              "--chrome-path", CHROME, "--chrome-options",
+                              "no-sandbox,disable-gpu,disable-dev-shm-usage", "--tags", ",".join(TAGS),
+                              "--dir", str(tmp / "axe"), "--save", "axe.json", "--no-reporter"], cwd=tmp))
+        finally:
+            server.shutdown()
+        ours = [json.loads(p.read_text()) for p in sorted((tmp / "cxgov").glob("*.json"))]
+        theirs = json.loads((tmp / "axe" / "axe.json").read_text())
+        same = violation_set(ours) == violation_set(theirs)
+        scanned = (len(ours), len(theirs))
+        count = len(violation_set(ours))
+    print(f"pages: {args.pages} local chat-widget pages, axe-core {json.loads((AXE.parent / 'package.json').read_text())['version']}, "
+          f"tags {','.join(TAGS)}")
+    cx_time, axe_time = statistics.median(cx_times), statistics.median(axe_times)
+    print(f"cxgov wcag (--jobs {args.jobs}):      {cx_time:6.2f} s  (median of {args.runs})")
+    print(f"@axe-core/cli {AXE_CLI_VERSION}:      {axe_time:6.2f} s  (median of {args.runs})")
+    print(f"ratio (axe-cli / cxgov):   {axe_time / cx_time:6.2f}x")
+    print(f"results scanned:           cxgov {scanned[0]}, axe-cli {scanned[1]}")
+    print(f"violation sets identical:  {'yes' if same else 'NO'} ({count} page/rule/element violations)")
+    print(f"target: cxgov at least 2x faster with identical results; load average {os.getloadavg()[0]:.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,184 @@
+"""What a UI scan runs on: headless Chromium through Selenium, and the axe-core script.
+
+Paths come from an explicit option (or cxgov.toml), then an environment variable, then the Debian
+defaults, so the same command works on GitHub's runners (which ship Chrome) and on other systems.
+Selenium Manager is never asked to download a driver: the chromedriver path is always given.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from cxgov.errors import SourceError
+
+CHROME_ENV, CHROMEDRIVER_ENV, AXE_ENV = "CXGOV_CHROME", "CXGOV_CHROMEDRIVER", "CXGOV_AXE_SOURCE"
+# /usr/bin/chromium is a wrapper script; the real binary starts faster and takes flags as given
+DEFAULT_CHROME, DEFAULT_CHROMEDRIVER = "/usr/lib/chromium/chromium", "/usr/bin/chromedriver"
+CHROME_FLAGS = ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--no-first-run", "--hide-scrollbars", "--mute-audio")
+DEFAULT_VIEWPORT = (1280, 800)
+
+# WCAG level tags from lowest to highest; asking for one level means every lower one too
+# (axe tags each rule with the version and level that introduced it: `wcag21aa` alone matches
+# only the few criteria new in 2.1 AA)
+LEVEL_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa")
+AAA_TAGS = ("wcag2aaa", "wcag21aaa", "wcag22aaa")
+DEFAULT_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa")
+
+
+def expand_tags(tags: list[str] | tuple[str, ...] | None) -> list[str]:
+    """axe `runOnly` tags with every lower level added, in a stable order.
+
+    `wcag21aa` -> wcag2a, wcag2aa, wcag21a, wcag21aa; an AAA tag also brings the A and AA tags of
+    its version and below. Other tags (best-practice, cat.*) are kept as given.
+    """
+    if not tags:
+        return list(DEFAULT_TAGS)
+    wanted = [t.strip() for t in tags if t.strip()]
+    out: list[str] = []
+    for tag in wanted:
+        if tag in LEVEL_TAGS:
+            out += LEVEL_TAGS[: LEVEL_TAGS.index(tag) + 1]
+        elif tag in AAA_TAGS:
+            version = tag[: -3]
+            upto = max(i for i, t in enumerate(LEVEL_TAGS) if t.startswith(version))
+            out += [*LEVEL_TAGS[: upto + 1], *AAA_TAGS[: AAA_TAGS.index(tag) + 1]]
+        else:
+            out.append(tag)
+    # wcag22a does not exist in axe-core (no WCAG 2.2 criterion at level A is automated)
+    return [t for t in dict.fromkeys(out) if t != "wcag22a" or "wcag22a" in wanted]
+
+
+@dataclass(frozen=True, slots=True)
+class BrowserSettings:
+    chrome: str
+    chromedriver: str
+    page_timeout: float = 30.0  # page load and each axe run
+    step_timeout: float = 10.0  # default wait for a step's element or text
+    viewport: tuple[int, int] = DEFAULT_VIEWPORT
+
+    @classmethod
+    def resolve(cls, chrome: str | None = None, chromedriver: str | None = None, **kw) -> BrowserSettings:
+        chrome = chrome or os.environ.get(CHROME_ENV) or DEFAULT_CHROME
+        chromedriver = chromedriver or os.environ.get(CHROMEDRIVER_ENV) or DEFAULT_CHROMEDRIVER
+        for path, what, env in ((chrome, "Chromium/Chrome binary", CHROME_ENV),
+                                (chromedriver, "chromedriver", CHROMEDRIVER_ENV)):
+            if not (os.path.isfile(path) and os.access(path, os.X_OK)):
+                raise SourceError(f"{what} not found or not executable", where=path,
+                                  hint=f"install Debian's chromium and chromium-driver (./scripts/setup.sh), "
+                                       f"or point {env} / --{'chrome' if env == CHROME_ENV else 'chromedriver'} at one")
+        return cls(chrome, chromedriver, **kw)
+
+
+class Browser:
+    """One headless Chromium with a fresh profile and HOME, removed on close."""
+
+    def __init__(self, settings: BrowserSettings):
+        from selenium import webdriver
+        from selenium.common.exceptions import WebDriverException
+        from selenium.webdriver.chrome.service import Service
+
+        self.settings = settings
+        self.visited: set[str] = set()  # origins loaded, whose cookies and storage the next page must not see
+        self.profile = tempfile.mkdtemp(prefix="cxgov-chromium-")
+        options = webdriver.ChromeOptions()
+        options.binary_location = settings.chrome
+        for flag in CHROME_FLAGS:
+            options.add_argument(flag)
+        options.add_argument(f"--user-data-dir={self.profile}")
+        options.add_argument("--window-size={},{}".format(*settings.viewport))
+        env = {**os.environ, "HOME": self.profile}
+        try:
+            self.driver = webdriver.Chrome(service=Service(settings.chromedriver, env=env), options=options)
+        except WebDriverException as exc:
+            shutil.rmtree(self.profile, ignore_errors=True)
+            raise SourceError(f"could not start headless Chromium: {_first_line(exc)}", where=settings.chrome,
+                              hint=f"check that {settings.chromedriver} matches the browser's version") from None
+        self.driver.set_page_load_timeout(settings.page_timeout)
+        self.driver.set_script_timeout(settings.page_timeout)
+        self.set_viewport(settings.viewport)
+
+    def set_viewport(self, size: tuple[int, int]) -> None:
+        # the content area, not the window: a 320 px viewport is what WCAG 1.4.10 (reflow) means
+        self.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                                    {"width": size[0], "height": size[1], "deviceScaleFactor": 1, "mobile": False})
+        self.viewport = size
+
+    def close(self) -> None:
+        try:
+            self.driver.quit()
+        except Exception:  # noqa: BLE001 - a browser that already died needs no quitting
+            pass
+        shutil.rmtree(self.profile, ignore_errors=True)
+
+
+def _first_line(exc: Exception) -> str:
+    text = getattr(exc, "msg", None) or str(exc)
+    return text.strip().splitlines()[0] if text.strip() else type(exc).__name__
+
+
+@dataclass(frozen=True, slots=True)
+class AxeScript:
+    """The axe-core source, read once per run and injected into every page."""
+
+    path: str
+    text: str
+    version: str | None  # from the file's banner; the scan records what axe itself reports
+    fallback: bool = False
+
+    @property
+    def warning(self) -> str | None:
+        if not self.fallback:
+            return None
+        return (f"using the axe-core {self.version or '3.1.1'} bundled with axe-selenium-python ({self.path}): it "
+                "predates WCAG 2.1 and 2.2 rules; install axe-core 4.x (./scripts/setup.sh, npm install axe-core) "
+                f"or point {AXE_ENV} / --axe-source at axe.min.js")
+
+
+def find_axe(explicit: str | None = None, search_dirs: list[Path] | None = None) -> AxeScript:
+    """axe-core by --axe-source / config, then $CXGOV_AXE_SOURCE, then node_modules under
+    `search_dirs` (default: the cxgov checkout, then the working directory), then
+    axe-selenium-python's bundled copy (with a warning)."""
+    chosen = explicit or os.environ.get(AXE_ENV)
+    if chosen:
+        path = Path(chosen)
+        if path.is_dir():
+            path = path / "axe.min.js"
+        if not path.is_file():
+            raise SourceError("axe-core script not found", where=str(path),
+                              hint="give the path of axe.min.js (npm package axe-core 4.x)")
+        return _read_axe(path, fallback=False)
+    if search_dirs is None:
+        search_dirs = [Path(__file__).resolve().parents[2], Path.cwd()]
+    for base in search_dirs:
+        candidate = base / "node_modules" / "axe-core" / "axe.min.js"
+        if candidate.is_file():
+            return _read_axe(candidate, fallback=False)
+    try:
+        import axe_selenium_python
+    except ImportError:
+        axe_selenium_python = None
+    if axe_selenium_python is not None:
+        bundled = Path(axe_selenium_python.__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
+        if bundled.is_file():
+            return _read_axe(bundled, fallback=True)
+    raise SourceError("axe-core not found",
+                      hint=f"run ./scripts/setup.sh (npm install axe-core), or point {AXE_ENV} / --axe-source at "
+                           "axe.min.js")
+
+
+def _read_axe(path: Path, *, fallback: bool) -> AxeScript:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SourceError(f"cannot read the axe-core script: {exc}", where=str(path)) from None
+    banner = re.match(r"\s*/\*!?\s*axe v(\d+\.\d+\.\d+)", text)
+    # the old copy warns however it was found
+    fallback = fallback or "axe_selenium_python" in path.parts
+    return AxeScript(str(path), text, banner.group(1) if banner else None, fallback)
