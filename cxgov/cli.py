@@ -11,6 +11,7 @@ import click
 
 from cxgov import __version__
 from cxgov.errors import CxgovError, UsageError
+from cxgov.commands.engine_options import engine_options
 
 EXIT_ERROR = 2
 
@@ -70,7 +71,9 @@ Examples:
   cxgov check cxgov/ k8s/ terraform/plan.json          builtin packs, text output
   cxgov check k8s/ -p policy/ --no-builtin             your conftest policies only
   cxgov check . -o text -o sarif=cxgov.sarif           several outputs at once
-  terraform show -json plan.out | cxgov check -        a plan from standard input""")
+  terraform show -json plan.out | cxgov check -        a plan from standard input
+  cxgov check k8s/ --engine opa --opa-url http://127.0.0.1:8181    evaluate on an OPA server
+  cxgov check k8s/ --shard 2/4 -o json=shard-2.json    one CI job's share; see `cxgov merge`""")
 @click.argument("paths", nargs=-1, metavar="PATH...")
 @click.option("-p", "--policy", multiple=True, metavar="PATH",
               help="Policy directory or .rego file (repeatable). Default: ./policy when it exists.")
@@ -102,9 +105,12 @@ Examples:
 @click.option("--max-documents", type=click.IntRange(min=1), metavar="N",
               help="Most documents in one file. Default: 10,000.")
 @click.option("--color/--no-color", default=None, help="Colour the text output. Default: when stdout is a terminal.")
+@click.option("--shard", metavar="I/N", help="Evaluate only the I-th of N deterministic shares of the input files "
+              "(CI matrix jobs); combine their JSON results with `cxgov merge`.")
+@engine_options
 def check(paths, policy, data, namespace, all_namespaces, builtin, combine, parser, include, exclude, output,
           output_file, fail_on, fail_on_warn, no_fail, waivers, evaluation_date, jobs, max_file_size, max_depth,
-          max_nodes, max_documents, color):
+          max_nodes, max_documents, color, shard, engine):
     """Evaluate files (YAML, JSON, TOML, HCL2, Terraform plans, Kubernetes manifests) against policies.
 
     PATH may be a file, a directory (searched recursively) or - for standard input.
@@ -121,8 +127,39 @@ def check(paths, policy, data, namespace, all_namespaces, builtin, combine, pars
         evaluation_date=_evaluation_date(evaluation_date), jobs=jobs,
         limits={"max_file_bytes": max_file_size, "max_depth": max_depth, "max_nodes": max_nodes,
                 "max_documents": max_documents},
-        color=_color(color),
+        color=_color(color), engine=engine, shard=_shard(shard),
     )
+    sys.exit(0 if no_fail else code)
+
+
+def _shard(spec: str | None):
+    from cxgov.shard import Shard
+
+    return None if spec is None else Shard.parse(spec)
+
+
+# --- merge: sharded results back into one verdict ------------------------------------------------
+
+@cli.command(epilog="""\b
+Examples:
+  cxgov merge shard-*.json                              the verdict of all shards, as text
+  cxgov merge shard-*.json -o sarif=cxgov.sarif -o github   SARIF and annotations for the whole run""")
+@click.argument("results", nargs=-1, required=True, metavar="RESULT.json...",
+                type=click.Path(exists=True, dir_okay=False))
+@click.option("-o", "--output", multiple=True, metavar="FORMAT[=FILE]",
+              help="text, json, sarif, junit, github, markdown; FORMAT=FILE writes to a file (repeatable).")
+@click.option("--output-file", metavar="FILE", help="Write the (single) -o format to FILE instead of stdout.")
+@click.option("--no-fail", is_flag=True, help="Exit 0 even when the gate fails (errors still exit 2).")
+@click.option("--color/--no-color", default=None, help="Colour the text output. Default: when stdout is a terminal.")
+def merge(results, output, output_file, no_fail, color):
+    """Combine the JSON results of `cxgov check --shard I/N` runs into the verdict of the whole run.
+
+    Every shard 1..N of one split must be given exactly once, evaluated with the same policies, engine,
+    evaluation date and gate; anything else is an error (exit 2), never a partial pass.
+    """
+    from cxgov.commands.merge import run_merge
+
+    code = run_merge(list(results), outputs=list(output) or ["text"], output_file=output_file, color=_color(color))
     sys.exit(0 if no_fail else code)
 
 

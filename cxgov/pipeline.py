@@ -29,10 +29,13 @@ class Options:
 
 
 def run(subjects: Sequence[Subject], policies: PolicySet, engine: Engine, options: Options,
-        progress: Progress | None = None) -> Result:
+        progress: Progress | None = None, *, system_from: Sequence[Subject] | None = None) -> Result:
+    """`system_from`: the subjects the system view is built from when they are more than those
+    evaluated (a shard evaluates its own files, but the descriptor is compared with all of them)."""
     if options.combine:
         subjects = [combine(subjects)]
-    system = system_view.build(list(subjects), options.root, options.evaluation_date)
+    system = system_view.build(list(system_from if system_from is not None else subjects), options.root,
+                               options.evaluation_date)
     if system is not None:
         subjects = [*subjects, system]
     if not policies.plan(list(options.namespaces), all_namespaces=options.all_namespaces):
