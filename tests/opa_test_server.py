@@ -8,6 +8,7 @@ policies and data under a run prefix, queries, result mapping, cleanup, errors);
 
     PUT/DELETE /v1/policies/<id>      a module (checked for syntax; compiled on the next query)
     GET        /v1/policies           the modules
+    GET        /v1/data/<path>        documents (not rules)
     PUT/DELETE /v1/data/<path>        documents
     POST       /v1/data/<path>        {"input": ...} -> {"result": ...}; a rule, a package (its rules
                                       as an object) or a document; undefined -> {}
@@ -111,6 +112,12 @@ class Handler(BaseHTTPRequestHandler):
         if seg[:2] == ["v1", "policies"]:
             with self.store.lock:
                 return self._send(200, {"result": [{"id": k, "raw": v} for k, v in sorted(self.store.modules.items())]})
+        if seg[:2] == ["v1", "data"]:  # documents only (rules are evaluated by POST)
+            with self.store.lock:
+                node = self.store.data
+                for key in seg[2:]:
+                    node = node.get(key, _UNDEFINED) if isinstance(node, dict) else _UNDEFINED
+                return self._send(200, {} if node is _UNDEFINED else {"result": node})
         self._send(404, {"code": "resource_not_found", "message": f"{path} not found"})
 
     def do_PUT(self) -> None:

@@ -232,16 +232,20 @@ class OpaEngine(Engine):
         except requests.exceptions.SSLError as exc:
             raise EngineError(f"TLS with the OPA server failed while {doing}: {_reason(exc)}", where=s.display_url,
                               hint="pass the CA that signed its certificate with --opa-ca-cert") from None
-        except requests.exceptions.Timeout:
-            raise EngineError(f"the OPA server did not answer within {s.timeout:g}s while {doing}",
-                              where=s.display_url, hint="check the server's load, or raise --opa-timeout") from None
-        except requests.exceptions.ConnectionError as exc:
+        except requests.exceptions.ConnectionError as exc:  # also a read timeout once retries ran out
+            if _timed_out(exc):
+                raise self._timeout(doing) from None
             raise EngineError(f"cannot reach the OPA server while {doing}: {_reason(exc)}", where=s.display_url,
                               hint="check --opa-url and that OPA runs (opa run --server --addr HOST:PORT)") from None
+        except requests.exceptions.Timeout:
+            raise self._timeout(doing) from None
         except requests.exceptions.HTTPError as exc:
             raise self._http_error(doing, exc.response, where) from None
-        except RegoParseError as exc:
+        except RegoParseError as exc:  # the client raises it for any refused PUT, not only compile errors
             detail = "; ".join(self._describe(e) for e in exc.errors if isinstance(e, dict)) or str(exc.message)
+            if exc.expression in _NOT_POLICY_ERRORS:
+                raise EngineError(f"the OPA server refused this ({exc.expression}) while {doing}: {detail}",
+                                  where=s.display_url, hint=_NOT_POLICY_ERRORS[exc.expression]) from None
             raise PolicyRejected(f"OPA rejected the policies while {doing}: {detail}", where=s.display_url,
                               hint="fix the policy; OPA's compiler is stricter than cxgov's lint") from None
         except requests.exceptions.JSONDecodeError:
@@ -253,6 +257,10 @@ class OpaEngine(Engine):
         except (TypeError, ValueError) as exc:  # a document requests cannot encode as JSON
             raise EngineError(f"cannot send this document to the OPA server: {exc}", where=where) from None
 
+    def _timeout(self, doing: str) -> EngineError:
+        return EngineError(f"the OPA server did not answer within {self.settings.timeout:g}s while {doing}",
+                           where=self.settings.display_url, hint="check the server's load, or raise --opa-timeout")
+
     def _http_error(self, doing: str, response, where: str | None) -> EngineError:
         status = response.status_code if response is not None else "?"
         try:
@@ -263,8 +271,7 @@ class OpaEngine(Engine):
         errors = body.get("errors") if isinstance(body, dict) else None
         details = [self._describe(e) for e in errors if isinstance(e, dict)] if isinstance(errors, list) else []
         text = "; ".join(details) or _unprefixed(message or (response.reason if response is not None else ""), self.prefix)
-        hints = {401: "pass a bearer token with --opa-token or CXGOV_OPA_TOKEN",
-                 403: "the token is not allowed to do this (check OPA's authorization policy)",
+        hints = {401: _NOT_POLICY_ERRORS["unauthorized"], 403: _NOT_POLICY_ERRORS["forbidden"],
                  404: "is --opa-url the server's root URL?"}
         hint = hints.get(status) or ("a builtin failed while evaluating (OPA runs in strict mode, as the embedded "
                                      "engine does); fix the policy or the input" if status == 500 else None)
@@ -344,6 +351,36 @@ def upload_order(sources: dict[str, str]) -> list[tuple[str, str]]:
     for package in sorted(by_package):
         visit(package)
     return [(m.path, m.source) for m in ordered]
+
+
+#: OPA error codes a refused PUT can carry that are not about the policy, and what to do about them
+_NOT_POLICY_ERRORS = {
+    "unauthorized": "pass a bearer token with --opa-token or CXGOV_OPA_TOKEN",
+    "forbidden": "the token may not do this (check OPA's authorization policy)",
+    "resource_not_found": "is --opa-url the server's root URL?",
+    "internal_error": "see the OPA server's log",
+}
+
+
+def _timed_out(exc: BaseException) -> bool:
+    """Whether a requests ConnectionError was, underneath, a read or connect timeout."""
+    import socket
+
+    from urllib3.exceptions import NewConnectionError, TimeoutError as Urllib3Timeout
+
+    seen: set[int] = set()
+    stack: list = [exc]
+    while stack:
+        e = stack.pop()
+        if id(e) in seen or not isinstance(e, BaseException):
+            continue
+        seen.add(id(e))
+        if isinstance(e, NewConnectionError):  # refused or unresolvable (urllib3 files it under timeouts)
+            return False
+        if isinstance(e, (Urllib3Timeout, socket.timeout)):
+            return True
+        stack += [getattr(e, "reason", None), e.__cause__, e.__context__, *e.args]
+    return False
 
 
 def _unprefixed(text: str, prefix: str) -> str:
