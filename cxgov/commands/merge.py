@@ -57,8 +57,10 @@ def merge_results(results: list[tuple[str, Result]]) -> Result:
         seen[result.shard.index] = name
     missing = sorted(set(range(1, count + 1)) - set(seen))
     if missing:
-        raise InputError(f"shards {', '.join(f'{i}/{count}' for i in missing)} are missing; without them some "
-                         "inputs were never checked", hint="pass every shard's JSON result")
+        names = ", ".join(f"{i}/{count}" for i in missing)
+        verb = "is" if len(missing) == 1 else "are"
+        raise InputError(f"shard {names} {verb} missing; without it some inputs were never checked",
+                         hint="pass every shard's JSON result")
     if sum(r.shard.files for _, r in results) != first.shard.inputs:
         raise InputError(f"the shards evaluated {sum(r.shard.files for _, r in results)} files of "
                          f"{first.shard.inputs}", hint="run every shard from the same commit with the same options")
