@@ -149,17 +149,21 @@ Examples:
 @click.option("-o", "--output", multiple=True, metavar="FORMAT[=FILE]",
               help="text, json, sarif, junit, github, markdown; FORMAT=FILE writes to a file (repeatable).")
 @click.option("--output-file", metavar="FILE", help="Write the (single) -o format to FILE instead of stdout.")
+@click.option("--fail-on", type=click.Choice(["deny", "warn", "never"]),
+              help="Which findings fail the merged gate. Default: the shards' own setting (which must agree).")
 @click.option("--no-fail", is_flag=True, help="Exit 0 even when the gate fails (errors still exit 2).")
 @click.option("--color/--no-color", default=None, help="Colour the text output. Default: when stdout is a terminal.")
-def merge(results, output, output_file, no_fail, color):
+def merge(results, output, output_file, fail_on, no_fail, color):
     """Combine the JSON results of `cxgov check --shard I/N` runs into the verdict of the whole run.
 
     Every shard 1..N of one split must be given exactly once, evaluated with the same policies, engine,
-    evaluation date and gate; anything else is an error (exit 2), never a partial pass.
+    evaluation date and gate; anything else is an error (exit 2), never a partial pass. Shards may
+    run with --fail-on never (so no matrix job fails alone) and the merge gate with --fail-on deny.
     """
     from cxgov.commands.merge import run_merge
 
-    code = run_merge(list(results), outputs=list(output) or ["text"], output_file=output_file, color=_color(color))
+    code = run_merge(list(results), outputs=list(output) or ["text"], output_file=output_file, color=_color(color),
+                     fail_on=fail_on)
     sys.exit(0 if no_fail else code)
 
 

