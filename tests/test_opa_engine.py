@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
 
 import pytest
 import requests
@@ -225,3 +226,20 @@ def test_rewrite_moves_package_and_data_references_only():
         "deny contains msg if {", "\tinput.data == data.run1.cfg.x", '\tmsg := "data.not.this"',
         "\tutil.f(data.run1[input.k])", "}",
     ]
+
+
+def test_tls_with_a_private_ca(small, tmp_path):
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert),
+                    "-days", "2", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
+                   check=True, capture_output=True)
+    embedded = check(small, "app.yaml", "--no-builtin")
+    with running(servers()[-1], tls=(str(cert), str(key))) as url:
+        untrusted = opa_check(small, url)
+        trusted = opa_check(small, url, "--opa-ca-cert", str(cert))
+    assert untrusted.code == 2 and "TLS with the OPA server failed" in untrusted.stderr
+    assert "--opa-ca-cert" in untrusted.stderr
+    assert trusted.code == embedded.code == 1, trusted.stderr
+    assert comparable(trusted.stdout) == comparable(embedded.stdout)
+    plain = opa_check(small, "http://127.0.0.1:1", "--opa-ca-cert", str(cert))
+    assert plain.code == 2 and "TLS options need an https:// --opa-url" in plain.stderr

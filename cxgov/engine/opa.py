@@ -300,9 +300,25 @@ def make_client(settings: OpaSettings):
     cert: str | tuple[str, str] | None = settings.client_cert
     if settings.client_cert and settings.client_key:
         cert = (settings.client_cert, settings.client_key)
-    return OpaClient(host=host, port=parts.port or (443 if https else 80), version=f"{base}/v1" if base else "v1",
-                     ssl=(settings.ca_cert or True) if https else False, cert=cert, token=settings.token,
-                     retries=settings.retries, timeout=settings.timeout)
+    client = OpaClient(host=host, port=parts.port or (443 if https else 80), version=f"{base}/v1" if base else "v1",
+                       ssl=(settings.ca_cert or True) if https else False, cert=cert, token=settings.token,
+                       retries=settings.retries, timeout=settings.timeout)
+    if settings.ca_cert:
+        _pin_ca(client._session, settings.ca_cert)
+    return client
+
+
+def _pin_ca(session, ca_cert: str) -> None:
+    """Make an explicit --opa-ca-cert win: requests lets REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE in the
+    environment override a session's own `verify` (psf/requests#3829); proxies from it still apply."""
+    merge = session.merge_environment_settings
+
+    def merged(url, proxies, stream, verify, cert):
+        settings = merge(url, proxies, stream, verify, cert)
+        settings["verify"] = ca_cert
+        return settings
+
+    session.merge_environment_settings = merged
 
 
 def rewrite_under(module: Module, prefix: str) -> str:
