@@ -215,7 +215,7 @@ def test_engine_from_the_config_file(small, server):
 
 
 def test_rewrite_moves_package_and_data_references_only():
-    from cxgov.engine.opa import rewrite_under
+    from cxgov.engine.opa_modules import rewrite_under
     from cxgov.engine.rego_source import parse_module
 
     source = ('package main.k8s\n\nimport rego.v1\nimport data.lib.util\n\n# data.not.this\n'

@@ -25,6 +25,7 @@ def sharded(directory, args, n, tmp_path, prefix="shard"):
         out = tmp_path / f"{prefix}-{i}.json"
         run = check(directory, *args, "--shard", f"{i}/{n}", "-o", f"json={out}", "-o", "text")
         assert run.code in (0, 1), run.stderr
+        assert f"shard {i}/{n}: " in run.stdout  # a shard's own report says it is not the whole verdict
         files.append(out)
     return files
 

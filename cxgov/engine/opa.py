@@ -25,8 +25,9 @@ from cxgov.errors import EngineError, PolicyError, UsageError
 from cxgov.model import Subject
 from cxgov.engine.embedded import collector_module
 from cxgov.engine.interface import Engine, Evaluation, Progress, data_with_run_facts, rego_input
-from cxgov.engine.policyset import NamespacePlan, PolicySet, references
-from cxgov.engine.rego_source import Module, parse_module
+from cxgov.engine.opa_modules import rewrite_under, upload_order
+from cxgov.engine.policyset import NamespacePlan, PolicySet
+from cxgov.engine.rego_source import parse_module
 from cxgov.engine.results import exception_names, judge
 
 #: OPA's data API evaluates with builtin errors as errors, as the embedded engine does (strict mode)
@@ -321,54 +322,6 @@ def _pin_ca(session, ca_cert: str) -> None:
     session.merge_environment_settings = merged
 
 
-def rewrite_under(module: Module, prefix: str) -> str:
-    """The module's source with its package and every `data` reference moved under data.<prefix>.
-
-    Only code tokens change (never strings or comments) and no line breaks are added, so rows in
-    OPA's error messages still point into the original file."""
-    if not prefix:
-        return module.source
-    inserts: list[tuple[int, str]] = []
-    code = [t for t in module.tokens if t.kind not in ("comment", "newline")]
-    package_seen = False
-    for i, tok in enumerate(code):
-        if tok.kind != "ident":
-            continue
-        if tok.text == "package" and not package_seen and i + 1 < len(code):
-            inserts.append((code[i + 1].offset, f"{prefix}."))
-            package_seen = True
-        elif tok.text == "data" and (i == 0 or code[i - 1].text != "."):
-            inserts.append((tok.offset + len("data"), f".{prefix}"))
-    source = module.source
-    for offset, text in sorted(inserts, reverse=True):
-        source = source[:offset] + text + source[offset:]
-    return source
-
-
-def upload_order(sources: dict[str, str]) -> list[tuple[str, str]]:
-    """Modules with the packages they reference first, so OPA's compile-on-PUT finds their functions."""
-    modules = [parse_module(path, source) for path, source in sources.items()]
-    by_package: dict[str, list[Module]] = {}
-    for m in modules:
-        by_package.setdefault(m.package, []).append(m)
-    ordered: list[Module] = []
-    state: dict[str, str] = {}
-
-    def visit(package: str) -> None:
-        if state.get(package):
-            return  # done, or on the current path (a cycle: the retry in _push sorts it out)
-        state[package] = "visiting"
-        for m in by_package[package]:
-            for ref in sorted(references(m, by_package)):
-                visit(ref)
-        state[package] = "done"
-        ordered.extend(by_package[package])
-
-    for package in sorted(by_package):
-        visit(package)
-    return [(m.path, m.source) for m in ordered]
-
-
 #: OPA error codes a refused PUT can carry that are not about the policy, and what to do about them
 _NOT_POLICY_ERRORS = {
     "unauthorized": "pass a bearer token with --opa-token or CXGOV_OPA_TOKEN",
@@ -378,44 +331,42 @@ _NOT_POLICY_ERRORS = {
 }
 
 
+def _causes(exc: BaseException):
+    """`exc` and everything underneath it: urllib3 keeps causes in `.reason` or `args`, Python in
+    `__cause__` and `__context__`."""
+    seen: set[int] = set()
+    stack: list = [exc]
+    while stack:
+        e = stack.pop()
+        if isinstance(e, BaseException) and id(e) not in seen:
+            seen.add(id(e))
+            yield e
+            stack += [getattr(e, "reason", None), e.__cause__, e.__context__, *e.args]
+
+
 def _timed_out(exc: BaseException) -> bool:
     """Whether a requests ConnectionError was, underneath, a read or connect timeout."""
     import socket
 
     from urllib3.exceptions import NewConnectionError, TimeoutError as Urllib3Timeout
 
-    seen: set[int] = set()
-    stack: list = [exc]
-    while stack:
-        e = stack.pop()
-        if id(e) in seen or not isinstance(e, BaseException):
-            continue
-        seen.add(id(e))
+    for e in _causes(exc):
         if isinstance(e, NewConnectionError):  # refused or unresolvable (urllib3 files it under timeouts)
             return False
         if isinstance(e, (Urllib3Timeout, socket.timeout)):
             return True
-        stack += [getattr(e, "reason", None), e.__cause__, e.__context__, *e.args]
     return False
+
+
+def _reason(exc: BaseException) -> str:
+    """The operating system's or TLS library's reason (`[Errno 111] Connection refused`), else the error."""
+    for e in _causes(exc):
+        if isinstance(e, OSError) and type(e).__module__.split(".")[0] not in ("requests", "urllib3"):
+            return str(e)
+    return str(exc)
 
 
 def _unprefixed(text: str, prefix: str) -> str:
     if not prefix:
         return text
     return text.replace(f"{prefix}/", "").replace(f"{prefix}.", "").replace(prefix, "")
-
-
-def _reason(exc: Exception) -> str:
-    """The innermost cause of a requests error, without urllib3's object reprs."""
-    inner: BaseException = exc
-    while inner.__context__ is not None or getattr(inner, "reason", None) is not None:
-        nxt = getattr(inner, "reason", None)
-        if not isinstance(nxt, BaseException):
-            nxt = inner.__context__
-        if nxt is None or nxt is inner:
-            break
-        inner = nxt
-    text = str(inner)
-    if "] " in text and text.startswith("<"):  # "<urllib3.connection...>: Failed to establish ..."
-        text = text.split(": ", 1)[-1]
-    return text.split(": ", 1)[-1] if text.startswith("<") else text
