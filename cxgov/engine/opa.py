@@ -4,7 +4,7 @@ It talks to OPA's REST API through opa-python-client 3.x. Unless the server alre
 policies (`preloaded`), every run pushes its modules and data under a run-specific root,
 `data.cxgov_run_<random>`, so concurrent runs (and whatever else the server holds) never mix, and
 removes them afterwards. It queries the same per-kind collector rules as the embedded engine and
-hands the values to `results.judge`, so both engines turn identical values into identical findings.
+hands the values to `results.judge_subject`, so both engines turn identical values into identical findings.
 
 Every failure (unreachable, TLS, timeout, HTTP error, a policy OPA rejects, an evaluation error) is an
 EngineError naming the server and what to do: exit 2, never a pass.
@@ -28,7 +28,7 @@ from cxgov.engine.interface import Engine, Evaluation, Progress, data_with_run_f
 from cxgov.engine.opa_modules import rewrite_under, upload_order
 from cxgov.engine.policyset import NamespacePlan, PolicySet
 from cxgov.engine.rego_source import parse_module
-from cxgov.engine.results import exception_names, judge
+from cxgov.engine.results import grouped, judge_subject
 
 #: OPA's data API evaluates with builtin errors as errors, as the embedded engine does (strict mode)
 STRICT = {"strict-builtin-errors": "true"}
@@ -156,10 +156,12 @@ class OpaEngine(Engine):
 
     def _evaluate_one(self, subject: Subject) -> Evaluation:
         document = rego_input(subject, self._evaluation_date)
-        applicable = [p for p in self._plans if p.applies(subject.kind)]
-        by_package: dict[str, dict] = {}
-        if self.settings.preloaded:
-            for plan in applicable:
+        if not self.settings.preloaded:
+            collector = f"{self.prefix}.cxgov_run.{subject.kind.replace('-', '_')}"
+            by_package = grouped(self._query(f"{collector}.results", document, subject))
+        else:  # no collector on the server: each package's rules, read from the package document
+            by_package = {}
+            for plan in (p for p in self._plans if p.applies(subject.kind)):
                 value = self._query(plan.package, document, subject)
                 if not isinstance(value, dict):
                     raise EngineError(f"package {plan.package} is not loaded on the OPA server",
@@ -167,19 +169,7 @@ class OpaEngine(Engine):
                                       hint="--opa-preloaded expects the server to hold the same policies and data "
                                            "(e.g. an OPA bundle built from them); drop it to let cxgov push them")
                 by_package[plan.package] = {k: v for k, v in value.items() if k in plan.rules or k == "exception"}
-        else:
-            collector = f"{self.prefix}.cxgov_run.{subject.kind.replace('-', '_')}"
-            for package, name, value in self._query(f"{collector}.results", document, subject) or []:
-                by_package.setdefault(package, {})[name] = value
-        checks, findings = [], []
-        rules = self._policies.rules
-        for plan in applicable:
-            values = dict(by_package.get(plan.package, {}))
-            exceptions = exception_names(values.pop("exception", None))
-            check, found = judge(subject, plan, values, exceptions, rules, self._evaluation_date)
-            checks.append(check)
-            findings += found
-        return checks, findings
+        return judge_subject(subject, self._plans, by_package, self._policies.rules, self._evaluation_date)
 
     def _query(self, path: str, document: Any, subject: Subject) -> Any:
         response = self._call(f"evaluating data.{_unprefixed(path, self.prefix)}",
