@@ -120,11 +120,14 @@ class OpaEngine(Engine):
                 self._push([(f"<cxgov>/collect-{k}.rego", collector_module(k, self._plans)) for k in kinds])
             chunks = [subjects[i : i + _CHUNK] for i in range(0, len(subjects), _CHUNK)]
             out: list[Evaluation] = []
-            with ThreadPoolExecutor(max_workers=min(self.jobs, len(chunks))) as pool:
+            pool = ThreadPoolExecutor(max_workers=min(self.jobs, len(chunks)))
+            try:
                 for done in pool.map(self._evaluate_chunk, chunks):
                     out += done
                     if progress:
                         progress(len(done))
+            finally:  # on the first error, drop the queued chunks rather than evaluate them all first
+                pool.shutdown(wait=True, cancel_futures=True)
             return out
         finally:
             self.cleanup()
