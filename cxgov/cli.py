@@ -11,6 +11,7 @@ import click
 
 from cxgov import __version__
 from cxgov.errors import CxgovError, UsageError
+from cxgov.commands.engine_options import engine_options
 
 EXIT_ERROR = 2
 
@@ -73,7 +74,9 @@ Examples:
   terraform show -json plan.out | cxgov check -        a plan from standard input
   cxgov check cxgov/ --tracking-uri http://mlflow:5000  the descriptor's models from this registry
   cxgov check cxgov/ k8s/ --no-models                   skip the registry (models reported unverified)
-  cxgov check cxgov/ --ui-base-url http://127.0.0.1:8765   the descriptor's UI, scanned on a local copy""")
+  cxgov check cxgov/ --ui-base-url http://127.0.0.1:8765   the descriptor's UI, scanned on a local copy
+  cxgov check k8s/ --engine opa --opa-url http://127.0.0.1:8181    evaluate on an OPA server
+  cxgov check k8s/ --shard 2/4 -o json=shard-2.json    one CI job's share; see `cxgov merge`""")
 @click.argument("paths", nargs=-1, metavar="PATH...")
 @click.option("-p", "--policy", multiple=True, metavar="PATH",
               help="Policy directory or .rego file (repeatable). Default: ./policy when it exists.")
@@ -125,10 +128,13 @@ Examples:
                                                      "else ./node_modules/axe-core.")
 @click.option("--page-timeout", type=click.FloatRange(min=1), default=30, show_default=True, metavar="SECONDS",
               help="Longest a UI page may take to load, or axe-core to run.")
+@click.option("--shard", metavar="I/N", help="Evaluate only the I-th of N deterministic shares of the input files "
+              "(CI matrix jobs); combine their JSON results with `cxgov merge`.")
+@engine_options
 def check(paths, policy, data, namespace, all_namespaces, builtin, combine, parser, include, exclude, output,
           output_file, fail_on, fail_on_warn, no_fail, waivers, evaluation_date, jobs, max_file_size, max_depth,
           max_nodes, max_documents, color, tracking_uri, read_models, mlflow_timeout, mlflow_retries, ui_base_url,
-          no_ui, ui_artifacts, axe_source, page_timeout):
+          no_ui, ui_artifacts, axe_source, page_timeout, shard, engine):
     """Evaluate files (YAML, JSON, TOML, HCL2, Terraform plans, Kubernetes manifests) against policies.
 
     PATH may be a file, a directory (searched recursively) or - for standard input.
@@ -149,6 +155,7 @@ def check(paths, policy, data, namespace, all_namespaces, builtin, combine, pars
         mlflow_retries=mlflow_retries,
         ui=_ui_options(base_url=ui_base_url, artifacts=ui_artifacts, axe_source=axe_source, page_timeout=page_timeout),
         no_ui=no_ui,
+        engine=engine, shard=_shard(shard),
     )
     sys.exit(0 if no_fail else code)
 
@@ -226,6 +233,41 @@ def wcag(urls, states_file, tags, axe_source, axe_options, base_url, artifacts, 
                     output_file=output_file, fail_on=fail_on, waivers=waivers,
                     evaluation_date=_evaluation_date(evaluation_date), color=_color(color))
     sys.exit(code)
+
+
+def _shard(spec: str | None):
+    from cxgov.shard import Shard
+
+    return None if spec is None else Shard.parse(spec)
+
+
+# --- merge: sharded results back into one verdict ------------------------------------------------
+
+@cli.command(epilog="""\b
+Examples:
+  cxgov merge shard-*.json                              the verdict of all shards, as text
+  cxgov merge shard-*.json -o sarif=cxgov.sarif -o github   SARIF and annotations for the whole run""")
+@click.argument("results", nargs=-1, required=True, metavar="RESULT.json...",
+                type=click.Path(exists=True, dir_okay=False))
+@click.option("-o", "--output", multiple=True, metavar="FORMAT[=FILE]",
+              help="text, json, sarif, junit, github, markdown; FORMAT=FILE writes to a file (repeatable).")
+@click.option("--output-file", metavar="FILE", help="Write the (single) -o format to FILE instead of stdout.")
+@click.option("--fail-on", type=click.Choice(["deny", "warn", "never"]),
+              help="Which findings fail the merged gate. Default: the shards' own setting (which must agree).")
+@click.option("--no-fail", is_flag=True, help="Exit 0 even when the gate fails (errors still exit 2).")
+@click.option("--color/--no-color", default=None, help="Colour the text output. Default: when stdout is a terminal.")
+def merge(results, output, output_file, fail_on, no_fail, color):
+    """Combine the JSON results of `cxgov check --shard I/N` runs into the verdict of the whole run.
+
+    Every shard 1..N of one split must be given exactly once, evaluated with the same policies, engine,
+    evaluation date and gate; anything else is an error (exit 2), never a partial pass. Shards may
+    run with --fail-on never (so no matrix job fails alone) and the merge gate with --fail-on deny.
+    """
+    from cxgov.commands.merge import run_merge
+
+    code = run_merge(list(results), outputs=list(output) or ["text"], output_file=output_file, color=_color(color),
+                     fail_on=fail_on)
+    sys.exit(0 if no_fail else code)
 
 
 @cli.group()

@@ -12,6 +12,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from cxgov.shard import ShardInfo
+
 SEVERITIES = ("critical", "high", "medium", "low", "info")
 GATES = ("deny", "warn")
 SUBJECT_KINDS = frozenset({"descriptor", "kubernetes", "terraform-plan", "config", "model-version", "ui-scan", "system",
@@ -240,6 +242,7 @@ class Result:
     findings: list[Finding]
     rules: dict[str, RuleInfo]
     verdict: Verdict
+    shard: ShardInfo | None = None  # set when this result covers one shard of a split run (--shard)
 
     def active(self) -> list[Finding]:
         """Findings no waiver covers."""

@@ -29,20 +29,26 @@ class Options:
     waivers_name: str | None = None  # how findings name the waivers file; default: its path from root
 
 
-def subjects_for(subjects: Sequence[Subject], options: Options) -> list[Subject]:
-    """The subjects a run evaluates: combined when asked, plus the system view when there is a descriptor."""
+def subjects_for(subjects: Sequence[Subject], options: Options, *,
+                 system_from: Sequence[Subject] | None = None) -> list[Subject]:
+    """The subjects a run evaluates: combined when asked, plus the system view when there is a descriptor.
+
+    `system_from`: the subjects the system view is built from when they are more than those evaluated
+    (a shard evaluates its own files, but the descriptor is compared with all of them)."""
     if options.combine:
         subjects = [combine(subjects)]
-    system = system_view.build(list(subjects), options.root, options.evaluation_date)
+    system = system_view.build(list(system_from if system_from is not None else subjects), options.root,
+                               options.evaluation_date)
     return [*subjects, system] if system is not None else list(subjects)
 
 
 def run(subjects: Sequence[Subject], policies: PolicySet, engine: Engine, options: Options,
-        progress: Progress | None = None, *, prepared: bool = False) -> Result:
+        progress: Progress | None = None, *, prepared: bool = False,
+        system_from: Sequence[Subject] | None = None) -> Result:
     """Evaluate, waive, judge. `prepared`: the subjects already went through subjects_for() (an audit
     keeps them for its bundle; a replay brings the bundled ones, system view included)."""
     if not prepared:
-        subjects = subjects_for(subjects, options)
+        subjects = subjects_for(subjects, options, system_from=system_from)
     if not policies.plan(list(options.namespaces), all_namespaces=options.all_namespaces):
         wanted = "any namespace" if options.all_namespaces else "namespace " + ", ".join(options.namespaces)
         raise PolicyError(f"no deny, violation or warn rules in {wanted}",

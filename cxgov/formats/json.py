@@ -28,4 +28,6 @@ class JsonFormat(Format):
             "findings": [f.to_dict() for f in ordered(result.findings)],
             "rules": {rule_id: result.rules[rule_id].to_dict() for rule_id in result.rules},
         }
+        if result.shard is not None:
+            document["shard"] = result.shard.to_dict()
         return json.dumps({k: sorted_keys(v) for k, v in document.items()}, indent=2) + "\n"

@@ -49,4 +49,8 @@ class TextFormat(Format):
         verdict = _paint("PASS", "pass", color) if v.passed else _paint("FAIL", "deny", color)
         subjects = plural(len(result.subjects), "subject")
         lines.append(f"{verdict} (fail-on {v.fail_on}; {subjects}, {with_findings} with findings)")
+        if result.shard is not None:
+            s = result.shard
+            lines.append(f"shard {s.index}/{s.count}: {s.files} of {s.inputs} files; `cxgov merge` all {s.count} "
+                         "results for the verdict of the whole run")
         return "\n".join(lines) + "\n"

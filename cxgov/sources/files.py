@@ -11,6 +11,7 @@ from typing import Any, BinaryIO
 
 from cxgov.errors import InputError, UsageError
 from cxgov.model import Location, Subject
+from cxgov.shard import Shard
 from cxgov.sources.interface import Source
 from cxgov.sources.readers import DEFAULT_LIMITS, EXTENSIONS, PARSERS, Document, Limits, read_path
 
@@ -68,6 +69,7 @@ class FileSource(Source):
         parser: str | None = None,
         limits: Limits = DEFAULT_LIMITS,
         stdin: BinaryIO | None = None,  # default: sys.stdin.buffer, looked up when read
+        shard: Shard | None = None,  # only this shard's files (--shard i/n)
     ):
         if parser is not None and parser not in PARSERS:
             raise UsageError(f"unknown parser {parser!r}", hint=f"use one of: {', '.join(PARSERS)}")
@@ -79,10 +81,14 @@ class FileSource(Source):
         self.parser = parser
         self.limits = limits
         self.stdin = stdin
+        self.shard = shard
+        self.all_files: list[str] = []  # every input file found (shown paths), before any sharding
 
     def subjects(self) -> Iterator[Subject]:
         used: set[str] = set()
-        for subjects in self._parsed(list(self._files())):
+        files = list(self._files())
+        self.all_files = [shown for _, shown in files]
+        for subjects in self._parsed(self.shard.pick(files) if self.shard else files):
             for subject in subjects:
                 subject_id = subject.id
                 n = 2

@@ -1,0 +1,44 @@
+"""The engine options every evaluating command shares, collapsed into one `engine` argument."""
+
+from __future__ import annotations
+
+import functools
+
+import click
+
+from cxgov.engine.choice import ENGINES, EngineChoice
+
+_OPTIONS = [
+    click.option("--engine", type=click.Choice(ENGINES), default="embedded", show_default=True,
+                 help="Evaluate with the embedded rego-cpp engine or a running OPA server."),
+    click.option("--opa-url", metavar="URL", envvar="CXGOV_OPA_URL",
+                 help="The OPA server's root URL (http[s]://host:port[/path]); env CXGOV_OPA_URL."),
+    click.option("--opa-token", metavar="TOKEN", envvar="CXGOV_OPA_TOKEN", show_envvar=False,
+                 help="Bearer token for OPA's authentication; prefer the env CXGOV_OPA_TOKEN."),
+    click.option("--opa-ca-cert", type=click.Path(exists=True, dir_okay=False), metavar="FILE",
+                 help="CA bundle to verify the server's TLS certificate. Default: the system's trust store."),
+    click.option("--opa-client-cert", type=click.Path(exists=True, dir_okay=False), metavar="FILE",
+                 help="Client certificate for mutual TLS (with the key inside, or --opa-client-key)."),
+    click.option("--opa-client-key", type=click.Path(exists=True, dir_okay=False), metavar="FILE",
+                 help="Private key of --opa-client-cert."),
+    click.option("--opa-timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True, metavar="SECONDS",
+                 help="Per request to the OPA server."),
+    click.option("--opa-preloaded", is_flag=True,
+                 help="Use the policies and data the server already holds (e.g. from an OPA bundle) instead of "
+                      "pushing them for this run."),
+]
+
+
+def engine_options(command):
+    """Adds --engine and --opa-* to a click command and passes them on as `engine=EngineChoice(...)`."""
+
+    @functools.wraps(command)
+    def wrapper(*args, engine, opa_url, opa_token, opa_ca_cert, opa_client_cert, opa_client_key, opa_timeout,
+                opa_preloaded, **kwargs):
+        choice = EngineChoice(engine, opa_url, opa_token, opa_ca_cert, opa_client_cert, opa_client_key,
+                              opa_timeout, opa_preloaded)
+        return command(*args, engine=choice, **kwargs)
+
+    for option in reversed(_OPTIONS):
+        wrapper = option(wrapper)
+    return wrapper
