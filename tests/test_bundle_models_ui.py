@@ -15,7 +15,7 @@ import pytest
 
 from conftest import EVALUATION_DATE
 
-# a team policy over the two kinds (the builtin model and WCAG rules arrive with their sources); the
+# a team policy over the two kinds, evaluated beside the builtin model-version and WCAG rules; the
 # warn echoes a run parameter, so redaction must reach the finding's message too
 POLICY = """\
 package main
@@ -63,7 +63,10 @@ def ui_document(shot: dict) -> dict:
         "viewport": {"width": 1280, "height": 800}, "timestamp": "2026-11-22T09:00:00Z",
         "axe": {"testEngine": {"name": "axe-core", "version": "4.10.2"}, "toolOptions": {},
                 "violations": [{"id": "color-contrast", "impact": "serious", "tags": ["wcag2aa", "wcag143"],
-                                "nodes": [{"target": ["#send"]}]}],
+                                "help": "Elements must meet minimum color contrast ratio thresholds",
+                                "helpUrl": "https://dequeuniversity.com/rules/axe/4.10/color-contrast",
+                                "nodes": [{"target": ["#send"], "html": "<button id=\"send\">Send</button>",
+                                           "impact": "serious", "failureSummary": "Fix any of the following"}]}],
                 "incomplete": [], "passes_count": 40},
         "screenshot": shot,
     }
@@ -114,11 +117,17 @@ def test_models_and_wcag_files_are_in_the_bundle(bundle):
     index = json.loads((target / "inputs" / "index.json").read_text())["subjects"]
     assert [(s["kind"], s["file"]) for s in index] == [("model-version", "models/cx-router-7.json"),
                                                       ("ui-scan", "wcag/www.example.eu-help-open.json")]
-    messages = sorted(f["message"] for f in json.loads((target / "findings.json").read_text())["findings"])
-    assert messages == ["https://www.example.eu/help (open): color-contrast",
-                        "model cx-router version 7 has no dpo_approved tag",
-                        "run parameter db_url = postgresql://ml:[REDACTED:url-password]@db.internal/ml"]
-    assert len(result.findings) == 3
+    findings = json.loads((target / "findings.json").read_text())["findings"]
+    team = sorted(f["message"] for f in findings if f["query"].startswith("data.main."))
+    assert team == ["https://www.example.eu/help (open): color-contrast",
+                    "model cx-router version 7 has no dpo_approved tag",
+                    "run parameter db_url = postgresql://ml:[REDACTED:url-password]@db.internal/ml"]
+    # the builtin rules judged both subjects too: the model carries none of the registry contract's
+    # approval tags, and the scan's serious A/AA violation denies
+    builtin = {(f["rule_id"], f["subject"]) for f in findings if not f["query"].startswith("data.main.")}
+    assert ("SOC2-CC8.1-01", "models:/cx-router/7") in builtin
+    assert ("WCAG-A-AA-01", "https://www.example.eu/help#open") in builtin
+    assert len(result.findings) == len(findings)
 
 
 def test_it_verifies_and_replays(bundle):
