@@ -33,54 +33,81 @@ WIDGET = "https://www.acme-shop.eu/help"
 
 
 def model_version(name: str, version: str, *, training: bool = True) -> Subject:
-    """A model-version subject as the MLflow source produces it (the documented contract)."""
+    """A model-version subject as the MLflow source produces it (the documented contract), meeting
+    every rule of model_registry/README.md; `training=False` leaves out its training dataset."""
+    bucket = "https://acme-ml-datasets.s3.eu-central-1.amazonaws.com/intents"
     inputs = [{
-        "name": "cx-intents-eval-2026-10", "digest": "9f2c1e7a", "source": "s3://acme-ml/datasets/intents/eval-2026-10",
-        "source_type": "s3", "context": "evaluation", "schema": '{"mlflow_colspec": [{"name": "utterance", "type": "string"}]}',
-        "profile": '{"num_rows": 4200}',
+        "name": "cx-intents-eval-2026-10", "digest": "9f2c1e7a5b3d8c10", "source": f"{bucket}/eval-2026-10.parquet",
+        "source_type": "s3", "context": "evaluation", "schema": {"mlflow_colspec": [{"name": "utterance", "type": "string"}]},
+        "profile": {"num_rows": 4200},
     }]
     if training:
         inputs.insert(0, {
-            "name": "cx-intents-train-2026-10", "digest": "41d8cd98", "source": "s3://acme-ml/datasets/intents/train-2026-10",
-            "source_type": "s3", "context": "training", "schema": '{"mlflow_colspec": [{"name": "utterance", "type": "string"}]}',
-            "profile": '{"num_rows": 61000}',
+            "name": "cx-intents-train-2026-10", "digest": "41d8cd98f00b204e", "source": f"{bucket}/train-2026-10.parquet",
+            "source_type": "s3", "context": "training", "schema": {"mlflow_colspec": [{"name": "utterance", "type": "string"}]},
+            "profile": {"num_rows": 61000},
         })
     ref = f"models:/{name}/{version}"
     document = {
-        "name": name, "version": version, "status": "READY", "source": f"s3://acme-ml/artifacts/{name}/{version}",
-        "run_id": "8d3f0c5e9b1a4f7c9e2d6b0a1c3e5f70", "description": f"{name}: routes customer messages to intents",
-        "creation_timestamp": 1762387200000,
-        "tags": {"approved_by": "miriam.kraus@acme-shop.eu", "approval_ticket": "ML-482",
-                 "annex_iv_ref": "evidence/annex-iv.md", "bias_dimensions": "locale"},
+        "name": name, "version": version, "status": "READY", "status_message": None,
+        "source": f"s3://acme-ml/artifacts/{name}/{version}", "run_id": "8d3f0c5e9b1a4f7c9e2d6b0a1c3e5f70",
+        "model_id": None, "user_id": "tobias.richter@acme-shop.eu",
+        "description": f"{name}: routes customer messages to intents",
+        "creation_timestamp": 1762387200000, "last_updated_timestamp": 1762473600000,
+        "tags": {"approval_status": "approved", "approved_by": "miriam.kraus@acme-shop.eu", "approval_ticket": "ML-482",
+                 "risk_class": "high", "intended_purpose": "Route customer-service messages to an intent",
+                 "threshold.accuracy": ">=0.90", "threshold.macro_f1": ">=0.88",
+                 "annex_iv_ref": "evidence/annex-iv.md", "annex_iv_sha256": "5d2c" * 16,
+                 "annex_iv_model_version": version, "annex_iv_sections": "1,2,3,4,5,6,7,8,9",
+                 "redteam_evaluated_at": "2026-10-20", "bias_dimensions": "locale",
+                 "bias_threshold.locale": "0.05", "artifact_region": "eu-central-1"},
         "aliases": ["production"],
         "registered_model": {"name": name, "description": "Intent router for the help-centre assistant",
                              "tags": {"owner": "cx-ml@acme-shop.eu"}, "aliases": {"production": version, "staging": version}},
         "run": {
+            "run_id": "8d3f0c5e9b1a4f7c9e2d6b0a1c3e5f70", "experiment_id": "3", "status": "FINISHED",
+            "lifecycle_stage": "active",
             "params": {"learning_rate": "3e-05", "epochs": "4", "base_model": "xlm-roberta-base"},
-            "metrics": {"accuracy": 0.947, "macro_f1": 0.912, "bias.locale.de.f1": 0.921, "bias.locale.fr.f1": 0.904},
+            "metrics": {"accuracy": 0.947, "macro_f1": 0.912, "bias.locale": 0.017,
+                        "redteam.injection_success_rate": 0.011},
             "tags": {"mlflow.user": "tobias.richter@acme-shop.eu",
                      "mlflow.source.git.commit": "3b1f0e9c8d7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c"},
             "inputs": inputs,
         },
-        "model": {"signature": {"inputs": '[{"type": "string", "name": "utterance"}]',
+        "model": {"flavors": {"python_function": {"loader_module": "mlflow.transformers"}, "transformers": {}},
+                  "signature": {"inputs": '[{"type": "string", "name": "utterance"}]',
                                 "outputs": '[{"type": "string", "name": "intent"}]'},
-                  "flavors": ["python_function", "transformers"]},
+                  "artifact_path": "model", "model_uuid": "0c5e9b1a4f7c49e2a6b0a1c3e5f708d3"},
         "tracking_uri": "https://mlflow.internal.acme-shop.eu",
     }
     return Subject("model-version", ref, Location(ref, None), document)
 
 
+#: the AI-disclosure element the acme-cx descriptor names (ai_disclosure.element_selector)
+DISCLOSURE = "#acme-chat-ai-notice"
+STATES = ("closed", "open", "streaming", "handoff", "error", "viewport-320")
+
+
 def ui_scan(state: str, violations: list[dict]) -> Subject:
-    """A ui-scan subject as the UI source produces it (the documented contract)."""
+    """A ui-scan subject as the UI source produces it (the documented contract), with the disclosure
+    element probed as `cxgov audit` asks for it."""
     slug = slugify(f"help-centre-widget-{state}")
+    targets = sorted({n["target"][0] for v in violations for n in v["nodes"]})
     document = {
-        "url": WIDGET, "page": "help-centre widget", "state": state, "viewport": {"width": 1280, "height": 800},
+        "url": WIDGET, "scanned_url": WIDGET, "page": "help-centre widget", "state": state,
+        "state_index": STATES.index(state), "steps": [],
+        "viewport": {"width": 320, "height": 640} if state == "viewport-320" else {"width": 1280, "height": 800},
         "timestamp": f"{EVALUATION_DATE}T09:12:00Z",
         "axe": {
             "testEngine": {"name": "axe-core", "version": "4.14.1"},
+            "testEnvironment": {"userAgent": "Mozilla/5.0 (X11; Linux x86_64) HeadlessChrome/142.0.0.0"},
             "toolOptions": {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}},
             "violations": violations, "incomplete": [], "passes_count": 41,
+            "source": {"file": "axe.min.js", "fallback": False},
         },
+        "elements": {DISCLOSURE: {"present": True, "visible": True,
+                                  "text": "You are chatting with an AI assistant. Ask for a person at any time.",
+                                  "targets": [t for t in targets if t == DISCLOSURE]}},
         "screenshot": {"file": f"{slug}.png", "sha256": "0" * 64},
     }
     return Subject("ui-scan", f"{WIDGET}#{state}", Location(WIDGET, None), document)
@@ -141,9 +168,9 @@ NONCOMPLIANT_EXTRA = (
     lambda: ui_scan("open", [CONTRAST_VIOLATION]),
     lambda: ui_scan("closed", []),
 )
-#: the compliant audit scans the widget (clean) but reads no model registry, so the team's model
-#: rule judges nothing
-COMPLIANT_EXTRA = (lambda: ui_scan("open", []),)
+#: the compliant audit scans every widget state the descriptor lists (all clean) but reads no model
+#: registry, so the model rules judge nothing
+COMPLIANT_EXTRA = tuple((lambda state=state: ui_scan(state, [])) for state in STATES)
 
 
 @functools.lru_cache(maxsize=None)

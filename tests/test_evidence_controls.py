@@ -7,7 +7,7 @@ import dataclasses
 import json
 
 from cxgov.evidence.controls import control_matrix, natural_key
-from evidence_support import ROUTER, TRIAGE, WIDGET, cached_view
+from evidence_support import ROUTER, STATES, TRIAGE, WIDGET, cached_view
 
 
 def controls(matrix):
@@ -73,34 +73,64 @@ def test_model_and_ui_controls_are_judged_on_their_own_evidence():
     [rule] = art10["rules"]
     assert rule["id"] == "TEAM-MLF-01" and rule["subjects"] == [ROUTER, TRIAGE]
     contrast = by_key[("wcag22", "1.4.3")]
-    assert [f["subject"] for f in contrast["findings"]] == [f"{WIDGET}#open"]
+    # the team's contrast rule and the builtin A/AA rule (its controls come from axe's wcag143 tag)
+    # both fail the open state, and nothing else
+    assert sorted((f["rule_id"], f["subject"]) for f in contrast["findings"]) == [
+        ("TEAM-UI-01", f"{WIDGET}#open"), ("WCAG-A-AA-01", f"{WIDGET}#open")]
     # only the failing state's files, though both states share the page URL
     assert contrast["evidence"] == ["wcag/help-centre-widget-open.json", "wcag/help-centre-widget-open.png"]
+    # the compliant version passes every builtin model rule: change control fails on the team's rule only
+    cc81 = by_key[("soc2", "CC8.1")]
+    assert [(f["rule_id"], f["subject"]) for f in cc81["findings"]] == [("TEAM-MLF-01", TRIAGE)]
+    assert {r["id"] for r in cc81["rules"] if r["assessed"]} == {
+        "SOC2-CC8.1-01", "SOC2-CC8.1-02", "SOC2-CC8.1-03", "TEAM-MLF-01"}
+
+
+#: the controls only rules over model versions name: an audit that read no registry judges none of them
+MODEL_ONLY_CONTROLS = {("eu-ai-act", c) for c in (
+    "Art.10", "Art.10(2)", "Art.10(2)(f)", "Art.10(2)(g)", "Art.10(3)", "Art.11", "Annex IV", "Art.13(3)(b)",
+    "Art.15(1)-(3)", "Art.15(4)", "Art.15(5)")}
 
 
 def test_controls_whose_rules_judged_nothing_are_not_assessed():
     matrix = control_matrix(cached_view("compliant"))
     by_key = controls(matrix)
-    # the team's model rule judges model versions; this audit read no registry
-    for key in [("eu-ai-act", "Art.10"), ("soc2", "CC8.1")]:
+    # the team's and the builtin model rules judge model versions; this audit read no registry
+    for key in MODEL_ONLY_CONTROLS:
         assert by_key[key]["status"] == "not-assessed", key
-        assert by_key[key]["evidence"] == [] and all(not r["assessed"] for r in by_key[key]["rules"])
-    assert matrix["summary"]["not-satisfied"] == 0
-    assert matrix["summary"]["not-assessed"] == 2
-    # everything else was judged on the system view and passed
+        assert by_key[key]["evidence"] == [] and all(not r["assessed"] for r in by_key[key]["rules"]), key
+    assert {key for key, c in by_key.items() if c["status"] == "not-assessed"} == MODEL_ONLY_CONTROLS
+    # CC8.1 also has a rule over the system view, and it fails closed: the descriptor deploys a model
+    # version nobody read from the registry, which is not-satisfied, never "not assessed" or a pass
+    cc81 = by_key[("soc2", "CC8.1")]
+    assert cc81["status"] == "not-satisfied"
+    [finding] = cc81["findings"]
+    assert finding["rule_id"] == "SOC2-CC8.1-02" and finding["subject"] == "system:acme-cx"
+    assert "acme-cx-intent-router was not read from the model registry" in finding["message"]
+    assert finding["evidence"] == ["inputs/system-acme-cx.json"]
+    assert {r["id"]: r["assessed"] for r in cc81["rules"]} == {
+        "SOC2-CC8.1-01": False, "SOC2-CC8.1-02": True, "SOC2-CC8.1-03": False, "TEAM-MLF-01": False}
+    assert matrix["summary"]["not-satisfied"] == 1
+    assert matrix["summary"]["not-assessed"] == len(MODEL_ONLY_CONTROLS)
+    # everything else was judged on the system view and the widget's scans, and passed
     assert by_key[("gdpr", "Art.44")]["status"] == "satisfied"
     evidence = by_key[("gdpr", "Art.44")]["evidence"]  # the residency rules judge manifests and plans too
     assert {"inputs/system-acme-cx.json", "inputs/terraform-plan-json.json",
             "inputs/k8s-chat-api-yaml-deployment-acme-cx-chat-api.json"} <= set(evidence)
+    scans = by_key[("wcag22", "scan validity")]  # every state the descriptor lists was scanned
+    assert scans["status"] == "satisfied" and len(scans["rules"][0]["subjects"]) == 7
 
 
 def test_a_rule_that_judged_a_present_subject_and_passed_satisfies_its_controls():
     by_key = controls(control_matrix(cached_view("compliant")))
-    # the widget was scanned and is clean: the team's contrast rule is assessed and passed
+    # the widget was scanned in every state and is clean: the team's contrast rule is assessed and
+    # passed, and the scans it judged are the evidence
+    scanned = sorted(f"{WIDGET}#{state}" for state in STATES)
     for key in [("wcag22", "1.4.3"), ("en301549", "9.1.4.3")]:
         assert by_key[key]["status"] == "satisfied", key
-        assert by_key[key]["evidence"] == ["wcag/help-centre-widget-open.json", "wcag/help-centre-widget-open.png"]
-        assert by_key[key]["rules"][0]["subjects"] == [f"{WIDGET}#open"]
+        assert by_key[key]["evidence"] == sorted(f"wcag/help-centre-widget-{state}.{ext}"
+                                                 for state in STATES for ext in ("json", "png"))
+        assert [(r["id"], r["subjects"]) for r in by_key[key]["rules"]] == [("TEAM-UI-01", scanned)]
 
 
 def test_order_is_stable_and_natural():
