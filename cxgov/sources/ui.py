@@ -70,9 +70,15 @@ selectors.forEach(function (sel) {
 return out;
 """
 
+# [HTTP status, load error]: a navigation Chromium refused or could not complete (an unsafe port such
+# as 9, a missing file) raises nothing in chromedriver but leaves its own error page, whose last line
+# names the net error
 _NAV_STATUS = """
 var e = performance.getEntriesByType('navigation')[0];
-return e && typeof e.responseStatus === 'number' ? e.responseStatus : 0;
+var status = e && typeof e.responseStatus === 'number' ? e.responseStatus : 0;
+if (document.URL.indexOf('chrome-error:') !== 0) { return [status, null]; }
+var code = (document.body ? document.body.innerText : '').match(/\\bERR_[A-Z0-9_]+/);
+return [status, code ? 'net::' + code[0] : 'the browser showed its error page'];
 """
 
 
@@ -203,7 +209,11 @@ class UISource(Source):
             raise SourceError(f"page failed to load: {_message(exc)}", where=url,
                               hint=f"entry point {target.name!r} ({target.where}); is the server running and the "
                                    "URL right?") from None
-        status = browser.driver.execute_script(_NAV_STATUS)
+        status, error = browser.driver.execute_script(_NAV_STATUS)
+        if error:
+            raise SourceError(f"page failed to load: {error}", where=url,
+                              hint=f"entry point {target.name!r} ({target.where}); is the server running and the "
+                                   "URL right?")
         if isinstance(status, int) and status >= 400:
             raise SourceError(f"page answered HTTP {status}", where=url,
                               hint=f"entry point {target.name!r} ({target.where})")
