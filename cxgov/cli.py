@@ -398,7 +398,9 @@ Examples:
   cxgov audit                                   ./cxgov.yaml; bundle in evidence/<system>-<date>/
   cxgov audit --key cxgov-signing.key           sign with a key file (cxgov evidence keygen)
   cxgov audit --key-env CXGOV_SIGNING_KEY       sign with a PEM key held in a CI secret
-  SOURCE_DATE_EPOCH=1764000000 cxgov audit      pin the bundle's timestamps (reproducible)""")
+  SOURCE_DATE_EPOCH=1764000000 cxgov audit      pin the bundle's timestamps (reproducible)
+  cxgov audit --tracking-uri http://127.0.0.1:5000 --ui-base-url http://127.0.0.1:8765/
+                                                the models from this registry, the UI on a local copy""")
 @click.argument("config_file", default="cxgov.yaml", metavar="[CONFIG]")
 @click.option("--evaluation-date", metavar="YYYY-MM-DD", help="The date rules judge against. Default: today (UTC).")
 @click.option("--out", metavar="DIR", help="Bundle directory (DIR.tar.gz beside it). Default: from the config.")
@@ -410,7 +412,23 @@ Examples:
               help="Also report as text, json, sarif, junit, github, markdown (repeatable). Default: text.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes. Default: number of CPUs.")
 @click.option("--color/--no-color", default=None, help="Colour the text output. Default: when stdout is a terminal.")
-def audit(config_file, evaluation_date, out, key_file, key_env, unsigned, overwrite, output, jobs, color):
+# where the live sources are read, as for `cxgov check`
+@click.option("--tracking-uri", envvar="MLFLOW_TRACKING_URI", metavar="URI",
+              help="MLflow registry for the model versions (env MLFLOW_TRACKING_URI). Default: models.tracking_uri "
+                   "of the config, else each of the descriptor's models[].tracking_uri.")
+@click.option("--mlflow-timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True, metavar="SECONDS",
+              help="Timeout of each registry request.")
+@click.option("--mlflow-retries", type=click.IntRange(min=0), default=3, show_default=True, metavar="N",
+              help="Retries (with backoff) on connection errors and 5xx answers.")
+@click.option("--ui-base-url", metavar="URL",
+              help="Scan the UI entry points on this origin instead (e.g. a local copy); findings keep the declared "
+                   "URLs.")
+@click.option("--axe-source", metavar="FILE", help="axe-core script (axe.min.js). Default: $CXGOV_AXE_SOURCE, "
+                                                     "else ./node_modules/axe-core.")
+@click.option("--page-timeout", type=click.FloatRange(min=1), default=30, show_default=True, metavar="SECONDS",
+              help="Longest a UI page may take to load, or axe-core to run.")
+def audit(config_file, evaluation_date, out, key_file, key_env, unsigned, overwrite, output, jobs, color,
+          tracking_uri, mlflow_timeout, mlflow_retries, ui_base_url, axe_source, page_timeout):
     """Audit the system cxgov.yaml describes and write a signed evidence bundle.
 
     Every source of the config (descriptor, manifests, plans, MLflow model versions, UI scans) goes
@@ -418,11 +436,13 @@ def audit(config_file, evaluation_date, out, key_file, key_env, unsigned, overwr
     findings, control matrix, redacted inputs, exact policies and a DSSE-signed in-toto attestation.
     Exit 0 gate passed, 1 gate failed (the bundle is written either way), 2 could not audit.
     """
-    from cxgov.commands.audit import run_audit_command
+    from cxgov.commands.audit import LiveOptions, run_audit_command
 
+    live = LiveOptions(tracking_uri=tracking_uri or None, mlflow_timeout=mlflow_timeout, mlflow_retries=mlflow_retries,
+                       ui_base_url=ui_base_url, axe_source=axe_source, page_timeout=page_timeout)
     sys.exit(run_audit_command(config_file=config_file, evaluation_date=_evaluation_date(evaluation_date), out=out,
                                key_file=key_file, key_env=key_env, unsigned=unsigned, overwrite=overwrite,
-                               outputs=list(output) or ["text"], jobs=jobs, color=_color(color)))
+                               outputs=list(output) or ["text"], jobs=jobs, color=_color(color), live=live))
 
 
 @cli.command()

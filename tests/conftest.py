@@ -43,3 +43,6 @@ def cxgov():
 
 # the test run's MLflow registry and misbehaving registries (tests/mlflow_fixtures.py)
 from mlflow_fixtures import misbehaving_server, mlflow_registry  # noqa: E402,F401
+# the acme-cx evidence bundles, their registry and widget (tests/evidence_bundles.py): registered here
+# so each session fixture runs once for every module that uses it
+from evidence_bundles import acme_registry, acme_ui, compliant_bundle, noncompliant_bundle  # noqa: E402,F401

@@ -10,25 +10,69 @@ from pathlib import Path
 import pytest
 
 from conftest import EVALUATION_DATE, run_cxgov
-from evidence_bundles import compliant_bundle, noncompliant_bundle  # noqa: F401 (fixtures)
+
 
 CORE_FILES = {"manifest.json", "attestation.intoto.json", "summary.json", "findings.json", "inputs/index.json",
               "inputs/system.json", "inputs/cxgov/descriptor.yaml.json", "inputs/terraform/plan.json.json",
               "policies/index.json", "policies/data.json", "config/cxgov.yaml", "config/waivers.yaml"}
+STATES = ("closed", "open", "streaming", "handoff", "error", "viewport-320")  # the descriptor's widget states
+# the live sources' evidence: the registry's snapshots of the version the descriptor deploys (14) and
+# of the one `production` points to (15), and per widget state the scan, axe's results and a screenshot
+LIVE_FILES = {"models/acme-cx-intent-router-14.json", "models/acme-cx-intent-router-15.json"} | {
+    f"wcag/www.acme-shop.eu-help-{state}{ext}" for state in STATES for ext in (".json", ".axe.json", ".png")}
+# non-compliant: the files' 34 findings (22 deny, 11 warn, 1 waived) and the live sources' 42: version
+# 15 unapproved with no approver and production moved to it (3 deny), 31 serious or critical axe
+# violations over the six states and the AI notice's contrast (32 deny), six moderate ones and one
+# needs-review item (7 warn)
+VERDICT = {"passed": False, "deny": 57, "warn": 18, "waived": 1}
 
 
 def files_of(directory: Path) -> dict[str, bytes]:
     return {p.relative_to(directory).as_posix(): p.read_bytes() for p in sorted(directory.rglob("*")) if p.is_file()}
 
 
+FILES_ONLY = """
+models:
+  skip: the registry's state is not an input of this test
+ui:
+  skip: scans carry their own timestamps
+"""
+
+
+def files_only_copy(base: Path) -> Path:
+    """A copy of the non-compliant variant whose cxgov.yaml skips the live sources."""
+    import shutil
+
+    from evidence_bundles import EXAMPLE
+
+    variant = base / "noncompliant"
+    shutil.copytree(EXAMPLE / "noncompliant", variant)
+    config = variant / "cxgov.yaml"
+    text = config.read_text()
+    config.write_text(text[:text.index("models:")] + FILES_ONLY.lstrip() + text[text.index("evidence:"):])
+    return variant
+
+
 @pytest.fixture(scope="module")
-def rerun(noncompliant_bundle, tmp_path_factory):
-    """The same audit again, in-process through the API (run_audit + write_bundle), same key."""
+def files_only(noncompliant_bundle, tmp_path_factory):
+    """The non-compliant variant with its live sources skipped (their reads carry timestamps and the
+    registry's state, so they are not the same inputs twice), audited through the CLI."""
+    variant = files_only_copy(tmp_path_factory.mktemp("files-only"))
+    bundle = variant.parent / "bundle"
+    run = run_cxgov("audit", "--evaluation-date", EVALUATION_DATE, "--key", str(noncompliant_bundle.key), "--out",
+                    str(bundle), "-o", "json=/dev/null", cwd=variant, timeout=900)
+    assert run.code == 1, run.stderr
+    return variant, bundle, bundle.with_name(bundle.name + ".tar.gz")
+
+
+@pytest.fixture(scope="module")
+def rerun(files_only, noncompliant_bundle, tmp_path_factory):
+    """The same files-only audit again, in-process through the API (run_audit + write_bundle), same key."""
     from cxgov.audit_config import load_config
     from cxgov.commands.audit import run_audit
     from cxgov.evidence.sign import load_key_file
 
-    config_path = noncompliant_bundle.variant / "cxgov.yaml"
+    config_path = files_only[0] / "cxgov.yaml"
     run = run_audit(load_config(config_path), config_path=config_path, evaluation_date=EVALUATION_DATE)
     return run, load_key_file(noncompliant_bundle.key), tmp_path_factory.mktemp("rerun")
 
@@ -36,18 +80,20 @@ def rerun(noncompliant_bundle, tmp_path_factory):
 def test_audit_writes_a_signed_bundle_and_the_verdict(noncompliant_bundle):
     b = noncompliant_bundle
     assert b.code == 1  # the non-compliant variant fails the gate; the bundle is written anyway
-    assert len(json.loads(b.stdout)["findings"]) == 34
-    assert "acme-cx: gate FAILED (22 deny, 11 warn, 1 waived)" in b.stderr
-    # progress per stage, as plain lines when stderr is not a terminal
-    assert "[1/4] loading policies" in b.stderr and "[4/4] writing the evidence bundle" in b.stderr
-    assert CORE_FILES <= set(files_of(b.bundle))
+    findings = json.loads(b.stdout)["findings"]
+    assert len(findings) == VERDICT["deny"] + VERDICT["warn"] + VERDICT["waived"]
+    assert sum(1 for f in findings if f["gate"] == "deny" and not f["waiver"]) == VERDICT["deny"]
+    assert "acme-cx: gate FAILED (57 deny, 18 warn, 1 waived)" in b.stderr
+    # progress per stage, as plain lines when stderr is not a terminal; the live sources are stages too
+    for line in ("[1/6] loading policies", "[3/6] reading model versions: 2 model versions from http://127.0.0.1:",
+                 "[4/6] scanning the UI: 6 page states", "[6/6] writing the evidence bundle"):
+        assert line in b.stderr, b.stderr
+    assert CORE_FILES | LIVE_FILES <= set(files_of(b.bundle))
     assert b.archive.is_file()
     manifest = json.loads((b.bundle / "manifest.json").read_text())
     assert manifest["system"] == "acme-cx" and manifest["created"] == "2026-11-22T00:00:00Z"
-    assert manifest["signature"]["keyid"] and manifest["verdict"] == {"passed": False, "deny": 22, "warn": 11,
-                                                                         "waived": 1}
-    assert manifest["skipped_sources"] == {"models": "example without a reachable MLflow registry",
-                                           "ui": "example without a reachable web UI"}
+    assert manifest["signature"]["keyid"] and manifest["verdict"] == VERDICT
+    assert manifest["skipped_sources"] == {}  # nothing the descriptor declares was left out
     # the literal PUZZEL_API_KEY in agent-assist was redacted (and the ExternalSecret's key names)
     assert manifest["redactions"] >= 2
 
@@ -69,13 +115,20 @@ def test_findings_are_exactly_the_examples_expected_ones(noncompliant_bundle):
     assert [w["waiver"]["ticket"] for w in waived] == ["SEC-2291"]
 
 
-def test_same_inputs_give_a_byte_identical_archive(noncompliant_bundle, rerun):
+def test_same_inputs_give_a_byte_identical_archive(files_only, rerun):
     from cxgov.commands.audit import write_bundle
 
+    _, bundle, archive_before = files_only
     run, key, out = rerun
-    target, archive = write_bundle(run, out / noncompliant_bundle.bundle.name, key=key)
-    assert archive.read_bytes() == noncompliant_bundle.archive.read_bytes()
-    assert files_of(target) == files_of(noncompliant_bundle.bundle)
+    target, archive = write_bundle(run, out / bundle.name, key=key)
+    assert archive.read_bytes() == archive_before.read_bytes()
+    assert files_of(target) == files_of(bundle)
+    # what the config leaves out is said in the bundle, with the reason
+    manifest = json.loads((bundle / "manifest.json").read_text())
+    assert manifest["skipped_sources"] == {"models": "the registry's state is not an input of this test",
+                                           "ui": "scans carry their own timestamps"}
+    run = run_cxgov("evidence", "show", str(archive))
+    assert "skipped     models: the registry's state is not an input of this test" in run.stdout, run.stdout
 
 
 def test_source_date_epoch_sets_the_timestamps(rerun, monkeypatch):
@@ -139,8 +192,11 @@ def test_a_bundle_signed_by_another_key_fails_with_the_published_key(noncomplian
 def test_show_summarises_the_bundle(noncompliant_bundle):
     run = run_cxgov("evidence", "show", str(noncompliant_bundle.archive))
     assert run.code == 0, run.stderr
-    assert "FAILED (fail on deny): 22 deny, 11 warn, 1 waived" in run.stdout
-    assert "WAIVED SOC2-CC7.1-01" in run.stdout and "skipped     models:" in run.stdout
+    assert "FAILED (fail on deny): 57 deny, 18 warn, 1 waived" in run.stdout
+    assert "subjects    29 (1 descriptor, 16 kubernetes, 2 model-version, 1 system, 1 terraform-plan, 6 ui-scan)" \
+        in run.stdout
+    assert "WAIVED SOC2-CC7.1-01" in run.stdout
+    assert not [line for line in run.stdout.splitlines() if line.startswith("skipped")]
 
 
 @pytest.mark.parametrize("text, error", [
@@ -193,18 +249,30 @@ def test_a_named_source_that_cannot_be_read_fails_closed(tmp_path, section):
     assert not (tmp_path / "evidence-bundles").exists()
 
 
+def test_the_examples_own_registry_unreachable_fails_closed(tmp_path):
+    """Without --tracking-uri the audit reads the registry the config names (the example's is not
+    reachable from here): exit 2 naming it and the model, and no bundle."""
+    import shutil
+
+    from evidence_bundles import EXAMPLE
+
+    variant = tmp_path / "compliant"
+    shutil.copytree(EXAMPLE / "compliant", variant)
+    run = run_cxgov("audit", "--evaluation-date", EVALUATION_DATE, "--mlflow-retries", "0", "--mlflow-timeout", "2",
+                    cwd=variant, env={"MLFLOW_TRACKING_URI": ""}, timeout=600)
+    assert run.code == 2, run.stdout + run.stderr
+    assert "https://mlflow.internal.acme-shop.eu" in run.stderr and "acme-cx-intent-router" in run.stderr
+    assert not (variant / "evidence-bundles").exists()
+
+
 def test_an_audit_stopped_while_writing_leaves_nothing(tmp_path):
     """SIGTERM (a cancelled CI job) during the bundle stage: no bundle, no archive, no staging left."""
-    import shutil
     import signal
     import subprocess
     import sys
     import time
 
-    from evidence_bundles import EXAMPLE
-
-    variant = tmp_path / "noncompliant"
-    shutil.copytree(EXAMPLE / "noncompliant", variant)
+    variant = files_only_copy(tmp_path)
     out = tmp_path / "out"
     proc = subprocess.Popen([sys.executable, "-m", "cxgov", "audit", "--evaluation-date", EVALUATION_DATE,
                              "--out", str(out / "bundle"), "-o", "json=/dev/null"], cwd=variant,

@@ -15,7 +15,6 @@ import tarfile
 import pytest
 
 from conftest import ROOT
-from evidence_bundles import noncompliant_bundle  # noqa: F401 (fixture)
 
 EVIDENCE = ROOT / "evidence"
 FORMAT = (EVIDENCE / "FORMAT.md").read_text()

@@ -7,7 +7,6 @@ import json
 import shutil
 
 from conftest import run_cxgov
-from evidence_bundles import compliant_bundle, noncompliant_bundle  # noqa: F401 (fixtures)
 
 
 def test_replay_reproduces_the_findings_from_the_archive_alone(noncompliant_bundle, tmp_path):
@@ -16,7 +15,10 @@ def test_replay_reproduces_the_findings_from_the_archive_alone(noncompliant_bund
     shutil.copy(noncompliant_bundle.archive, archive)
     run = run_cxgov("evidence", "replay", str(archive), cwd=tmp_path, timeout=600)
     assert run.code == 0, run.stdout + run.stderr
-    assert "REPRODUCED: 34 findings, byte for byte" in run.stdout
+    findings = json.loads((noncompliant_bundle.bundle / "findings.json").read_text())["findings"]
+    assert len(findings) == 76  # the model versions' and the UI scans' findings among them
+    assert {f["subject"] for f in findings} >= {"models:/acme-cx-intent-router/15", "https://www.acme-shop.eu/help#open"}
+    assert f"REPRODUCED: {len(findings)} findings, byte for byte" in run.stdout
 
 
 def test_replay_uses_the_bundled_policies(noncompliant_bundle, tmp_path):
@@ -54,7 +56,7 @@ def test_diff_of_noncompliant_and_compliant_lists_exactly_the_resolved_findings(
     assert {(f["rule_id"], f["subject"]) for f in before} == {(r["rule_id"], r["subject"])
                                                              for r in d["findings"]["resolved"]}
     resolved = sum(len(r["before"]) for r in d["findings"]["resolved"])
-    assert resolved == len(before) == 34
+    assert resolved == len(before) == 76
     assert d["findings"]["new"] == [] and d["findings"]["changed"] == []
     # control by control: every control with a finding before has none after
     assert {c["control"] for c in d["controls"]} == set(
@@ -67,8 +69,14 @@ def test_diff_of_noncompliant_and_compliant_lists_exactly_the_resolved_findings(
 def test_diff_text_and_the_reverse_direction(noncompliant_bundle, compliant_bundle):
     run = run_cxgov("evidence", "diff", str(compliant_bundle.archive), str(noncompliant_bundle.archive))
     assert run.code == 1
-    assert "findings: 30 new, 0 resolved, 0 changed" in run.stdout  # 30 distinct (rule, subject) pairs
+    # one per distinct (rule, subject) of the example's expected findings
+    pairs = {(rule, subject) for rule, subject, _, _ in
+             json.loads((noncompliant_bundle.variant / "expected-findings.json").read_text())}
+    assert len(pairs) == 46
+    assert f"findings: {len(pairs)} new, 0 resolved, 0 changed" in run.stdout
     assert "  NEW      RES-001 system:acme-cx: " in run.stdout
+    assert "  NEW      SOC2-CC8.1-01 models:/acme-cx-intent-router/15: " in run.stdout
+    assert "  NEW      WCAG-A-AA-01 https://www.acme-shop.eu/help#handoff: " in run.stdout
     assert "soc2:CC6.1: no findings -> failing" in run.stdout
 
 

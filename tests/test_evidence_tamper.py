@@ -19,7 +19,6 @@ import tarfile
 import pytest
 
 from conftest import run_cxgov
-from evidence_bundles import noncompliant_bundle  # noqa: F401 (fixture)
 
 
 @pytest.fixture(scope="module")

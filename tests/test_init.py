@@ -3,11 +3,13 @@ repository holds, and never overwrites a file."""
 
 from __future__ import annotations
 
+import json
 import shutil
 
 import yaml
 
 from conftest import ROOT, run_cxgov
+from evidence_bundles import live_args
 
 
 def test_init_scaffolds_three_files_that_load(tmp_path):
@@ -41,8 +43,9 @@ def test_init_never_overwrites(tmp_path):
     assert again.code == 2 and "nothing written" in again.stderr
 
 
-def test_the_scaffold_audits_a_real_repository(tmp_path):
-    """The scaffolded config, unchanged, audits the acme-cx example (descriptor found by init)."""
+def test_the_scaffold_audits_a_real_repository(tmp_path, acme_registry, acme_ui):
+    """The scaffolded config, unchanged, audits the acme-cx example (descriptor found by init), its
+    model versions and chat widget included: the registry and the widget are pointed at at run time."""
     repo = tmp_path / "repo"
     shutil.copytree(ROOT / "examples" / "acme-cx" / "compliant", repo)
     (repo / "cxgov.yaml").unlink()
@@ -51,7 +54,11 @@ def test_the_scaffold_audits_a_real_repository(tmp_path):
 
     config = load_config(repo / "cxgov.yaml")
     assert config.descriptor == "cxgov/descriptor.yaml" and config.manifests == ["k8s"]
-    run = run_cxgov("audit", "--evaluation-date", "2026-11-22", "--unsigned", "-o", "json=report.json", cwd=repo,
-                    timeout=900)
+    assert config.skipped() == {}  # what the descriptor declares is read, not skipped
+    acme_registry.compliant()
+    run = run_cxgov("audit", "--evaluation-date", "2026-11-22", "--unsigned", "-o", "json=report.json",
+                    *live_args(acme_registry, acme_ui, "compliant"), cwd=repo, timeout=900)
     assert run.code == 0, run.stderr
     assert (repo / "evidence-bundles" / "acme-cx-2026-11-22.tar.gz").is_file()
+    kinds = [s["kind"] for s in json.loads((repo / "report.json").read_text())["subjects"]]
+    assert kinds.count("model-version") == 1 and kinds.count("ui-scan") == 6

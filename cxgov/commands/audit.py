@@ -24,6 +24,20 @@ from cxgov.model import Result, Subject
 
 
 @dataclass(frozen=True)
+class LiveOptions:
+    """Where the live sources are read at run time, as `cxgov check` takes it: --tracking-uri (or
+    MLFLOW_TRACKING_URI) beats models.tracking_uri, which beats the descriptor's models[].tracking_uri;
+    --ui-base-url scans the declared UI on another origin while findings keep the declared URLs."""
+
+    tracking_uri: str | None = None
+    mlflow_timeout: float = 10.0
+    mlflow_retries: int = 3
+    ui_base_url: str | None = None
+    axe_source: str | None = None
+    page_timeout: float = 30.0
+
+
+@dataclass(frozen=True)
 class AuditRun:
     config: AuditConfig
     config_path: Path
@@ -36,7 +50,7 @@ class AuditRun:
 
 
 def run_audit(config: AuditConfig, *, config_path: str | Path, evaluation_date: str, jobs: int | None = None,
-              stages: Stages | None = None) -> AuditRun:
+              stages: Stages | None = None, live: LiveOptions = LiveOptions()) -> AuditRun:
     """Read every source the config names and evaluate them in one pipeline run; writes nothing."""
     from cxgov.engine.policyset import builtin_policy_dir, load
 
@@ -60,7 +74,7 @@ def run_audit(config: AuditConfig, *, config_path: str | Path, evaluation_date: 
             out["detail"] = f"{len(subjects)} documents"
     artifacts_dir = Path(tempfile.mkdtemp(prefix="cxgov-audit-"))
     try:
-        return _evaluate(config, config_path, evaluation_date, jobs, stages, policies, subjects, artifacts_dir)
+        return _evaluate(config, config_path, evaluation_date, jobs, stages, policies, subjects, artifacts_dir, live)
     except BaseException:
         import shutil
 
@@ -68,18 +82,20 @@ def run_audit(config: AuditConfig, *, config_path: str | Path, evaluation_date: 
         raise
 
 
-def _evaluate(config, config_path, evaluation_date, jobs, stages, policies, subjects, artifacts_dir) -> AuditRun:
+def _evaluate(config, config_path, evaluation_date, jobs, stages, policies, subjects, artifacts_dir, live) -> AuditRun:
     from cxgov.engine.embedded import EmbeddedEngine
 
     root = config_path.parent
-    if config.models.refs and config.models.skip is None:
+    files = list(subjects)
+    if _reads_models(config):
         with stages.stage("reading model versions") as out:
-            found = _model_subjects(config)
+            found = _model_subjects(config, files, live)
             subjects += found
-            out["detail"] = f"{len(found)} model versions from {config.models.tracking_uri}"
-    if config.ui.entry_points and config.ui.skip is None:
+            out["detail"] = f"{len(found)} model version{'' if len(found) == 1 else 's'}" + (
+                f" from {_registries(found)}" if found else "")
+    if _scans_ui(config):
         with stages.stage("scanning the UI") as out:
-            found = _ui_subjects(config, artifacts_dir)
+            found = _ui_subjects(config, files, live, artifacts_dir, f"{config_path.name}: ui.entry_points")
             subjects += found
             out["detail"] = f"{len(found)} page states"
     if not subjects:
@@ -101,10 +117,19 @@ def _evaluate(config, config_path, evaluation_date, jobs, stages, policies, subj
     return AuditRun(config, config_path, result, evaluated, artifacts_dir, policies, options, stages)
 
 
+def _reads_models(config: AuditConfig) -> bool:
+    """Model versions are read unless skipped: the config's refs and those the descriptor deploys."""
+    return config.models.skip is None and bool(config.models.refs or config.descriptor)
+
+
+def _scans_ui(config: AuditConfig) -> bool:
+    """The UI is scanned unless skipped: the config's entry points and those the descriptor declares."""
+    return config.ui.skip is None and bool(config.ui.entry_points or config.descriptor)
+
+
 def _stage_count(config: AuditConfig) -> int:
     n = 3 + bool(config.file_paths())  # policies, files, evaluating, writing
-    n += bool(config.models.refs and config.models.skip is None) + bool(config.ui.entry_points and config.ui.skip is None)
-    return n
+    return n + _reads_models(config) + _scans_ui(config)
 
 
 def _file_subjects(config: AuditConfig, root: Path) -> list[Subject]:
@@ -116,23 +141,45 @@ def _file_subjects(config: AuditConfig, root: Path) -> list[Subject]:
     return list(FileSource([str(root / p) for p in config.file_paths()], root=root).subjects())
 
 
-def _model_subjects(config: AuditConfig) -> list[Subject]:
+def _model_subjects(config: AuditConfig, files: list[Subject], live: LiveOptions) -> list[Subject]:
+    """The versions the descriptor deploys (as `cxgov check` reads them) and the config's refs, once each."""
     try:
+        from cxgov.commands.models import deployed_model_subjects
         from cxgov.sources.mlflow import MlflowSource
     except ImportError as exc:
         raise SourceError(f"this installation cannot read MLflow ({exc})", where="models",
                           hint="install cxgov with MLflow support, or set models.skip with a reason") from None
-    return list(MlflowSource(config.models.tracking_uri, list(config.models.refs)).subjects())
+    uri = live.tracking_uri or config.models.tracking_uri
+    found = deployed_model_subjects(files, tracking_uri=uri, read=True, timeout=live.mlflow_timeout,
+                                    retries=live.mlflow_retries)
+    if config.models.refs:
+        found += MlflowSource(uri, list(config.models.refs), timeout=live.mlflow_timeout,
+                              retries=live.mlflow_retries).subjects()
+    unique = {s.id: s for s in reversed(found)}
+    return [unique[k] for k in sorted(unique)]
 
 
-def _ui_subjects(config: AuditConfig, artifacts_dir: Path) -> list[Subject]:
+def _registries(found: list[Subject]) -> str:
+    uris = sorted({s.document.get("tracking_uri") for s in found if isinstance(s.document, dict)} - {None})
+    return ", ".join(uris) or "the registry"
+
+
+def _ui_subjects(config: AuditConfig, files: list[Subject], live: LiveOptions, artifacts_dir: Path,
+                 where: str) -> list[Subject]:
+    """The entry points the descriptor declares (as `cxgov check` scans them) and the config's, in one scan."""
     try:
-        from cxgov.sources.ui import UISource, ui_targets
+        from cxgov.commands.wcag import UIOptions, declared_ui_targets, scan_targets
+        from cxgov.sources.ui_steps import ui_targets
     except ImportError as exc:
         raise SourceError(f"this installation cannot scan UIs ({exc})", where="ui",
                           hint="install cxgov with UI scanning support, or set ui.skip with a reason") from None
-    entry_points = [e.model_dump(exclude_none=True) for e in config.ui.entry_points]
-    return list(UISource(ui_targets(entry_points), artifacts_dir=artifacts_dir).subjects())
+    options = UIOptions(base_url=live.ui_base_url, artifacts=str(artifacts_dir), axe_source=live.axe_source,
+                        page_timeout=live.page_timeout)
+    targets, probes = declared_ui_targets(files, options, no_ui=False)
+    if config.ui.entry_points:
+        entry_points = [e.model_dump(exclude_none=True) for e in config.ui.entry_points]
+        targets += ui_targets(entry_points, where=where, base_url=live.ui_base_url)
+    return scan_targets(targets, options, probes) if targets else []
 
 
 # --- the bundle ----------------------------------------------------------------------------------
@@ -272,7 +319,7 @@ def resolve_key(config: AuditConfig, config_path: Path, key_file: str | None, ke
 
 def run_audit_command(*, config_file: str, evaluation_date: str, out: str | None, key_file: str | None,
                       key_env: str | None, unsigned: bool, overwrite: bool, outputs: list[str], jobs: int | None,
-                      color: bool) -> int:
+                      color: bool, live: LiveOptions = LiveOptions()) -> int:
     import shutil
 
     from cxgov.audit_config import load_config
@@ -292,7 +339,8 @@ def run_audit_command(*, config_file: str, evaluation_date: str, out: str | None
             raise UsageError("a bundle already exists here", where=str(existing),
                              hint="choose another --out, or pass --overwrite")
     stages = Stages(_stage_count(config))
-    run = run_audit(config, config_path=config_path, evaluation_date=evaluation_date, jobs=jobs, stages=stages)
+    run = run_audit(config, config_path=config_path, evaluation_date=evaluation_date, jobs=jobs, stages=stages,
+                    live=live)
     try:
         target, archive = write_bundle(run, bundle_dir, key=key, overwrite=overwrite)
     finally:

@@ -27,14 +27,26 @@ policies:
 waivers: waivers.yaml
 gate:
   fail_on: deny               # deny, warn or never
-models:
-  skip: no MLflow registry configured yet   # or: tracking_uri + refs: [models:/<name>/<version>]
-ui:
-  skip: no UI entry points configured yet   # or: entry_points: [{{name, url, states: [...]}}]
-evidence:
+{live}evidence:
   out: evidence-bundles       # bundles: evidence-bundles/<system>-<date>/ and .tar.gz
   signing_key:
     env: CXGOV_SIGNING_KEY    # the PEM from `cxgov evidence keygen`, as a CI secret
+"""
+
+# without a descriptor nothing declares models or a UI yet
+NO_LIVE_SOURCES = """\
+models:
+  skip: no MLflow registry configured yet   # or: tracking_uri + refs: [models:/<name>/<version>]
+ui:
+  skip: no UI entry points configured yet   # or: entry_points: [{name, url, states: [...]}]
+"""
+
+# with one, the audit reads the models it deploys and scans the UI it declares, as `cxgov check` does
+DESCRIPTOR_LIVE_SOURCES = """\
+models: {}                    # the descriptor's models[], from their tracking_uri (or --tracking-uri,
+                              # MLFLOW_TRACKING_URI); more: tracking_uri + refs: [models:/<name>/<version>]
+ui: {}                        # the descriptor's ui.entry_points, in headless Chromium (--ui-base-url
+                              # scans a local copy); skip: <reason> leaves either out, recorded
 """
 
 WAIVERS = """\
@@ -103,7 +115,8 @@ def scaffold(directory: Path, system: str | None) -> dict[str, str]:
     policy = [p for p in ("policy",) if (directory / p).is_dir()]
     config = CONFIG.format(system=system, descriptor=f"descriptor: {descriptor}\n" if descriptor else
                            "# descriptor: cxgov/descriptor.yaml   # the AISystem descriptor (`cxgov schema descriptor`)\n",
-                           manifests=_listing(manifests), plans=_listing(plans), policy=_listing(policy))
+                           manifests=_listing(manifests), plans=_listing(plans), policy=_listing(policy),
+                           live=DESCRIPTOR_LIVE_SOURCES if descriptor else NO_LIVE_SOURCES)
     return {"cxgov.yaml": config, "waivers.yaml": WAIVERS.format(system=system),
             ".github/workflows/cxgov-audit.yml": WORKFLOW}
 

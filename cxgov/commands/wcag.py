@@ -67,6 +67,12 @@ def scan_targets(targets, options: UIOptions, probe_selectors=(), *, label: str 
 
 def declared_ui_subjects(subjects: list[Subject], options: UIOptions, *, no_ui: bool) -> list[Subject]:
     """ui-scan subjects for the entry points the run's descriptor declares (none without one)."""
+    targets, probes = declared_ui_targets(subjects, options, no_ui=no_ui)
+    return scan_targets(targets, options, probes) if targets else []
+
+
+def declared_ui_targets(subjects: list[Subject], options: UIOptions, *, no_ui: bool) -> tuple[list, list[str]]:
+    """(UI targets, selectors to probe) for the entry points the run's descriptor declares."""
     from cxgov.sources.ui_steps import ui_targets
 
     for descriptor in (s for s in subjects if s.kind == "descriptor"):
@@ -80,12 +86,12 @@ def declared_ui_subjects(subjects: list[Subject], options: UIOptions, *, no_ui: 
             click.echo(f"cxgov: note: --no-ui: {len(entry_points)} UI entry point(s) declared in "
                        f"{descriptor.origin.file} were not scanned; WCAG-SCAN-01 reports what is left unchecked",
                        err=True)
-            return []
+            return [], []
         targets = ui_targets(entry_points, where=where, base_url=options.base_url)
         disclosure = document.get("ai_disclosure") if isinstance(document.get("ai_disclosure"), dict) else {}
         selector = disclosure.get("element_selector")
-        return scan_targets(targets, options, [selector] if isinstance(selector, str) else [])
-    return []
+        return targets, [selector] if isinstance(selector, str) else []
+    return [], []
 
 
 def load_states(path: str) -> tuple[list[Any] | None, list[dict] | None]:
