@@ -1,8 +1,10 @@
-"""report.html in real headless Chromium: its structure, its screenshots and links, and an axe-core
-scan with no WCAG 2.2 A/AA violation.
+"""report.html in real headless Chromium: its structure, its screenshots and links, and cxgov's own
+UI scan (axe-core through cxgov.sources.ui.scan_page) with no WCAG 2.2 A/AA violation.
 
-Each report is written into a bundle-shaped directory holding every evidence file it links to; the
-WCAG screenshots in it are real Chromium screenshots of a small chat-widget page.
+The browser is the UI source's (cxgov.sources.ui_browser: CXGOV_CHROME / CXGOV_CHROMEDRIVER, else
+Debian's chromium and chromedriver). Each report is written into a bundle-shaped directory holding
+every evidence file it links to; the WCAG screenshots in it are real Chromium screenshots of a small
+chat-widget page.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import shutil
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -17,8 +20,10 @@ import pytest
 
 from cxgov.evidence.controls import control_matrix
 from cxgov.evidence.report import href, render_report
-from evidence_support import DATA, cached_view
-from report_browser import AXE, chromium, axe_scan, full_page_screenshot
+from cxgov.sources.ui import scan_page
+from cxgov.sources.ui_browser import DEFAULT_VIEWPORT, Browser, BrowserSettings
+from evidence_support import DATA, TRIAGE, WIDGET, cached_view
+from conftest import ROOT
 
 WIDGET_PAGE = DATA / "evidence" / "widget.html"
 
@@ -30,15 +35,33 @@ def manifest_for(view, bundle: Path) -> dict:
                        "size": (bundle / p).stat().st_size} for p in files]}
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as driver:
-        yield driver
+AXE_VERSION = json.loads((ROOT / "node_modules" / "axe-core" / "package.json").read_text())["version"]
 
 
 @pytest.fixture(scope="module")
-def bundles(tmp_path_factory, browser):
+def chromium():
+    """The UI source's headless Chromium, shared by the module; `chromium.driver` is its WebDriver."""
+    browser = Browser(BrowserSettings.resolve())
+    yield browser
+    browser.close()
+
+
+@pytest.fixture(scope="module")
+def browser(chromium):
+    return chromium.driver
+
+
+def scan(page: Path, artifacts: Path, **kw) -> dict:
+    """cxgov's own scan of a page (the default WCAG 2.2 A/AA tags): the ui-scan document."""
+    document = scan_page(page, artifacts_dir=artifacts, **kw).document
+    assert document["axe"]["source"]["fallback"] is False  # the pinned axe-core 4.x, not the old bundled copy
+    return document
+
+
+@pytest.fixture(scope="module")
+def bundles(tmp_path_factory, chromium):
     """report.html for both variants, each in a directory with the evidence files it links to."""
+    browser = chromium.driver
     out = {}
     for variant in ("noncompliant", "compliant"):
         view = cached_view(variant)
@@ -48,7 +71,7 @@ def bundles(tmp_path_factory, browser):
                 target = bundle / rel
                 target.parent.mkdir(parents=True, exist_ok=True)
                 if rel.endswith(".png"):
-                    browser.set_window_size(1024, 640)
+                    chromium.set_viewport((1024, 640))
                     browser.get(WIDGET_PAGE.as_uri())
                     browser.execute_script("document.body.className = arguments[0]", subject.document["state"])
                     browser.save_screenshot(str(target))
@@ -56,12 +79,11 @@ def bundles(tmp_path_factory, browser):
                     target.write_text(json.dumps(subject.document, indent=2, sort_keys=True))
         (bundle / "report.html").write_text(render_report(view, manifest_for(view, bundle)), encoding="utf-8")
         out[variant] = bundle
-    browser.set_window_size(1280, 900)
+    chromium.set_viewport(DEFAULT_VIEWPORT)
     return out
 
 
 def open_report(browser, bundle: Path):
-    browser.set_window_size(1280, 900)
     browser.get((bundle / "report.html").as_uri())
     return browser
 
@@ -86,7 +108,7 @@ def test_structure_landmarks_sections_and_rows(browser, bundles, tmp_path):
     control_rows = sum(len(fw["controls"]) for fw in control_matrix(view)["frameworks"])
     assert count("section#controls table.matrix tbody tr") == control_rows > 50
     assert count("section#controls table.matrix") == len(control_matrix(view)["frameworks"]) == 6
-    assert count("section#findings tbody tr") == len(view.result.findings) == 36
+    assert count("section#findings tbody tr") == len(view.result.findings) == 40
     assert count("th:not([scope])") == 0
     assert driver.find_element("css selector", ".verdict .word").text == "FAIL"
     assert count("section#models article") == 2 and count("section#accessibility article") == 2
@@ -96,10 +118,11 @@ def test_structure_landmarks_sections_and_rows(browser, bundles, tmp_path):
         "return [...document.images].map(i => [i.getAttribute('src'), i.alt, i.complete && i.naturalWidth])")
     assert sorted(src for src, _, _ in images) == ["wcag/help-centre-widget-closed.png", "wcag/help-centre-widget-open.png"]
     assert all(width > 0 and "help-centre widget, state" in alt for _, alt, width in images)
-    shot = tmp_path / "report.png"
-    full_page_screenshot(driver, shot)
-    data = shot.read_bytes()
+    # cxgov's scan keeps a full-page screenshot of the report, as it does of any scanned page
+    shot = scan(bundles["noncompliant"] / "report.html", tmp_path)["screenshot"]
+    data = (tmp_path / shot["file"]).read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 50_000
+    assert hashlib.sha256(data).hexdigest() == shot["sha256"]
 
 
 def test_every_link_stays_inside_the_bundle_and_resolves(browser, bundles):
@@ -123,21 +146,19 @@ def test_self_contained_no_script_no_remote_resource(bundles):
 
 
 @pytest.mark.parametrize("variant", ["noncompliant", "compliant"])
-def test_axe_finds_no_wcag_a_or_aa_violation(browser, bundles, variant):
-    driver = open_report(browser, bundles[variant])
-    results = axe_scan(driver)
-    assert "error" not in results, results
-    assert results["testEngine"]["version"] == json.loads((AXE.parent / "package.json").read_text())["version"]
-    assert [(v["id"], [n["target"] for n in v["nodes"]]) for v in results["violations"]] == []
-    assert len(results["passes"]) > 15  # the rules ran: contrast, landmarks, table headers, image alt...
+def test_cxgov_scan_finds_no_wcag_a_or_aa_violation(bundles, variant, tmp_path):
+    axe = scan(bundles[variant] / "report.html", tmp_path)["axe"]
+    assert axe["testEngine"] == {"name": "axe-core", "version": AXE_VERSION}
+    assert {"wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"} <= set(axe["toolOptions"]["runOnly"]["values"])
+    assert [(v["id"], [n["target"] for n in v["nodes"]]) for v in axe["violations"]] == []
+    assert axe["passes_count"] > 15  # the rules ran: contrast, landmarks, table headers, image alt...
 
 
-def test_the_axe_harness_reports_a_violating_page(browser, tmp_path):
+def test_the_scan_reports_a_violating_page(tmp_path):
     page = tmp_path / "bad.html"
     page.write_text('<html><body><img src="x.png"><p style="color:#bbb;background:#fff">faint</p>'
                     '<table><tr><td>a</td></tr></table></body></html>')
-    browser.get(page.as_uri())
-    ids = {v["id"] for v in axe_scan(browser)["violations"]}
+    ids = {v["id"] for v in scan(page, tmp_path / "scan")["axe"]["violations"]}
     assert {"image-alt", "color-contrast", "html-has-lang"} <= ids
 
 
@@ -158,7 +179,6 @@ def test_href_encodes_each_segment():
 
 
 def test_the_verify_by_hand_commands_work_on_the_bundle(browser, bundles, tmp_path):
-    import shutil
     import subprocess
 
     bundle = tmp_path / "bundle"
@@ -183,21 +203,48 @@ def test_the_verify_by_hand_commands_work_on_the_bundle(browser, bundles, tmp_pa
     assert "extra.txt" in run(check_listing).stdout
 
 
-def test_reflows_at_320_css_pixels_without_violations(browser, bundles):
-    """WCAG 1.4.10: at 320 CSS px nothing but the scrollable tables and code blocks is wider than the
-    viewport, and the page stays axe-clean."""
-    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
-                            {"width": 320, "height": 800, "deviceScaleFactor": 1, "mobile": True})
+def with_long_words(view):
+    """The noncompliant view where a model finding names a dataset URL and a scan violation a long
+    selector, as real ones do: unbroken words wider than a 320 px card."""
+    url = "https://acme-ml-datasets.s3.eu-central-1.amazonaws.com/intents/eval-2026-10.parquet"
+    selector = ".acme-chat-widget__panel--open > .acme-chat-widget__messages > #acme-chat-ai-notice"
+    findings = [dataclasses.replace(f, message=f"{f.message}: dataset source {url}") if f.subject == TRIAGE else f
+                for f in view.result.findings]
+    subjects = []
+    for subject in view.subjects:
+        if subject.id == f"{WIDGET}#open":
+            document = json.loads(json.dumps(subject.document))
+            document["axe"]["violations"][0]["nodes"][0]["target"] = [selector]
+            subject = dataclasses.replace(subject, document=document)
+        subjects.append(subject)
+    return dataclasses.replace(view, result=dataclasses.replace(view.result, findings=findings), subjects=subjects)
+
+
+def test_reflows_at_320_css_pixels_without_violations(chromium, bundles, tmp_path):
+    """WCAG 1.4.10: at 320 CSS px no text overflows its box and nothing but the scrollable tables and
+    code blocks is wider than the viewport, and the page stays clean under cxgov's scan at that width."""
+    bundle = tmp_path / "bundle"
+    shutil.copytree(bundles["noncompliant"], bundle)
+    view = with_long_words(cached_view("noncompliant"))
+    report = bundle / "report.html"
+    report.write_text(render_report(view, manifest_for(view, bundle)), encoding="utf-8")
+    chromium.set_viewport((320, 800))
     try:
-        browser.get((bundles["noncompliant"] / "report.html").as_uri())
+        browser = open_report(chromium.driver, bundle)
         assert browser.execute_script("return [window.innerWidth, document.documentElement.scrollWidth]") == [320, 320]
-        overflowing = browser.execute_script(
-            "return [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 321"
-            " && !e.closest('.table-wrap') && !e.closest('pre')).map(e => e.tagName)")
+        # every element outside a scroll container: inside the viewport, its content inside its box
+        overflowing = browser.execute_script("""
+            const scrolls = e => e.closest('.table-wrap, pre');
+            return [...document.querySelectorAll('body *')].filter(e => !scrolls(e) && e.getClientRects().length
+                && (e.getBoundingClientRect().right > 320 || e.scrollWidth > e.clientWidth && e.clientWidth > 0))
+              .map(e => `${e.tagName}.${e.className}: ${(e.textContent || '').trim().slice(0, 60)}`)""")
         assert overflowing == []
-        assert axe_scan(browser)["violations"] == []
+        assert "dataset source https://acme-ml-datasets" in browser.find_element("id", "models").text
     finally:
-        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+        chromium.set_viewport(DEFAULT_VIEWPORT)
+    narrow = scan(report, tmp_path / "scan", state="viewport-320", steps=[{"viewport": "320x800"}])
+    assert narrow["viewport"] == {"width": 320, "height": 800}
+    assert narrow["axe"]["violations"] == []
 
 
 def test_keyboard_focus_is_visible_and_the_skip_link_appears(browser, bundles):
