@@ -1,0 +1,132 @@
+"""One shape for both sides of a drift comparison: the approved baseline and the current run.
+
+A snapshot holds what a comparison needs and nothing else: finding dicts (Finding.to_dict()),
+subject digests, model-version documents (for aliases), and the digests of policies, data and
+config. It is built from an evidence bundle, a fresh audit run, or a `cxgov ... -o json` report.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from cxgov.errors import InputError
+from cxgov.model import sha256_of
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    source: str  # where it came from, for reports: a bundle path, a report path, "current audit"
+    system: str
+    created: str  # RFC 3339 UTC, "" when unknown
+    evaluation_date: str
+    findings: tuple[dict, ...]
+    subjects: Mapping[str, dict] = field(default_factory=dict)  # id -> {"kind", "sha256"}
+    models: Mapping[str, dict] = field(default_factory=dict)  # "models:/<name>/<version>" -> document
+    digests: Mapping[str, str] = field(default_factory=dict)  # "policy", "data", "config" -> sha256
+    fail_on: str = "deny"
+
+
+def from_report(document: dict, source: str) -> Snapshot:
+    """A `cxgov check -o json` (or audit JSON) report: findings, subject digests, policy digest."""
+    try:
+        run, findings, subjects = document["cxgov"], document["findings"], document["subjects"]
+    except (KeyError, TypeError):
+        raise InputError("not a cxgov JSON report (expected cxgov, findings and subjects keys)", where=source,
+                         hint="write one with `cxgov check ... -o json=FILE`, or give an evidence bundle") from None
+    return Snapshot(
+        source=source,
+        system=_system_name(s["id"] for s in subjects),
+        created=document.get("created", ""),
+        evaluation_date=run.get("evaluation_date", ""),
+        findings=tuple(findings),
+        subjects={s["id"]: {"kind": s["kind"], "sha256": s["sha256"]} for s in subjects},
+        digests={"policy": run["policy_digest"]} if run.get("policy_digest") else {},
+        fail_on=document.get("verdict", {}).get("fail_on", "deny"),
+    )
+
+
+def from_bundle(bundle: Any, source: str) -> Snapshot:
+    """An evidence bundle opened with cxgov.evidence.bundle.open_bundle (the bundle read API)."""
+    manifest = bundle.manifest
+    models = {}
+    for name in _bundle_files(manifest, "models/"):
+        document = json.loads(Path(bundle.path(name)).read_text(encoding="utf-8"))
+        models[f"models:/{document['name']}/{document['version']}"] = document
+    subjects = {s["id"]: {"kind": s["kind"], "sha256": s["sha256"]} for s in _bundle_subjects(bundle)}
+    digests = {k: manifest[f"{k}_digest"] for k in ("policy", "data") if manifest.get(f"{k}_digest")}
+    if bundle.config_text is not None:
+        digests["config"] = sha256_of(bundle.config_text)
+    summary = bundle.summary or {}
+    return Snapshot(
+        source=source,
+        system=manifest.get("system") or _system_name(subjects),
+        created=manifest.get("created", ""),
+        evaluation_date=manifest.get("evaluation_date") or summary.get("evaluation_date", ""),
+        findings=tuple(bundle.findings),
+        subjects=subjects,
+        models=models,
+        digests=digests,
+        fail_on=(summary.get("verdict") or {}).get("fail_on", "deny"),
+    )
+
+
+def from_result(result: Any, subjects: Iterable[Any], *, system: str, created: str, source: str,
+                config_text: str | None = None) -> Snapshot:
+    """A fresh run: the pipeline's Result plus the Subjects it judged (model documents give aliases)."""
+    subjects = list(subjects)
+    digests = {"policy": result.run.policy_digest}
+    if config_text is not None:
+        digests["config"] = sha256_of(config_text)
+    return Snapshot(
+        source=source,
+        system=system,
+        created=created,
+        evaluation_date=result.run.evaluation_date,
+        findings=tuple(f.to_dict() for f in result.findings),
+        subjects={s.id: {"kind": s.kind, "sha256": s.sha256} for s in result.subjects},
+        models={s.id: s.document for s in subjects if s.kind == "model-version"},
+        digests=digests,
+        fail_on=result.verdict.fail_on,
+    )
+
+
+def load(path: Path) -> Snapshot:
+    """A baseline or current run from disk: a JSON report file, or an evidence bundle (directory or .tar.gz)."""
+    if path.is_file() and path.suffix == ".json":
+        try:
+            document = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise InputError(f"cannot read the JSON report: {exc}", where=str(path)) from None
+        return from_report(document, str(path))
+    if not path.exists():
+        raise InputError("no such bundle or report", where=str(path),
+                         hint="give an evidence bundle (directory or .tar.gz) or a cxgov JSON report")
+    from cxgov.evidence.bundle import open_bundle
+
+    return from_bundle(open_bundle(path), str(path))
+
+
+def _bundle_files(manifest: dict, prefix: str) -> list[str]:
+    files = manifest.get("files") or {}
+    names = files.keys() if isinstance(files, dict) else (f["path"] for f in files)
+    return sorted(n for n in names if n.startswith(prefix) and n.endswith(".json"))
+
+
+def _bundle_subjects(bundle: Any) -> list[dict]:
+    """Subject refs as the bundle records them (manifest, else summary)."""
+    for holder in (bundle.manifest, bundle.summary or {}):
+        if isinstance(holder.get("subjects"), list):
+            return holder["subjects"]
+    return []
+
+
+def _system_name(subject_ids: Iterable[str]) -> str:
+    """The descriptor's system name from the system view subject (`system:<name>`), else ""."""
+    for sid in subject_ids:
+        if sid.startswith("system:"):
+            return sid.removeprefix("system:")
+    return ""
