@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from cxgov.drift.compare import compare, control_states
-from cxgov.drift.snapshot import Snapshot, from_report
-from cxgov.model import Finding, Location, Waiver
+from cxgov.drift.snapshot import Snapshot, from_report, stable_digest
+from cxgov.model import Finding, Location, Waiver, sha256_of
 
 
 def finding(rule="RES-002", subject="system:acme", gate="deny", severity="critical", message="bucket in us-east-1",
@@ -131,6 +131,24 @@ def test_inputs_added_removed_changed_and_derived_subjects_ignored():
     drift = compare(snap(subjects=before), snap(subjects=after))
     assert [(i.subject, i.kind, i.change) for i in drift.inputs] == [
         ("a", "kubernetes", "changed"), ("b", "kubernetes", "removed"), ("c", "ui-scan", "added")]
+
+
+def test_a_ui_scan_rerun_at_another_time_is_not_an_input_change_but_a_new_violation_is():
+    scan = {"url": "https://acme.example/help", "state": "open", "timestamp": "2026-11-22T10:00:00Z",
+            "scanned_url": "http://127.0.0.1:8000/help", "screenshot": {"file": "a.png", "sha256": "1"},
+            "results": {"file": "a.json", "sha256": "2"},
+            "axe": {"testEnvironment": {"userAgent": "x"}, "violations": [], "passes_count": 40}}
+    later = {**scan, "timestamp": "2026-11-23T10:00:00Z", "screenshot": {"file": "a.png", "sha256": "3"},
+             "results": {"file": "a.json", "sha256": "4"}, "axe": {**scan["axe"], "testEnvironment": {"userAgent": "y"}}}
+    broken = {**later, "axe": {**later["axe"], "violations": [{"id": "color-contrast"}]}}
+
+    def side(document):
+        return {"u#open": {"kind": "ui-scan", "sha256": sha256_of(document), "stable": stable_digest("ui-scan", document)}}
+
+    assert sha256_of(scan) != sha256_of(later)
+    assert compare(snap(subjects=side(scan)), snap(subjects=side(later))).inputs == ()
+    [change] = compare(snap(subjects=side(scan)), snap(subjects=side(broken))).inputs
+    assert (change.subject, change.change) == ("u#open", "changed")
 
 
 def test_fingerprint_is_stable_for_the_same_drift_and_moves_with_a_new_one():

@@ -263,7 +263,8 @@ def digest_changes(before: dict[str, str], after: dict[str, str]) -> list[Digest
 
 
 def input_changes(before: dict[str, dict], after: dict[str, dict]) -> list[InputChange]:
-    """Subjects added, removed or with another sha256 (derived subjects left out)."""
+    """Subjects added, removed or with another digest (derived subjects left out). The stable digest
+    (without per-run fields such as a UI scan's time) is compared when both sides have one."""
     changes = []
     for sid in sorted(before.keys() | after.keys()):
         was, now = before.get(sid), after.get(sid)
@@ -274,6 +275,7 @@ def input_changes(before: dict[str, dict], after: dict[str, dict]) -> list[Input
             changes.append(InputChange(sid, kind, "added"))
         elif now is None:
             changes.append(InputChange(sid, kind, "removed"))
-        elif was["sha256"] != now["sha256"]:
+        elif (was["stable"] != now["stable"]) if was.get("stable") and now.get("stable") else (
+                was["sha256"] != now["sha256"]):
             changes.append(InputChange(sid, kind, "changed"))
     return changes

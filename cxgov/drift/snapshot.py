@@ -24,7 +24,7 @@ class Snapshot:
     created: str  # RFC 3339 UTC, "" when unknown
     evaluation_date: str
     findings: tuple[dict, ...]
-    subjects: Mapping[str, dict] = field(default_factory=dict)  # id -> {"kind", "sha256"}
+    subjects: Mapping[str, dict] = field(default_factory=dict)  # id -> {"kind", "sha256", "stable"?}
     models: Mapping[str, dict] = field(default_factory=dict)  # "models:/<name>/<version>" -> document
     digests: Mapping[str, str] = field(default_factory=dict)  # "policy", "data", "config" -> sha256
     fail_on: str = "deny"
@@ -87,11 +87,29 @@ def from_result(result: Any, subjects: Iterable[Any], *, system: str, created: s
         created=created,
         evaluation_date=result.run.evaluation_date,
         findings=tuple(f.to_dict() for f in result.findings),
-        subjects={s.id: {"kind": s.kind, "sha256": s.sha256} for s in result.subjects},
+        subjects={**{s.id: {"kind": s.kind, "sha256": s.sha256} for s in result.subjects},
+                  **{s.id: {"kind": s.kind, "sha256": s.digest(), "stable": stable_digest(s.kind, s.document)}
+                     for s in subjects}},
         models={s.id: s.document for s in subjects if s.kind == "model-version"},
         digests=digests,
         fail_on=result.verdict.fail_on,
     )
+
+
+#: per subject kind, the top-level keys (and "axe" keys) that differ on every run of an unchanged input
+_VOLATILE = {"ui-scan": ({"timestamp", "scanned_url", "screenshot", "results"}, {"testEnvironment"})}
+
+
+def stable_digest(kind: str, document: Any) -> str:
+    """sha256 of a document without what changes on every run of the same input: a UI scan's time,
+    the screenshot and raw-results files it wrote, the browser it ran in. Other kinds: the whole document."""
+    if kind not in _VOLATILE or not isinstance(document, dict):
+        return sha256_of(document)
+    top, axe = _VOLATILE[kind]
+    kept = {k: v for k, v in document.items() if k not in top}
+    if isinstance(kept.get("axe"), dict):
+        kept["axe"] = {k: v for k, v in kept["axe"].items() if k not in axe}
+    return sha256_of(kept)
 
 
 def load(path: Path) -> Snapshot:
