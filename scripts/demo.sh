@@ -43,5 +43,15 @@ run 0 "chatbot: the team's own conftest-style policy tests" policy test policy
 run 1 "chatbot: the team's own policies over its manifests and plan" \
   check k8s terraform/plan.json --no-builtin --evaluation-date "$DATE" -o text -o "sarif=$OUT/chatbot.sarif"
 
+# drift: the compliant variant is the approved baseline, the non-compliant one the live system
+cd ../acme-cx/compliant
+run 0 "drift: record the approved baseline" check cxgov k8s terraform/plan.json --evaluation-date "$DATE" \
+  -o "json=$OUT/drift-baseline.json"
+rm -f "$OUT"/drift.db*
+run 1 "drift: what changed since the approved baseline, recorded in a history" \
+  drift check --baseline "$OUT/drift-baseline.json" --current "$OUT/acme-cx.json" --state "$OUT/drift.db" \
+  -o text -o "markdown=$OUT/drift.md" -o "json=$OUT/drift.json" --metrics "$OUT/drift.prom"
+run 0 "drift: the history and time to remediate" drift history --state "$OUT/drift.db" --limit 5
+
 echo
 echo "reports in $OUT/ (SARIF for code scanning, JUnit, JSON, Markdown); the control catalog: cxgov controls"
