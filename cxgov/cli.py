@@ -213,6 +213,9 @@ def _drift_options(command):
                      help="Which new findings fail the gate. Default: the baseline run's."),
         click.option("--evaluation-date", metavar="YYYY-MM-DD", help="The date rules judge against. Default: today."),
         click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes for the audit."),
+        click.option("--config-path", type=click.Path(dir_okay=False, path_type=Path), default="cxgov.yaml",
+                     show_default=True, metavar="FILE", help="Where the baseline's cxgov.yaml lives in this "
+                     "checkout: the recorded config's paths are resolved against it."),
     ]
     for option in reversed(options):
         command = option(command)
@@ -220,7 +223,7 @@ def _drift_options(command):
 
 
 def _drift_settings(baseline, current, state, webhook, webhook_timeout, webhook_retries, report_url, metrics,
-                    output, fail_on, evaluation_date, jobs):
+                    output, fail_on, evaluation_date, jobs, config_path):
     from cxgov.commands.drift import DriftOptions, parse_targets
     from cxgov.drift.alerts import check_url
 
@@ -230,7 +233,8 @@ def _drift_settings(baseline, current, state, webhook, webhook_timeout, webhook_
         baseline=baseline, current=current, state=state, webhook=check_url(webhook) if webhook else None,
         webhook_timeout=webhook_timeout, webhook_retries=webhook_retries, report_url=report_url, metrics=metrics,
         targets=parse_targets(list(output)), fail_on=fail_on,
-        evaluation_date=_evaluation_date(evaluation_date) if evaluation_date else None, jobs=jobs, root=Path.cwd())
+        evaluation_date=_evaluation_date(evaluation_date) if evaluation_date else None, jobs=jobs,
+        config_path=config_path)
 
 
 @cli.group()

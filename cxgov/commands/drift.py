@@ -43,7 +43,7 @@ class DriftOptions:
     fail_on: str | None = None  # default: the baseline run's
     evaluation_date: str | None = None  # default: today (UTC) at each run
     jobs: int | None = None
-    root: Path = field(default_factory=Path.cwd)
+    config_path: Path = field(default_factory=lambda: Path("cxgov.yaml"))  # where the recorded config sits now
 
 
 def parse_targets(specs: list[str]) -> tuple[Target, ...]:
@@ -131,29 +131,31 @@ def current_snapshot(options: DriftOptions) -> snapshot.Snapshot:
     if options.baseline.is_file() and options.baseline.suffix == ".json":
         raise UsageError(f"{options.baseline} is a JSON report, which records no audit config to re-run",
                          hint="give an evidence bundle as --baseline, or the run to compare with --current")
-    return rerun_audit(options.baseline, options.root, options.evaluation_date or _today(), options.jobs)
+    return rerun_audit(options)
 
 
-def rerun_audit(baseline_path: Path, root: Path, evaluation_date: str, jobs: int | None) -> snapshot.Snapshot:
-    """Re-run the baseline's recorded cxgov.yaml with paths resolved in `root` (the current checkout)."""
-    try:
-        from cxgov.audit_config import load_config
-        from cxgov.commands.audit import run_audit
-        from cxgov.evidence.bundle import open_bundle
-    except ImportError:
-        raise UsageError("this cxgov has no `audit` to re-run", hint="compare a run you made with --current") from None
-    bundle = open_bundle(baseline_path)
-    if not bundle.config_text:
-        raise InputError("the baseline bundle records no config/cxgov.yaml", where=str(baseline_path))
+def rerun_audit(options: DriftOptions) -> snapshot.Snapshot:
+    """Re-run the baseline's recorded cxgov.yaml, its paths resolved against --config-path (the config's
+    place in the current checkout), and digest the run as the bundle was digested."""
+    import shutil
+
+    from cxgov.audit_config import load_config
+    from cxgov.commands.audit import run_audit
+    from cxgov.evidence.bundle import open_bundle
+
+    bundle = open_bundle(options.baseline)
     with tempfile.TemporaryDirectory(prefix="cxgov-drift-") as tmp:
         recorded = Path(tmp) / "cxgov.yaml"
         recorded.write_text(bundle.config_text, encoding="utf-8")
         config = load_config(recorded)
-    checkout_config = root / "cxgov.yaml"
-    run = run_audit(config, config_path=checkout_config, evaluation_date=evaluation_date, jobs=jobs)
-    checkout_text = checkout_config.read_text(encoding="utf-8") if checkout_config.is_file() else None
-    return snapshot.from_result(run.result, run.subjects, system=getattr(config, "system", "") or "",
-                                created=now(), source="current audit", config_text=checkout_text)
+    checkout = options.config_path
+    run = run_audit(config, config_path=checkout, evaluation_date=options.evaluation_date or _today(),
+                    jobs=options.jobs)
+    try:
+        text = checkout.read_text(encoding="utf-8") if checkout.is_file() else None
+        return snapshot.from_audit(run, created=now(), source=f"audit of {checkout}", config_text=text)
+    finally:
+        shutil.rmtree(run.artifacts_dir, ignore_errors=True)
 
 
 def _today() -> str:

@@ -7,6 +7,7 @@ config. It is built from an evidence bundle, a fresh audit run, or a `cxgov ... 
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -50,50 +51,75 @@ def from_report(document: dict, source: str) -> Snapshot:
 
 
 def from_bundle(bundle: Any, source: str) -> Snapshot:
-    """An evidence bundle opened with cxgov.evidence.bundle.open_bundle (the bundle read API)."""
+    """An evidence bundle opened with cxgov.evidence.bundle.open_bundle.
+
+    Subject digests come from inputs/index.json (taken over the redacted documents the bundle holds);
+    model-version and UI-scan documents from their models/ and wcag/ files.
+    """
+    from cxgov.evidence.bundle import INPUTS_INDEX, POLICIES_INDEX, POLICY_DATA
+
     manifest = bundle.manifest
-    models = {}
-    for name in _bundle_files(manifest, "models/"):
-        document = json.loads(Path(bundle.path(name)).read_text(encoding="utf-8"))
-        models[f"models:/{document['name']}/{document['version']}"] = document
-    subjects = {s["id"]: {"kind": s["kind"], "sha256": s["sha256"]} for s in _bundle_subjects(bundle)}
-    digests = {k: manifest[f"{k}_digest"] for k in ("policy", "data") if manifest.get(f"{k}_digest")}
-    if bundle.config_text is not None:
-        digests["config"] = sha256_of(bundle.config_text)
-    summary = bundle.summary or {}
+    index = bundle.json(INPUTS_INDEX)["subjects"] if INPUTS_INDEX in bundle.files else []
+    subjects, models = {}, {}
+    for entry in index:
+        subjects[entry["id"]] = {"kind": entry["kind"], "sha256": entry["sha256"]}
+        if entry["kind"] in ("model-version", "ui-scan") and entry.get("index") is None:
+            document = bundle.json(entry["file"])
+            subjects[entry["id"]]["stable"] = stable_digest(entry["kind"], document)
+            if entry["kind"] == "model-version":
+                models[entry["id"]] = document
+    digests = {}
+    if POLICIES_INDEX in bundle.files:
+        digests["policy"] = sources_digest(bundle.path(m["file"]).decode("utf-8")
+                                           for m in bundle.json(POLICIES_INDEX)["modules"])
+    if POLICY_DATA in bundle.files:
+        digests["data"] = sha256_of(bundle.json(POLICY_DATA))
+    digests["config"] = sha256_of(bundle.config_text)
+    evaluation = manifest.get("evaluation") or {}
     return Snapshot(
         source=source,
         system=manifest.get("system") or _system_name(subjects),
         created=manifest.get("created", ""),
-        evaluation_date=manifest.get("evaluation_date") or summary.get("evaluation_date", ""),
+        evaluation_date=evaluation.get("evaluation_date", ""),
         findings=tuple(bundle.findings),
         subjects=subjects,
         models=models,
         digests=digests,
-        fail_on=(summary.get("verdict") or {}).get("fail_on", "deny"),
+        fail_on=evaluation.get("fail_on", "deny"),
     )
 
 
-def from_result(result: Any, subjects: Iterable[Any], *, system: str, created: str, source: str,
-                config_text: str | None = None) -> Snapshot:
-    """A fresh run: the pipeline's Result plus the Subjects it judged (model documents give aliases)."""
-    subjects = list(subjects)
-    digests = {"policy": result.run.policy_digest}
+def from_audit(run: Any, *, created: str, source: str, config_text: str | None) -> Snapshot:
+    """A fresh audit (cxgov.commands.audit.AuditRun), digested as its bundle would be: documents and
+    findings redacted in the bundle's order, so an unchanged input has its baseline's digest."""
+    from cxgov.evidence.redact import Redactor
+
+    redactor = Redactor()
+    documents = [(s, redactor.document(s.document)) for s in run.subjects]
+    findings = tuple(redactor.document(f.to_dict()) for f in run.result.findings)
+    digests = {"policy": sources_digest(m.source for m in run.policies.modules + run.policies.tests),
+               "data": sha256_of(run.policies.data)}
     if config_text is not None:
-        digests["config"] = sha256_of(config_text)
+        digests["config"] = sha256_of(redactor.text(config_text))
     return Snapshot(
         source=source,
-        system=system,
+        system=run.config.system,
         created=created,
-        evaluation_date=result.run.evaluation_date,
-        findings=tuple(f.to_dict() for f in result.findings),
-        subjects={**{s.id: {"kind": s.kind, "sha256": s.sha256} for s in result.subjects},
-                  **{s.id: {"kind": s.kind, "sha256": s.digest(), "stable": stable_digest(s.kind, s.document)}
-                     for s in subjects}},
-        models={s.id: s.document for s in subjects if s.kind == "model-version"},
+        evaluation_date=run.result.run.evaluation_date,
+        findings=findings,
+        subjects={s.id: {"kind": s.kind, "sha256": sha256_of(doc),
+                         **({"stable": stable_digest(s.kind, doc)} if s.kind in ("model-version", "ui-scan") else {})}
+                  for s, doc in documents},
+        models={s.id: doc for s, doc in documents if s.kind == "model-version"},
         digests=digests,
-        fail_on=result.verdict.fail_on,
+        fail_on=run.result.verdict.fail_on,
     )
+
+
+def sources_digest(sources: Iterable[str]) -> str:
+    """The policies evaluated, as the multiset of their sources: where a checkout or an installation
+    keeps them does not change it, a changed rule does."""
+    return sha256_of(sorted(hashlib.sha256(text.encode()).hexdigest() for text in sources))
 
 
 #: per subject kind, the top-level keys (and "axe" keys) that differ on every run of an unchanged input
@@ -126,20 +152,6 @@ def load(path: Path) -> Snapshot:
     from cxgov.evidence.bundle import open_bundle
 
     return from_bundle(open_bundle(path), str(path))
-
-
-def _bundle_files(manifest: dict, prefix: str) -> list[str]:
-    files = manifest.get("files") or {}
-    names = files.keys() if isinstance(files, dict) else (f["path"] for f in files)
-    return sorted(n for n in names if n.startswith(prefix) and n.endswith(".json"))
-
-
-def _bundle_subjects(bundle: Any) -> list[dict]:
-    """Subject refs as the bundle records them (manifest, else summary)."""
-    for holder in (bundle.manifest, bundle.summary or {}):
-        if isinstance(holder.get("subjects"), list):
-            return holder["subjects"]
-    return []
 
 
 def _system_name(subject_ids: Iterable[str]) -> str:
