@@ -70,7 +70,7 @@ def from_bundle(bundle: Any, source: str) -> Snapshot:
                 models[entry["id"]] = document
     digests = {}
     if POLICIES_INDEX in bundle.files:
-        digests["policy"] = sources_digest(bundle.path(m["file"]).decode("utf-8")
+        digests["policy"] = sources_digest(Path(bundle.path(m["file"])).read_text(encoding="utf-8")
                                            for m in bundle.json(POLICIES_INDEX)["modules"])
     if POLICY_DATA in bundle.files:
         digests["data"] = sha256_of(bundle.json(POLICY_DATA))
