@@ -151,3 +151,22 @@ def test_usage_errors(work):
     assert rerun.code == 2 and "records no audit config" in rerun.stderr
     missing = run_cxgov("drift", "history", "--state", "nope.db", cwd=work)
     assert missing.code == 2 and "nope.db" in missing.stderr
+
+
+def test_two_drift_runs_at_once_both_recorded_and_alerted_once(work):
+    import os
+    import subprocess
+    import sys
+
+    switch(work, "us-sink.json")
+    with WebhookReceiver() as hook:
+        command = [sys.executable, "-m", "cxgov", "drift", "check", "--baseline", "baseline.json", "--current",
+                   "current.json", "--state", "state.db", "--webhook", hook.url]
+        procs = [subprocess.Popen(command, cwd=work, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                  env={**os.environ, "NO_COLOR": "1"}) for _ in range(2)]
+        results = [p.communicate(timeout=120) for p in procs]
+        assert [p.returncode for p in procs] == [1, 1], [err.decode() for _, err in results]
+        assert len(hook.bodies) == 1  # one drift, one alert, however the two runs interleaved
+    db = sqlite3.connect(work / "state.db")
+    assert db.execute("SELECT status, finding_count > 0 FROM runs").fetchall() == [("drift", 1), ("drift", 1)]
+    assert db.execute("SELECT COUNT(*) FROM alerts WHERE status = 'sent'").fetchone()[0] == 1
