@@ -240,12 +240,15 @@ def run_watch(options: DriftOptions, interval: float, *, max_runs: int | None, s
     try:
         runs = 0
         while not stop.is_set():
-            outcome, alert_error = drift_once(options, stdout=stdout)
             runs += 1
-            run = f"run {outcome.run_id}" if outcome.run_id else f"run #{runs}"
-            print(f"{outcome.finished} {run}: {report.headline(outcome)}", file=stderr, flush=True)
-            if alert_error:
-                print(f"{now()} {run}: alert not delivered: {alert_error}", file=stderr, flush=True)
+            try:
+                outcome, alert_error = drift_once(options, stdout=stdout)
+                run = f"run {outcome.run_id}" if outcome.run_id else f"run #{runs}"
+                print(f"{outcome.finished} {run}: {report.headline(outcome)}", file=stderr, flush=True)
+                if alert_error:
+                    print(f"{now()} {run}: alert not delivered: {alert_error}", file=stderr, flush=True)
+            except CxgovError as exc:  # the state file itself (e.g. locked past the busy timeout): try again
+                print(f"{now()} run #{runs}: not recorded: {exc}", file=stderr, flush=True)
             if max_runs is not None and runs >= max_runs:
                 break
             stop.wait(interval)
