@@ -120,8 +120,8 @@ def main() -> None:
     b, c = from_report(base_doc, "baseline.json"), from_report(cur_doc, "current.json")
     d = compare(b, c)
     counts = d.counts()
-    print(f"\n{len(base):,} baseline findings, {len(cur):,} current: {counts['new']} new, {counts['resolved']} resolved, "
-          f"{counts['changed']} changed pairs")
+    print(f"\n{len(base):,} baseline findings, {len(cur):,} current: {counts['new']} new, "
+          f"{counts['resolved']} resolved, {counts['changed']} changed pairs")
 
     def compare_and_render():
         drift = compare(b, c)

@@ -139,11 +139,13 @@ def test_a_ui_scan_rerun_at_another_time_is_not_an_input_change_but_a_new_violat
             "results": {"file": "a.json", "sha256": "2"},
             "axe": {"testEnvironment": {"userAgent": "x"}, "violations": [], "passes_count": 40}}
     later = {**scan, "timestamp": "2026-11-23T10:00:00Z", "screenshot": {"file": "a.png", "sha256": "3"},
-             "results": {"file": "a.json", "sha256": "4"}, "axe": {**scan["axe"], "testEnvironment": {"userAgent": "y"}}}
+             "results": {"file": "a.json", "sha256": "4"},
+             "axe": {**scan["axe"], "testEnvironment": {"userAgent": "y"}}}
     broken = {**later, "axe": {**later["axe"], "violations": [{"id": "color-contrast"}]}}
 
     def side(document):
-        return {"u#open": {"kind": "ui-scan", "sha256": sha256_of(document), "stable": stable_digest("ui-scan", document)}}
+        return {"u#open": {"kind": "ui-scan", "sha256": sha256_of(document),
+                           "stable": stable_digest("ui-scan", document)}}
 
     assert sha256_of(scan) != sha256_of(later)
     assert compare(snap(subjects=side(scan)), snap(subjects=side(later))).inputs == ()

@@ -109,8 +109,8 @@ def test_two_concurrent_writers_lose_nothing(tmp_path):
     script = tmp_path / "writer.py"
     script.write_text(WRITER)
     state, go = tmp_path / "s.db", tmp_path / "go"
-    procs = [subprocess.Popen([sys.executable, str(script), str(state), name, "40", "150", str(tmp_path / name), str(go)])
-             for name in ("one", "two")]
+    procs = [subprocess.Popen([sys.executable, str(script), str(state), name, "40", "150", str(tmp_path / name),
+                               str(go)]) for name in ("one", "two")]
     while not all((tmp_path / n).exists() for n in ("one", "two")):
         time.sleep(0.01)
     go.touch()

@@ -53,7 +53,8 @@ def parse_targets(specs: list[str]) -> tuple[Target, ...]:
         for part in filter(None, (p.strip() for p in spec.split(","))):
             name, _, file = part.partition("=")
             if name not in report.FORMATS:
-                raise UsageError(f"unknown drift report format {name!r}", hint="choose from " + ", ".join(report.FORMATS))
+                raise UsageError(f"unknown drift report format {name!r}",
+                                 hint="choose from " + ", ".join(report.FORMATS))
             targets.append(Target(name, Path(file) if file else None))
     if sum(t.file is None for t in targets) > 1:
         raise UsageError("only one report can go to stdout", hint="write the others with -o FORMAT=FILE")
@@ -274,8 +275,8 @@ def run_history(state: Path, *, fmt: str, limit: int | None, stdout: TextIO) -> 
     lines = ["Runs (newest first):", f"  {'run':>5}  {'finished':<20}  {'status':<7}  exit  summary"]
     for r in runs:
         c = r["counts"]
-        summary = r["error"] or ", ".join(f"{c[k]} {k}" for k in ("new", "changed", "waiver-expired", "resolved",
-                                                                   "controls", "aliases", "digests", "inputs") if c.get(k))
+        kinds = ("new", "changed", "waiver-expired", "resolved", "controls", "aliases", "digests", "inputs")
+        summary = r["error"] or ", ".join(f"{c[k]} {k}" for k in kinds if c.get(k))
         lines.append(f"  {r['id']:>5}  {r['finished']:<20}  {r['status']:<7}  {r['exit_code']:>4}  "
                      f"{summary or 'no drift'} ({r['finding_count']} findings)")
     lines += ["", "Findings (first seen, resolved, time to remediate):"]
