@@ -12,7 +12,9 @@ appeared to the run where it was gone. Errored runs are recorded but never open 
 from __future__ import annotations
 
 import json
+import random
 import sqlite3
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -106,31 +108,54 @@ class History:
 
     def __init__(self, path: Path, *, busy_timeout: float = 60.0):
         self.path = path
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(path, timeout=busy_timeout, isolation_level=None)
-            self._db.row_factory = sqlite3.Row
-            self._db.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
+        self._db: sqlite3.Connection | None = None
+        deadline = time.monotonic() + busy_timeout
+        while True:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                self._db = sqlite3.connect(path, timeout=busy_timeout, isolation_level=None)
+                self._open(busy_timeout)
+                return
+            except sqlite3.OperationalError as exc:
+                self.close()
+                # switching a new file to WAL takes a lock SQLite does not wait for: a second process
+                # creating the same state file at that moment retries instead of failing
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise self._unusable(exc) from None
+                time.sleep(random.uniform(0.01, 0.1))
+            except sqlite3.DatabaseError as exc:
+                self.close()
+                raise self._unusable(exc) from None
+            except InputError:
+                self.close()
+                raise
+
+    def _open(self, busy_timeout: float) -> None:
+        self._db.row_factory = sqlite3.Row
+        self._db.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
+        if self._db.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
             if self._db.execute("PRAGMA journal_mode = WAL").fetchone()[0].lower() != "wal":
-                raise InputError("the state file cannot use SQLite's WAL mode", where=str(path),
+                raise InputError("the state file cannot use SQLite's WAL mode", where=str(self.path),
                                  hint="put --state on a local file system")
-            self._db.execute("PRAGMA synchronous = FULL")
-            self._db.execute("PRAGMA foreign_keys = ON")
-            with self._transaction():
-                for statement in filter(str.strip, _SCHEMA.split(";")):
-                    self._db.execute(statement)
-                row = self._db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-                if row is None:
-                    self._db.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
-                elif int(row[0]) > SCHEMA_VERSION:
-                    raise InputError(f"state file schema {row[0]} is newer than this cxgov understands "
-                                     f"({SCHEMA_VERSION})", where=str(path), hint="upgrade cxgov")
-        except sqlite3.DatabaseError as exc:
-            raise InputError(f"cannot use the state file: {exc}", where=str(path),
-                             hint="give --state a new file name or a cxgov drift state file") from None
+        self._db.execute("PRAGMA synchronous = FULL")
+        self._db.execute("PRAGMA foreign_keys = ON")
+        with self._transaction():
+            for statement in filter(str.strip, _SCHEMA.split(";")):
+                self._db.execute(statement)
+            row = self._db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+            if row is None:
+                self._db.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+            elif int(row[0]) > SCHEMA_VERSION:
+                raise InputError(f"state file schema {row[0]} is newer than this cxgov understands "
+                                 f"({SCHEMA_VERSION})", where=str(self.path), hint="upgrade cxgov")
+
+    def _unusable(self, exc: Exception) -> InputError:
+        return InputError(f"cannot use the state file: {exc}", where=str(self.path),
+                          hint="give --state a new file name or a cxgov drift state file")
 
     def close(self) -> None:
-        self._db.close()
+        if self._db is not None:
+            self._db.close()
 
     def __enter__(self) -> History:
         return self
