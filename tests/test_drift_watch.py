@@ -77,7 +77,9 @@ def test_watch_survives_an_outage_stops_on_sigterm_and_restarts_without_repeatin
         (work / "current.json").unlink()
         seen = len(runs(work))
         wait_for(lambda: any(s == "errored" for _, s in runs(work)[seen:]), proc, "an errored run")
-        assert 'cxgov_drift_up{system="acme-cx"} 0' in (work / "cxgov.prom").read_text()
+        # metrics are written just after the run is recorded
+        wait_for(lambda: 'cxgov_drift_up{system="acme-cx"} 0' in (work / "cxgov.prom").read_text(), proc,
+                 "metrics of the errored run")
         shutil.copy(reports / "us-sink.json", work / "current.json")
         wait_for(lambda: runs(work)[-1][1] == "drift", proc, "recovery")
 
