@@ -126,6 +126,14 @@ run 0 "chatbot: the team's own conftest-style policy tests" policy test policy
 run 1 "chatbot: the team's own policies over its manifests and plan" \
   check k8s terraform/plan.json --no-builtin --evaluation-date "$DATE" -o text -o "sarif=$OUT/chatbot.sarif"
 
+# drift: the compliant bundle is the approved baseline, the non-compliant check the live system
+cd ../acme-cx/compliant
+rm -f "$OUT"/drift.db*
+run 1 "drift: what changed since the approved baseline, recorded in a history" \
+  drift check --baseline "$OUT/acme-cx-fixed-bundle.tar.gz" --current "$OUT/acme-cx.json" --state "$OUT/drift.db" \
+  -o text -o "markdown=$OUT/drift.md" -o "json=$OUT/drift.json" --metrics "$OUT/drift.prom"
+run 0 "drift: the history and time to remediate" drift history --state "$OUT/drift.db" --limit 5
+
 echo
 echo "reports in $OUT/ (SARIF for code scanning, JUnit, JSON, Markdown; UI screenshots and axe JSON in"
 echo "acme-cx-ui/ and wcag/) and the evidence bundles ($OUT/acme-cx-bundle/ and .tar.gz; how to check"
