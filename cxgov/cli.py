@@ -547,6 +547,11 @@ def _drift_options(command):
         click.option("--config-path", type=click.Path(dir_okay=False, path_type=Path), default="cxgov.yaml",
                      show_default=True, metavar="FILE", help="Where the baseline's cxgov.yaml lives in this "
                      "checkout: the recorded config's paths are resolved against it."),
+        # the live sources, read where the approved audit read them
+        click.option("--tracking-uri", envvar="MLFLOW_TRACKING_URI", metavar="URI",
+                     help="MLflow registry for the model versions (env MLFLOW_TRACKING_URI), as for `cxgov audit`."),
+        click.option("--ui-base-url", metavar="URL",
+                     help="Scan the UI entry points on this origin, as for `cxgov audit`."),
     ]
     for option in reversed(options):
         command = option(command)
@@ -554,7 +559,7 @@ def _drift_options(command):
 
 
 def _drift_settings(baseline, current, state, webhook, webhook_timeout, webhook_retries, report_url, metrics,
-                    output, fail_on, evaluation_date, jobs, config_path):
+                    output, fail_on, evaluation_date, jobs, config_path, tracking_uri, ui_base_url):
     from cxgov.commands.drift import DriftOptions, parse_targets
     from cxgov.drift.alerts import check_url
 
@@ -565,7 +570,7 @@ def _drift_settings(baseline, current, state, webhook, webhook_timeout, webhook_
         webhook_timeout=webhook_timeout, webhook_retries=webhook_retries, report_url=report_url, metrics=metrics,
         targets=parse_targets(list(output)), fail_on=fail_on,
         evaluation_date=_evaluation_date(evaluation_date) if evaluation_date else None, jobs=jobs,
-        config_path=config_path)
+        config_path=config_path, tracking_uri=tracking_uri or None, ui_base_url=ui_base_url)
 
 
 @cli.group()
@@ -579,6 +584,8 @@ Examples:
   cxgov drift check --baseline approved.tar.gz --state drift.db --webhook https://hooks.example/T0 \\
         -o markdown=drift.md -o json=drift.json --metrics /var/lib/node_exporter/cxgov.prom
   cxgov drift check --baseline approved.json --current today.json    compare two JSON reports
+  cxgov drift check --baseline approved.tar.gz --tracking-uri http://127.0.0.1:5000 \\
+        --ui-base-url http://127.0.0.1:8765/    the live sources where the approved audit read them
 
 \b
 Exit codes: 0 no drift, or drift that does not fail the gate; 1 drift fails the gate;

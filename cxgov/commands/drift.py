@@ -44,6 +44,9 @@ class DriftOptions:
     evaluation_date: str | None = None  # default: today (UTC) at each run
     jobs: int | None = None
     config_path: Path = field(default_factory=lambda: Path("cxgov.yaml"))  # where the recorded config sits now
+    # where the re-run audit reads the live sources, as `cxgov audit --tracking-uri/--ui-base-url`
+    tracking_uri: str | None = None
+    ui_base_url: str | None = None
 
 
 def parse_targets(specs: list[str]) -> tuple[Target, ...]:
@@ -141,7 +144,7 @@ def rerun_audit(options: DriftOptions) -> snapshot.Snapshot:
     import shutil
 
     from cxgov.audit_config import load_config
-    from cxgov.commands.audit import run_audit
+    from cxgov.commands.audit import LiveOptions, run_audit
     from cxgov.evidence.bundle import open_bundle
 
     bundle = open_bundle(options.baseline)
@@ -150,8 +153,9 @@ def rerun_audit(options: DriftOptions) -> snapshot.Snapshot:
         recorded.write_text(bundle.config_text, encoding="utf-8")
         config = load_config(recorded)
     checkout = options.config_path
+    live = LiveOptions(tracking_uri=options.tracking_uri, ui_base_url=options.ui_base_url)
     run = run_audit(config, config_path=checkout, evaluation_date=options.evaluation_date or _today(),
-                    jobs=options.jobs)
+                    jobs=options.jobs, live=live)
     try:
         text = checkout.read_text(encoding="utf-8") if checkout.is_file() else None
         return snapshot.from_audit(run, created=now(), source=f"audit of {checkout}", config_text=text)
