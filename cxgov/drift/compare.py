@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
 from cxgov.drift.snapshot import Snapshot
-from cxgov.model import SEVERITIES, sha256_of
+from cxgov.model import SEVERITIES, findings_by_pair, sha256_of
 
 #: a (rule, subject) pair's status, worst first; "pass" means no finding
 STATUSES = ("deny", "warn", "waived", "pass")
@@ -145,13 +145,6 @@ def _fails(state: str, fail_on: str) -> bool:
     return state == "deny" and fail_on != "never" or state == "warn" and fail_on == "warn"
 
 
-def _by_pair(findings: Iterable[dict]) -> dict[tuple[str, str], list[dict]]:
-    pairs: dict[tuple[str, str], list[dict]] = defaultdict(list)
-    for f in findings:
-        pairs[(f["rule_id"], f["subject"])].append(f)
-    return pairs
-
-
 def _worst(findings: list[dict]) -> str:
     return min((status(f) for f in findings), key=STATUSES.index, default="pass")
 
@@ -171,7 +164,7 @@ def finding_changes(before: Iterable[dict], after: Iterable[dict], evaluation_da
                     fail_on: str = "deny") -> list[FindingChange]:
     """Per (rule, subject): new, resolved, changed (status, severity or messages), or waiver-expired
     (waived in the baseline by a waiver that has expired by `evaluation_date`, active now)."""
-    old, new = _by_pair(before), _by_pair(after)
+    old, new = findings_by_pair(before), findings_by_pair(after)
     changes = []
     for pair in sorted(old.keys() | new.keys()):
         was, now = old.get(pair, []), new.get(pair, [])
