@@ -32,6 +32,18 @@ def add_us_log_sink(system: Path) -> str:
     return original
 
 
+def skip_source(system: Path, source: str, reason: str) -> None:
+    """Leave `models` or `ui` out of the system's cxgov.yaml, with the reason the bundle records."""
+    config = system / "cxgov.yaml"
+    text = config.read_text()
+    key, skip = f"\n{source}:\n", f"  skip: {json.dumps(reason)}\n"  # a JSON string is a YAML string
+    if key in text:
+        text = text.replace(key, key + skip, 1)
+    else:
+        text = text.rstrip("\n") + key + skip
+    config.write_text(text)
+
+
 class WebhookReceiver:
     """An HTTP server on 127.0.0.1 that records every POSTed JSON body; `fail_next` answers 503 first."""
 
