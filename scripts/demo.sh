@@ -126,9 +126,13 @@ run 0 "chatbot: the team's own conftest-style policy tests" policy test policy
 run 1 "chatbot: the team's own policies over its manifests and plan" \
   check k8s terraform/plan.json --no-builtin --evaluation-date "$DATE" -o text -o "sarif=$OUT/chatbot.sarif"
 
-# drift: the compliant bundle is the approved baseline, the non-compliant check the live system
+# drift: the compliant bundle is the approved baseline; first the live system re-audited as that bundle
+# records it (the registry's production alias has moved since), then the non-compliant check's report
 cd ../acme-cx/compliant
 rm -f "$OUT"/drift.db*
+run 1 "drift: the approved audit re-run on the live registry and widget names the moved production alias" \
+  drift check --baseline "$OUT/acme-cx-fixed-bundle.tar.gz" --state "$OUT/drift.db" --evaluation-date "$DATE" \
+  --ui-base-url "${UI_URL}fixed" -o text
 run 1 "drift: what changed since the approved baseline, recorded in a history" \
   drift check --baseline "$OUT/acme-cx-fixed-bundle.tar.gz" --current "$OUT/acme-cx.json" --state "$OUT/drift.db" \
   -o text -o "markdown=$OUT/drift.md" -o "json=$OUT/drift.json" --metrics "$OUT/drift.prom"
