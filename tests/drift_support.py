@@ -23,6 +23,17 @@ US_LOG_SINK = """\
 """
 
 
+#: `cxgov check` of the example's files alone: the live registry and widget are left out (their drift is
+#: tested against a real mlflow server and Chromium in test_drift_live.py and test_drift_ui.py)
+CHECK_FILES = ("check", "cxgov", "k8s", "terraform/plan.json", "--no-models", "--no-ui")
+#: what leaving them out costs the compliant example, in every report alike: models unverified, UI not scanned
+OPT_OUT_RULES = {"SOC2-CC8.1-02", "WCAG-SCAN-01"}
+
+
+def failing_rules(report: Path) -> set[str]:
+    return {f["rule_id"] for f in json.loads(report.read_text())["findings"] if f["gate"] == "deny" and not f["waiver"]}
+
+
 def add_us_log_sink(system: Path) -> str:
     """Add a US log sink to the descriptor's log_sinks; returns the original text to restore."""
     descriptor = system / "cxgov" / "descriptor.yaml"

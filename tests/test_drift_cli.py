@@ -10,9 +10,9 @@ import sqlite3
 import pytest
 
 from conftest import EVALUATION_DATE, ROOT, run_cxgov
-from drift_support import WebhookReceiver, add_us_log_sink
+from drift_support import CHECK_FILES, OPT_OUT_RULES, WebhookReceiver, add_us_log_sink, failing_rules
 
-CHECK = ("check", "cxgov", "k8s", "terraform/plan.json", "--evaluation-date", EVALUATION_DATE)
+CHECK = (*CHECK_FILES, "--evaluation-date", EVALUATION_DATE)
 
 
 @pytest.fixture(scope="module")
@@ -21,11 +21,13 @@ def reports(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("drift")
     system = tmp / "acme-cx"
     shutil.copytree(ROOT / "examples" / "acme-cx" / "compliant", system)
-    assert run_cxgov(*CHECK, "-o", f"json={tmp / 'baseline.json'}", cwd=system).code == 0
+    assert run_cxgov(*CHECK, "-o", f"json={tmp / 'baseline.json'}", cwd=system).code == 1
     original = add_us_log_sink(system)
     assert run_cxgov(*CHECK, "-o", f"json={tmp / 'us-sink.json'}", cwd=system).code == 1
     (system / "cxgov" / "descriptor.yaml").write_text(original)
-    assert run_cxgov(*CHECK, "-o", f"json={tmp / 'restored.json'}", cwd=system).code == 0
+    assert run_cxgov(*CHECK, "-o", f"json={tmp / 'restored.json'}", cwd=system).code == 1
+    assert failing_rules(tmp / "baseline.json") == failing_rules(tmp / "restored.json") == OPT_OUT_RULES
+    assert failing_rules(tmp / "us-sink.json") == OPT_OUT_RULES | {"RES-003"}
     return tmp
 
 

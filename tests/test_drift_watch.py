@@ -14,7 +14,7 @@ import time
 import pytest
 
 from conftest import EVALUATION_DATE, ROOT, run_cxgov
-from drift_support import WebhookReceiver, add_us_log_sink
+from drift_support import CHECK_FILES, OPT_OUT_RULES, WebhookReceiver, add_us_log_sink, failing_rules
 
 
 @pytest.fixture(scope="module")
@@ -22,10 +22,12 @@ def reports(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("watch")
     system = tmp / "acme-cx"
     shutil.copytree(ROOT / "examples" / "acme-cx" / "compliant", system)
-    args = ("check", "cxgov", "k8s", "terraform/plan.json", "--evaluation-date", EVALUATION_DATE)
-    assert run_cxgov(*args, "-o", f"json={tmp / 'baseline.json'}", cwd=system).code == 0
+    args = (*CHECK_FILES, "--evaluation-date", EVALUATION_DATE)
+    assert run_cxgov(*args, "-o", f"json={tmp / 'baseline.json'}", cwd=system).code == 1
     add_us_log_sink(system)
     assert run_cxgov(*args, "-o", f"json={tmp / 'us-sink.json'}", cwd=system).code == 1
+    assert failing_rules(tmp / "us-sink.json") - failing_rules(tmp / "baseline.json") == {"RES-003"}
+    assert failing_rules(tmp / "baseline.json") == OPT_OUT_RULES
     return tmp
 
 
