@@ -268,6 +268,24 @@ def test_the_examples_own_registry_unreachable_fails_closed(tmp_path):
     assert not (variant / "evidence-bundles").exists()
 
 
+def test_a_deployed_model_with_no_registry_anywhere_is_a_usage_error(tmp_path):
+    import shutil
+
+    from evidence_bundles import EXAMPLE
+
+    variant = tmp_path / "compliant"
+    shutil.copytree(EXAMPLE / "compliant", variant)
+    descriptor = variant / "cxgov" / "descriptor.yaml"
+    descriptor.write_text(descriptor.read_text().replace("    tracking_uri: https://mlflow.internal.acme-shop.eu\n", ""))
+    config = variant / "cxgov.yaml"
+    config.write_text(config.read_text().replace("  tracking_uri: https://mlflow.internal.acme-shop.eu\n", "  refs: []\n"))
+    run = run_cxgov("audit", "--evaluation-date", EVALUATION_DATE, cwd=variant, env={"MLFLOW_TRACKING_URI": ""})
+    assert run.code == 2, run.stdout + run.stderr
+    assert "model reference acme-cx-intent-router/14 has no MLflow tracking URI" in run.stderr
+    assert "models.tracking_uri in cxgov.yaml" in run.stderr and "models.skip" in run.stderr
+    assert not (variant / "evidence-bundles").exists()
+
+
 def test_an_audit_stopped_while_writing_leaves_nothing(tmp_path):
     """SIGTERM (a cancelled CI job) during the bundle stage: no bundle, no archive, no staging left."""
     import signal
