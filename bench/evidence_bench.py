@@ -4,9 +4,10 @@ Run with the project's interpreter:
 
     .venv/bin/python bench/evidence_bench.py [--findings 10000] [--runs 3]
 
-Two bundles: the acme-cx example (examples/acme-cx/noncompliant, the builtin packs, signed) and a
-synthetic one with --findings findings (1,000 config documents, a policy that reports findings/1000
-on each). Both are audited once through the same calls `cxgov audit` makes (run_audit); then, --runs
+Two bundles: the acme-cx example (examples/acme-cx/noncompliant, the builtin packs, signed, with its
+live sources: its model from a local `mlflow server` seeded with the acme-noncompliant scenario, its
+chat widget served from examples/acme-cx/ui and scanned in headless Chromium) and a synthetic one
+with --findings findings (1,000 config documents, a policy that reports findings/1000 on each). Both are audited once through the same calls `cxgov audit` makes (run_audit); then, --runs
 times each, the figures below are measured with time.perf_counter in this process:
 
 - build: write_bundle() — redaction, findings, policies, summary, manifest, signature, the directory
@@ -21,6 +22,7 @@ prints medians, and never fails on a figure: benchmarks inform, tests assert.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import platform
 import shutil
@@ -69,14 +71,15 @@ def synthetic_project(where: Path, findings: int) -> Path:
     return where / "cxgov.yaml"
 
 
-def bench(label: str, config_path: Path, key, public_key, runs: int, out: Path) -> None:
+def bench(label: str, config_path: Path, key, public_key, runs: int, out: Path, live=None) -> None:
     from cxgov.audit_config import load_config
-    from cxgov.commands.audit import run_audit, write_bundle
+    from cxgov.commands.audit import LiveOptions, run_audit, write_bundle
     from cxgov.evidence.bundle import open_bundle
     from cxgov.evidence.verify import verify
 
     start = time.perf_counter()
-    run = run_audit(load_config(config_path), config_path=config_path, evaluation_date=EVALUATION_DATE)
+    run = run_audit(load_config(config_path), config_path=config_path, evaluation_date=EVALUATION_DATE,
+                    live=live or LiveOptions())
     audit_s = time.perf_counter() - start
     n = 0
 
@@ -109,6 +112,31 @@ def bench(label: str, config_path: Path, key, public_key, runs: int, out: Path) 
     shutil.rmtree(run.artifacts_dir, ignore_errors=True)
 
 
+@contextlib.contextmanager
+def example_live_sources(workdir: Path):
+    """A seeded local registry and the example widget for the acme-cx audit, stopped afterwards."""
+    import importlib.util
+
+    from cxgov.commands.audit import LiveOptions
+
+    sys.path.insert(0, str(ROOT / "model_registry"))
+    import local_server
+    import seed_registry
+
+    spec = importlib.util.spec_from_file_location("example_ui_serve", ROOT / "examples" / "acme-cx" / "ui" / "serve.py")
+    serve = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(serve)
+    registry = local_server.start(workdir)
+    ui, ui_url = serve.start()
+    try:
+        seed_registry.seed(registry.uri, "acme-noncompliant")
+        yield LiveOptions(tracking_uri=registry.uri, ui_base_url=ui_url + "broken")
+    finally:
+        ui.shutdown()
+        ui.server_close()
+        registry.stop()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--findings", type=int, default=10_000, help="findings in the synthetic bundle")
@@ -128,7 +156,8 @@ def main() -> None:
         key, public_key = load_key_file(private), load_public(public)
         example = tmp / "acme-cx"
         shutil.copytree(ROOT / "examples" / "acme-cx" / "noncompliant", example)
-        bench("acme-cx example", example / "cxgov.yaml", key, public_key, args.runs, tmp / "out")
+        with example_live_sources(tmp / "registry") as live:
+            bench("acme-cx example", example / "cxgov.yaml", key, public_key, args.runs, tmp / "out", live)
         config = synthetic_project(tmp / "synthetic", args.findings)
         bench(f"{args.findings:,} findings", config, key, public_key, args.runs, tmp / "out")
     print(f"\nload average {os.getloadavg()[0]:.2f}")

@@ -3,15 +3,16 @@
 #   1. acme-cx: cxgov's builtin packs (EU residency, GDPR, SOC 2, AI Act, accessibility) over a CX
 #      assistant's descriptor, Kubernetes manifests and Terraform plan, in a non-compliant and a
 #      compliant variant;
-#      then `cxgov audit` of both variants into signed evidence bundles, verified, replayed and diffed
-#      as an auditor would;
+#      then `cxgov audit` of both variants into evidence bundles (the non-compliant one signed),
+#      verified, replayed and diffed as an auditor would;
 #   2. acme-cx's chat widget scanned with axe-core in headless Chromium (cxgov wcag), served locally;
 #   3. chatbot: a team's own conftest-style policies, with their unit tests.
 # acme-cx's model comes from an MLflow registry: the demo starts a local `mlflow server` (sqlite, in a
 # temporary directory), seeds it with model_registry/seed_registry.py and stops it on exit. Its chat
 # widget, declared at https://www.acme-shop.eu/help, is served from examples/acme-cx/ui on 127.0.0.1
 # (broken/ for the non-compliant variant, fixed/ for the compliant one) and scanned there
-# (--ui-base-url).
+# (--ui-base-url). `check` and `audit` read both alike; each variant's audit runs while the registry
+# is in that variant's state (the compliant one before the unapproved promotion).
 # The test suite runs it too, with CXGOV_DEMO_NO_SETUP=1, CXGOV (the command) and CXGOV_DEMO_OUT set.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -78,6 +79,11 @@ echo "   $UI_URL (the UI scans' --ui-base-url)"
 cd examples/acme-cx/compliant
 run 0 "acme-cx, compliant: production points at the approved model version 14, the widget is fixed" \
   check cxgov k8s terraform/plan.json --evaluation-date "$DATE" --ui-base-url "${UI_URL}fixed"
+# the launch owner's audit of the fixed system, while the registry is in its compliant state: the
+# model versions come from the local registry (MLFLOW_TRACKING_URI), the widget from the local copy
+run 0 "acme-cx, compliant: cxgov audit writes the fixed system's evidence bundle" \
+  audit cxgov.yaml --evaluation-date "$DATE" --unsigned --out "$OUT/acme-cx-fixed-bundle" --overwrite \
+  --ui-base-url "${UI_URL}fixed"
 echo
 echo "== someone promotes an unapproved model version to production"
 "$PY" ../../../model_registry/seed_registry.py --tracking-uri "$MLFLOW_TRACKING_URI" --scenario acme-promote-unapproved
@@ -95,14 +101,11 @@ run 1 "model registry: a version meeting the contract and one breaking every rul
 "$CXGOV" evidence keygen --out "$KEYS/demo-signing.key" >/dev/null
 run 1 "acme-cx, non-compliant: cxgov audit writes a signed evidence bundle (and fails the gate)" \
   audit cxgov.yaml --evaluation-date "$DATE" --key "$KEYS/demo-signing.key" --out "$OUT/acme-cx-bundle" \
-  --overwrite -o "text=$OUT/acme-cx-audit.txt"
+  --overwrite --ui-base-url "${UI_URL}broken" -o "text=$OUT/acme-cx-audit.txt"
 run 0 "auditor: the bundle is intact and signed by the published key" \
   evidence verify "$OUT/acme-cx-bundle.tar.gz" --public-key "$KEYS/demo-signing.key.pub"
 run 0 "auditor: re-evaluating the bundled inputs reproduces findings.json byte for byte" \
   evidence replay "$OUT/acme-cx-bundle.tar.gz"
-cd ../compliant
-run 0 "acme-cx, compliant: the fixed system's bundle" \
-  audit cxgov.yaml --evaluation-date "$DATE" --unsigned --out "$OUT/acme-cx-fixed-bundle" --overwrite
 run 1 "auditor: what the fix resolved, control by control" \
   evidence diff "$OUT/acme-cx-bundle.tar.gz" "$OUT/acme-cx-fixed-bundle.tar.gz"
 

@@ -24,8 +24,8 @@ from pathlib import Path
 
 #: the action inputs this step reads, each from CXGOV_INPUT_<NAME> (upper case, - as _)
 INPUTS = ("paths", "config", "policy", "data", "namespace", "builtin", "waivers", "formats", "fail-on",
-          "evaluation-date", "engine", "opa-url", "opa-token", "opa-preloaded", "jobs", "shard", "sarif-file",
-          "json-file", "evidence-bundle", "working-directory")
+          "evaluation-date", "engine", "opa-url", "opa-token", "opa-preloaded", "jobs", "shard", "tracking-uri",
+          "ui-base-url", "sarif-file", "json-file", "evidence-bundle", "working-directory")
 
 
 def read_input(name: str, default: str = "") -> str:
@@ -48,7 +48,8 @@ def command() -> list[str]:
             cmd += [flag, value]
     if read_input("builtin", "true").lower() == "false":
         cmd.append("--no-builtin")
-    for name in ("waivers", "fail-on", "evaluation-date", "engine", "opa-url", "jobs", "shard"):
+    for name in ("waivers", "fail-on", "evaluation-date", "engine", "opa-url", "jobs", "shard", "tracking-uri",
+                 "ui-base-url"):
         if read_input(name):
             cmd += [f"--{name}", read_input(name)]
     if read_input("opa-preloaded").lower() == "true":

@@ -2,8 +2,10 @@
 versions and UI scans shaped as the MLflow and UI sources produce them.
 
 The example is copied first (evidence hashes are computed relative to the descriptor). The team
-policies under tests/data/evidence/policy judge the model-version and ui-scan subjects, so their
-controls are assessed exactly when such subjects are present.
+policies under tests/data/evidence/policy judge the model-version and ui-scan subjects, beside the
+builtin model-version and WCAG rules, so their controls are assessed exactly when such subjects are
+present. The model version meets the model-registry contract and the compliant audit's scans cover
+every state the descriptor lists, so each failure below is one the test put there on purpose.
 """
 
 from __future__ import annotations

@@ -54,19 +54,22 @@ def files_only_copy(base: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def files_only(noncompliant_bundle, tmp_path_factory):
+def files_only(tmp_path_factory):
     """The non-compliant variant with its live sources skipped (their reads carry timestamps and the
-    registry's state, so they are not the same inputs twice), audited through the CLI."""
-    variant = files_only_copy(tmp_path_factory.mktemp("files-only"))
-    bundle = variant.parent / "bundle"
-    run = run_cxgov("audit", "--evaluation-date", EVALUATION_DATE, "--key", str(noncompliant_bundle.key), "--out",
-                    str(bundle), "-o", "json=/dev/null", cwd=variant, timeout=900)
+    registry's state, so they are not the same inputs twice), audited and signed through the CLI."""
+    base = tmp_path_factory.mktemp("files-only")
+    variant = files_only_copy(base)
+    key = base / "signing.key"
+    assert run_cxgov("evidence", "keygen", "--out", str(key)).code == 0
+    bundle = base / "bundle"
+    run = run_cxgov("audit", "--evaluation-date", EVALUATION_DATE, "--key", str(key), "--out", str(bundle),
+                    "-o", "json=/dev/null", cwd=variant, timeout=900)
     assert run.code == 1, run.stderr
-    return variant, bundle, bundle.with_name(bundle.name + ".tar.gz")
+    return variant, bundle, bundle.with_name(bundle.name + ".tar.gz"), key
 
 
 @pytest.fixture(scope="module")
-def rerun(files_only, noncompliant_bundle, tmp_path_factory):
+def rerun(files_only, tmp_path_factory):
     """The same files-only audit again, in-process through the API (run_audit + write_bundle), same key."""
     from cxgov.audit_config import load_config
     from cxgov.commands.audit import run_audit
@@ -74,7 +77,7 @@ def rerun(files_only, noncompliant_bundle, tmp_path_factory):
 
     config_path = files_only[0] / "cxgov.yaml"
     run = run_audit(load_config(config_path), config_path=config_path, evaluation_date=EVALUATION_DATE)
-    return run, load_key_file(noncompliant_bundle.key), tmp_path_factory.mktemp("rerun")
+    return run, load_key_file(files_only[3]), tmp_path_factory.mktemp("rerun")
 
 
 def test_audit_writes_a_signed_bundle_and_the_verdict(noncompliant_bundle):
@@ -118,7 +121,7 @@ def test_findings_are_exactly_the_examples_expected_ones(noncompliant_bundle):
 def test_same_inputs_give_a_byte_identical_archive(files_only, rerun):
     from cxgov.commands.audit import write_bundle
 
-    _, bundle, archive_before = files_only
+    _, bundle, archive_before, _ = files_only
     run, key, out = rerun
     target, archive = write_bundle(run, out / bundle.name, key=key)
     assert archive.read_bytes() == archive_before.read_bytes()
@@ -193,7 +196,7 @@ def test_show_summarises_the_bundle(noncompliant_bundle):
     run = run_cxgov("evidence", "show", str(noncompliant_bundle.archive))
     assert run.code == 0, run.stderr
     assert "FAILED (fail on deny): 57 deny, 18 warn, 1 waived" in run.stdout
-    assert "subjects    29 (1 descriptor, 16 kubernetes, 2 model-version, 1 system, 1 terraform-plan, 6 ui-scan)" \
+    assert "subjects    27 (1 descriptor, 16 kubernetes, 2 model-version, 1 system, 1 terraform-plan, 6 ui-scan)" \
         in run.stdout
     assert "WAIVED SOC2-CC7.1-01" in run.stdout
     assert not [line for line in run.stdout.splitlines() if line.startswith("skipped")]
@@ -262,6 +265,24 @@ def test_the_examples_own_registry_unreachable_fails_closed(tmp_path):
                     cwd=variant, env={"MLFLOW_TRACKING_URI": ""}, timeout=600)
     assert run.code == 2, run.stdout + run.stderr
     assert "https://mlflow.internal.acme-shop.eu" in run.stderr and "acme-cx-intent-router" in run.stderr
+    assert not (variant / "evidence-bundles").exists()
+
+
+def test_a_deployed_model_with_no_registry_anywhere_is_a_usage_error(tmp_path):
+    import shutil
+
+    from evidence_bundles import EXAMPLE
+
+    variant = tmp_path / "compliant"
+    shutil.copytree(EXAMPLE / "compliant", variant)
+    descriptor = variant / "cxgov" / "descriptor.yaml"
+    descriptor.write_text(descriptor.read_text().replace("    tracking_uri: https://mlflow.internal.acme-shop.eu\n", ""))
+    config = variant / "cxgov.yaml"
+    config.write_text(config.read_text().replace("  tracking_uri: https://mlflow.internal.acme-shop.eu\n", "  refs: []\n"))
+    run = run_cxgov("audit", "--evaluation-date", EVALUATION_DATE, cwd=variant, env={"MLFLOW_TRACKING_URI": ""})
+    assert run.code == 2, run.stdout + run.stderr
+    assert "model reference acme-cx-intent-router/14 has no MLflow tracking URI" in run.stderr
+    assert "models.tracking_uri in cxgov.yaml" in run.stderr and "models.skip" in run.stderr
     assert not (variant / "evidence-bundles").exists()
 
 

@@ -22,11 +22,24 @@ def test_demo_produces_a_signed_bundle_that_verifies(tmp_path):
                           timeout=1800)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     assert re.search(r"OK: \d+ files match the manifest; signature valid", done.stdout)
-    assert "REPRODUCED: 34 findings, byte for byte" in done.stdout
-    assert "findings: 0 new, 30 resolved, 0 changed" in done.stdout
+    findings = json.loads((tmp_path / "acme-cx-bundle" / "findings.json").read_text())["findings"]
+    assert f"REPRODUCED: {len(findings)} findings, byte for byte" in done.stdout
+    # each audit saw its variant's registry state and widget: the non-compliant bundle holds exactly
+    # the example's expected findings, the model and UI ones included, and the fixed one none at all
+    expected = {tuple(x) for x in json.loads(
+        (ROOT / "examples" / "acme-cx" / "noncompliant" / "expected-findings.json").read_text())}
+    assert {(f["rule_id"], f["subject"], f["gate"], f["waiver"] is not None) for f in findings} == expected
+    fixed = json.loads((tmp_path / "acme-cx-fixed-bundle" / "findings.json").read_text())["findings"]
+    assert fixed == []
+    # so the diff lists exactly the resolved findings: one per distinct (rule, subject)
+    pairs = {(rule, subject) for rule, subject, _, _ in expected}
+    assert f"findings: 0 new, {len(pairs)} resolved, 0 changed" in done.stdout
     archive = tmp_path / "acme-cx-bundle.tar.gz"
     manifest = json.loads((tmp_path / "acme-cx-bundle" / "manifest.json").read_text())
     assert manifest["signature"]["algorithm"] == "ed25519" and manifest["system"] == "acme-cx"
+    assert manifest["skipped_sources"] == {}
+    assert {"models/acme-cx-intent-router-15.json", "wcag/www.acme-shop.eu-help-open.png"} <= {
+        f["path"] for f in manifest["files"]}
     # the throwaway key is gone; the bundle still verifies against the key it records
     run = run_cxgov("evidence", "verify", str(archive))
     assert run.code == 0 and "signature valid" in run.stdout, run.stdout

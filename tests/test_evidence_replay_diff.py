@@ -58,10 +58,14 @@ def test_diff_of_noncompliant_and_compliant_lists_exactly_the_resolved_findings(
     resolved = sum(len(r["before"]) for r in d["findings"]["resolved"])
     assert resolved == len(before) == 76
     assert d["findings"]["new"] == [] and d["findings"]["changed"] == []
-    # control by control: every control with a finding before has none after
+    # control by control (both bundles have a control matrix): every control with a finding before
+    # has none after, satisfied now or, for a criterion only a failure named, absent from the matrix
     assert {c["control"] for c in d["controls"]} == set(
         json.loads((noncompliant_bundle.bundle / "summary.json").read_text())["verdict"]["by_control"])
-    assert all(c["after"] == "no findings" for c in d["controls"])
+    assert all(c["counts_after"] is None for c in d["controls"])
+    assert {c["after"] for c in d["controls"]} == {"satisfied", "absent"}
+    assert {(c["before"], c["after"]) for c in d["controls"] if c["control"] in ("soc2:CC8.1", "wcag22:1.4.3")} == {
+        ("not-satisfied", "satisfied"), ("not-satisfied", "absent")}
     assert "k8s/retrieval.yaml#Deployment/acme-cx/retrieval" in d["inputs"]["changed"]
     assert d["a"]["passed"] is False and d["b"]["passed"] is True
 
@@ -77,7 +81,8 @@ def test_diff_text_and_the_reverse_direction(noncompliant_bundle, compliant_bund
     assert "  NEW      RES-001 system:acme-cx: " in run.stdout
     assert "  NEW      SOC2-CC8.1-01 models:/acme-cx-intent-router/15: " in run.stdout
     assert "  NEW      WCAG-A-AA-01 https://www.acme-shop.eu/help#handoff: " in run.stdout
-    assert "soc2:CC6.1: no findings -> failing" in run.stdout
+    assert "soc2:CC6.1: satisfied -> not-satisfied" in run.stdout
+    assert "soc2:CC8.1: satisfied -> not-satisfied" in run.stdout  # the unapproved model version
 
 
 def test_diff_of_a_bundle_with_itself_is_empty(noncompliant_bundle):

@@ -22,7 +22,7 @@ from cxgov.evidence.controls import control_matrix
 from cxgov.evidence.report import href, render_report
 from cxgov.sources.ui import scan_page
 from cxgov.sources.ui_browser import DEFAULT_VIEWPORT, Browser, BrowserSettings
-from evidence_support import DATA, TRIAGE, WIDGET, cached_view
+from evidence_support import DATA, STATES, TRIAGE, WIDGET, cached_view
 from conftest import ROOT
 
 WIDGET_PAGE = DATA / "evidence" / "widget.html"
@@ -171,6 +171,27 @@ def test_text_is_escaped_and_output_is_stable():
     assert '<img src=x onerror' not in html
     assert "&lt;img src=x onerror=&#34;alert(1)&#34;&gt; &amp; &#34;quotes&#34;" in html
     assert render_report(view, {"files": []}) == render_report(view, {"files": []})
+
+
+def test_scans_in_the_order_a_user_meets_them_worst_violations_first():
+    html = render_report(cached_view("compliant"), {})
+    # the scans' states as the descriptor's steps reach them, not alphabetical (closed, error, ...)
+    cards = [html.index(f"help-centre widget: state “{state}”") for state in STATES]
+    assert cards == sorted(cards)
+    view = cached_view("noncompliant")
+    violation = lambda rule, impact: {"id": rule, "impact": impact, "tags": ["wcag2a"], "help": f"help on {rule}",
+                                      "nodes": [{"target": [f"#{rule}-node"]}]}
+    subjects = []
+    for subject in view.subjects:
+        if subject.id == f"{WIDGET}#open":
+            document = json.loads(json.dumps(subject.document))
+            document["axe"]["violations"] = [violation("meta-viewport", "moderate"), violation("region", "minor"),
+                                             violation("label", "serious"), violation("button-name", "critical")]
+            subject = dataclasses.replace(subject, document=document)
+        subjects.append(subject)
+    html = render_report(dataclasses.replace(view, subjects=subjects), {})
+    order = [html.index(f"#{rule}-node") for rule in ("button-name", "label", "meta-viewport", "region")]
+    assert order == sorted(order)
 
 
 def test_href_encodes_each_segment():

@@ -117,40 +117,53 @@ def acme(tmp_path_factory):
     return workspace
 
 
-def test_gate_step_on_the_noncompliant_example(acme, tmp_path):
+def test_gate_step_on_the_noncompliant_example(acme, tmp_path, acme_registry, acme_ui):
     workdir = "examples/acme-cx/noncompliant"
+    acme_registry.noncompliant()
     proc, outputs, summary = run_step(tmp_path, {
         "working-directory": workdir, "paths": "cxgov k8s terraform/plan.json", "evaluation-date": EVALUATION_DATE,
-        "formats": "junit=cxgov-junit.xml", "evidence-bundle": "evidence"}, workspace=acme)
+        "formats": "junit=cxgov-junit.xml", "evidence-bundle": "evidence", "tracking-uri": acme_registry.uri,
+        "ui-base-url": acme_ui + "broken"}, workspace=acme)
     assert proc.returncode == 0, proc.stderr  # the action's last step applies the verdict, after the uploads
     result = json.loads((acme / workdir / "cxgov-results.json").read_text())
     counts = result["verdict"]["counts"]
     assert outputs["verdict"] == "fail" and outputs["exit-code"] == "1"
     assert (outputs["deny"], outputs["warn"], outputs["waived"]) == tuple(str(counts[k]) for k in ("deny", "warn", "waived"))
-    assert int(outputs["findings"]) == len(result["findings"]) == 34
+    assert int(outputs["findings"]) == len(result["findings"])
+    expected = {tuple(item) for item in json.loads((acme / workdir / "expected-findings.json").read_text())}
+    assert {(f["rule_id"], f["subject"], f["gate"], f["waiver"] is not None) for f in result["findings"]} == expected
     assert outputs["sarif-file"] == f"{workdir}/cxgov.sarif" and outputs["json-file"] == f"{workdir}/cxgov-results.json"
     assert outputs["evidence-bundle"] == f"{workdir}/evidence"
     assert (acme / workdir / "cxgov-junit.xml").is_file()
-    # annotations and SARIF name files relative to the checkout, where GitHub looks for them
+    # annotations and SARIF name files relative to the checkout, where GitHub looks for them; findings on a
+    # model version or a scanned page name its URI instead, and their annotations carry no file
     errors = [line for line in proc.stdout.splitlines() if line.startswith("::error ")]
     assert len(errors) == counts["deny"]
-    for line in errors:
-        file = re.search(r"file=([^,]+)", line).group(1)
-        assert file.startswith(workdir + "/") and (acme / file).is_file(), line
+    live = ("models:/", "https://www.acme-shop.eu/")
+    located = [re.search(r"file=([^,:]+)", line) for line in errors]
+    unfiled = [f for f in result["findings"] if f["gate"] == "deny" and not f["waiver"]
+               and (f["location"]["file"] or "").startswith(live)]
+    assert sum(m is None for m in located) == len(unfiled)
+    for m in filter(None, located):
+        assert m.group(1).startswith(workdir + "/") and (acme / m.group(1)).is_file(), m.group(0)
     sarif = json.loads((acme / outputs["sarif-file"]).read_text())
     uris = {loc["physicalLocation"]["artifactLocation"]["uri"] for r in sarif["runs"][0]["results"]
             for loc in r.get("locations", [])}
-    assert uris and all(uri.startswith(workdir + "/") and (acme / uri).is_file() for uri in uris)
+    files = {uri for uri in uris if not uri.startswith(live)}
+    assert files and all(uri.startswith(workdir + "/") and (acme / uri).is_file() for uri in files)
+    assert uris - files  # the model version and the scanned pages are named too
     import jsonschema
 
     jsonschema.validate(sarif, json.loads((DATA / "sarif-2.1.0.json").read_text()))
     assert "cxgov: FAIL" in summary and "RES-002" in summary
 
 
-def test_gate_step_on_the_compliant_example(acme, tmp_path):
+def test_gate_step_on_the_compliant_example(acme, tmp_path, acme_registry, acme_ui):
+    acme_registry.compliant()
     proc, outputs, summary = run_step(tmp_path, {
         "working-directory": "examples/acme-cx/compliant", "paths": "cxgov k8s terraform/plan.json",
-        "evaluation-date": EVALUATION_DATE}, workspace=acme)
+        "evaluation-date": EVALUATION_DATE, "tracking-uri": acme_registry.uri, "ui-base-url": acme_ui + "fixed"},
+        workspace=acme)
     assert proc.returncode == 0, proc.stderr
     assert outputs["verdict"] == "pass" and outputs["exit-code"] == "0"
     assert (outputs["deny"], outputs["warn"], outputs["findings"]) == ("0", "0", "0")

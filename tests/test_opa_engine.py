@@ -17,6 +17,7 @@ import pytest
 import requests
 
 from conftest import DATA, EVALUATION_DATE, ROOT, run_cxgov
+from evidence_bundles import live_args
 from opa_servers import data_on, policies_on, running, servers, silent_server
 
 EXAMPLES = ROOT / "examples"
@@ -36,11 +37,28 @@ def check(directory, *args, **kw):
 
 
 def comparable(stdout: str) -> dict:
-    """The JSON result without the fields that name the engine."""
+    """The JSON result without the fields that name the engine, nor the digests of UI scans (each run
+    scans the widget again, at another time) and of the system view that holds them."""
     doc = json.loads(stdout)
     for key in ("engine", "engine_version"):
         doc["cxgov"].pop(key)
+    for subject in doc["subjects"]:
+        if subject["kind"] in ("ui-scan", "system"):
+            subject.pop("sha256")
     return doc
+
+
+@pytest.fixture(scope="module")
+def live(acme_registry, acme_ui):
+    """The acme-cx variants' live sources: the model registry in the variant's state, and the example
+    widget (broken for the non-compliant variant, fixed for the compliant one) served locally."""
+    def sources(case: str) -> tuple[str, ...]:
+        if not case.startswith("acme-cx-"):
+            return ()
+        variant = case.removeprefix("acme-cx-")
+        acme_registry.compliant() if variant == "compliant" else acme_registry.noncompliant()
+        return tuple(live_args(acme_registry, acme_ui, variant))
+    return sources
 
 
 @pytest.fixture(scope="module", params=servers())
@@ -50,23 +68,23 @@ def server(request):
 
 
 @pytest.fixture(scope="module")
-def copies(tmp_path_factory):
+def copies(tmp_path_factory, live):
     """Each case copied once (evidence hashes are relative to the descriptor; nothing is written into the
     repository), with its embedded-engine result."""
     out = {}
     for name, directory, args in CASES:
         target = tmp_path_factory.mktemp("cases") / name
         shutil.copytree(directory, target)
-        embedded = check(target, *args)
+        embedded = check(target, *args, *live(name))
         assert embedded.code in (0, 1), embedded.stderr
         out[name] = (target, args, embedded)
     return out
 
 
 @pytest.mark.parametrize("case", [c[0] for c in CASES])
-def test_identical_findings_on_both_engines(case, copies, server):
+def test_identical_findings_on_both_engines(case, copies, server, live):
     directory, args, embedded = copies[case]
-    opa = check(directory, *args, "--engine", "opa", "--opa-url", server)
+    opa = check(directory, *args, *live(case), "--engine", "opa", "--opa-url", server)
     assert opa.code == embedded.code, opa.stderr
     assert comparable(opa.stdout) == comparable(embedded.stdout)
     assert json.loads(opa.stdout)["cxgov"]["engine"] == "opa"

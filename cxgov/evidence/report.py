@@ -70,7 +70,8 @@ def report_context(view: BundleView, manifest: dict[str, Any]) -> dict[str, Any]
         "findings": rows,
         "subject_count": len(result.subjects),
         "models": [_model_card(view, s) for s in view.of_kind("model-version") if isinstance(s.document, dict)],
-        "scans": [_scan(view, s) for s in view.of_kind("ui-scan") if isinstance(s.document, dict)],
+        # each page's states in the order they were scanned (closed, open, ... as a user meets them)
+        "scans": [_scan(view, s) for s in sorted(view.of_kind("ui-scan"), key=_scan_order) if isinstance(s.document, dict)],
         "waivers": _waivers(findings, result.run.evaluation_date),
         "manifest": _manifest(manifest),
         "labels": STATUS_LABELS,
@@ -186,6 +187,16 @@ def _model_card(view: BundleView, subject: Subject) -> dict[str, Any]:
     }
 
 
+#: axe-core's impacts, worst first: a reader meets the blocking failures first
+IMPACT_ORDER = {"critical": 0, "serious": 1, "moderate": 2, "minor": 3}
+
+
+def _scan_order(subject: Subject) -> tuple:
+    doc = subject.document if isinstance(subject.document, dict) else {}
+    index = doc.get("state_index")
+    return (str(doc.get("url") or subject.id), index if isinstance(index, int) else 1 << 30, subject.id)
+
+
 def _scan(view: BundleView, subject: Subject) -> dict[str, Any]:
     doc = subject.document
     axe = doc.get("axe") or {}
@@ -207,7 +218,7 @@ def _scan(view: BundleView, subject: Subject) -> dict[str, Any]:
         "viewport": size,
         "timestamp": doc.get("timestamp") or "",
         "engine": f"{engine.get('name', 'axe-core')} {engine.get('version', '(version not recorded)')}",
-        "violations": sorted(violations, key=lambda v: (str(v["impact"]), str(v["id"]))),
+        "violations": sorted(violations, key=lambda v: (IMPACT_ORDER.get(v["impact"], len(IMPACT_ORDER)), str(v["id"]))),
         "incomplete": len(axe.get("incomplete") or []),
         "passes": axe.get("passes_count"),
         "screenshot": screenshot,
