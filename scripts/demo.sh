@@ -6,7 +6,9 @@
 #      then `cxgov audit` of both variants into evidence bundles (the non-compliant one signed),
 #      verified, replayed and diffed as an auditor would;
 #   2. acme-cx's chat widget scanned with axe-core in headless Chromium (cxgov wcag), served locally;
-#   3. chatbot: a team's own conftest-style policies, with their unit tests.
+#   3. chatbot: a team's own conftest-style policies, with their unit tests;
+#   4. cxgov drift: the fixed bundle as the approved baseline, against the live registry (its
+#      production alias moved since) and against the non-compliant check's report.
 # acme-cx's model comes from an MLflow registry: the demo starts a local `mlflow server` (sqlite, in a
 # temporary directory), seeds it with model_registry/seed_registry.py and stops it on exit. Its chat
 # widget, declared at https://www.acme-shop.eu/help, is served from examples/acme-cx/ui on 127.0.0.1
