@@ -3,7 +3,7 @@ bundle's recorded cxgov.yaml describes on the current checkout.
 
 The changes here are in files (descriptor, policy data, config, waivers): the approved example's config
 leaves the live registry and widget out, with its reason (test_drift_live.py and test_drift_ui.py drift
-those). The session's non-compliant bundle read them live; its drift re-runs read the same ones."""
+those). The test run's shared non-compliant bundle read them live; its drift re-runs read the same ones."""
 
 from __future__ import annotations
 

@@ -3,7 +3,7 @@ version nobody approved, then the registry going down. The approved bundle is wr
 over the acme-cx example, reading the models its descriptor deploys (version 14 and the `production`
 alias) from this registry; every drift check re-runs that audit against the same registry.
 
-The registry is this module's own, seeded here, so alias moves elsewhere in the session cannot reach it.
+The registry is this module's own, seeded here, so alias moves by other tests of the run cannot reach it.
 The widget's drift is tested in test_drift_ui.py; here the config leaves the UI out, with its reason."""
 
 from __future__ import annotations
