@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,6 +29,14 @@ def canonical_json(value: Any) -> bytes:
 
 def sha256_of(value: Any) -> str:
     return hashlib.sha256(canonical_json(value)).hexdigest()
+
+
+def findings_by_pair(findings: Iterable[dict]) -> dict[tuple[str, str], list[dict]]:
+    """Finding dicts (Finding.to_dict()) per (rule_id, subject): the unit `evidence diff` and drift compare."""
+    pairs: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    for f in findings:
+        pairs[(f["rule_id"], f["subject"])].append(f)
+    return pairs
 
 
 @dataclass(frozen=True, slots=True)

@@ -34,6 +34,8 @@ def test_demo_produces_a_signed_bundle_that_verifies(tmp_path):
     # so the diff lists exactly the resolved findings: one per distinct (rule, subject)
     pairs = {(rule, subject) for rule, subject, _, _ in expected}
     assert f"findings: 0 new, {len(pairs)} resolved, 0 changed" in done.stdout
+    # drift: the approved (fixed) audit re-run on the live registry names the alias moved since
+    assert "acme-cx-intent-router@production: 14 -> 15" in done.stdout
     archive = tmp_path / "acme-cx-bundle.tar.gz"
     manifest = json.loads((tmp_path / "acme-cx-bundle" / "manifest.json").read_text())
     assert manifest["signature"]["algorithm"] == "ed25519" and manifest["system"] == "acme-cx"

@@ -8,17 +8,8 @@ one, else by the deny / warn / waived counts of summary.json. Inputs are compare
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 from cxgov.evidence.bundle import INPUTS_INDEX, Bundle
-from cxgov.model import canonical_json
-
-
-def _by_key(findings: list[dict]) -> dict[tuple[str, str], list[dict]]:
-    out: dict[tuple[str, str], list[dict]] = defaultdict(list)
-    for f in findings:
-        out[(f["rule_id"], f["subject"])].append(f)
-    return out
+from cxgov.model import canonical_json, findings_by_pair
 
 
 def _status(counts: dict[str, int] | None) -> str:
@@ -30,7 +21,7 @@ def _status(counts: dict[str, int] | None) -> str:
 
 
 def diff(a: Bundle, b: Bundle) -> dict:
-    fa, fb = _by_key(a.findings), _by_key(b.findings)
+    fa, fb = findings_by_pair(a.findings), findings_by_pair(b.findings)
     findings = {"new": [], "resolved": [], "changed": []}
     for key in sorted(set(fa) | set(fb)):
         entry = {"rule_id": key[0], "subject": key[1]}

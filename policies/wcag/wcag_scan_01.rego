@@ -72,7 +72,8 @@ deny contains {"msg": "the scan ran a list of rules, not the WCAG tags: it does 
 	not object.get(run_only, "type", "tag") in {"tag", "tags"}
 }
 
-deny contains {"msg": sprintf("the scan is %d days old (more than %d)", [dates.age_days(input.timestamp), cfg.scan_max_age_days]), "resource": "timestamp"} if {
+# %v for the age: a day count computed from the live scan's timestamp is a number the embedded engine's %d refuses
+deny contains {"msg": sprintf("the scan is %v days old (more than %d)", [dates.age_days(input.timestamp), cfg.scan_max_age_days]), "resource": "timestamp"} if {
 	helpers.is_scan
 	dates.age_days(input.timestamp) > cfg.scan_max_age_days
 }

@@ -1,0 +1,308 @@
+"""`cxgov drift check`, `drift watch` and `drift history`: the audit compared with its baseline.
+
+One drift run: read the baseline, produce the current run (re-run the audit the baseline's
+recorded config describes, or read a report/bundle given with --current), compare, append to the
+history, write reports and metrics, post an alert when the drift changed. Anything that could not
+be checked makes the run `errored` (exit 2), recorded as such and never as clean.
+"""
+
+from __future__ import annotations
+
+import signal
+import tempfile
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import TextIO
+
+from cxgov.commands.outputs import write_atomically
+from cxgov.drift import report, snapshot
+from cxgov.drift.compare import compare
+from cxgov.drift.report import Outcome
+from cxgov.errors import CxgovError, InputError, UsageError
+
+
+@dataclass(frozen=True)
+class Target:
+    format: str  # one of report.FORMATS
+    file: Path | None  # None: stdout
+
+
+@dataclass(frozen=True)
+class DriftOptions:
+    baseline: Path
+    current: Path | None = None  # compare this report/bundle instead of re-running the audit
+    state: Path | None = None
+    webhook: str | None = None
+    webhook_timeout: float = 10.0
+    webhook_retries: int = 3
+    report_url: str | None = None  # the link an alert carries; default: the first report file
+    metrics: Path | None = None
+    targets: tuple[Target, ...] = (Target("text", None),)
+    fail_on: str | None = None  # default: the baseline run's
+    evaluation_date: str | None = None  # default: today (UTC) at each run
+    jobs: int | None = None
+    config_path: Path = field(default_factory=lambda: Path("cxgov.yaml"))  # where the recorded config sits now
+    # where the re-run audit reads the live sources, as `cxgov audit --tracking-uri/--ui-base-url`
+    tracking_uri: str | None = None
+    ui_base_url: str | None = None
+
+
+def parse_targets(specs: list[str]) -> tuple[Target, ...]:
+    """`-o text`, `-o json=drift.json`, `-o markdown=drift.md,json=drift.json`; one may go to stdout."""
+    targets = []
+    for spec in specs:
+        for part in filter(None, (p.strip() for p in spec.split(","))):
+            name, _, file = part.partition("=")
+            if name not in report.FORMATS:
+                raise UsageError(f"unknown drift report format {name!r}",
+                                 hint="choose from " + ", ".join(report.FORMATS))
+            targets.append(Target(name, Path(file) if file else None))
+    if sum(t.file is None for t in targets) > 1:
+        raise UsageError("only one report can go to stdout", hint="write the others with -o FORMAT=FILE")
+    return tuple(targets) or (Target("text", None),)
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def run_check(options: DriftOptions, *, stdout: TextIO, stderr: TextIO) -> int:
+    """`drift check`: one run; its exit code (0 clean or drift within the gate, 1 drift fails the gate,
+    2 errored or the alert could not be delivered)."""
+    outcome, alert_error = drift_once(options, stdout=stdout)
+    if outcome.error:
+        print(f"cxgov: error: {outcome.error}", file=stderr)
+    if alert_error:
+        print(f"cxgov: error: {alert_error}", file=stderr)
+        return 2
+    return outcome.exit_code
+
+
+def drift_once(options: DriftOptions, *, stdout: TextIO) -> tuple[Outcome, CxgovError | None]:
+    """One drift run, recorded, reported and alerted. Returns the outcome and the alert's error, if any."""
+    started = now()
+    baseline, current = None, None
+    try:
+        baseline = snapshot.load(options.baseline)
+        current = current_snapshot(options)
+        drift = compare(baseline, current, fail_on=options.fail_on)
+        outcome = Outcome("drift" if drift.drifted else "ok", 1 if drift.fails_gate else 0, started, now(),
+                          str(options.baseline), drift=drift)
+    except CxgovError as exc:
+        outcome = Outcome("errored", 2, started, now(), str(options.baseline), error=str(exc))
+    except Exception as exc:  # noqa: BLE001 - whatever broke, this run checked nothing: record it as errored
+        outcome = Outcome("errored", 2, started, now(), str(options.baseline),
+                          error=f"unexpected {type(exc).__name__}: {exc}")
+    system = (current or baseline).system if (current or baseline) else ""
+
+    history, alert_id = None, None
+    if options.state is not None:
+        from cxgov.drift.history import History, RunRecord
+
+        history = History(options.state)
+        d = outcome.drift
+        appended = history.append(
+            RunRecord(started=outcome.started, finished=outcome.finished, status=outcome.status,
+                      exit_code=outcome.exit_code, baseline=str(options.baseline), system=system,
+                      evaluation_date=current.evaluation_date if current else "",
+                      fingerprint=d.fingerprint() if d is not None and d.drifted else None,
+                      counts=d.counts() if d is not None else None, report=_report_link(options),
+                      error=outcome.error),
+            current.findings if current is not None and outcome.status != "errored" else (),
+            alert_scope=_alert_scope(options, system) if options.webhook else None)
+        outcome = Outcome(**{**outcome.__dict__, "run_id": appended.run_id})
+        alert_id = appended.alert_id
+    try:
+        _write_reports(outcome, options.targets, stdout)
+        if options.metrics is not None:
+            _write_metrics(options.metrics, outcome, history, system, current)
+        alert_error = None
+        if alert_id is not None:
+            alert_error = _alert(options, outcome, history, alert_id, system)
+    finally:
+        if history is not None:
+            history.close()
+    return outcome, alert_error
+
+
+def current_snapshot(options: DriftOptions) -> snapshot.Snapshot:
+    """The run to compare: --current when given, else the audit the baseline's recorded config describes,
+    re-run on the current checkout (files), live model registry and live UI."""
+    if options.current is not None:
+        return snapshot.load(options.current)
+    if options.baseline.is_file() and options.baseline.suffix == ".json":
+        raise UsageError(f"{options.baseline} is a JSON report, which records no audit config to re-run",
+                         hint="give an evidence bundle as --baseline, or the run to compare with --current")
+    return rerun_audit(options)
+
+
+def rerun_audit(options: DriftOptions) -> snapshot.Snapshot:
+    """Re-run the baseline's recorded cxgov.yaml, its paths resolved against --config-path (the config's
+    place in the current checkout), and digest the run as the bundle was digested."""
+    import shutil
+
+    from cxgov.audit_config import load_config
+    from cxgov.commands.audit import LiveOptions, run_audit
+    from cxgov.evidence.bundle import open_bundle
+
+    bundle = open_bundle(options.baseline)
+    with tempfile.TemporaryDirectory(prefix="cxgov-drift-") as tmp:
+        recorded = Path(tmp) / "cxgov.yaml"
+        recorded.write_text(bundle.config_text, encoding="utf-8")
+        config = load_config(recorded)
+    checkout = options.config_path
+    live = LiveOptions(tracking_uri=options.tracking_uri, ui_base_url=options.ui_base_url)
+    run = run_audit(config, config_path=checkout, evaluation_date=options.evaluation_date or _today(),
+                    jobs=options.jobs, live=live)
+    try:
+        text = checkout.read_text(encoding="utf-8") if checkout.is_file() else None
+        return snapshot.from_audit(run, created=now(), source=f"audit of {checkout}", config_text=text)
+    finally:
+        shutil.rmtree(run.artifacts_dir, ignore_errors=True)
+
+
+def _today() -> str:
+    return datetime.now(timezone.utc).date().isoformat()
+
+
+def _report_link(options: DriftOptions) -> str | None:
+    if options.report_url:
+        return options.report_url
+    files = [t.file for t in options.targets if t.file is not None]
+    return str(files[0].resolve()) if files else None
+
+
+def _alert_scope(options: DriftOptions, system: str) -> str:
+    """Alerts are deduplicated per baseline and system: a new approved baseline starts afresh."""
+    return f"{options.baseline.resolve()}|{system}"
+
+
+def _write_reports(outcome: Outcome, targets: tuple[Target, ...], stdout: TextIO) -> None:
+    for target in targets:
+        text = report.render(outcome, target.format)
+        if target.file is None:
+            stdout.write(text)
+            stdout.flush()
+        else:
+            write_atomically(target.file, text)
+
+
+def _write_metrics(path: Path, outcome: Outcome, history, system: str, current) -> None:
+    from cxgov.drift import metrics
+    from cxgov.drift.history import finding_rows
+
+    if history is not None:
+        last = history.last_success()
+        findings = history.findings_of(last["id"]) if last else None
+        counts = last["counts"] if last else None
+        last_success = last["finished"] if last else None
+    elif outcome.status != "errored":
+        findings, counts, last_success = list(finding_rows(current.findings)), outcome.drift.counts(), outcome.finished
+    else:
+        findings, counts, last_success = None, None, None
+    metrics.write(path, metrics.render(system=system, status=outcome.status, finished=outcome.finished,
+                                       last_success=last_success, findings=findings, drift_counts=counts))
+
+
+def _alert(options: DriftOptions, outcome: Outcome, history, alert_id: int, system: str) -> CxgovError | None:
+    """Post the alert this run claimed in the history; None when delivered."""
+    from cxgov.drift import alerts
+    from cxgov.drift.history import CLEAN
+
+    drift = outcome.drift
+    fingerprint = drift.fingerprint() if drift is not None and drift.drifted else CLEAN
+    scope = _alert_scope(options, system)
+    sent = [a for a in history.alerts() if a["status"] == "sent" and a["scope"] == scope]
+    body = alerts.payload(drift, run_id=outcome.run_id or 0, system=system, baseline=str(options.baseline),
+                          report=_report_link(options), fingerprint=fingerprint,
+                          previous=sent[-1]["fingerprint"] if sent else None)
+    try:
+        alerts.post(options.webhook, body, timeout=options.webhook_timeout, retries=options.webhook_retries)
+    except CxgovError as exc:
+        history.finish_alert(alert_id, sent=False, when=now(), error=str(exc))
+        return exc
+    history.finish_alert(alert_id, sent=True, when=now())
+    return None
+
+
+def run_watch(options: DriftOptions, interval: float, *, max_runs: int | None, stdout: TextIO,
+              stderr: TextIO) -> int:
+    """`drift watch`: a drift run every `interval` seconds until SIGTERM/SIGINT (or `max_runs`).
+
+    A run that errors (a source outage) is recorded and the loop goes on; state lives in --state, so a
+    restarted watch continues the history and never re-sends an alert already sent. A signal lets the
+    run in progress finish and be recorded, then the process exits 0.
+    """
+    stop = threading.Event()
+
+    def on_signal(signum, _frame):
+        print(f"cxgov: drift watch: {signal.Signals(signum).name} received, stopping", file=stderr, flush=True)
+        stop.set()
+
+    previous = {s: signal.signal(s, on_signal) for s in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        runs = 0
+        while not stop.is_set():
+            runs += 1
+            try:
+                outcome, alert_error = drift_once(options, stdout=stdout)
+                run = f"run {outcome.run_id}" if outcome.run_id else f"run #{runs}"
+                print(f"{outcome.finished} {run}: {report.headline(outcome)}", file=stderr, flush=True)
+                if alert_error:
+                    print(f"{now()} {run}: alert not delivered: {alert_error}", file=stderr, flush=True)
+            except CxgovError as exc:  # the state file itself (e.g. locked past the busy timeout): try again
+                print(f"{now()} run #{runs}: not recorded: {exc}", file=stderr, flush=True)
+            if max_runs is not None and runs >= max_runs:
+                break
+            stop.wait(interval)
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+    return 0
+
+
+def run_history(state: Path, *, fmt: str, limit: int | None, stdout: TextIO) -> int:
+    """`drift history`: the runs (newest first) and each finding's episodes with time to remediate."""
+    import json
+
+    from cxgov.drift.history import History
+
+    if not state.is_file():
+        raise InputError("no such state file", where=str(state), hint="drift check/watch --state creates it")
+    with History(state) as history:
+        runs, episodes = history.runs(limit), history.episodes()
+    if fmt == "json":
+        stdout.write(json.dumps({"runs": runs, "findings": episodes}, indent=2, sort_keys=True) + "\n")
+        return 0
+    lines = ["Runs (newest first):", f"  {'run':>5}  {'finished':<20}  {'status':<7}  exit  summary"]
+    for r in runs:
+        c = r["counts"]
+        kinds = ("new", "changed", "waiver-expired", "resolved", "controls", "aliases", "digests", "inputs")
+        summary = r["error"] or ", ".join(f"{c[k]} {k}" for k in kinds if c.get(k))
+        lines.append(f"  {r['id']:>5}  {r['finished']:<20}  {r['status']:<7}  {r['exit_code']:>4}  "
+                     f"{summary or 'no drift'} ({r['finding_count']} findings)")
+    lines += ["", "Findings (first seen, resolved, time to remediate):"]
+    for e in episodes:
+        resolved = (f"resolved run {e['resolved_run']} {e['resolved_at']}  after {_duration(e['time_to_remediate'])}"
+                    if e["resolved_run"] else "open")
+        lines.append(f"  {e['rule_id']:<16} {e['subject']}\n      first seen run {e['first_run']} {e['first_seen']}"
+                     f"  {resolved}")
+    if not episodes:
+        lines.append("  (none)")
+    stdout.write("\n".join(lines) + "\n")
+    return 0
+
+
+def _duration(seconds: float) -> str:
+    seconds = int(seconds)
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    if days:
+        return f"{days}d {hours}h"
+    if hours:
+        return f"{hours}h {minutes}m"
+    return f"{minutes}m {secs}s"
+

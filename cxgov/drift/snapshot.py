@@ -1,0 +1,162 @@
+"""One shape for both sides of a drift comparison: the approved baseline and the current run.
+
+A snapshot holds what a comparison needs and nothing else: finding dicts (Finding.to_dict()),
+subject digests, model-version documents (for aliases), and the digests of policies, data and
+config. It is built from an evidence bundle, a fresh audit run, or a `cxgov ... -o json` report.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from cxgov.errors import InputError
+from cxgov.model import sha256_of
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    source: str  # where it came from, for reports: a bundle path, a report path, "current audit"
+    system: str
+    created: str  # RFC 3339 UTC, "" when unknown
+    evaluation_date: str
+    findings: tuple[dict, ...]
+    subjects: Mapping[str, dict] = field(default_factory=dict)  # id -> {"kind", "sha256", "stable"?}
+    models: Mapping[str, dict] = field(default_factory=dict)  # "models:/<name>/<version>" -> document
+    digests: Mapping[str, str] = field(default_factory=dict)  # "policy", "data", "config" -> sha256
+    fail_on: str = "deny"
+
+
+def from_report(document: dict, source: str) -> Snapshot:
+    """A `cxgov check -o json` (or audit JSON) report: findings, subject digests, policy digest."""
+    try:
+        run, findings, subjects = document["cxgov"], document["findings"], document["subjects"]
+    except (KeyError, TypeError):
+        raise InputError("not a cxgov JSON report (expected cxgov, findings and subjects keys)", where=source,
+                         hint="write one with `cxgov check ... -o json=FILE`, or give an evidence bundle") from None
+    return Snapshot(
+        source=source,
+        system=_system_name(s["id"] for s in subjects),
+        created=document.get("created", ""),
+        evaluation_date=run.get("evaluation_date", ""),
+        findings=tuple(findings),
+        subjects={s["id"]: {"kind": s["kind"], "sha256": s["sha256"]} for s in subjects},
+        digests={"policy": run["policy_digest"]} if run.get("policy_digest") else {},
+        fail_on=document.get("verdict", {}).get("fail_on", "deny"),
+    )
+
+
+def from_bundle(bundle: Any, source: str) -> Snapshot:
+    """An evidence bundle opened with cxgov.evidence.bundle.open_bundle.
+
+    Subject digests come from inputs/index.json (taken over the redacted documents the bundle holds);
+    model-version and UI-scan documents from their models/ and wcag/ files.
+    """
+    from cxgov.evidence.bundle import INPUTS_INDEX, POLICIES_INDEX, POLICY_DATA
+
+    manifest = bundle.manifest
+    index = bundle.json(INPUTS_INDEX)["subjects"] if INPUTS_INDEX in bundle.files else []
+    subjects, models = {}, {}
+    for entry in index:
+        subjects[entry["id"]] = {"kind": entry["kind"], "sha256": entry["sha256"]}
+        if entry["kind"] in ("model-version", "ui-scan") and entry.get("index") is None:
+            document = bundle.json(entry["file"])
+            subjects[entry["id"]]["stable"] = stable_digest(entry["kind"], document)
+            if entry["kind"] == "model-version":
+                models[entry["id"]] = document
+    digests = {}
+    if POLICIES_INDEX in bundle.files:
+        digests["policy"] = sources_digest(Path(bundle.path(m["file"])).read_text(encoding="utf-8")
+                                           for m in bundle.json(POLICIES_INDEX)["modules"])
+    if POLICY_DATA in bundle.files:
+        digests["data"] = sha256_of(bundle.json(POLICY_DATA))
+    digests["config"] = sha256_of(bundle.config_text)
+    evaluation = manifest.get("evaluation") or {}
+    return Snapshot(
+        source=source,
+        system=manifest.get("system") or _system_name(subjects),
+        created=manifest.get("created", ""),
+        evaluation_date=evaluation.get("evaluation_date", ""),
+        findings=tuple(bundle.findings),
+        subjects=subjects,
+        models=models,
+        digests=digests,
+        fail_on=evaluation.get("fail_on", "deny"),
+    )
+
+
+def from_audit(run: Any, *, created: str, source: str, config_text: str | None) -> Snapshot:
+    """A fresh audit (cxgov.commands.audit.AuditRun), digested as its bundle would be: documents and
+    findings redacted in the bundle's order, so an unchanged input has its baseline's digest."""
+    from cxgov.evidence.redact import Redactor
+
+    redactor = Redactor()
+    documents = [(s, redactor.document(s.document)) for s in run.subjects]
+    findings = tuple(redactor.document(f.to_dict()) for f in run.result.findings)
+    digests = {"policy": sources_digest(m.source for m in run.policies.modules + run.policies.tests),
+               "data": sha256_of(run.policies.data)}
+    if config_text is not None:
+        digests["config"] = sha256_of(redactor.text(config_text))
+    return Snapshot(
+        source=source,
+        system=run.config.system,
+        created=created,
+        evaluation_date=run.result.run.evaluation_date,
+        findings=findings,
+        subjects={s.id: {"kind": s.kind, "sha256": sha256_of(doc),
+                         **({"stable": stable_digest(s.kind, doc)} if s.kind in ("model-version", "ui-scan") else {})}
+                  for s, doc in documents},
+        models={s.id: doc for s, doc in documents if s.kind == "model-version"},
+        digests=digests,
+        fail_on=run.result.verdict.fail_on,
+    )
+
+
+def sources_digest(sources: Iterable[str]) -> str:
+    """The policies evaluated, as the multiset of their sources: where a checkout or an installation
+    keeps them does not change it, a changed rule does."""
+    return sha256_of(sorted(hashlib.sha256(text.encode()).hexdigest() for text in sources))
+
+
+#: per subject kind, the top-level keys (and "axe" keys) that differ on every run of an unchanged input
+_VOLATILE = {"ui-scan": ({"timestamp", "scanned_url", "screenshot", "results"}, {"testEnvironment"})}
+
+
+def stable_digest(kind: str, document: Any) -> str:
+    """sha256 of a document without what changes on every run of the same input: a UI scan's time,
+    the screenshot and raw-results files it wrote, the browser it ran in. Other kinds: the whole document."""
+    if kind not in _VOLATILE or not isinstance(document, dict):
+        return sha256_of(document)
+    top, axe = _VOLATILE[kind]
+    kept = {k: v for k, v in document.items() if k not in top}
+    if isinstance(kept.get("axe"), dict):
+        kept["axe"] = {k: v for k, v in kept["axe"].items() if k not in axe}
+    return sha256_of(kept)
+
+
+def load(path: Path) -> Snapshot:
+    """A baseline or current run from disk: a JSON report file, or an evidence bundle (directory or .tar.gz)."""
+    if path.is_file() and path.suffix == ".json":
+        try:
+            document = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise InputError(f"cannot read the JSON report: {exc}", where=str(path)) from None
+        return from_report(document, str(path))
+    if not path.exists():
+        raise InputError("no such bundle or report", where=str(path),
+                         hint="give an evidence bundle (directory or .tar.gz) or a cxgov JSON report")
+    from cxgov.evidence.bundle import open_bundle
+
+    return from_bundle(open_bundle(path), str(path))
+
+
+def _system_name(subject_ids: Iterable[str]) -> str:
+    """The descriptor's system name from the system view subject (`system:<name>`), else ""."""
+    for sid in subject_ids:
+        if sid.startswith("system:"):
+            return sid.removeprefix("system:")
+    return ""
