@@ -66,6 +66,30 @@ def _color(flag: bool | None) -> bool:
     return sys.stdout.isatty() and "NO_COLOR" not in os.environ
 
 
+def _live_source_options(command):
+    """Where the live sources a descriptor declares are read: the MLflow registry and the UI's origin
+    (the same options on `check` and `audit`)."""
+    options = [
+        click.option("--tracking-uri", envvar="MLFLOW_TRACKING_URI", metavar="URI",
+                     help="MLflow registry for the model versions (env MLFLOW_TRACKING_URI). Default: each "
+                          "models[].tracking_uri (for audit: the config's models.tracking_uri first)."),
+        click.option("--mlflow-timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True,
+                     metavar="SECONDS", help="Timeout of each registry request."),
+        click.option("--mlflow-retries", type=click.IntRange(min=0), default=3, show_default=True, metavar="N",
+                     help="Retries (with backoff) on connection errors and 5xx answers."),
+        click.option("--ui-base-url", metavar="URL",
+                     help="Scan the UI entry points on this origin instead (e.g. a local copy); findings keep "
+                          "the declared URLs."),
+        click.option("--axe-source", metavar="FILE",
+                     help="axe-core script (axe.min.js). Default: $CXGOV_AXE_SOURCE, else ./node_modules/axe-core."),
+        click.option("--page-timeout", type=click.FloatRange(min=1), default=30, show_default=True,
+                     metavar="SECONDS", help="Longest a UI page may take to load, or axe-core to run."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
 @cli.command(epilog="""\b
 Examples:
   cxgov check cxgov/ k8s/ terraform/plan.json          builtin packs, text output
@@ -108,26 +132,13 @@ Examples:
 @click.option("--max-documents", type=click.IntRange(min=1), metavar="N",
               help="Most documents in one file. Default: 10,000.")
 @click.option("--color/--no-color", default=None, help="Colour the text output. Default: when stdout is a terminal.")
-@click.option("--tracking-uri", envvar="MLFLOW_TRACKING_URI", metavar="URI",
-              help="MLflow registry for the descriptor's models (env MLFLOW_TRACKING_URI). "
-                   "Default: each models[].tracking_uri.")
+@_live_source_options
 @click.option("--models/--no-models", "read_models", default=True, show_default=True,
               help="Read the model versions the descriptor deploys from the registry. --no-models skips it, "
                    "and the deployed models are reported as unverified (SOC2-CC8.1-02).")
-@click.option("--mlflow-timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True, metavar="SECONDS",
-              help="Timeout of each registry request.")
-@click.option("--mlflow-retries", type=click.IntRange(min=0), default=3, show_default=True, metavar="N",
-              help="Retries (with backoff) on connection errors and 5xx answers.")
-@click.option("--ui-base-url", metavar="URL",
-              help="Scan the descriptor's UI entry points on this origin instead (e.g. a local copy); findings "
-                   "keep the declared URLs.")
 @click.option("--no-ui", is_flag=True,
               help="Do not scan the descriptor's UI entry points (said on stderr; WCAG-SCAN-01 reports them).")
 @click.option("--ui-artifacts", metavar="DIR", help="Keep UI screenshots and axe JSON here. Default: not kept.")
-@click.option("--axe-source", metavar="FILE", help="axe-core script (axe.min.js). Default: $CXGOV_AXE_SOURCE, "
-                                                     "else ./node_modules/axe-core.")
-@click.option("--page-timeout", type=click.FloatRange(min=1), default=30, show_default=True, metavar="SECONDS",
-              help="Longest a UI page may take to load, or axe-core to run.")
 @click.option("--shard", metavar="I/N", help="Evaluate only the I-th of N deterministic shares of the input files "
               "(CI matrix jobs); combine their JSON results with `cxgov merge`.")
 @engine_options
@@ -412,21 +423,7 @@ Examples:
               help="Also report as text, json, sarif, junit, github, markdown (repeatable). Default: text.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes. Default: number of CPUs.")
 @click.option("--color/--no-color", default=None, help="Colour the text output. Default: when stdout is a terminal.")
-# where the live sources are read, as for `cxgov check`
-@click.option("--tracking-uri", envvar="MLFLOW_TRACKING_URI", metavar="URI",
-              help="MLflow registry for the model versions (env MLFLOW_TRACKING_URI). Default: models.tracking_uri "
-                   "of the config, else each of the descriptor's models[].tracking_uri.")
-@click.option("--mlflow-timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True, metavar="SECONDS",
-              help="Timeout of each registry request.")
-@click.option("--mlflow-retries", type=click.IntRange(min=0), default=3, show_default=True, metavar="N",
-              help="Retries (with backoff) on connection errors and 5xx answers.")
-@click.option("--ui-base-url", metavar="URL",
-              help="Scan the UI entry points on this origin instead (e.g. a local copy); findings keep the declared "
-                   "URLs.")
-@click.option("--axe-source", metavar="FILE", help="axe-core script (axe.min.js). Default: $CXGOV_AXE_SOURCE, "
-                                                     "else ./node_modules/axe-core.")
-@click.option("--page-timeout", type=click.FloatRange(min=1), default=30, show_default=True, metavar="SECONDS",
-              help="Longest a UI page may take to load, or axe-core to run.")
+@_live_source_options
 def audit(config_file, evaluation_date, out, key_file, key_env, unsigned, overwrite, output, jobs, color,
           tracking_uri, mlflow_timeout, mlflow_retries, ui_base_url, axe_source, page_timeout):
     """Audit the system cxgov.yaml describes and write a signed evidence bundle.
