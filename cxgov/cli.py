@@ -66,6 +66,25 @@ def _color(flag: bool | None) -> bool:
     return sys.stdout.isatty() and "NO_COLOR" not in os.environ
 
 
+def _gate_options(command):
+    """Outputs, gate and waivers: the same options on every command that judges subjects and gates."""
+    options = [
+        click.option("-o", "--output", multiple=True, metavar="FORMAT[=FILE]",
+                     help="text, json, sarif, junit, github, markdown; FORMAT=FILE writes to a file (repeatable)."),
+        click.option("--output-file", metavar="FILE", help="Write the (single) -o format to FILE instead of stdout."),
+        click.option("--fail-on", type=click.Choice(["deny", "warn", "never"]), default="deny", show_default=True,
+                     help="Which findings fail the gate."),
+        click.option("--no-fail", is_flag=True, help="Exit 0 even when the gate fails (errors still exit 2)."),
+        click.option("--waivers", type=click.Path(dir_okay=False), metavar="FILE",
+                     help="Waivers file (waivers.yaml)."),
+        click.option("--evaluation-date", metavar="YYYY-MM-DD",
+                     help="The date rules judge against. Default: today (UTC)."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
 def _live_source_options(command):
     """Where the live sources a descriptor declares are read: the MLflow registry and the UI's origin
     (the same options on `check` and `audit`)."""
@@ -114,15 +133,8 @@ Examples:
 @click.option("--parser", type=click.Choice(["yaml", "json", "toml", "hcl2"]), help="Read every file with this parser.")
 @click.option("--include", multiple=True, metavar="GLOB", help="Only files in directories matching these globs.")
 @click.option("--exclude", multiple=True, metavar="GLOB", help="Skip files matching these globs.")
-@click.option("-o", "--output", multiple=True, metavar="FORMAT[=FILE]",
-              help="text, json, sarif, junit, github, markdown; FORMAT=FILE writes to a file (repeatable).")
-@click.option("--output-file", metavar="FILE", help="Write the (single) -o format to FILE instead of stdout.")
-@click.option("--fail-on", type=click.Choice(["deny", "warn", "never"]), default="deny", show_default=True,
-              help="Which findings fail the gate.")
+@_gate_options
 @click.option("--fail-on-warn", is_flag=True, help="Same as --fail-on warn (conftest's flag).")
-@click.option("--no-fail", is_flag=True, help="Exit 0 even when the gate fails (errors still exit 2).")
-@click.option("--waivers", type=click.Path(dir_okay=False), metavar="FILE", help="Waivers file (waivers.yaml).")
-@click.option("--evaluation-date", metavar="YYYY-MM-DD", help="The date rules judge against. Default: today (UTC).")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes. Default: number of CPUs.")
 @click.option("--max-file-size", type=click.IntRange(min=1), metavar="BYTES",
               help="Refuse larger input files. Default: 16 MiB.")
@@ -372,14 +384,7 @@ Auth: MLflow's own variables (MLFLOW_TRACKING_TOKEN, MLFLOW_TRACKING_USERNAME/PA
 @click.option("-p", "--policy", multiple=True, metavar="PATH", help="Also evaluate these policies (repeatable).")
 @click.option("-d", "--data", multiple=True, metavar="PATH", help="JSON/YAML data merged under data.* (repeatable).")
 @click.option("--builtin/--no-builtin", default=True, show_default=True, help="Evaluate cxgov's builtin packs.")
-@click.option("-o", "--output", multiple=True, metavar="FORMAT[=FILE]",
-              help="text, json, sarif, junit, github, markdown; FORMAT=FILE writes to a file (repeatable).")
-@click.option("--output-file", metavar="FILE", help="Write the (single) -o format to FILE instead of stdout.")
-@click.option("--fail-on", type=click.Choice(["deny", "warn", "never"]), default="deny", show_default=True,
-              help="Which findings fail the gate.")
-@click.option("--no-fail", is_flag=True, help="Exit 0 even when the gate fails (errors still exit 2).")
-@click.option("--waivers", type=click.Path(dir_okay=False), metavar="FILE", help="Waivers file (waivers.yaml).")
-@click.option("--evaluation-date", metavar="YYYY-MM-DD", help="The date rules judge against. Default: today (UTC).")
+@_gate_options
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes. Default: number of CPUs.")
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True, metavar="SECONDS",
               help="Timeout of each registry request.")
