@@ -221,6 +221,7 @@ or a mapping {entry_points: [{name, url, states: [...]}]} as in the descriptor's
 @click.option("--artifacts", default="wcag-artifacts", show_default=True, metavar="DIR",
               help="Where screenshots (PNG) and axe-core JSON per page and state are written.")
 @click.option("--chrome", metavar="FILE", help="Chromium/Chrome binary. Default: $CXGOV_CHROME, else "
+                                                "Debian's /usr/lib/chromium/chromium-headless-shell, else "
                                                 "/usr/lib/chromium/chromium.")
 @click.option("--chromedriver", metavar="FILE", help="chromedriver. Default: $CXGOV_CHROMEDRIVER, else "
                                                       "/usr/bin/chromedriver.")

