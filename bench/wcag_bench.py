@@ -3,7 +3,8 @@
 
     .venv/bin/python bench/wcag_bench.py [--pages 20] [--jobs 2] [--runs 3]
 
-Both tools drive the same Debian chromium through the same /usr/bin/chromedriver, inject the same
+Both tools drive the same browser (the one cxgov uses by default: Debian's chromium-headless-shell
+when installed, else chromium; or $CXGOV_CHROME) through the same /usr/bin/chromedriver, inject the same
 axe-core file (./node_modules/axe-core/axe.min.js, installed by scripts/setup.sh) and run the same
 tags. The pages are copies of the example chat widget (examples/acme-cx/ui), half broken and half
 fixed, each with its own extra content, served from 127.0.0.1. Wall times are end to end, each a
@@ -34,12 +35,14 @@ ROOT = Path(__file__).resolve().parent.parent
 UI = ROOT / "examples" / "acme-cx" / "ui"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 AXE_CLI_VERSION = "4.13.0"
-CHROME = os.environ.get("CXGOV_CHROME", "/usr/lib/chromium/chromium")
-CHROMEDRIVER = os.environ.get("CXGOV_CHROMEDRIVER", "/usr/bin/chromedriver")
 
 sys.path.insert(0, str(ROOT))
 from cxgov import __version__  # noqa: E402
-from cxgov.sources.ui_browser import expand_tags  # noqa: E402
+from cxgov.sources.ui_browser import default_chrome, expand_tags  # noqa: E402
+
+# the browser cxgov picks by default (the headless shell when installed), given to both tools
+CHROME = os.environ.get("CXGOV_CHROME") or default_chrome()
+CHROMEDRIVER = os.environ.get("CXGOV_CHROMEDRIVER", "/usr/bin/chromedriver")
 
 TAGS = expand_tags(None)
 
@@ -103,7 +106,7 @@ def main() -> None:
     spec.loader.exec_module(serve)
     cli = axe_cli()
     chromium = subprocess.run([CHROME, "--version"], capture_output=True, text=True).stdout.strip()
-    print(f"cxgov {__version__}, {chromium}, Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, "
+    print(f"cxgov {__version__}, {chromium} ({CHROME}), Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, "
           f"load average {os.getloadavg()[0]:.2f}")
     with tempfile.TemporaryDirectory(prefix="cxgov-wcag-bench-") as tmp:
         tmp = Path(tmp)
