@@ -42,11 +42,15 @@ __all__ = ["UISource", "ui_targets", "scan_page", "axe_run_options"]
 STORAGE_TYPES = "cookies,local_storage,indexeddb,service_workers,cache_storage,websql,file_systems"
 DEFAULT_JOBS = 2  # browsers in the pool; each is ~150 MB and one CPU while axe runs
 
+# also returns where the page is and its full size, which the screenshot needs: one driver call, not three
 _RUN_AXE = """
 var done = arguments[arguments.length - 1];
 if (typeof window.axe !== 'object' || typeof window.axe.run !== 'function') { done({missing: true}); return; }
 axe.run(document, JSON.parse(arguments[0])).then(
-  function (r) { done({results: r, version: axe.version}); },
+  function (r) {
+    var page = document.scrollingElement || document.documentElement;
+    done({results: r, version: axe.version, url: location.href, size: [page.scrollWidth, page.scrollHeight]});
+  },
   function (e) { done({error: String((e && e.message) || e)}); });
 """
 
@@ -269,7 +273,6 @@ class UISource(Source):
         from selenium.common.exceptions import TimeoutException
 
         driver = browser.driver
-        url = driver.current_url
         options_json = self._fallback_options(driver) if self.axe.fallback else self.options_json
         try:
             reply = driver.execute_async_script(_RUN_AXE, options_json)
@@ -278,17 +281,17 @@ class UISource(Source):
                 reply = driver.execute_async_script(_RUN_AXE, options_json)
         except TimeoutException:
             raise SourceError(f"axe-core did not finish within {self.settings.page_timeout:g} s (state {state!r})",
-                              where=url, hint="raise --page-timeout, or scan a smaller page") from None
+                              where=driver.current_url, hint="raise --page-timeout, or scan a smaller page") from None
         if not isinstance(reply, dict) or "results" not in reply:
             error = reply.get("error") if isinstance(reply, dict) else reply
-            raise SourceError(f"axe-core failed in state {state!r}: {error}", where=url,
+            raise SourceError(f"axe-core failed in state {state!r}: {error}", where=driver.current_url,
                               hint="check --axe-options and --tags") from None
-        raw = reply["results"]
+        raw, url = reply["results"], reply["url"]
         targets = sorted({_target_key(n) for group in ("violations", "incomplete") for r in raw.get(group) or []
                           for n in r.get("nodes") or [] if _target_key(n)})
         elements = driver.execute_script(_PROBE, self.probe_selectors, targets) if self.probe_selectors else {}
         name = f"{slug}--{_slug(state)}"
-        png = _full_page_png(driver)
+        png = _full_page_png(driver, reply["size"])
         screenshot = self._write(f"{name}.png", png)
         results = self._write(f"{name}.json", json.dumps(raw, indent=2, sort_keys=True).encode())
         document = {
@@ -364,12 +367,12 @@ def _clear_site_data(driver, url: str, visited: set[str]) -> None:
         driver.execute_script("try { window.sessionStorage.clear(); } catch (e) {}")
 
 
-def _full_page_png(driver) -> bytes:
+def _full_page_png(driver, size: list[int]) -> bytes:
+    """The whole page at its CSS size (the scrolling element's scroll size, which is what
+    Page.getLayoutMetrics reports as cssContentSize), not only the viewport."""
     import base64
 
-    metrics = driver.execute_cdp_cmd("Page.getLayoutMetrics", {})
-    size = metrics.get("cssContentSize") or metrics["contentSize"]
-    clip = {"x": 0, "y": 0, "width": max(1, size["width"]), "height": max(1, size["height"]), "scale": 1}
+    clip = {"x": 0, "y": 0, "width": max(1, size[0]), "height": max(1, size[1]), "scale": 1}
     shot = driver.execute_cdp_cmd("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True,
                                                              "clip": clip, "optimizeForSpeed": True})
     return base64.b64decode(shot["data"])

@@ -103,6 +103,7 @@ class Browser:
         from selenium.webdriver.chrome.service import Service
 
         self.settings = settings
+        self.viewport: tuple[int, int] | None = None  # the emulated content size, once set
         self.visited: set[str] = set()  # origins loaded, whose cookies and storage the next page must not see
         self.profile = tempfile.mkdtemp(prefix="cxgov-chromium-")
         options = webdriver.ChromeOptions()
@@ -122,10 +123,13 @@ class Browser:
         self.set_viewport(settings.viewport)
 
     def set_viewport(self, size: tuple[int, int]) -> None:
-        # the content area, not the window: a 320 px viewport is what WCAG 1.4.10 (reflow) means
+        # the content area, not the window: a 320 px viewport is what WCAG 1.4.10 (reflow) means;
+        # the override outlives navigations, so setting it again is a wasted driver call
+        if self.viewport == tuple(size):
+            return
         self.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
                                     {"width": size[0], "height": size[1], "deviceScaleFactor": 1, "mobile": False})
-        self.viewport = size
+        self.viewport = tuple(size)
 
     def close(self) -> None:
         try:
