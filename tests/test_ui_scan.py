@@ -184,6 +184,20 @@ def test_unreachable_url_is_an_error(tmp_path):
     assert f"cxgov: error: {url}: page failed to load: net::ERR_CONNECTION_REFUSED" in run.stderr
 
 
+def test_http_errors_and_missing_files_are_errors_whether_scanned_at_once_or_after_steps(example_ui, tmp_path):
+    missing_page, missing_file = example_ui + "no-such-page/", (tmp_path / "missing.html").as_uri()
+    after_steps = tmp_path / "states.yaml"
+    after_steps.write_text(yaml.safe_dump([{"goto": missing_page}, {"scan": "moved"}]))
+    cases = [((missing_page,), f"{missing_page}: page answered HTTP 404"),
+             ((missing_file,), f"{missing_file}: page failed to load: net::ERR_FILE_NOT_FOUND"),
+             ((example_ui + "fixed/help/", "--states", str(after_steps)), f"{missing_page}: page answered HTTP 404")]
+    for args, message in cases:
+        run = run_cxgov("wcag", *args, "--artifacts", str(tmp_path / "art"), cwd=tmp_path)
+        assert run.code == 2 and run.stdout == "", run.stderr
+        assert message in run.stderr
+    assert not list((tmp_path / "art").glob("*.png"))
+
+
 def test_step_whose_selector_never_appears_is_an_error_within_its_timeout(example_ui, tmp_path):
     states = tmp_path / "states.yaml"
     states.write_text(yaml.safe_dump([{"click": "#acme-chat-launcher"},

@@ -42,18 +42,6 @@ __all__ = ["UISource", "ui_targets", "scan_page", "axe_run_options"]
 STORAGE_TYPES = "cookies,local_storage,indexeddb,service_workers,cache_storage,websql,file_systems"
 DEFAULT_JOBS = 2  # browsers in the pool; each is ~150 MB and one CPU while axe runs
 
-# also returns where the page is and its full size, which the screenshot needs: one driver call, not three
-_RUN_AXE = """
-var done = arguments[arguments.length - 1];
-if (typeof window.axe !== 'object' || typeof window.axe.run !== 'function') { done({missing: true}); return; }
-axe.run(document, JSON.parse(arguments[0])).then(
-  function (r) {
-    var page = document.scrollingElement || document.documentElement;
-    done({results: r, version: axe.version, url: location.href, size: [page.scrollWidth, page.scrollHeight]});
-  },
-  function (e) { done({error: String((e && e.message) || e)}); });
-"""
-
 # for each selector: is the element there, can a person see it, and which axe nodes lie inside it
 _PROBE = """
 var selectors = arguments[0], targets = arguments[1], out = {};
@@ -74,15 +62,34 @@ selectors.forEach(function (sel) {
 return out;
 """
 
-# [HTTP status, load error]: a navigation Chromium refused or could not complete (an unsafe port such
-# as 9, a missing file) raises nothing in chromedriver but leaves its own error page, whose last line
-# names the net error
-_NAV_STATUS = """
-var e = performance.getEntriesByType('navigation')[0];
-var status = e && typeof e.responseStatus === 'number' ? e.responseStatus : 0;
-if (document.URL.indexOf('chrome-error:') !== 0) { return [status, null]; }
-var code = (document.body ? document.body.innerText : '').match(/\\bERR_[A-Z0-9_]+/);
-return [status, code ? 'net::' + code[0] : 'the browser showed its error page'];
+# [HTTP status, load error] of the document's navigation: a navigation Chromium refused or could not
+# complete (an unsafe port such as 9, a missing file) raises nothing in chromedriver but leaves its
+# own error page, whose text names the net error (the headless shell's is blank: see _net_error)
+_NAV_STATUS_FN = """
+function () {
+  var e = performance.getEntriesByType('navigation')[0];
+  var status = e && typeof e.responseStatus === 'number' ? e.responseStatus : 0;
+  if (document.URL.indexOf('chrome-error:') !== 0) { return [status, null]; }
+  var code = (document.body ? document.body.innerText : '').match(/\\bERR_[A-Z0-9_]+/);
+  return [status, code ? 'net::' + code[0] : 'the browser showed its error page'];
+}
+"""
+_NAV_STATUS = f"return ({_NAV_STATUS_FN})();"
+
+# also returns the navigation status (so a scan straight after a load needs no call of its own to
+# check it), where the page is and its full size, which the screenshot needs
+_RUN_AXE = f"""
+var done = arguments[arguments.length - 1];
+var nav = ({_NAV_STATUS_FN})();
+if (nav[1]) {{ done({{nav: nav}}); return; }}
+if (typeof window.axe !== 'object' || typeof window.axe.run !== 'function') {{ done({{missing: true, nav: nav}}); return; }}
+axe.run(document, JSON.parse(arguments[0])).then(
+  function (r) {{
+    var page = document.scrollingElement || document.documentElement;
+    done({{results: r, version: axe.version, nav: nav, url: location.href,
+           size: [page.scrollWidth, page.scrollHeight]}});
+  }},
+  function (e) {{ done({{error: String((e && e.message) || e), nav: nav}}); }});
 """
 
 
@@ -179,13 +186,16 @@ class UISource(Source):
         driver = browser.driver
         browser.set_viewport(self.settings.viewport)
         _clear_site_data(driver, target.load_url, browser.visited)
-        self._load(browser, target.load_url, target)
+        # a scan right after the load checks how the load went in its own driver call
+        scan_first = bool(target.steps) and target.steps[0].action == "scan"
+        self._load(browser, target.load_url, target, verify=not scan_first)
         subjects: list[Subject] = []
         done: list[dict] = []
-        for step in target.steps:
+        for n, step in enumerate(target.steps):
             try:
                 if step.action == "scan":
-                    subjects.append(self._scan(browser, target, step.state, len(subjects), done, slug))
+                    subjects.append(self._scan(browser, target, step.state, len(subjects), done, slug,
+                                               verify_load=scan_first and n == 0))
                     if self.on_scan:
                         self.on_scan(subjects[-1])
                 else:
@@ -198,7 +208,7 @@ class UISource(Source):
             done.append(step.describe())
         return subjects
 
-    def _load(self, browser: Browser, url: str, target: UITarget) -> None:
+    def _load(self, browser: Browser, url: str, target: UITarget, *, verify: bool = True) -> None:
         from selenium.common.exceptions import TimeoutException, WebDriverException
 
         parts = urlsplit(url)
@@ -213,8 +223,14 @@ class UISource(Source):
             raise SourceError(f"page failed to load: {_message(exc)}", where=url,
                               hint=f"entry point {target.name!r} ({target.where}); is the server running and the "
                                    "URL right?") from None
-        status, error = browser.driver.execute_script(_NAV_STATUS)
+        if verify:
+            self._verify_load(browser, browser.driver.execute_script(_NAV_STATUS), url, target)
+
+    def _verify_load(self, browser: Browser, nav: list, url: str, target: UITarget) -> None:
+        status, error = nav
         if error:
+            if not error.startswith("net::"):  # the headless shell's error page is empty: ask again
+                error = _net_error(browser.driver, url) or error
             raise SourceError(f"page failed to load: {error}", where=url,
                               hint=f"entry point {target.name!r} ({target.where}); is the server running and the "
                                    "URL right?")
@@ -269,7 +285,7 @@ class UISource(Source):
                 element.send_keys(getattr(Keys, name) if name else step.key)
 
     def _scan(self, browser: Browser, target: UITarget, state: str, index: int, done: list[dict],
-              slug: str) -> Subject:
+              slug: str, *, verify_load: bool = False) -> Subject:
         from selenium.common.exceptions import TimeoutException
 
         driver = browser.driver
@@ -282,6 +298,9 @@ class UISource(Source):
         except TimeoutException:
             raise SourceError(f"axe-core did not finish within {self.settings.page_timeout:g} s (state {state!r})",
                               where=driver.current_url, hint="raise --page-timeout, or scan a smaller page") from None
+        if isinstance(reply, dict) and "nav" in reply and (verify_load or "results" not in reply):
+            # the load this scan follows, or a page that became the browser's error page since
+            self._verify_load(browser, reply["nav"], target.load_url if verify_load else driver.current_url, target)
         if not isinstance(reply, dict) or "results" not in reply:
             error = reply.get("error") if isinstance(reply, dict) else reply
             raise SourceError(f"axe-core failed in state {state!r}: {error}", where=driver.current_url,
@@ -365,6 +384,15 @@ def _clear_site_data(driver, url: str, visited: set[str]) -> None:
         driver.execute_cdp_cmd("Storage.clearDataForOrigin", {"origin": origin, "storageTypes": STORAGE_TYPES})
         # sessionStorage lives with the tab: clear the page being left (the last target's)
         driver.execute_script("try { window.sessionStorage.clear(); } catch (e) {}")
+
+
+def _net_error(driver, url: str) -> str | None:
+    """Why the browser could not show `url` (net::ERR_...): navigating there again through the
+    DevTools protocol reports it, where the error page the headless shell shows is blank."""
+    try:
+        return driver.execute_cdp_cmd("Page.navigate", {"url": url}).get("errorText") or None
+    except Exception:  # noqa: BLE001 - the first error stands
+        return None
 
 
 def _full_page_png(driver, size: list[int]) -> bytes:
