@@ -22,14 +22,14 @@ normalize(region) := trim(lower(replace(region, " ", "")), "") if is_string(regi
 # (object.get, not ref.regions[p][region]: rego-cpp looks a dynamic key up ~10x slower, which
 # a registry of many model versions pays once per version)
 lookup(provider, region) := c if {
-	c := object.get(ref.regions[provider], region, null)
+	c := object.get(object.get(ref.regions, provider, {}), region, null)
 	c != null
 }
 
 lookup(provider, region) := c if {
 	object.get(object.get(ref.regions, provider, {}), region, null) == null
 	some p in providers
-	c := object.get(ref.regions[p], region, null)
+	c := object.get(object.get(ref.regions, p, {}), region, null)
 	c != null
 }
 

@@ -43,21 +43,37 @@ locations contains [concat("", ["dataset ", object.get(d, "name", "?")]), r] if 
 }
 
 # the countries of a located region: an exact cloud-region name first (cheap: a registry holds
-# many versions), else geo's full resolution (spelling variants, multi-regions). Functions, not a
-# partial object keyed by region: rego-cpp mixed up such an object's values across keys.
-countries_of(region) := {c} if c := geo.lookup("", region)
+# many versions), else geo's full resolution (spelling variants, multi-regions). Functions and
+# sets, not a partial object keyed by region: rego-cpp mixed up such an object's values across keys.
+countries_of(region) := {c} if {
+	c := geo.lookup("", region)
+} else := geo.countries("", region)
 
-countries_of(region) := geo.countries("", region) if not geo.lookup("", region)
+# each region named (the artifact's and the datasets' are usually one) with the countries it
+# resolves to, worked out once per version
+regions := {region | some [_, region] in locations}
+
+resolved contains [region, cs] if {
+	some region in regions
+	cs := countries_of(region)
+	count(cs) > 0
+}
+
+resolved_regions := {region | some [region, _] in resolved}
+
+outside contains [region, bad] if {
+	some [region, cs] in resolved
+	bad := {c | some c in cs; not geo.allowed_country(c)}
+	count(bad) > 0
+}
 
 deny contains {"msg": concat("", [mv.label, ": ", what, " region ", region, " does not resolve to a country"]), "resource": mv.label} if {
 	some [what, region] in locations
-	not geo.lookup("", region)
-	not geo.known("", region)
+	not region in resolved_regions
 }
 
 deny contains {"msg": concat("", [mv.label, ": ", what, " is in ", region, " (", concat(", ", sort(bad)), "), outside the allowed countries"]), "resource": mv.label} if {
 	some [what, region] in locations
-	cs := countries_of(region)
-	bad := {c | some c in cs; not geo.allowed_country(c)}
-	count(bad) > 0
+	some [outside_region, bad] in outside
+	outside_region == region
 }
