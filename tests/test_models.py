@@ -77,6 +77,48 @@ def test_document_holds_the_registry_and_run_facts(mlflow_registry, tmp_path):
     assert source.calls == 4
 
 
+def test_a_logged_models_flavors_and_signature_come_from_its_mlmodel_file(mlflow_registry, monkeypatch):
+    """MLflow 3 keeps a logged model's flavors and signature only in its MLmodel file: a version
+    registered from one carries them, read through the server's artifact proxy; a damaged file is
+    exit 2 naming the version, never a version without them."""
+    import mlflow
+    import pandas as pd
+    from mlflow.models import infer_signature
+
+    from cxgov.sources.mlflow import MlflowSource
+
+    class Echo(mlflow.pyfunc.PythonModel):
+        def predict(self, context, model_input):
+            return model_input
+
+    # through the environment, which monkeypatch restores: mlflow.set_tracking_uri would also leave
+    # MLFLOW_TRACKING_URI set for every later cxgov subprocess
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", mlflow_registry.uri)
+    experiment = mlflow.MlflowClient(mlflow_registry.uri).create_experiment("signature-test")
+    frame = pd.DataFrame({"text": ["Where is my parcel?"]})
+    with mlflow.start_run(experiment_id=experiment):
+        info = mlflow.pyfunc.log_model(name="router", python_model=Echo(), signature=infer_signature(frame, frame),
+                                       registered_model_name="signature-test-router")
+    source = MlflowSource(mlflow_registry.uri, ["signature-test-router/1"])
+    [subject] = list(source.subjects())
+    model = subject.document["model"]
+    assert model["read_from"] == "MLmodel" and model["model_id"] == info.model_id
+    assert model["flavors"]["python_function"]["loader_module"] == "mlflow.pyfunc.model"
+    assert json.loads(model["signature"]["inputs"]) == [{"type": "string", "name": "text", "required": True}]
+    assert source.calls == 6  # the four batched reads, the logged model and its MLmodel file
+
+    [mlmodel] = (mlflow_registry.server.workdir / "artifacts").glob(f"*/models/{info.model_id}/artifacts/MLmodel")
+    intact = mlmodel.read_text()
+    mlmodel.write_text("flavors: [python_function\n")
+    try:
+        run = models_check(mlflow_registry.uri, "signature-test-router/1")
+    finally:
+        mlmodel.write_text(intact)
+    assert run.code == 2 and run.stdout == ""
+    assert run.error_lines[-1].startswith("cxgov: error: models:/signature-test-router/1: the MLmodel file of the logged "
+                                          "model at mlflow-artifacts:/")
+
+
 def test_filter_selects_every_matching_version(mlflow_registry):
     run = models_check(mlflow_registry.uri, extra=("--filter", "name LIKE 'cx-%'"))
     doc = json.loads(run.stdout)

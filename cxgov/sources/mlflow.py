@@ -8,7 +8,11 @@ Reads are batched, so the number of HTTP calls does not grow with the number of 
   search returns no aliases);
 - `model-versions/search` over all names at once (`name IN (...)`), or with the filter, paged;
 - `experiments/search` once, then `runs/search` for up to 100 source runs per call (params,
-  metrics, tags and dataset inputs in one answer).
+  metrics, tags and dataset inputs in one answer);
+- for a version whose model the tracking server itself stores (MLflow 3's logged models, source
+  `models:/m-...`; `runs:/` and `mlflow-artifacts:` sources), its MLmodel file through the
+  server's artifact proxy (flavors and signature live nowhere else), a few reads at a time. Models
+  kept elsewhere (`s3://...`) are described by the run's log-model history tag when it has one.
 
 MLflow's own auth settings apply (MLFLOW_TRACKING_TOKEN, MLFLOW_TRACKING_USERNAME/PASSWORD,
 MLFLOW_TRACKING_INSECURE_TLS, MLFLOW_TRACKING_SERVER_CERT_PATH, MLFLOW_TRACKING_CLIENT_CERT_PATH,
@@ -22,6 +26,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -34,6 +39,8 @@ PAGE_SIZE = 1000
 RUNS_PER_SEARCH = 100  # run ids per runs/search filter: keeps the filter string short
 LOGGED_MODELS_TAG = "mlflow.log-model.history"
 RETRY_STATUSES = (429, 500, 502, 503, 504)
+ARTIFACT_READERS = 4  # MLmodel files read at once: a few, so one slow server is not flooded
+LOGGED_MODEL_SOURCE = re.compile(r"^models:/(?P<model_id>m-[0-9a-f]+)/?$")
 
 _NAME = r"[^/@\s]+"
 _REFERENCE = re.compile(rf"^(?:models:/)?(?P<name>{_NAME})(?:/(?P<version>\d+)|@(?P<alias>[A-Za-z0-9_\-]+))$")
@@ -75,26 +82,37 @@ class RegistryClient:
         self.timeout = timeout
         self.retries = retries
         self.calls = 0
+        self._lock = threading.Lock()  # artifact reads run in a few threads
         self.session = _session(retries, backoff)
 
     def request(self, method: str, endpoint: str, what: str, **kwargs) -> dict[str, Any]:
         """The JSON answer, or a SourceError naming `what` (the reference being read)."""
-        import requests
-
-        self.calls += 1
-        try:
-            response = self.session.request(method, f"{self.uri}/api/2.0/mlflow/{endpoint}", timeout=self.timeout,
-                                            **kwargs)
-        except requests.RequestException as exc:
-            raise SourceError(f"cannot read the MLflow registry at {self.uri}: {_reason(exc)} "
-                              f"(after {self.retries} retries)", where=what, hint=_hint(str(exc))) from None
-        if response.status_code != 200:
-            raise _status_error(response, self.uri, what)
+        response = self._send(method, f"{self.uri}/api/2.0/mlflow/{endpoint}", what, **kwargs)
         try:
             return response.json()
         except ValueError:
             raise SourceError(f"the MLflow registry at {self.uri} answered {endpoint} with something that is not JSON",
                               where=what, hint="check the tracking URI points at an MLflow server") from None
+
+    def artifact(self, path: str, what: str) -> str:
+        """A file from the server's artifact proxy (`mlflow-artifacts:/<path>`), as text."""
+        from urllib.parse import quote
+
+        return self._send("GET", f"{self.uri}/api/2.0/mlflow-artifacts/artifacts/{quote(path)}", what).text
+
+    def _send(self, method: str, url: str, what: str, **kwargs):
+        import requests
+
+        with self._lock:
+            self.calls += 1
+        try:
+            response = self.session.request(method, url, timeout=self.timeout, **kwargs)
+        except requests.RequestException as exc:
+            raise SourceError(f"cannot read the MLflow registry at {self.uri}: {_reason(exc)} "
+                              f"(after {self.retries} retries)", where=what, hint=_hint(str(exc))) from None
+        if response.status_code != 200:
+            raise _status_error(response, self.uri, what)
+        return response
 
 
 def _session(retries: int, backoff: float):
@@ -195,9 +213,11 @@ class MlflowSource(Source):
                   for name in sorted({v["name"] for v in versions.values()})}
         self._resolve_aliases(versions, models)
         runs = self._runs({v.get("run_id") for v in versions.values()} - {None, ""}, versions)
+        mlmodels = self._mlmodels(versions, runs)
         for key in sorted(versions, key=lambda k: (k[0], int(k[1]))):
             mv = versions[key]
-            doc = version_document(mv, models[mv["name"]], runs.get(mv.get("run_id") or ""), self.tracking_uri)
+            doc = version_document(mv, models[mv["name"]], runs.get(mv.get("run_id") or ""), self.tracking_uri,
+                                   mlmodel=mlmodels.get(key))
             sid = subject_id(mv["name"], mv["version"])
             yield Subject("model-version", sid, Location(sid, None), doc)
 
@@ -262,6 +282,37 @@ class MlflowSource(Source):
                                   f"which the registry at {self.tracking_uri} did not return", where=ref.text)
             versions[(ref.name, mv["version"])] = mv
 
+    def _mlmodels(self, versions: dict[tuple[str, str], dict], runs: dict[str, dict]) -> dict[tuple[str, str], dict]:
+        """The MLmodel file of each version whose model the tracking server stores, by (name, version)."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        def read(key: tuple[str, str]) -> tuple[tuple[str, str], dict | None]:
+            mv, what = versions[key], subject_id(*key)
+            directory = self._model_directory(mv, runs.get(mv.get("run_id") or ""), what)
+            path = _proxied_path(directory) if directory else None
+            if path is None:
+                return key, None
+            return key, mlmodel_document(self.client.artifact(f"{path}/MLmodel", what), directory, what)
+
+        keys = [k for k, mv in versions.items() if _model_in_tracking_server(mv.get("source") or "")]
+        if not keys:
+            return {}
+        with ThreadPoolExecutor(min(ARTIFACT_READERS, len(keys)), thread_name_prefix="cxgov-mlmodel") as pool:
+            return {key: doc for key, doc in pool.map(read, keys) if doc is not None}
+
+    def _model_directory(self, mv: dict, run: dict | None, what: str) -> str | None:
+        """Where the version's model files are: a logged model's artifact URI, or its source."""
+        source = mv.get("source") or ""
+        logged = LOGGED_MODEL_SOURCE.match(source)
+        if logged:
+            answer = self.client.request("GET", f"logged-models/{logged['model_id']}", what)
+            return ((answer.get("model") or {}).get("info") or {}).get("artifact_uri")
+        if source.startswith("runs:/"):
+            run_id, _, sub = source[len("runs:/"):].partition("/")
+            base = ((run or {}).get("info") or {}).get("artifact_uri") if run_id == mv.get("run_id") else None
+            return f"{base.rstrip('/')}/{sub.strip('/')}" if base else None
+        return source
+
     def _runs(self, run_ids: set[str], versions: dict[tuple[str, str], dict]) -> dict[str, dict]:
         """Source runs by id: experiments searched once, then runs in batches."""
         if not run_ids:
@@ -302,7 +353,8 @@ def _pairs(items: list[dict] | None, key: str = "key") -> dict[str, Any]:
     return dict(sorted((i[key], i.get("value")) for i in items or []))
 
 
-def version_document(mv: dict, model: dict, run: dict | None, tracking_uri: str) -> dict[str, Any]:
+def version_document(mv: dict, model: dict, run: dict | None, tracking_uri: str, *,
+                     mlmodel: dict | None = None) -> dict[str, Any]:
     """The Rego input for one model version (the model-version subject contract)."""
     aliases = {a["alias"]: a["version"] for a in model.get("aliases", [])}
     return {
@@ -326,7 +378,7 @@ def version_document(mv: dict, model: dict, run: dict | None, tracking_uri: str)
             "aliases": dict(sorted(aliases.items())),
         },
         "run": run_document(run) if run else None,
-        "model": logged_model(run, mv) if run else None,
+        "model": mlmodel or (logged_model(run, mv) if run else None),
         "tracking_uri": tracking_uri,
     }
 
@@ -370,6 +422,43 @@ def logged_model(run: dict, mv: dict) -> dict[str, Any] | None:
             return {"flavors": entry.get("flavors", {}), "signature": entry.get("signature"),
                     "artifact_path": path, "model_uuid": entry.get("model_uuid")}
     return None
+
+
+def _model_in_tracking_server(source: str) -> bool:
+    return bool(LOGGED_MODEL_SOURCE.match(source)) or source.startswith(("runs:/", "mlflow-artifacts:"))
+
+
+def _proxied_path(directory: str) -> str | None:
+    """The artifact proxy's path for `mlflow-artifacts:/p` or `mlflow-artifacts://host/p`; None for
+    stores the tracking server does not serve (s3://, gs://, a local path)."""
+    if not directory.startswith("mlflow-artifacts:"):
+        return None
+    rest = directory[len("mlflow-artifacts:"):]
+    if rest.startswith("//"):
+        rest = rest[2:].partition("/")[2]
+    return rest.strip("/") or None
+
+
+def mlmodel_document(text: str, directory: str, what: str) -> dict[str, Any]:
+    """Flavors and signature from an MLmodel file (signature sides stay JSON text, as MLflow writes them)."""
+    import yaml
+
+    try:
+        mlmodel = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        detail = f"line {mark.line + 1}: {getattr(exc, 'problem', None) or 'invalid'}" if mark else str(exc).splitlines()[0]
+        raise SourceError(f"the MLmodel file of the logged model at {directory} is not YAML ({detail})", where=what,
+                          hint="the model's files are damaged; log the model again") from None
+    if not isinstance(mlmodel, dict):
+        raise SourceError(f"the MLmodel file of the logged model at {directory} holds no model description",
+                          where=what, hint="the model's files are damaged; log the model again")
+    signature = mlmodel.get("signature")
+    return {"flavors": mlmodel.get("flavors") or {}, "signature": signature if isinstance(signature, dict) else None,
+            "artifact_uri": directory, "artifact_path": mlmodel.get("artifact_path"),
+            "model_uuid": mlmodel.get("model_uuid"), "model_id": mlmodel.get("model_id"),
+            "mlflow_version": mlmodel.get("mlflow_version"), "utc_time_created": mlmodel.get("utc_time_created"),
+            "read_from": "MLmodel"}
 
 
 def _source_uri(source: Any) -> Any:
