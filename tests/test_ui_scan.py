@@ -329,10 +329,10 @@ def test_strict_setting_makes_other_a_aa_failures_deny(example_ui, tmp_path):
 
 
 def test_the_headless_shell_is_preferred_and_the_error_names_what_to_install(tmp_path, monkeypatch):
+    chromedriver = BrowserSettings.resolve().chromedriver  # the real one, wherever this machine has it
     monkeypatch.delenv("CXGOV_CHROME", raising=False)
     shell, full = tmp_path / "chromium-headless-shell", tmp_path / "chromium"
     monkeypatch.setattr(ui_browser, "DEFAULT_CHROMES", (str(shell), str(full)))
-    chromedriver = shutil.which("chromedriver") or "/usr/bin/chromedriver"
     with pytest.raises(SourceError) as missing:
         BrowserSettings.resolve(chromedriver=chromedriver)
     assert missing.value.where == str(full) and "not found" in str(missing.value)
