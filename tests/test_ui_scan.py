@@ -352,3 +352,17 @@ def test_a_closed_browser_leaves_no_profile_behind(tmp_path, monkeypatch):
     finally:
         browser.close()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_cxgov_wcag_loads_every_builtin_package_that_judges_a_scan():
+    """`cxgov wcag` loads only the packs with ui-scan rules (UI_PACKS): no other builtin package
+    may judge a scan, or the command would leave its rules out."""
+    from cxgov.commands.wcag import UI_PACKS
+    from cxgov.engine.policyset import builtin_pack_paths, load
+
+    def judging_scans(policies):
+        return {plan.package for plan in policies.plan(["main"], kinds={"ui-scan"})}
+
+    everything = judging_scans(load([], [], builtin=True))
+    assert everything == judging_scans(load(builtin_pack_paths(UI_PACKS), []))
+    assert {"cxgov.wcag.wcag_a_aa_01", "cxgov.wcag.wcag_a_aa_02", "cxgov.wcag.wcag_scan_01"} <= everything

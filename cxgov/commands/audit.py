@@ -52,7 +52,7 @@ class AuditRun:
 def run_audit(config: AuditConfig, *, config_path: str | Path, evaluation_date: str, jobs: int | None = None,
               stages: Stages | None = None, live: LiveOptions = LiveOptions()) -> AuditRun:
     """Read every source the config names and evaluate them in one pipeline run; writes nothing."""
-    from cxgov.engine.policyset import builtin_policy_dir, load
+    from cxgov.engine.policyset import builtin_pack_paths, load
 
     config_path = Path(config_path).resolve()
     root = config_path.parent
@@ -61,7 +61,7 @@ def run_audit(config: AuditConfig, *, config_path: str | Path, evaluation_date: 
         packs = config.policies.packs()
         paths = [root / p for p in config.policies.paths]
         if packs and packs != BUILTIN_PACKS:  # a subset: named by path, they stay builtin
-            paths = [builtin_policy_dir() / p for p in ("lib", *packs)] + paths
+            paths = builtin_pack_paths(packs) + paths
         if not paths and not packs:
             raise UsageError("no policies to evaluate", where=str(config_path),
                              hint="set policies.builtin to true or list your policies under policies.paths")

@@ -22,6 +22,10 @@ from cxgov.errors import InputError, UsageError
 from cxgov.model import Subject
 from cxgov.commands.outputs import parse_outputs, write_outputs
 
+# the builtin packs with rules for ui-scan subjects: all `cxgov wcag` loads (tests/test_ui_scan.py
+# checks no other pack has one); the rules about the system's UI need a descriptor, which is `check`'s
+UI_PACKS = ("wcag",)
+
 
 @dataclass(frozen=True)
 class UIOptions:
@@ -115,7 +119,7 @@ def load_states(path: str) -> tuple[list[Any] | None, list[dict] | None]:
 def run_wcag(*, urls: list[str], states_file: str | None, ui: UIOptions, data: list[str], outputs: list[str], output_file: str | None, fail_on: str, waivers: str | None,
              evaluation_date: str, color: bool) -> int:
     from cxgov.engine.embedded import EmbeddedEngine
-    from cxgov.engine.policyset import load
+    from cxgov.engine.policyset import builtin_pack_paths, load
     from cxgov.sources.ui_steps import ui_targets
 
     root = Path.cwd()
@@ -133,9 +137,9 @@ def run_wcag(*, urls: list[str], states_file: str | None, ui: UIOptions, data: l
         raise UsageError("no pages to scan", hint="give one or more URLs, or --states FILE with entry_points")
     targets = ui_targets(declared, where=states_file or "command line", base_url=ui.base_url)
     subjects = scan_targets(targets, ui)
-    policies = load([], data, builtin=True, root=root)
+    policies = load(builtin_pack_paths(UI_PACKS), data, root=root)
     options = pipeline.Options(evaluation_date=evaluation_date, fail_on=fail_on,
                                waivers=Path(waivers) if waivers else None, root=root)
-    result = pipeline.run(subjects, policies, EmbeddedEngine(1), options)
+    result = pipeline.run(subjects, policies, EmbeddedEngine(), options)
     write_outputs(result, targets_out, color=color, stdout=sys.stdout)
     return result.verdict.exit_code

@@ -9,6 +9,7 @@ from __future__ import annotations
 import fnmatch
 import hashlib
 from dataclasses import dataclass, field
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,12 @@ def builtin_policy_dir() -> Path:
         if candidate.is_dir():
             return candidate
     raise PolicyError("the builtin policy packs are missing from this installation", hint="reinstall cxgov")
+
+
+def builtin_pack_paths(packs: Sequence[str]) -> list[Path]:
+    """The directories of some builtin packs and the shared lib, for load(): named by path, they
+    stay builtin (their data and their stricter lint come with them)."""
+    return [builtin_policy_dir() / p for p in ("lib", *packs)]
 
 
 @dataclass(frozen=True, slots=True)
