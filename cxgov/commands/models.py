@@ -4,8 +4,10 @@ which `cxgov check` reads so the system view can compare the descriptor with the
 from __future__ import annotations
 
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from cxgov import pipeline
 from cxgov.errors import UsageError
@@ -79,9 +81,23 @@ def run_models_check(*, refs, filters, tracking_uri, policy, data, builtin, outp
     root = Path.cwd()
     if not policy and not builtin:
         raise UsageError("no policies to evaluate", hint="give -p/--policy, or drop --no-builtin")
-    policies = load(policy, data, builtin=builtin, root=root)
     source = MlflowSource(tracking_uri, refs, filters=filters, timeout=timeout, retries=retries)
-    subjects = list(source.subjects())
+    # the registry is read while the policies are parsed: the reads mostly wait on the server
+    read: dict[str, Any] = {}
+
+    def read_registry() -> None:
+        try:
+            read["subjects"] = list(source.subjects())
+        except BaseException as exc:  # noqa: BLE001 - re-raised below, in the command's thread
+            read["error"] = exc
+
+    reader = threading.Thread(target=read_registry, name="cxgov-registry", daemon=True)
+    reader.start()
+    policies = load(policy, data, builtin=builtin, root=root)  # a policy error stops the run first
+    reader.join()
+    if "error" in read:
+        raise read["error"]
+    subjects = read["subjects"]
     if not subjects:
         raise UsageError("the filter selected no model versions in " + tracking_uri,
                          hint="check the --filter expression")
