@@ -66,6 +66,13 @@ def _color(flag: bool | None) -> bool:
     return sys.stdout.isatty() and "NO_COLOR" not in os.environ
 
 
+def _with_options(command, options):
+    """Apply click options in the order listed (decorators apply bottom-up)."""
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
 def _gate_options(command):
     """Outputs, gate and waivers: the same options on every command that judges subjects and gates."""
     options = [
@@ -80,9 +87,7 @@ def _gate_options(command):
         click.option("--evaluation-date", metavar="YYYY-MM-DD",
                      help="The date rules judge against. Default: today (UTC)."),
     ]
-    for option in reversed(options):
-        command = option(command)
-    return command
+    return _with_options(command, options)
 
 
 def _live_source_options(command):
@@ -104,9 +109,7 @@ def _live_source_options(command):
         click.option("--page-timeout", type=click.FloatRange(min=1), default=30, show_default=True,
                      metavar="SECONDS", help="Longest a UI page may take to load, or axe-core to run."),
     ]
-    for option in reversed(options):
-        command = option(command)
-    return command
+    return _with_options(command, options)
 
 
 @cli.command(epilog="""\b
@@ -556,9 +559,7 @@ def _drift_options(command):
         click.option("--ui-base-url", metavar="URL",
                      help="Scan the UI entry points on this origin, as for `cxgov audit`."),
     ]
-    for option in reversed(options):
-        command = option(command)
-    return command
+    return _with_options(command, options)
 
 
 def _drift_settings(baseline, current, state, webhook, webhook_timeout, webhook_retries, report_url, metrics,
