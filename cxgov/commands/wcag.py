@@ -43,7 +43,7 @@ class UIOptions:
     jobs: int | None = None
 
 
-def scan_targets(targets, options: UIOptions, probe_selectors=(), *, label: str = "") -> list[Subject]:
+def scan_targets(targets, options: UIOptions, probe_selectors=()) -> list[Subject]:
     """Run the UI source over targets; the artifacts go to options.artifacts or a temporary directory."""
     from cxgov.sources.ui import UISource
     from cxgov.sources.ui_browser import BrowserSettings
@@ -120,18 +120,14 @@ def run_wcag(*, urls: list[str], states_file: str | None, ui: UIOptions, data: l
              evaluation_date: str, color: bool) -> int:
     from cxgov.engine.embedded import EmbeddedEngine
     from cxgov.engine.policyset import builtin_pack_paths, load
+    from cxgov.sources.ui import page_url
     from cxgov.sources.ui_steps import ui_targets
 
     root = Path.cwd()
     targets_out = parse_outputs(outputs, output_file)
     steps, entry_points = load_states(states_file) if states_file else (None, None)
     declared = list(entry_points or [])
-    for url in urls:
-        if "://" not in url:
-            path = Path(url)
-            if not path.exists():
-                raise UsageError(f"{url}: not a URL and no such file", hint="give http(s):// URLs or local HTML files")
-            url = path.resolve().as_uri()
+    for url in map(page_url, urls):
         declared.append({"name": url, "url": url, "states": steps or []})
     if not declared:
         raise UsageError("no pages to scan", hint="give one or more URLs, or --states FILE with entry_points")

@@ -349,8 +349,8 @@ def _quote(text: str) -> str:
     return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
-def _pairs(items: list[dict] | None, key: str = "key") -> dict[str, Any]:
-    return dict(sorted((i[key], i.get("value")) for i in items or []))
+def _pairs(items: list[dict] | None) -> dict[str, Any]:
+    return dict(sorted((i["key"], i.get("value")) for i in items or []))
 
 
 def version_document(mv: dict, model: dict, run: dict | None, tracking_uri: str, *,

@@ -33,10 +33,10 @@ from typing import Any
 from cxgov.errors import InputError, SourceError
 from cxgov.model import Location, Subject
 from cxgov.sources.interface import Source
-from cxgov.sources.ui_browser import AxeScript, Browser, BrowserSettings, expand_tags, find_axe
+from cxgov.sources.ui_browser import Browser, BrowserSettings, driver_message, expand_tags, find_axe
 from cxgov.sources.ui_steps import Step, UITarget, ui_targets
 
-__all__ = ["UISource", "ui_targets", "scan_page", "axe_run_options"]
+__all__ = ["UISource", "ui_targets", "scan_page", "page_url", "axe_run_options"]
 
 # what a page can keep between visits (clearing "all" also drops the HTTP and shader caches: slower)
 STORAGE_TYPES = "cookies,local_storage,indexeddb,service_workers,cache_storage,websql,file_systems"
@@ -116,15 +116,14 @@ def axe_run_options(tags: Sequence[str] | None = None, options_json: str | None 
 class UISource(Source):
     """Subjects of kind ui-scan for the given targets; screenshots and axe JSON go to artifacts_dir."""
 
-    def __init__(self, targets: Sequence[UITarget], *, artifacts_dir: Path, axe: AxeScript | None = None,
-                 axe_source: str | None = None, settings: BrowserSettings | None = None,
+    def __init__(self, targets: Sequence[UITarget], *, artifacts_dir: Path, axe_source: str | None = None, settings: BrowserSettings | None = None,
                  tags: Sequence[str] | None = None, axe_options: str | None = None, jobs: int | None = None,
                  probe_selectors: Sequence[str] = (), on_scan: Callable[[Subject], None] | None = None):
         self.targets = list(targets)
         self.artifacts_dir = Path(artifacts_dir)
         self.options = axe_run_options(tags, axe_options)
         self.options_json = json.dumps(self.options, sort_keys=True)
-        self.axe = axe or find_axe(axe_source)
+        self.axe = find_axe(axe_source)
         self.settings = settings or BrowserSettings.resolve()
         self.jobs = max(1, min(jobs or DEFAULT_JOBS, len(self.targets) or 1))
         self.probe_selectors = list(dict.fromkeys(probe_selectors))
@@ -203,7 +202,7 @@ class UISource(Source):
             except SourceError:
                 raise
             except WebDriverException as exc:
-                raise SourceError(f"{step.where}: {step.action} failed: {_message(exc)}", where=target.load_url,
+                raise SourceError(f"{step.where}: {step.action} failed: {driver_message(exc)}", where=target.load_url,
                                   hint="check the step against the page") from None
             done.append(step.describe())
         return subjects
@@ -220,7 +219,7 @@ class UISource(Source):
                               hint=f"entry point {target.name!r} ({target.where}); raise --page-timeout if it is "
                                    "just slow") from None
         except WebDriverException as exc:
-            raise SourceError(f"page failed to load: {_message(exc)}", where=url,
+            raise SourceError(f"page failed to load: {driver_message(exc)}", where=url,
                               hint=f"entry point {target.name!r} ({target.where}); is the server running and the "
                                    "URL right?") from None
         if verify:
@@ -365,14 +364,21 @@ def scan_page(page: str | Path, *, artifacts_dir: Path, state: str = "load", ste
     For other code and tests: `scan_page(out / "report.html", artifacts_dir=tmp)["axe"]["violations"]`
     is what axe-core found, with the lower WCAG levels always included in the tags.
     """
-    url = page.resolve().as_uri() if isinstance(page, Path) or "://" not in str(page) else str(page)
-    if url.startswith("file:") and not Path(page).exists():
-        raise InputError("file to scan not found", where=str(page))
+    url = page_url(page)
     target = ui_targets([{"name": Path(str(page)).name or url, "url": url,
                           "states": [*(steps or []), {"scan": state}]}], where=str(page))[0]
     source = UISource([target], artifacts_dir=artifacts_dir, tags=tags, probe_selectors=probe_selectors,
                       axe_source=axe_source, settings=settings, jobs=1)
     return next(iter(source.subjects()))
+
+
+def page_url(page: str | Path) -> str:
+    """A URL as given, or a local file as its file:// URL; a file that does not exist is an error."""
+    if isinstance(page, str) and "://" in page:
+        return page
+    if not Path(page).exists():
+        raise InputError("not a URL and no such file", where=str(page), hint="give http(s):// URLs or local HTML files")
+    return Path(page).resolve().as_uri()
 
 
 def _clear_site_data(driver, url: str, visited: set[str]) -> None:
@@ -437,9 +443,3 @@ def _slugs(targets: Sequence[UITarget]) -> list[str]:
             slug, n = f"{base}-{n}", n + 1
         out.append(slug)
     return out
-
-
-def _message(exc: Exception) -> str:
-    text = (getattr(exc, "msg", None) or str(exc)).strip()
-    text = text.splitlines()[0] if text else type(exc).__name__
-    return re.sub(r"^(unknown error|Message):\s*", "", text)

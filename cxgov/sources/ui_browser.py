@@ -116,7 +116,7 @@ class Browser:
             self.driver = webdriver.Chrome(service=Service(settings.chromedriver, env=env), options=options)
         except WebDriverException as exc:
             shutil.rmtree(self.profile, ignore_errors=True)
-            raise SourceError(f"could not start headless Chromium: {_first_line(exc)}", where=settings.chrome,
+            raise SourceError(f"could not start headless Chromium: {driver_message(exc)}", where=settings.chrome,
                               hint=f"check that {settings.chromedriver} matches the browser's version") from None
         self.driver.set_page_load_timeout(settings.page_timeout)
         self.driver.set_script_timeout(settings.page_timeout)
@@ -139,9 +139,11 @@ class Browser:
         shutil.rmtree(self.profile, ignore_errors=True)
 
 
-def _first_line(exc: Exception) -> str:
-    text = getattr(exc, "msg", None) or str(exc)
-    return text.strip().splitlines()[0] if text.strip() else type(exc).__name__
+def driver_message(exc: Exception) -> str:
+    """The first line of a WebDriver error, without chromedriver's generic prefixes."""
+    text = (getattr(exc, "msg", None) or str(exc)).strip()
+    text = text.splitlines()[0] if text else type(exc).__name__
+    return re.sub(r"^(unknown error|Message):\s*", "", text)
 
 
 @dataclass(frozen=True, slots=True)

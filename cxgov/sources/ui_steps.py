@@ -74,12 +74,10 @@ class UITarget:
         return [s.state for s in self.steps if s.action == "scan"]
 
 
-def ui_targets(entry_points: list[dict], *, where: str = "ui.entry_points", base_url: str | None = None,
-               default_steps: list | None = None) -> list[UITarget]:
+def ui_targets(entry_points: list[dict], *, where: str = "ui.entry_points", base_url: str | None = None) -> list[UITarget]:
     """UITargets from the descriptor / cxgov.yaml form `[{name, url, states: [...]}, ...]`.
 
-    `base_url` points every declared origin at another server (a locally served copy of the UI);
-    `default_steps` apply to entry points that declare no states of their own.
+    `base_url` points every declared origin at another server (a locally served copy of the UI).
     """
     if not isinstance(entry_points, list):
         raise InputError("UI entry points must be a list of {name, url, states}", where=where)
@@ -104,7 +102,7 @@ def ui_targets(entry_points: list[dict], *, where: str = "ui.entry_points", base
         names.add(name)
         raw_steps = entry.get("states")
         if raw_steps is None:
-            raw_steps = default_steps or []
+            raw_steps = []
         if not isinstance(raw_steps, list):
             raise InputError("states must be a list of steps", where=f"{at}.states")
         load_url = rebase(url, base_url) if base_url else url
