@@ -132,8 +132,8 @@ def run_wcag(*, urls: list[str], states_file: str | None, ui: UIOptions, data: l
     if not declared:
         raise UsageError("no pages to scan", hint="give one or more URLs, or --states FILE with entry_points")
     targets = ui_targets(declared, where=states_file or "command line", base_url=ui.base_url)
+    policies = load(builtin_pack_paths(UI_PACKS), data, root=root)  # a bad -d file fails before any scan
     subjects = scan_targets(targets, ui)
-    policies = load(builtin_pack_paths(UI_PACKS), data, root=root)
     options = pipeline.Options(evaluation_date=evaluation_date, fail_on=fail_on,
                                waivers=Path(waivers) if waivers else None, root=root)
     result = pipeline.run(subjects, policies, EmbeddedEngine(), options)

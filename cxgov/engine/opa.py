@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 
 from cxgov.errors import EngineError, PolicyError, UsageError
 from cxgov.model import Subject
-from cxgov.engine.embedded import collector_module
+from cxgov.engine.embedded import collector_module, collector_path
 from cxgov.engine.interface import Engine, Evaluation, Progress, data_with_run_facts, rego_input
 from cxgov.engine.opa_modules import rewrite_under, upload_order
 from cxgov.engine.policyset import NamespacePlan, PolicySet
@@ -160,8 +160,7 @@ class OpaEngine(Engine):
     def _evaluate_one(self, subject: Subject) -> Evaluation:
         document = rego_input(subject, self._evaluation_date)
         if not self.settings.preloaded:
-            collector = f"{self.prefix}.cxgov_run.{subject.kind.replace('-', '_')}"
-            by_package = grouped(self._query(f"{collector}.results", document, subject))
+            by_package = grouped(self._query(f"{self.prefix}/{collector_path(subject.kind)}", document, subject))
         else:  # no collector on the server: each package's rules, read from the package document
             by_package = {}
             for plan in (p for p in self._plans if p.applies(subject.kind)):
