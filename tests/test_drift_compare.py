@@ -175,3 +175,14 @@ def test_report_snapshot_reads_a_cxgov_json_report():
               "findings": [finding()]}
     s = from_report(report, "r.json")
     assert (s.system, s.digests, s.fail_on, len(s.findings)) == ("acme-cx", {"policy": "p"}, "warn", 1)
+
+
+def test_the_summary_counts_in_words_with_singular_and_plural():
+    from dataclasses import replace
+
+    from cxgov.drift.compare import AliasChange, DigestChange, Drift
+
+    one = AliasChange("cx-intent-router", "production", "1", "2")
+    drift = Drift(None, None, (), (), (one,), (DigestChange("policy", "a", "b"), DigestChange("data", "c", "d")), ())
+    assert drift.summary() == "1 alias changed, 2 digests changed"
+    assert replace(drift, aliases=(one, one), digests=()).summary() == "2 aliases changed"

@@ -32,10 +32,8 @@ def payload(drift: Drift | None, *, run_id: int, system: str, baseline: str, rep
                 "run_id": run_id, "baseline": baseline, "report": report, "fingerprint": fingerprint,
                 "previous_fingerprint": previous, "cxgov_version": __version__}
     counts = drift.counts()
-    parts = [f"{counts[k]} {k}" for k in ("new", "changed", "waiver-expired", "resolved") if counts[k]]
-    parts += [f"{counts[k]} {k[:-1] if counts[k] == 1 else k} changed" for k in ("aliases", "digests") if counts[k]]
     verdict = "fails the gate" if drift.fails_gate else "does not fail the gate"
-    text = f"cxgov drift on {name}: " + (", ".join(parts) or f"{counts['inputs']} inputs changed") + f" ({verdict})"
+    text = f"cxgov drift on {name}: {drift.summary()} ({verdict})"
     changes = [
         {"change": c.change, "rule_id": c.rule_id, "subject": c.subject, "severity": c.severity,
          "status": c.after, "location": c.location, "message": c.messages[0] if c.messages else ""}

@@ -91,6 +91,15 @@ class Drift:
                       inputs=len(self.inputs), fails_gate=sum(c.fails_gate for c in self.findings))
         return counts
 
+    def summary(self) -> str:
+        """What drifted, in words: "2 new, 1 resolved, 1 alias changed" (the report's headline and the alert)."""
+        counts = self.counts()
+        parts = [f"{counts[k]} {k}" for k in ("new", "changed", "waiver-expired", "resolved") if counts[k]]
+        parts += [f"{counts[k]} {one if counts[k] == 1 else k} changed" for k, one in
+                  (("controls", "control"), ("aliases", "alias"), ("digests", "digest"), ("inputs", "input"))
+                  if counts[k]]
+        return ", ".join(parts)
+
     def fingerprint(self) -> str:
         """Identity of this drift, stable across runs that see the same drift (messages and subject
         digests left out: a message that counts days or a page scanned at a new time is the same drift)."""

@@ -6,8 +6,7 @@ import json
 from dataclasses import dataclass
 
 from cxgov.drift.compare import Drift
-from cxgov.formats._common import plural
-from cxgov.formats.markdown import cell, code
+from cxgov.formats.markdown import cell, code, table
 
 FORMATS = ("text", "json", "markdown")
 _SIGNS = {"new": "+", "resolved": "-", "changed": "~", "waiver-expired": "!"}
@@ -47,12 +46,8 @@ def headline(outcome: Outcome) -> str:
         return f"ERRORED: could not check against the baseline: {outcome.error}"
     if d is None or not d.drifted:
         return "NO DRIFT: the current run matches the approved baseline"
-    c = d.counts()
-    parts = [f"{c[k]} {k}" for k in ("new", "changed", "waiver-expired", "resolved") if c[k]]
-    parts += [plural(c[k], noun) + " changed" for k, noun in
-              (("controls", "control"), ("aliases", "alias"), ("digests", "digest"), ("inputs", "input")) if c[k]]
     gate = "fails the gate" if d.fails_gate else "does not fail the gate"
-    return f"DRIFT: {', '.join(parts)} ({gate})"
+    return f"DRIFT: {d.summary()} ({gate})"
 
 
 def _text(o: Outcome) -> str:
@@ -85,11 +80,6 @@ def _text(o: Outcome) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _table(header: list[str], rows: list[list[str]]) -> list[str]:
-    return ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|",
-            *("| " + " | ".join(r) + " |" for r in rows)]
-
-
 def _markdown(o: Outcome) -> str:
     d = o.drift
     icon = {"ok": "✅", "drift": "❌" if d is not None and d.fails_gate else "⚠️", "errored": "🛑"}[o.status]
@@ -101,19 +91,19 @@ def _markdown(o: Outcome) -> str:
                      code(c.location), cell("; ".join(c.messages)), "yes" if c.fails_gate else ""]
                     for c in d.findings]
             out += ["", "### Findings", "",
-                    *_table(["change", "rule", "subject", "status", "severity", "location", "message", "fails gate"],
+                    *table(["change", "rule", "subject", "status", "severity", "location", "message", "fails gate"],
                             rows)]
         if d.controls:
-            out += ["", "### Controls", "", *_table(["control", "before", "now", "rules"], [
+            out += ["", "### Controls", "", *table(["control", "before", "now", "rules"], [
                 [code(c.control), cell(c.before), cell(c.after), cell(", ".join(c.rules))] for c in d.controls])]
         if d.aliases:
-            out += ["", "### Model aliases", "", *_table(["model", "alias", "before", "now"], [
+            out += ["", "### Model aliases", "", *table(["model", "alias", "before", "now"], [
                 [code(a.model), code(a.alias), cell(a.before or "(none)"), cell(a.after or "(none)")]
                 for a in d.aliases])]
         if d.digests:
-            out += ["", "### Digests", "", *_table(["what", "before", "now"], [
+            out += ["", "### Digests", "", *table(["what", "before", "now"], [
                 [cell(g.name), code(g.before[:12]), code(g.after[:12])] for g in d.digests])]
         if d.inputs:
-            out += ["", "### Inputs", "", *_table(["change", "kind", "subject"], [
+            out += ["", "### Inputs", "", *table(["change", "kind", "subject"], [
                 [cell(i.change), cell(i.kind), code(i.subject)] for i in d.inputs])]
     return "\n".join(out) + "\n"

@@ -24,7 +24,8 @@ def code(text: object) -> str:
     return f"`{text}`" if re.fullmatch(r"[\w./:@+-]+", text) else cell(text)
 
 
-def _table(header: list[str], rows: list[list[str]], align: str = "---") -> list[str]:
+def table(header: list[str], rows: list[list[str]], align: str = "---") -> list[str]:
+    """A Markdown table's lines (cells already escaped with cell())."""
     lines = ["| " + " | ".join(header) + " |", "|" + "|".join(align for _ in header) + "|"]
     return lines + ["| " + " | ".join(row) + " |" for row in rows]
 
@@ -49,7 +50,7 @@ class MarkdownFormat(Format):
         ]
         keys = [("tests", "tests"), ("successes", "passed"), ("warn", "warnings"), ("deny", "failures")]
         keys += [("exceptions", "exceptions"), ("waived", "waived")]
-        out += _table([title for _, title in keys], [[str(counts.get(k, 0)) for k, _ in keys]], "--:")
+        out += table([title for _, title in keys], [[str(counts.get(k, 0)) for k, _ in keys]], "--:")
 
         findings = ordered(result.findings)
         active = [f for f in findings if f.waiver is None]
@@ -65,7 +66,7 @@ class MarkdownFormat(Format):
                 ]
                 for f in active
             ]
-            out += _table(["status", "severity", "rule", "location", "message"], rows)
+            out += table(["status", "severity", "rule", "location", "message"], rows)
         else:
             out.append("No unwaived findings.")
 
@@ -84,7 +85,7 @@ class MarkdownFormat(Format):
                 for f in waived
             ]
             out += ["", "### Waived", ""]
-            out += _table(["rule", "location", "message", "reason", "ticket", "approved by", "expires"], rows)
+            out += table(["rule", "location", "message", "reason", "ticket", "approved by", "expires"], rows)
 
         if v.by_framework:
             rows = [
@@ -92,5 +93,5 @@ class MarkdownFormat(Format):
                 for name, c in sorted(v.by_framework.items())
             ]
             out += ["", "### By framework", ""]
-            out += _table(["framework", "failures", "warnings", "waived"], rows)
+            out += table(["framework", "failures", "warnings", "waived"], rows)
         return "\n".join(out) + "\n"
