@@ -86,7 +86,7 @@ def drift_once(options: DriftOptions, *, stdout: TextIO) -> tuple[Outcome, Cxgov
     baseline, current = None, None
     try:
         baseline = snapshot.load(options.baseline)
-        current = current_snapshot(options)
+        current = current_snapshot(options, baseline)
         drift = compare(baseline, current, fail_on=options.fail_on)
         outcome = Outcome("drift" if drift.drifted else "ok", 1 if drift.fails_gate else 0, started, now(),
                           str(options.baseline), drift=drift)
@@ -127,30 +127,28 @@ def drift_once(options: DriftOptions, *, stdout: TextIO) -> tuple[Outcome, Cxgov
     return outcome, alert_error
 
 
-def current_snapshot(options: DriftOptions) -> snapshot.Snapshot:
+def current_snapshot(options: DriftOptions, baseline: snapshot.Snapshot) -> snapshot.Snapshot:
     """The run to compare: --current when given, else the audit the baseline's recorded config describes,
     re-run on the current checkout (files), live model registry and live UI."""
     if options.current is not None:
         return snapshot.load(options.current)
-    if options.baseline.is_file() and options.baseline.suffix == ".json":
+    if baseline.config_text is None:
         raise UsageError(f"{options.baseline} is a JSON report, which records no audit config to re-run",
                          hint="give an evidence bundle as --baseline, or the run to compare with --current")
-    return rerun_audit(options)
+    return rerun_audit(options, baseline.config_text)
 
 
-def rerun_audit(options: DriftOptions) -> snapshot.Snapshot:
+def rerun_audit(options: DriftOptions, config_text: str) -> snapshot.Snapshot:
     """Re-run the baseline's recorded cxgov.yaml, its paths resolved against --config-path (the config's
     place in the current checkout), and digest the run as the bundle was digested."""
     import shutil
 
     from cxgov.audit_config import load_config
     from cxgov.commands.audit import LiveOptions, run_audit
-    from cxgov.evidence.bundle import open_bundle
 
-    bundle = open_bundle(options.baseline)
     with tempfile.TemporaryDirectory(prefix="cxgov-drift-") as tmp:
-        recorded = Path(tmp) / "cxgov.yaml"
-        recorded.write_text(bundle.config_text, encoding="utf-8")
+        recorded = Path(tmp) / "cxgov.yaml"  # load_config reads a file, for its line numbers
+        recorded.write_text(config_text, encoding="utf-8")
         config = load_config(recorded)
     checkout = options.config_path
     live = LiveOptions(tracking_uri=options.tracking_uri, ui_base_url=options.ui_base_url)

@@ -29,6 +29,7 @@ class Snapshot:
     models: Mapping[str, dict] = field(default_factory=dict)  # "models:/<name>/<version>" -> document
     digests: Mapping[str, str] = field(default_factory=dict)  # "policy", "data", "config" -> sha256
     fail_on: str = "deny"
+    config_text: str | None = None  # a bundle's recorded cxgov.yaml: what a drift run re-runs
 
 
 def from_report(document: dict, source: str) -> Snapshot:
@@ -70,7 +71,7 @@ def from_bundle(bundle: Any, source: str) -> Snapshot:
                 models[entry["id"]] = document
     digests = {}
     if POLICIES_INDEX in bundle.files:
-        digests["policy"] = sources_digest(Path(bundle.path(m["file"])).read_text(encoding="utf-8")
+        digests["policy"] = sources_digest(bundle.read(m["file"]).decode("utf-8")
                                            for m in bundle.json(POLICIES_INDEX)["modules"])
     if POLICY_DATA in bundle.files:
         digests["data"] = sha256_of(bundle.json(POLICY_DATA))
@@ -86,6 +87,7 @@ def from_bundle(bundle: Any, source: str) -> Snapshot:
         models=models,
         digests=digests,
         fail_on=evaluation.get("fail_on", "deny"),
+        config_text=bundle.config_text,
     )
 
 

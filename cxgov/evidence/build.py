@@ -18,7 +18,7 @@ from cxgov import __version__
 from cxgov.evidence import bundle as layout
 from cxgov.evidence.redact import Redactor
 from cxgov.evidence.sign import ALGORITHM, PREDICATE_TYPE, STATEMENT_TYPE, SigningKey, envelope
-from cxgov.model import Finding, Location, Result, Subject, Waiver, canonical_json, sha256_of
+from cxgov.model import Finding, Result, Subject, canonical_json, sha256_of
 
 
 @dataclass(frozen=True)
@@ -59,17 +59,6 @@ def findings_document(findings: list[dict]) -> bytes:
 
 def redacted_findings(findings: list[Finding], redactor: Redactor) -> list[dict]:
     return [redactor.document(f.to_dict()) for f in findings]
-
-
-def finding_from_dict(d: dict) -> Finding:
-    w = d.get("waiver")
-    waiver = None
-    if w:
-        waiver = Waiver(**{k: w[k] for k in ("rule", "subject", "reason", "approved_by", "requested_by", "ticket",
-                                             "expires")}, source=Location(**w["source"]))
-    return Finding(d["rule_id"], d["title"], d["severity"], d["gate"], d["message"], d["subject"],
-                   Location(**d["location"]), d["controls"], d["remediation"], d["query"], d["pre_enforcement"],
-                   d["metadata"], waiver)
 
 
 def _slug(text: str) -> str:

@@ -96,10 +96,6 @@ class Bundle:
     def config_text(self) -> str:
         return self.read(CONFIG).decode("utf-8")
 
-    @cached_property
-    def attestation(self) -> dict:
-        return self.json(ATTESTATION)
-
 
 def open_bundle(path: str | Path) -> Bundle:
     """A bundle directory or `.tar.gz`; InputError (exit 2) when it cannot be read as one."""

@@ -43,7 +43,8 @@ def render(inp, finding_dicts: list[dict], subjects: list, evidence_files: dict[
         return {}
     from dataclasses import replace
 
-    from cxgov.evidence.build import dumps, finding_from_dict, rfc3339
+    from cxgov.evidence.build import dumps, rfc3339
+    from cxgov.formats.json_read import finding_from_dict
     from cxgov.evidence.view import BundleView
     result = replace(inp.result, findings=[finding_from_dict(d) for d in finding_dicts])
     view = BundleView(result=result, system=inp.system, created=rfc3339(inp.epoch), subjects=subjects,
