@@ -341,10 +341,10 @@ def run_audit_command(*, config_file: str, evaluation_date: str, out: str | None
     config = load_config(config_path)
     key = resolve_key(config, config_path.resolve(), key_file, key_env, unsigned)  # a bad key fails before the work
     bundle_dir = Path(out) if out else default_bundle_dir(config, config_path, evaluation_date)
-    for existing in (bundle_dir, bundle_dir.with_name(bundle_dir.name + ".tar.gz")):
-        if existing.exists() and not overwrite:  # say so before the work, not after
-            raise UsageError("a bundle already exists here", where=str(existing),
-                             hint="choose another --out, or pass --overwrite")
+    if not overwrite:
+        from cxgov.evidence.write import refuse_existing
+
+        refuse_existing(bundle_dir)  # say so before the work, not after
     stages = Stages(_stage_count(config))
     run = run_audit(config, config_path=config_path, evaluation_date=evaluation_date, jobs=jobs, stages=stages,
                     live=live)

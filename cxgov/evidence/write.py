@@ -43,15 +43,20 @@ def _info(name: str, epoch: int, kind: bytes, mode: int, size: int) -> tarfile.T
     return info
 
 
+def refuse_existing(target: Path) -> None:
+    """UsageError when a bundle (directory or .tar.gz) is already at `target`."""
+    for existing in (target, target.with_name(target.name + ".tar.gz")):
+        if existing.exists():
+            raise UsageError("a bundle already exists here", where=str(existing),
+                             hint="choose another --out, or pass --overwrite")
+
+
 def write_bundle_files(files: dict[str, bytes], target: Path, epoch: int, *, overwrite: bool = False) -> tuple[Path, Path]:
     """`target/` and `target.tar.gz`; refuses to replace an existing bundle unless `overwrite`."""
     target = Path(target)
     archive = target.with_name(target.name + ".tar.gz")
     if not overwrite:
-        for existing in (target, archive):
-            if existing.exists():
-                raise UsageError("a bundle already exists here", where=str(existing),
-                                 hint="choose another --out, or pass --overwrite")
+        refuse_existing(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"))
     old = target.with_name(f".{target.name}.old")
