@@ -200,8 +200,8 @@ def _write_metrics(path: Path, outcome: Outcome, history, system: str, current) 
         findings, counts, last_success = list(finding_rows(current.findings)), outcome.drift.counts(), outcome.finished
     else:
         findings, counts, last_success = None, None, None
-    metrics.write(path, metrics.render(system=system, status=outcome.status, finished=outcome.finished,
-                                       last_success=last_success, findings=findings, drift_counts=counts))
+    write_atomically(path, metrics.render(system=system, status=outcome.status, finished=outcome.finished,
+                                          last_success=last_success, findings=findings, drift_counts=counts))
 
 
 def _alert(options: DriftOptions, outcome: Outcome, history, alert_id: int, system: str) -> CxgovError | None:

@@ -10,9 +10,6 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from datetime import datetime
-from pathlib import Path
-
-from cxgov.commands.outputs import write_atomically
 
 
 def _labels(**labels: str) -> str:
@@ -67,7 +64,3 @@ def render(*, system: str, status: str, finished: str, last_success: str | None,
         drifted = any(v for k, v in drift_counts.items() if k != "fails_gate")
         lines.append(f"cxgov_drift_detected{_labels(**sys_label)} {int(drifted)}")
     return "\n".join(lines) + "\n"
-
-
-def write(path: Path, text: str) -> None:
-    write_atomically(path, text)
