@@ -16,17 +16,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TextIO
 
-from cxgov.commands.outputs import write_atomically
+from cxgov.commands.outputs import Target, parse_outputs, write_atomically
 from cxgov.drift import report, snapshot
 from cxgov.drift.compare import compare
 from cxgov.drift.report import Outcome
 from cxgov.errors import CxgovError, InputError, UsageError
-
-
-@dataclass(frozen=True)
-class Target:
-    format: str  # one of report.FORMATS
-    file: Path | None  # None: stdout
 
 
 @dataclass(frozen=True)
@@ -51,17 +45,7 @@ class DriftOptions:
 
 def parse_targets(specs: list[str]) -> tuple[Target, ...]:
     """`-o text`, `-o json=drift.json`, `-o markdown=drift.md,json=drift.json`; one may go to stdout."""
-    targets = []
-    for spec in specs:
-        for part in filter(None, (p.strip() for p in spec.split(","))):
-            name, _, file = part.partition("=")
-            if name not in report.FORMATS:
-                raise UsageError(f"unknown drift report format {name!r}",
-                                 hint="choose from " + ", ".join(report.FORMATS))
-            targets.append(Target(name, Path(file) if file else None))
-    if sum(t.file is None for t in targets) > 1:
-        raise UsageError("only one report can go to stdout", hint="write the others with -o FORMAT=FILE")
-    return tuple(targets) or (Target("text", None),)
+    return tuple(parse_outputs(specs, None, choices=report.FORMATS)) or (Target("text", None),)
 
 
 def now() -> str:

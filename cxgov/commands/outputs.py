@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import tempfile
 from dataclasses import dataclass
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
@@ -19,14 +20,16 @@ class Target:
     file: Path | None  # None: stdout
 
 
-def parse_outputs(specs: list[str], output_file: str | None) -> list[Target]:
-    """`-o sarif`, `-o sarif=out.sarif`, `-o text,json`; --output-file names the file of a single -o."""
+def parse_outputs(specs: list[str], output_file: str | None, *,
+                  choices: Sequence[str] = formats.FORMATS) -> list[Target]:
+    """`-o sarif`, `-o sarif=out.sarif`, `-o text,json`; --output-file names the file of a single -o.
+    `choices`: the format names allowed (drift reports have their own)."""
     targets = []
     for spec in specs:
         for part in filter(None, (p.strip() for p in spec.split(","))):
             name, _, file = part.partition("=")
-            if name not in formats.FORMATS:
-                raise UsageError(f"unknown output format {name!r}", hint="choose from " + ", ".join(formats.FORMATS))
+            if name not in choices:
+                raise UsageError(f"unknown output format {name!r}", hint="choose from " + ", ".join(choices))
             targets.append(Target(name, Path(file) if file else None))
     if output_file:
         to_stdout = [t for t in targets if t.file is None]
