@@ -27,7 +27,7 @@ from cxgov.engine.embedded import collector_module, collector_path
 from cxgov.engine.interface import Engine, Evaluation, Progress, data_with_run_facts, rego_input
 from cxgov.engine.opa_modules import rewrite_under, upload_order
 from cxgov.engine.policyset import NamespacePlan, PolicySet
-from cxgov.engine.rego_source import parse_module
+from cxgov.engine.rego_source import Module, parse_module
 from cxgov.engine.results import grouped, judge_subject
 
 #: OPA's data API evaluates with builtin errors as errors, as the embedded engine does (strict mode)
@@ -102,8 +102,7 @@ class OpaEngine(Engine):
                 data_with_run_facts(policies, evaluation_date), self.prefix))
             self._pushed_data = True
             info = f"package {self.prefix}.cxgov_engine\n\nimport rego.v1\n\nversion := opa.runtime().version\n"
-            modules = [*upload_order(policies.sources_for(plans)), ("<cxgov>/engine-info.rego", info)]
-            self._push(modules)
+            self._push([*upload_order(policies.modules_for(plans)), parse_module("<cxgov>/engine-info.rego", info)])
             self._server_version = self._read_version()
         except BaseException:
             self.cleanup()
@@ -117,7 +116,8 @@ class OpaEngine(Engine):
                 return []
             kinds = sorted({s.kind for s in subjects})
             if not self.settings.preloaded:
-                self._push([(f"<cxgov>/collect-{k}.rego", collector_module(k, self._plans)) for k in kinds])
+                self._push([parse_module(f"<cxgov>/collect-{k}.rego", collector_module(k, self._plans))
+                            for k in kinds])
             chunks = [subjects[i : i + _CHUNK] for i in range(0, len(subjects), _CHUNK)]
             out: list[Evaluation] = []
             pool = ThreadPoolExecutor(max_workers=min(self.jobs, len(chunks)))
@@ -180,10 +180,10 @@ class OpaEngine(Engine):
 
     # --- pushing ----------------------------------------------------------------------------------
 
-    def _push(self, modules: list[tuple[str, str]]) -> None:
+    def _push(self, modules: list[Module]) -> None:
         """PUT each module under the run prefix. OPA compiles on every PUT, so a module that calls a
         function of one not yet pushed is retried after the others; what still fails is reported."""
-        pending = [(path, rewrite_under(parse_module(path, source), self.prefix)) for path, source in modules]
+        pending = [(m.path, rewrite_under(m, self.prefix)) for m in modules]
         while pending:
             failed: list[tuple[str, str, PolicyRejected]] = []
             for path, source in pending:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from cxgov.engine.policyset import references
-from cxgov.engine.rego_source import Module, parse_module
+from cxgov.engine.rego_source import Module
 
 
 def rewrite_under(module: Module, prefix: str) -> str:
@@ -30,9 +30,8 @@ def rewrite_under(module: Module, prefix: str) -> str:
     return source
 
 
-def upload_order(sources: dict[str, str]) -> list[tuple[str, str]]:
+def upload_order(modules: list[Module]) -> list[Module]:
     """Modules with the packages they reference first, so OPA's compile-on-PUT finds their functions."""
-    modules = [parse_module(path, source) for path, source in sources.items()]
     by_package: dict[str, list[Module]] = {}
     for m in modules:
         by_package.setdefault(m.package, []).append(m)
@@ -51,4 +50,4 @@ def upload_order(sources: dict[str, str]) -> list[tuple[str, str]]:
 
     for package in sorted(by_package):
         visit(package)
-    return [(m.path, m.source) for m in ordered]
+    return ordered

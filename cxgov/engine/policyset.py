@@ -110,6 +110,10 @@ class PolicySet:
         return plans
 
     def sources_for(self, plans: list[NamespacePlan]) -> dict[str, str]:
+        """modules_for() as {path: source}, what a compile takes."""
+        return {m.path: m.source for m in self.modules_for(plans)}
+
+    def modules_for(self, plans: list[NamespacePlan]) -> list[Module]:
         """The modules a compile needs: user modules, the planned builtin packages, and the builtin
         helper packages (lib, each pack's helpers) those reference. Compile time grows with
         modules, so the rest of the builtin packs stay out."""
@@ -126,7 +130,7 @@ class PolicySet:
                     seen.add(package)
                     queue.extend(by_package[package])
                     wanted.extend(by_package[package])
-        return {m.path: m.source for m in wanted}
+        return wanted
 
 
 def references(module: Module, packages: dict[str, list[Module]]) -> set[str]:
