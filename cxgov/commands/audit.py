@@ -144,21 +144,17 @@ def _file_subjects(config: AuditConfig, root: Path) -> list[Subject]:
 def _model_subjects(config: AuditConfig, files: list[Subject], live: LiveOptions) -> list[Subject]:
     """The versions the descriptor deploys (as `cxgov check` reads them) and the config's refs, once each."""
     try:
-        from cxgov.commands.models import deployed_model_subjects, descriptor_references
+        from cxgov.commands.models import deployed_model_subjects
         from cxgov.sources.mlflow import MlflowSource
     except ImportError as exc:
         raise SourceError(f"this installation cannot read MLflow ({exc})", where="models",
                           hint="install cxgov with MLflow support, or set models.skip with a reason") from None
     uri = live.tracking_uri or config.models.tracking_uri
-    for descriptor in (s for s in files if s.kind == "descriptor" and not uri):
-        for ref_uri, ref in descriptor_references(descriptor):
-            if not ref_uri:  # said in the audit's terms (check would suggest --no-models)
-                raise UsageError(f"model reference {ref} has no MLflow tracking URI", where=str(descriptor.origin),
-                                 hint="set the descriptor's models[].tracking_uri or models.tracking_uri in "
-                                      "cxgov.yaml, give --tracking-uri or MLFLOW_TRACKING_URI, or set models.skip "
-                                      "with a reason")
     found = deployed_model_subjects(files, tracking_uri=uri, read=True, timeout=live.mlflow_timeout,
-                                    retries=live.mlflow_retries)
+                                    retries=live.mlflow_retries,  # the hint in the audit's terms, not --no-models
+                                    no_uri_hint="set the descriptor's models[].tracking_uri or models.tracking_uri "
+                                                "in cxgov.yaml, give --tracking-uri or MLFLOW_TRACKING_URI, or set "
+                                                "models.skip with a reason")
     if config.models.refs:
         found += MlflowSource(uri, list(config.models.refs), timeout=live.mlflow_timeout,
                               retries=live.mlflow_retries).subjects()

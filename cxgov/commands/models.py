@@ -33,12 +33,17 @@ def descriptor_references(subject: Subject) -> list[tuple[str | None, str]]:
     return refs
 
 
+NO_URI_HINT = ("set models[].tracking_uri, give --tracking-uri or MLFLOW_TRACKING_URI, or skip the registry with "
+               "--no-models")
+
+
 def deployed_model_subjects(subjects: Sequence[Subject], *, tracking_uri: str | None, read: bool, timeout: float,
-                            retries: int) -> list[Subject]:
+                            retries: int, no_uri_hint: str = NO_URI_HINT) -> list[Subject]:
     """The registry's model versions for the descriptors among `subjects`; [] when none deploy models.
 
     With read=False (--no-models) nothing is read and the opt-out is said on stderr; the system
     view then has no model versions, and SOC2-CC8.1-02 reports each model as unverified.
+    `no_uri_hint`: what to do about a reference with no registry, in the calling command's terms.
     """
     from cxgov.sources.mlflow import MlflowSource
 
@@ -50,8 +55,7 @@ def deployed_model_subjects(subjects: Sequence[Subject], *, tracking_uri: str | 
             uri = tracking_uri or uri
             if not uri and read:
                 raise UsageError(f"model reference {ref} has no MLflow tracking URI", where=str(subject.origin),
-                                 hint="set models[].tracking_uri, give --tracking-uri or MLFLOW_TRACKING_URI, "
-                                      "or skip the registry with --no-models")
+                                 hint=no_uri_hint)
             wanted.setdefault(uri or "", []).append(ref)
     if not wanted:
         return []
