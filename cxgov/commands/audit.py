@@ -248,11 +248,12 @@ def write_bundle(run: AuditRun, out_dir: str | Path, *, key=None, overwrite: boo
     inputs = bundle_inputs(run)
     with stages.stage("writing the evidence bundle") as out:
         files = assemble(inputs, key)
-        manifest = Bundle("<new bundle>", files).manifest
+        bundle = Bundle("<new bundle>", files)
+        manifest = bundle.manifest
         if manifest["redactions"] or not _round_trips(run.subjects):
             from cxgov.evidence.replay import replay
 
-            outcome = replay(Bundle("<new bundle>", files))
+            outcome = replay(bundle)
             if not outcome.reproduced:
                 raise CxgovError("the redacted inputs do not reproduce the findings, so the bundle could not be "
                                  "replayed: " + "; ".join(outcome.differences[:3]),
