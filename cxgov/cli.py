@@ -11,7 +11,7 @@ import click
 
 from cxgov import __version__
 from cxgov.errors import CxgovError, UsageError
-from cxgov.commands.engine_options import engine_options
+from cxgov.commands.engine_options import ALLOW_NONDETERMINISTIC, engine_options
 
 EXIT_ERROR = 2
 
@@ -308,31 +308,48 @@ def policy() -> None:
 @click.option("--builtin/--no-builtin", default=None,
               help="Also run the builtin packs' tests. Default: only when no PATH is given.")
 @click.option("-r", "--run", "pattern", metavar="REGEX", help="Only tests whose name matches.")
-@click.option("-v", "--verbose", is_flag=True, help="List every test, not just failures.")
-def policy_test(paths, data, builtin, pattern, verbose):
+@click.option("-v", "--verbose", is_flag=True, help="List every test, and print OPA's trace of each failing one.")
+@click.option("--coverage", type=click.Choice(["text", "json"]), default=None, is_flag=False, flag_value="text",
+              help="Also report line coverage of the policies (OPA's coverage tracer); --coverage json for JSON.")
+@ALLOW_NONDETERMINISTIC
+def policy_test(paths, data, builtin, pattern, verbose, coverage, allow_nondeterministic):
     """Run the test_* rules of *_test.rego files (as `opa test` / `conftest verify` do).
 
-    Each test file runs in its own process, so an engine crash is that file's error.
+    Tests run on the embedded OPA: `with input as`, `with data.x as` and function mocks work as in
+    OPA. Exit 0 all pass, 1 a test failed, 2 a test errored or a policy did not compile.
     """
     from cxgov.commands.policy_test import run_policy_tests
 
-    sys.exit(run_policy_tests(list(paths), list(data), builtin, pattern, verbose))
+    sys.exit(run_policy_tests(list(paths), list(data), builtin, pattern, verbose, coverage, allow_nondeterministic))
 
 
 @policy.command("lint")
 @click.argument("paths", nargs=-1, metavar="PATH...")
-def policy_lint(paths):
-    """Check policies for syntax errors and constructs the embedded engine evaluates wrongly.
+@ALLOW_NONDETERMINISTIC
+def policy_lint(paths, allow_nondeterministic):
+    """Check policies: syntax, conftest conventions, values OPA hoists out of `not` (CX013), and
+    builtins that make a verdict unreplayable (CX004).
 
-    Without PATH: the builtin packs, and ./policy when it exists.
+    Without PATH: the builtin packs, and ./policy when it exists. Exit 0 clean, 1 warnings, 2 errors.
     """
+    from cxgov.commands.policy_test import show_warnings
     from cxgov.engine.policyset import load
 
     builtin = not paths
     if not paths and Path("policy").is_dir():
         paths = ("policy",)
-    policies = load(list(paths), builtin=builtin, include_tests=True)
-    click.echo(f"{len(policies.modules) + len(policies.tests)} files, no problems found")
+    policies = load(list(paths), builtin=builtin, include_tests=True, allow_nondeterministic=allow_nondeterministic,
+                    lint_errors_fatal=False)
+    show_warnings(policies.warnings)
+    files = len(policies.modules) + len(policies.tests)
+    errors = sum(w.severity == "error" for w in policies.warnings)
+    if errors:
+        click.echo(f"{files} files, {errors} errors, {len(policies.warnings) - errors} warnings")
+        sys.exit(EXIT_ERROR)
+    if policies.warnings:
+        click.echo(f"{files} files, {len(policies.warnings)} warnings")
+        sys.exit(1)
+    click.echo(f"{files} files, no problems found")
 
 
 @cli.command()

@@ -236,10 +236,14 @@ class RunInfo:
     evaluation_date: str
     policy_digest: str
     root: str  # the directory locations are relative to
+    allow_nondeterministic: bool = False  # network, clock and random builtins were allowed
 
     def to_dict(self) -> dict[str, Any]:
-        return {"tool_version": self.tool_version, "engine": self.engine, "engine_version": self.engine_version,
-                "evaluation_date": self.evaluation_date, "policy_digest": self.policy_digest, "root": self.root}
+        out = {"tool_version": self.tool_version, "engine": self.engine, "engine_version": self.engine_version,
+               "evaluation_date": self.evaluation_date, "policy_digest": self.policy_digest, "root": self.root}
+        if self.allow_nondeterministic:  # recorded only when allowed, so ordinary results stay byte-stable
+            out["allow_nondeterministic"] = True
+        return out
 
 
 @dataclass(frozen=True, slots=True)

@@ -72,7 +72,7 @@ def run(subjects: Sequence[Subject], policies: PolicySet, engine: Engine, option
     findings.sort(key=Finding.sort_key)
     return Result(
         run=RunInfo(__version__, engine.name, engine.version(), options.evaluation_date, policies.digest(),
-                    options.root.as_posix()),
+                    options.root.as_posix(), policies.allow_nondeterministic),
         subjects=[s.ref() for s in subjects],
         checks=checks,
         findings=findings,

@@ -60,6 +60,12 @@ if [ ! -x "$VENV/bin/python" ]; then
   "$PYTHON" -m venv "$VENV"
 fi
 "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip
+# The policy engine is OPA itself, embedded from this pinned wheel. Its metadata asks for Python 3.14
+# though the wheel (py3-none) runs on 3.10+, so it goes in first, without the Python check; the
+# install of cxgov below then finds it already satisfied.
+OPA_PIN="$(sed -n 's/^OPA_BINDINGS_PIN = "\(.*\)"/\1/p' cxgov/engine/opa_library.py)"
+"$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --no-deps --ignore-requires-python \
+  "opa-golib-python-bindings==$OPA_PIN"
 "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e '.[test]'
 
 echo "setup: ready ($("$VENV/bin/cxgov" --version))"

@@ -10,6 +10,7 @@ from cxgov import pipeline
 from cxgov.errors import UsageError
 from cxgov.commands.models import deployed_model_subjects
 from cxgov.commands.outputs import write_outputs, parse_outputs
+from cxgov.commands.policy_test import show_warnings
 from cxgov.commands.progress import progress_for
 from cxgov.engine.choice import EngineChoice
 
@@ -31,7 +32,8 @@ def run_check(*, paths, policy, data, namespaces, all_namespaces, builtin, combi
         policy = ["policy"]  # conftest's default policy directory
     if not policy and not builtin:
         raise UsageError("no policies to evaluate", hint="give -p/--policy, or drop --no-builtin")
-    policies = load(policy, data, builtin=builtin, root=root)
+    policies = load(policy, data, builtin=builtin, root=root, allow_nondeterministic=engine.allow_nondeterministic)
+    show_warnings(policies.warnings)
     limits = Limits(**{k: v for k, v in limits.items() if v is not None})
     source = FileSource(paths, root=root, include=include, exclude=exclude, parser=parser, limits=limits, shard=shard)
     subjects = list(source.subjects())

@@ -10,7 +10,7 @@ from cxgov.engine.choice import ENGINES, EngineChoice
 
 _OPTIONS = [
     click.option("--engine", type=click.Choice(ENGINES), default="embedded", show_default=True,
-                 help="Evaluate with the embedded rego-cpp engine or a running OPA server."),
+                 help="Evaluate with the embedded OPA or a running OPA server."),
     click.option("--opa-url", metavar="URL", envvar="CXGOV_OPA_URL",
                  help="The OPA server's root URL (http[s]://host:port[/path]); env CXGOV_OPA_URL."),
     click.option("--opa-token", metavar="TOKEN", envvar="CXGOV_OPA_TOKEN", show_envvar=False,
@@ -29,16 +29,22 @@ _OPTIONS = [
 ]
 
 
+ALLOW_NONDETERMINISTIC = click.option(
+    "--allow-nondeterministic", is_flag=True,
+    help="Allow policies to call http.send, net.lookup_ip_addr, opa.runtime, time.now_ns, rand.* and "
+         "uuid.rfc4122. Off by default: the verdict could not be replayed. Recorded in the result.")
+
+
 def engine_options(command):
     """Adds --engine and --opa-* to a click command and passes them on as `engine=EngineChoice(...)`."""
 
     @functools.wraps(command)
     def wrapper(*args, engine, opa_url, opa_token, opa_ca_cert, opa_client_cert, opa_client_key, opa_timeout,
-                opa_preloaded, **kwargs):
+                opa_preloaded, allow_nondeterministic, **kwargs):
         choice = EngineChoice(engine, opa_url, opa_token, opa_ca_cert, opa_client_cert, opa_client_key,
-                              opa_timeout, opa_preloaded)
+                              opa_timeout, opa_preloaded, allow_nondeterministic)
         return command(*args, engine=choice, **kwargs)
 
-    for option in reversed(_OPTIONS):
+    for option in reversed([*_OPTIONS, ALLOW_NONDETERMINISTIC]):
         wrapper = option(wrapper)
     return wrapper

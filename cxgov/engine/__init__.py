@@ -1,1 +1,1 @@
-"""Policy engines: the Engine interface, the embedded rego-cpp engine, and Rego source tooling."""
+"""Policy engines: the Engine interface, the embedded OPA and OPA server engines, and Rego source tooling."""

@@ -25,6 +25,7 @@ class EngineChoice:
     opa_client_key: str | None = None
     opa_timeout: float = 10.0
     opa_preloaded: bool = False
+    allow_nondeterministic: bool = False  # network, clock and random builtins (refused by default)
 
     def create(self, jobs: int | None = None) -> Engine:
         if self.name not in ENGINES:

@@ -1,28 +1,29 @@
-"""The embedded engine: rego-cpp through regopy, compiled once, evaluated in forked workers.
+"""The embedded engine: OPA itself, in process, compiled once per thread, queried in batches.
 
-Workers are forked after compiling, so each inherits the compiled bundle and the subjects without
-pickling them. They also contain crashes: rego-cpp can abort or segfault on some policies, and a
-dead worker is an EngineError (exit 2), never a pass.
+The library caches every distinct query string for the life of an OPA instance (about 40 MB and a
+compile each), so each subject kind has exactly one query: a generated `batch` rule that evaluates
+every document of `input.docs` `with input as` that document. A process that has loaded the Go
+runtime must not fork, so parallelism is threads, each with its own OPA instance (an instance
+serialises its evaluations; ctypes releases the GIL during the call).
 """
 
 from __future__ import annotations
 
-import multiprocessing
+import json
 import os
+import threading
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import ThreadPoolExecutor, as_completed
 
 from cxgov.errors import EngineError, PolicyError
 from cxgov.model import Subject
-from cxgov.engine.capture import Captured, redirect_worker_output
-from cxgov.engine.regocpp import QueryError, compile_bundle, query
 from cxgov.engine.interface import Engine, Evaluation, Progress, data_with_run_facts, rego_input
+from cxgov.engine.opa_library import ENGINE_VERSION, describe, is_compile_error, new_opa, opa_error_type, policy_error
 from cxgov.engine.policyset import NamespacePlan, PolicySet
 from cxgov.engine.results import grouped, judge_subject
 
-_ACTIVE: "_Evaluator | None" = None
-_WORKER_STDERR: Captured | None = None
+COLLECTOR_PACKAGE = "cxgov_run"
+BATCH = 128  # documents per call: large enough to amortise the call, small enough for steady progress
 
 
 class EmbeddedEngine(Engine):
@@ -30,63 +31,59 @@ class EmbeddedEngine(Engine):
 
     def __init__(self, jobs: int | None = None):
         self.jobs = max(1, jobs or os.cpu_count() or 1)
-        self._evaluator: _Evaluator | None = None
+        self._policies: PolicySet | None = None
+        self._plans: list[NamespacePlan] = []
+        self._evaluation_date = ""
 
     def version(self) -> str:
-        import regopy
-
-        return f"rego-cpp {regopy.rego_version()} (regopy)"
+        return ENGINE_VERSION
 
     def prepare(self, policies: PolicySet, plans: list[NamespacePlan], evaluation_date: str) -> None:
         if not plans:
             raise PolicyError("the selected namespaces hold no deny, violation or warn rules",
                               hint="check -n/--namespace, or use --all-namespaces")
-        self._evaluator = _Evaluator(policies, plans, evaluation_date)
+        self._policies, self._plans, self._evaluation_date = policies, plans, evaluation_date
 
     def evaluate(self, subjects: Sequence[Subject], progress: Progress | None = None) -> list[Evaluation]:
-        global _ACTIVE
-        if self._evaluator is None:
+        if self._policies is None:
             raise EngineError("evaluate() called before prepare()")
         if not subjects:
             return []
-        self._evaluator.set_subjects(subjects)
-        if not hasattr(os, "fork"):  # no fork (Windows): evaluate in-process, without crash isolation
-            return self._evaluator.run(0, len(subjects))
-        _ACTIVE = self._evaluator
+        kinds = sorted({s.kind for s in subjects})
+        modules = dict(self._policies.sources_for(self._plans))
+        modules.update({f"<cxgov>/collect-{k}.rego": collector_module(k, self._plans) for k in kinds})
+        compiled = _Compiled(data_with_run_facts(self._policies, self._evaluation_date), modules)
+        # batches of one kind each; the system view (one heavy subject) goes first, not last
+        batches: list[list[int]] = []
+        for kind in kinds:
+            indexes = [i for i, s in enumerate(subjects) if s.kind == kind]
+            batches += [indexes[i:i + BATCH] for i in range(0, len(indexes), BATCH)]
+        batches.sort(key=lambda b: (len(b) > 1, b[0]))
+        workers = min(self.jobs, len(batches))
+        out: list[Evaluation | None] = [None] * len(subjects)
+
+        def run(batch: list[int]) -> None:
+            values = compiled.evaluate([subjects[i] for i in batch], self._evaluation_date)
+            for i, by_package in zip(batch, values):
+                out[i] = judge_subject(subjects[i], self._plans, by_package, self._policies.rules,
+                                       self._evaluation_date)
+
         try:
-            return _in_workers(subjects, min(self.jobs, len(subjects)), progress)
+            if workers == 1:
+                for batch in batches:
+                    run(batch)
+                    if progress:
+                        progress(len(batch))
+            else:
+                with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="cxgov-opa") as pool:
+                    futures = {pool.submit(run, batch): batch for batch in batches}
+                    for future in as_completed(futures):
+                        future.result()
+                        if progress:
+                            progress(len(futures[future]))
         finally:
-            _ACTIVE = None
-
-
-def _in_workers(subjects: Sequence[Subject], workers: int, progress: Progress | None) -> list[Evaluation]:
-    """Evaluate in forked workers; each compiles its own bundle on its first chunk (in parallel),
-    so a compile that aborts rego-cpp kills a worker, not cxgov."""
-    n = len(subjects)
-    size = max(1, min(2000, -(-n // (workers * 4))))
-    # the system view (last) is the heaviest subject: start it first, not after everything else
-    chunks = sorted(((start, min(n, start + size)) for start in range(0, n, size)), key=lambda c: -c[0])
-    results: dict[int, list[Evaluation]] = {}
-    ctx = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_quiet_worker) as pool:
-        futures = {pool.submit(_run_chunk, start, stop): (start, stop) for start, stop in chunks}
-        try:
-            for fut in as_completed(futures):
-                start, stop = futures[fut]
-                results[start] = fut.result()
-                if progress:
-                    progress(stop - start)
-        except BrokenProcessPool:
-            start, stop = next((c for f, c in futures.items() if f.done() and f.exception()), chunks[0])
-            raise EngineError(
-                f"the embedded engine crashed while compiling or evaluating subjects {start + 1}-{stop} of {n} "
-                f"(first: {subjects[start].origin})",
-                hint="a policy construct rego-cpp cannot handle; run `cxgov policy lint` or use --engine opa",
-            ) from None
-    return [ev for start in sorted(results) for ev in results[start]]
-
-
-COLLECTOR_PACKAGE = "cxgov_run"
+            compiled.close()
+        return [ev for ev in out if ev is not None]
 
 
 def collector_path(kind: str) -> str:
@@ -94,80 +91,85 @@ def collector_path(kind: str) -> str:
 
 
 def collector_module(kind: str, plans: list[NamespacePlan]) -> str:
-    """One rule that gathers every control rule judging `kind` as [package, rule, value].
-
-    rego-cpp's cost per query grows with the size of the bundle, so each subject is one query,
-    whatever the number of packages and rules; an undefined rule is simply absent.
-    """
+    """One rule gathering every control rule that judges `kind` as [package, rule, value], and
+    `batch`, the same for each document of `input.docs`: one fixed query per kind, whatever the
+    number of packages, rules and subjects. An undefined rule is simply absent."""
     lines = [f"package {COLLECTOR_PACKAGE}.{kind.replace('-', '_')}", "", "import rego.v1", ""]
     for plan in plans:
         if not plan.applies(kind):
             continue
         for name in [*plan.rules, *(["exception"] if plan.has_exception else [])]:
             lines.append(f'results contains ["{plan.package}", "{name}", v] if v := data.{plan.package}.{name}')
+    lines += ["", "batch := [r | some doc in input.docs; r := results with input as doc]"]
     return "\n".join(lines) + "\n"
 
 
-def _quiet_worker() -> None:
-    global _WORKER_STDERR
-    _WORKER_STDERR = redirect_worker_output()
+class _Compiled:
+    """The modules and data to load; one OPA instance per thread, loaded on that thread's first call."""
 
+    def __init__(self, data: dict, modules: dict[str, str]):
+        self.data = data
+        self.modules = modules
+        self._local = threading.local()
+        self._instances: list = []
+        self._lock = threading.Lock()
 
-def _run_chunk(start: int, stop: int) -> list[Evaluation]:
-    assert _ACTIVE is not None
-    return _ACTIVE.run(start, stop)
-
-
-class _Evaluator:
-    """The plan and what to compile; compiles once per process, then evaluates chunks."""
-
-    def __init__(self, policies: PolicySet, plans: list[NamespacePlan], evaluation_date: str):
-        self.policies = policies
-        self.plans = plans
-        self.rules = policies.rules
-        self.evaluation_date = evaluation_date
-        self.subjects: Sequence[Subject] = ()
-        self.compile_args: tuple = ()
-        self.interp = self.bundle = None
-
-    def set_subjects(self, subjects: Sequence[Subject]) -> None:
-        """Fix the subjects, and so the collectors to compile: one per kind present."""
-        self.subjects = subjects
-        kinds = sorted({s.kind for s in subjects})
-        sources = self.policies.sources_for(self.plans)
-        sources.update({f"<cxgov>/collect-{k}.rego": collector_module(k, self.plans) for k in kinds})
-        self.compile_args = (data_with_run_facts(self.policies, self.evaluation_date), sources,
-                             [collector_path(k) for k in kinds])
-        self.interp = self.bundle = None
-
-    def compiled(self) -> None:
-        if self.bundle is None:
-            self.interp, self.bundle = compile_bundle(*self.compile_args)
-
-    def run(self, start: int, stop: int) -> list[Evaluation]:
-        from regopy import Input
-
-        self.compiled()
-        out: list[Evaluation] = []
-        for subject in self.subjects[start:stop]:
+    def instance(self):
+        opa = getattr(self._local, "opa", None)
+        if opa is None:
+            opa = new_opa()
+            with self._lock:
+                self._instances.append(opa)
             try:
-                self.interp.set_input(Input(rego_input(subject, self.evaluation_date)))
-            except Exception as exc:  # regopy raises plain exceptions for values it cannot convert
-                raise EngineError(f"cannot pass this document to the engine: {exc}", where=str(subject.origin)) from None
-            by_package = grouped(self._query(collector_path(subject.kind), subject))
-            out.append(judge_subject(subject, self.plans, by_package, self.rules, self.evaluation_date))
-        return out
+                opa.add_data(self.data)
+                for path, source in self.modules.items():
+                    opa.add_policy(path, source)
+            except opa_error_type() as exc:
+                raise policy_error(exc) from None
+            self._local.opa = opa
+        return opa
 
-    def _query(self, entrypoint: str, subject: Subject):
+    def evaluate(self, subjects: list[Subject], evaluation_date: str) -> list[dict]:
+        """{package: {rule: value}} per subject; EngineError naming the subject whose evaluation failed."""
+        docs = [rego_input(s, evaluation_date) for s in subjects]
         try:
-            return query(self.interp, self.bundle, entrypoint)
-        except QueryError as exc:
-            detail = _last_stderr_line() if str(exc) == "evaluation failed" else str(exc)
-            raise EngineError(f"evaluating data.{entrypoint.replace('/', '.')} failed: {detail or exc}",
-                              where=str(subject.origin),
-                              hint="a builtin failed or is missing on the embedded engine; try --engine opa") from None
+            rows = self._query(subjects[0].kind, docs)
+        except (TypeError, ValueError) as exc:  # the library's JSON encoding refused a value
+            culprit = next((s for s, d in zip(subjects, docs) if not _encodable(d)), subjects[0])
+            raise EngineError(f"cannot pass this document to the engine: {exc}", where=str(culprit.origin)) from None
+        except opa_error_type() as exc:
+            if is_compile_error(exc):
+                raise policy_error(exc) from None
+            if len(subjects) == 1:
+                raise EngineError(f"evaluation failed: {describe(exc.message)}", where=str(subjects[0].origin),
+                                  hint="a builtin failed on this document; see the policy line named") from None
+            for subject, doc in zip(subjects, docs):  # the same query, one document at a time: find it
+                try:
+                    self._query(subject.kind, [doc])
+                except opa_error_type() as one:
+                    raise EngineError(f"evaluation failed: {describe(one.message)}", where=str(subject.origin),
+                                      hint="a builtin failed on this document; see the policy line named") from None
+            raise EngineError(f"evaluation failed: {describe(exc.message)}") from None
+        return [grouped(r) for r in rows]
+
+    def _query(self, kind: str, docs: list) -> list:
+        path = collector_path(kind).removesuffix("/results").replace("/", ".") + ".batch"
+        from opa_bindings import OpaUndefinedError
+
+        try:
+            return self.instance().eval_document(path, {"docs": docs})
+        except OpaUndefinedError:
+            raise EngineError(f"data.{path} is undefined", hint="report this: the generated collector failed") from None
+
+    def close(self) -> None:
+        for opa in self._instances:
+            opa.close()
+        self._instances.clear()
 
 
-def _last_stderr_line() -> str:
-    lines = _WORKER_STDERR.text().strip().splitlines() if _WORKER_STDERR else []
-    return lines[-1] if lines else ""
+def _encodable(doc) -> bool:
+    try:
+        json.dumps(doc, allow_nan=False)
+    except (TypeError, ValueError):
+        return False
+    return True

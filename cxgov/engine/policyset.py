@@ -62,6 +62,8 @@ class PolicySet:
     data: dict[str, Any]
     rules: dict[tuple[str, str], RuleInfo]
     builtin_paths: set[str] = field(default_factory=set)
+    warnings: list[linter.LintError] = field(default_factory=list)  # lint warnings of user policies
+    allow_nondeterministic: bool = False  # network, clock and random builtins were allowed (recorded)
 
     @property
     def packages(self) -> list[str]:
@@ -165,7 +167,8 @@ def find_rego_files(paths: list[str | Path]) -> list[Path]:
 
 
 def load(policy_paths: list[str | Path], data_paths: list[str | Path] = (), *, builtin: bool = False,
-         include_tests: bool = False, root: Path | None = None) -> PolicySet:
+         include_tests: bool = False, root: Path | None = None, allow_nondeterministic: bool = False,
+         lint_errors_fatal: bool = True) -> PolicySet:
     """Read, parse and lint policies; raise PolicyError naming the first problem found."""
     root = root or Path.cwd()
     sources: list[tuple[Path, bool]] = []
@@ -191,37 +194,42 @@ def load(policy_paths: list[str | Path], data_paths: list[str | Path] = (), *, b
             continue  # a check never needs the tests: don't pay for reading them
         path = display_path(file, root)
         texts.append((path, _read(file, path), is_builtin))
-    return from_sources(texts, data, include_tests=include_tests)
+    return from_sources(texts, data, include_tests=include_tests, allow_nondeterministic=allow_nondeterministic,
+                        lint_errors_fatal=lint_errors_fatal)
 
 
 def from_sources(sources: list[tuple[str, str, bool]], data: dict[str, Any], *,
-                 include_tests: bool = False) -> PolicySet:
+                 include_tests: bool = False, allow_nondeterministic: bool = False,
+                 lint_errors_fatal: bool = True) -> PolicySet:
     """A PolicySet from (path, Rego source, is_builtin) and merged data: what load() reads from files,
-    and what `evidence replay` reads from a bundle."""
+    and what `evidence replay` reads from a bundle. Lint errors stop the load (unless not
+    `lint_errors_fatal`: `policy lint` lists them all); warnings are kept."""
     dates = effective_dates(data)
+    parsed = [(_parse(source, path), is_builtin) for path, source, is_builtin in sources
+              if include_tests or not path.endswith("_test.rego")]
+    functions = frozenset(r.name for m, _ in parsed for r in m.rules if r.is_function)
     modules, tests, rules, builtin_paths = [], [], {}, set()
-    problems: list[str] = []
-    for path, source, is_builtin in sources:
-        is_test = path.endswith("_test.rego")
-        if is_test and not include_tests:
-            continue
-        module = _parse(source, path)
-        problems += [str(e) for e in linter.lint(module, is_test=is_test, builtin=is_builtin)]
+    problems: list[linter.LintError] = []
+    for module, is_builtin in parsed:
+        problems += linter.lint(module, builtin=is_builtin, allow_nondeterministic=allow_nondeterministic,
+                                functions=functions)
         if is_builtin:
-            builtin_paths.add(path)
-        if is_test:
+            builtin_paths.add(module.path)
+        if module.path.endswith("_test.rego"):
             tests.append(module)
             continue
         modules.append(module)
         for name, info in rule_infos(module, builtin=is_builtin, dates=dates).items():
             rules.setdefault((module.package, name), info)
-    problems += [str(e) for e in linter.lint_together(modules, tests)]
-    if problems:
-        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-        raise PolicyError(problems[0] + more)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors and lint_errors_fatal:
+        more = f" (and {len(errors) - 1} more; `cxgov policy lint` lists them all)" if len(errors) > 1 else ""
+        raise PolicyError(str(errors[0]) + more)
     if not modules and not (include_tests and tests):
         raise PolicyError("no policies to evaluate", hint="give -p/--policy a directory of .rego files")
-    return PolicySet(modules, tests if include_tests else [], data, rules, builtin_paths)
+    return PolicySet(modules, tests if include_tests else [], data, rules, builtin_paths,
+                     warnings=[p for p in problems if p.severity != "error" or not lint_errors_fatal],
+                     allow_nondeterministic=allow_nondeterministic)
 
 
 def builtin_data() -> dict[str, Any]:

@@ -1,116 +1,25 @@
-"""Running Rego unit tests (`test_*` rules) on the embedded engine.
+"""Rego unit tests (`test_*` rules), run by the embedded OPA as `opa test` and `conftest verify` do.
 
-Conftest-style tests write `deny["msg"] with input as {...}`, and `with input as` crashes or
-misleads rego-cpp. So each test is rewritten before compiling: the value after `with input as`
-becomes a rule of its own (evaluated with no input), and the assertion becomes a rule evaluated
-with that value as the real input. Statements before the first `with` (fixtures such as
-`inp := {...}`) are kept in both. The rewrite is textual and keeps the test's package and imports,
-so names resolve exactly as they did.
+`with input as`, `with data.x as` and function mocks are OPA's own. Every test of a run is one
+query: a generated rule maps each test's name to its value, so the library's per-query cache holds
+one entry whatever the number of tests. A test whose evaluation fails (a builtin error) fails the
+whole query; then each file, and within a failing file each test, is run on its own through one
+other fixed query, to name the test that errs.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
-from cxgov.errors import PolicyError
-from cxgov.engine.rego_source import OPEN, CLOSE, Module, Rule, Token, split_body
-from cxgov.engine.regocpp import QueryError, compile_bundle, query
+from cxgov.engine.opa_library import describe, is_compile_error, new_opa, opa_error_type, policy_error
+from cxgov.engine.policyset import PolicySet
+from cxgov.engine.rego_source import Module
 
-
-@dataclass(frozen=True, slots=True)
-class TestCase:
-    """One test after rewriting: the entrypoints to query, in order."""
-
-    name: str
-    line: int
-    plain: bool  # no `with`: query the test rule itself
-    segments: tuple[tuple[str, str, int], ...] = ()  # (input rule, assertion rule, line)
-    unsupported: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Rewritten:
-    source: str
-    cases: list[TestCase]
-
-
-def _text(module: Module, tokens: list[Token]) -> str:
-    return module.source[tokens[0].offset : tokens[-1].offset + len(tokens[-1].text)]
-
-
-def _split_with(expr: list[Token]) -> tuple[list[Token], list[tuple[list[Token], list[Token]]]]:
-    """An expression's core and its `with TARGET as VALUE` clauses (at bracket depth zero)."""
-    depth, cuts = 0, []
-    for i, tok in enumerate(expr):
-        if tok.kind == "punct" and tok.text in OPEN:
-            depth += 1
-        elif tok.kind == "punct" and tok.text in CLOSE:
-            depth -= 1
-        elif depth == 0 and tok.kind == "ident" and tok.text == "with":
-            cuts.append(i)
-    if not cuts:
-        return expr, []
-    clauses = []
-    for n, start in enumerate(cuts):
-        end = cuts[n + 1] if n + 1 < len(cuts) else len(expr)
-        part = expr[start + 1 : end]
-        as_at = next((i for i, t in enumerate(part) if t.kind == "ident" and t.text == "as"), None)
-        clauses.append((part[:as_at] if as_at is not None else part, part[as_at + 1 :] if as_at is not None else []))
-    return expr[: cuts[0]], clauses
-
-
-def rewrite(module: Module) -> Rewritten:
-    """The test module's source with every `with`-using test replaced by plain rules."""
-    cases: list[TestCase] = []
-    edits: list[tuple[int, int, str]] = []
-    for rule in module.rules:
-        if not rule.name.startswith("test_"):
-            continue
-        case, replacement = _rewrite_rule(module, rule)
-        cases.append(case)
-        if replacement is not None:
-            toks = rule.statement.tokens
-            edits.append((toks[0].offset, toks[-1].offset + len(toks[-1].text), replacement))
-    source = module.source
-    for start, end, text in sorted(edits, reverse=True):
-        source = source[:start] + text + source[end:]
-    return Rewritten(source, cases)
-
-
-def _rewrite_rule(module: Module, rule: Rule) -> tuple[TestCase, str | None]:
-    split = split_body(rule.statement)
-    if split is None:
-        return TestCase(rule.name, rule.line, plain=True), None
-    _, exprs = split
-    parsed = [_split_with(e) for e in exprs]
-    if not any(clauses for _, clauses in parsed):
-        return TestCase(rule.name, rule.line, plain=True), None
-    for _, clauses in parsed:
-        for target, value in clauses:
-            target_text = "".join(t.text for t in target)
-            if target_text != "input" or not value:
-                reason = f"`with {target_text} as ...` is not supported on the embedded engine (only `with input as`)"
-                # keep the source compilable: the unsupported test is dropped, not evaluated
-                return TestCase(rule.name, rule.line, plain=False, unsupported=reason), f"# {rule.name}: not run ({reason})"
-    first = next(i for i, (_, clauses) in enumerate(parsed) if clauses)
-    prefix = [_text(module, core) for core, _ in parsed[:first]]
-    rules, segments = [], []
-    k = 0
-    i = first
-    while i < len(parsed):
-        core, clauses = parsed[i]
-        value = _text(module, clauses[-1][1])  # the last `with input` wins, as in OPA
-        body = [_text(module, core)]
-        i += 1
-        while i < len(parsed) and not parsed[i][1]:
-            body.append(_text(module, parsed[i][0]))
-            i += 1
-        in_rule, ok_rule = f"__cx_{rule.name}_in_{k}", f"__cx_{rule.name}_ok_{k}"
-        rules.append(f"{in_rule} := __cx_value if {{\n" + "".join(f"  {p}\n" for p in prefix) + f"  __cx_value := {value}\n}}")
-        rules.append(f"{ok_rule} if {{\n" + "".join(f"  {p}\n" for p in prefix + body) + "}")
-        segments.append((in_rule, ok_rule, core[0].line))
-        k += 1
-    return TestCase(rule.name, rule.line, plain=False, segments=tuple(segments)), "\n\n".join(rules)
+_ALL = "cxgov_unit.results"
+_SOME = "cxgov_unit_some.results"
+_GENERATED = "<cxgov>/unit-tests.rego"
+_GENERATED_SOME = "<cxgov>/unit-tests-some.rego"
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,54 +31,155 @@ class Outcome:
     detail: str = ""
 
 
-def run_test_file(test: Module, policies: list[Module], data: dict, stderr=None) -> list[Outcome]:
-    """Compile the policies with the rewritten test file and run each test. Call it in a child
-    process: a crash here must take down only this file."""
-    from regopy import Input, Interpreter
+@dataclass(frozen=True, slots=True)
+class TestCase:
+    file: str
+    package: str
+    name: str
+    line: int
 
-    rewritten = rewrite(test)
-    path = test.package.replace(".", "/")
-    sources = {m.path: m.source for m in policies if m.path != test.path}
-    sources[test.path] = rewritten.source
-    runnable = [c for c in rewritten.cases if not c.unsupported]
-    entrypoints = [f"{path}/{c.name}" for c in runnable if c.plain]
-    entrypoints += [f"{path}/{rule}" for c in runnable for seg in c.segments for rule in seg[:2]]
-    outcomes = [Outcome(test.path, f"data.{test.package}.{c.name}", c.line, "error", c.unsupported)
-                for c in rewritten.cases if c.unsupported]
-    if not entrypoints:
-        return outcomes
+    @property
+    def ref(self) -> str:
+        return f"data.{self.package}.{self.name}"
+
+
+@dataclass
+class TestRun:
+    outcomes: list[Outcome]
+    coverage: dict[str, Any] | None = None
+    traces: dict[str, list[str]] = field(default_factory=dict)  # failing test -> trace lines (-v)
+
+
+def test_cases(tests: list[Module]) -> list[TestCase]:
+    """Every test rule (not functions, not `todo_test_`), one case per name in a package."""
+    seen: set[tuple[str, str]] = set()
+    cases = []
+    for module in tests:
+        for rule in module.rules:
+            if rule.name.startswith("test_") and not rule.is_function and (module.package, rule.name) not in seen:
+                seen.add((module.package, rule.name))
+                cases.append(TestCase(module.path, module.package, rule.name, rule.line))
+    return cases
+
+
+def aggregate_module(package: str, cases: list[TestCase]) -> str:
+    lines = [f"package {package}", "", "import rego.v1", ""]
+    lines += [f'results["{c.ref}"] := v if v := {c.ref}' for c in cases]
+    return "\n".join(lines) + "\n"
+
+
+def run_tests(policies: PolicySet, cases: list[TestCase], *, coverage: bool = False,
+              trace_failures: bool = False) -> TestRun:
+    """Run the cases against every policy and test module; compile errors raise PolicyError."""
+    OpaError = opa_error_type()
+    opa = new_opa()
     try:
-        _, bundle = compile_bundle(data, sources, entrypoints)
-    except PolicyError as exc:
-        return outcomes + [Outcome(test.path, f"data.{test.package}.{c.name}", c.line, "error", exc.message)
-                           for c in runnable]
-    for case in runnable:
-        name = f"data.{test.package}.{case.name}"
+        opa.add_data(policies.data)
+        for module in [*policies.modules, *policies.tests]:
+            opa.add_policy(module.path, module.source)
+        opa.add_policy(_GENERATED, aggregate_module("cxgov_unit", cases))
+    except OpaError as exc:
+        opa.close()
+        raise policy_error(exc) from None
+    try:
         try:
-            status, detail = _run_case(case, bundle, path, Interpreter, Input)
-        except QueryError as exc:
-            status, detail = "error", _detail(exc, stderr)
-        outcomes.append(Outcome(test.path, name, case.line, status, detail))
-    return sorted(outcomes, key=lambda o: o.line)
+            values = opa.eval_document(_ALL, coverage=coverage)
+            report = _coverage(opa.last_coverage) if coverage else None
+            errors: dict[str, str] = {}
+        except OpaError as exc:
+            if is_compile_error(exc):
+                raise policy_error(exc) from None
+            values, errors = _one_by_one(opa, cases)
+            report = None
+        outcomes = [_outcome(c, values, errors) for c in cases]
+        traces = {}
+        if trace_failures:
+            for case in (c for c, o in zip(cases, outcomes) if o.status != "pass"):
+                traces[case.ref] = _trace(opa, case)
+        return TestRun(outcomes, report, traces)
+    finally:
+        opa.close()
 
 
-def _run_case(case: TestCase, bundle, path: str, Interpreter, Input) -> tuple[str, str]:
-    # a fresh interpreter per query: `input` must be undefined, or exactly the `with` value
-    if case.plain:
-        ok = query(Interpreter(), bundle, f"{path}/{case.name}") is True
-        return ("pass", "") if ok else ("fail", "the test rule is not true")
-    for in_rule, ok_rule, line in case.segments:
-        given = query(Interpreter(), bundle, f"{path}/{in_rule}")
-        if given is None:
-            return "error", f"line {line}: the `with input as` value is undefined"
-        runner = Interpreter()
-        runner.set_input(Input(given))
-        if query(runner, bundle, f"{path}/{ok_rule}") is not True:
-            return "fail", f"line {line}: assertion is not true"
-    return "pass", ""
+def _outcome(case: TestCase, values: dict[str, Any], errors: dict[str, str]) -> Outcome:
+    if case.ref in errors:
+        return Outcome(case.file, case.ref, case.line, "error", errors[case.ref])
+    value = values.get(case.ref)
+    if value is True:
+        return Outcome(case.file, case.ref, case.line, "pass")
+    detail = "the test rule is undefined" if value is None else f"the test rule is {value!r}, not true"
+    return Outcome(case.file, case.ref, case.line, "fail", detail)
 
 
-def _detail(exc: QueryError, stderr) -> str:
-    """rego-cpp prints the reason of some failures rather than returning it: use its last line."""
-    lines = stderr.text().strip().splitlines() if stderr is not None else []
-    return f"{exc}: {lines[-1].strip()}" if lines else str(exc)
+def _eval_some(opa, cases: list[TestCase]) -> dict[str, Any]:
+    """The cases through the one other fixed query (replacing its module recompiles, and frees
+    the cached query, so memory stays flat)."""
+    opa.add_policy(_GENERATED_SOME, aggregate_module("cxgov_unit_some", cases))
+    return opa.eval_document(_SOME)
+
+
+def _one_by_one(opa, cases: list[TestCase]) -> tuple[dict[str, Any], dict[str, str]]:
+    """Values and errors when the whole run errs: per file, then per test within a failing file."""
+    OpaError = opa_error_type()
+    values: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    by_file: dict[str, list[TestCase]] = {}
+    for c in cases:
+        by_file.setdefault(c.file, []).append(c)
+    for group in by_file.values():
+        try:
+            values.update(_eval_some(opa, group))
+            continue
+        except OpaError:
+            pass
+        for case in group:
+            try:
+                values.update(_eval_some(opa, [case]))
+            except OpaError as exc:
+                errors[case.ref] = describe(exc.message)
+    return values, errors
+
+
+def _trace(opa, case: TestCase, limit: int = 200) -> list[str]:
+    """OPA's evaluation trace of one test: the expressions it evaluated, where they failed, prints."""
+    OpaError = opa_error_type()
+    opa.add_policy(_GENERATED_SOME, aggregate_module("cxgov_unit_some", [case]))
+    try:
+        opa.eval_document(_SOME, trace=True)
+    except OpaError as exc:
+        return [f"error: {describe(exc.message)}"]
+    lines = [f"{loc}: print: {msg}" for msg, loc in opa.last_prints]
+    for event in opa.last_trace or []:
+        op = event.get("op")
+        location = event.get("location") or {}
+        where = f"{location.get('file', '')}:{location.get('row', '')}"
+        if op not in ("Enter", "Eval", "Fail") or location.get("file", "").startswith("<cxgov>"):
+            continue
+        lines.append(f"{op:<5} {where}: {' '.join(str(event.get('node', '')).split())}")
+    if len(lines) > limit:
+        lines = lines[:limit] + [f"... ({len(lines) - limit} more trace lines)"]
+    return lines
+
+
+def _coverage(report: dict[str, Any] | None) -> dict[str, Any]:
+    """OPA's coverage report, without the generated module: {file: {covered, not_covered, percent}}."""
+    files: dict[str, Any] = {}
+    for path, entry in sorted(((report or {}).get("files") or {}).items()):
+        if path.startswith("<cxgov>"):
+            continue
+        covered = _lines(entry.get("covered"))
+        missed = _lines(entry.get("not_covered"))
+        total = covered + missed
+        files[path] = {"covered_lines": covered, "not_covered_lines": missed,
+                       "coverage": round(100.0 * covered / total, 1) if total else 100.0,
+                       "not_covered": [(r["start"]["row"], r["end"]["row"]) for r in entry.get("not_covered") or []]}
+    covered = sum(f["covered_lines"] for f in files.values())
+    missed = sum(f["not_covered_lines"] for f in files.values())
+    return {"files": files, "covered_lines": covered, "not_covered_lines": missed,
+            "coverage": round(100.0 * covered / (covered + missed), 1) if covered + missed else 100.0}
+
+
+def _lines(ranges: list | None) -> int:
+    return sum(r["end"]["row"] - r["start"]["row"] + 1 for r in ranges or [])
+
+

@@ -29,7 +29,7 @@ def result_from_dict(doc: dict[str, Any]) -> Result:
     verdict = doc["verdict"]
     return Result(
         run=RunInfo(run["tool_version"], run["engine"], run["engine_version"], run["evaluation_date"],
-                    run["policy_digest"], run["root"]),
+                    run["policy_digest"], run["root"], bool(run.get("allow_nondeterministic"))),
         subjects=[SubjectRef(s["kind"], s["id"], _location(s["origin"]), s["sha256"]) for s in doc["subjects"]],
         checks=[Check(c["subject"], c["namespace"], int(c["successes"]), tuple(c["exceptions"])) for c in doc["checks"]],
         findings=[finding_from_dict(f) for f in doc["findings"]],
