@@ -1,10 +1,10 @@
-"""A small OPA-REST-compatible server backed by the embedded engine (rego-cpp), for tests where no
-`opa` binary exists.
+"""A small OPA-REST-compatible server backed by the embedded OPA, for tests where no `opa` binary exists.
 
-It is NOT OPA: it answers the part of OPA's REST API cxgov's OPA engine uses, in OPA's shapes, and
-evaluates with rego-cpp. Tests against it exercise the whole REST path of `--engine opa` (pushing
-policies and data under a run prefix, queries, result mapping, cleanup, errors); only a real `opa`
-(tests use it when one is on PATH, as the project's GitHub CI does) checks parity with OPA itself.
+It answers the part of OPA's REST API cxgov's OPA engine uses, in OPA's shapes, and evaluates with
+the same OPA (v1.20.2, in process) as the embedded engine. Tests against it exercise the whole REST
+path of `--engine opa` (pushing policies and data under a run prefix, queries, result mapping,
+cleanup, errors); a real `opa` server (tests use it when one is on PATH, as the project's GitHub CI
+does) checks the server itself.
 
     PUT/DELETE /v1/policies/<id>      a module (checked for syntax; compiled on the next query)
     GET        /v1/policies           the modules
@@ -14,9 +14,8 @@ policies and data under a run prefix, queries, result mapping, cleanup, errors);
                                       as an object) or a document; undefined -> {}
     GET        /health
 
-Unlike OPA, which compiles on every PUT, it compiles when first queried after a change (rego-cpp
-takes ~0.6 s for the builtin packs), so a compile error comes back on that query, as a 400 in OPA's
-error shape. `--token` requires `Authorization: Bearer <token>`; `--tls-cert`/`--tls-key` serve HTTPS.
+As OPA does, it compiles on every PUT of a policy, and a compile error is a 400 in OPA's error shape.
+`--token` requires `Authorization: Bearer <token>`; `--tls-cert`/`--tls-key` serve HTTPS.
 
     python tests/opa_test_server.py --port 0      prints "listening on http://127.0.0.1:PORT"
 """
@@ -35,37 +34,40 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # cxgov from this checkout
 
-from cxgov.errors import PolicyError  # noqa: E402
-from cxgov.engine.capture import captured_output  # noqa: E402
-from cxgov.engine.regocpp import QueryError, compile_bundle, query  # noqa: E402
-from cxgov.engine.rego_source import RegoSyntaxError, parse_module  # noqa: E402
+from cxgov.engine.opa_library import new_opa, opa_error_type  # noqa: E402
 
-_LOCATED = re.compile(r"^(?P<file>.+?):(?P<row>\d+):(?P<col>\d+): (?P<message>.*?)(?: \(and \d+ more\))?$", re.S)
+_LOCATED = re.compile(r"^(?:bundle activation failed: )?(?:\d+ errors? occurred:\s*)?(?P<file>[^\n]+?):(?P<row>\d+): "
+                      r"(?P<code>[a-z_]+): (?P<message>.*)", re.S)
 
 
 class Store:
-    """Modules, data and the compiled bundle; one lock, since rego-cpp's interpreter is not thread-safe."""
+    """Modules and data, and an OPA instance loaded with them (rebuilt after a change)."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.modules: dict[str, str] = {}
         self.data: dict = {}
-        self.compiled = None  # (interp, bundle, {entrypoint path}, {package: [rule names]})
+        self.opa = None
 
     def changed(self) -> None:
-        self.compiled = None
+        if self.opa is not None:
+            self.opa.close()
+        self.opa = None
 
-    def compile(self):
-        if self.compiled is None:
-            rules: dict[str, set[str]] = {}
-            for path, source in self.modules.items():
-                module = parse_module(path, source)
-                names = rules.setdefault(module.package, set())
-                names.update(r.name for r in module.rules if not r.is_function)
-            entrypoints = sorted(f"{pkg.replace('.', '/')}/{name}" for pkg, names in rules.items() for name in names)
-            interp, bundle = compile_bundle(self.data, dict(self.modules), entrypoints or ["none/none"])
-            self.compiled = (interp, bundle, set(entrypoints), {k: sorted(v) for k, v in rules.items()})
-        return self.compiled
+    def compiled(self):
+        """The loaded OPA; raises the library's OpaError for a module that does not parse or compile."""
+        if self.opa is None:
+            opa = new_opa()
+            try:
+                opa.add_data(self.data)
+                for path, source in self.modules.items():
+                    opa.add_policy(path, source)
+                opa.eval_query("true")  # compiles every module, as OPA does on PUT
+            except Exception:
+                opa.close()
+                raise
+            self.opa = opa
+        return self.opa
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -128,13 +130,22 @@ class Handler(BaseHTTPRequestHandler):
         if seg[:2] == ["v1", "policies"] and len(seg) > 2:
             policy_id = "/".join(seg[2:])
             try:
-                parse_module(policy_id, body.decode())
-            except (RegoSyntaxError, UnicodeDecodeError) as exc:
-                row, col = getattr(exc, "line", 1), getattr(exc, "col", 1)
-                return self._send(400, _compile_errors([("rego_parse_error", str(exc), policy_id, row, col)]))
+                source = body.decode()
+            except UnicodeDecodeError as exc:
+                return self._send(400, _compile_errors([("rego_parse_error", str(exc), policy_id, 1, 1)]))
             with self.store.lock:
-                self.store.modules[policy_id] = body.decode()
+                previous = self.store.modules.get(policy_id)
+                self.store.modules[policy_id] = source
                 self.store.changed()
+                try:
+                    self.store.compiled()
+                except opa_error_type() as exc:  # OPA keeps the store as it was when a PUT does not compile
+                    if previous is None:
+                        del self.store.modules[policy_id]
+                    else:
+                        self.store.modules[policy_id] = previous
+                    self.store.changed()
+                    return self._send(400, _compile_errors([_located(exc.message)]))
             return self._send(200, {})
         if seg[:2] == ["v1", "data"]:
             try:
@@ -174,44 +185,25 @@ class Handler(BaseHTTPRequestHandler):
             return self._send(400, {"code": "invalid_parameter", "message": f"body is not JSON: {exc}"})
         with self.store.lock:
             try:
-                interp, bundle, entrypoints, rules = self.store.compile()
-            except PolicyError as exc:
-                m = _LOCATED.match(exc.message)
-                error = (("rego_compile_error", m["message"], m["file"], int(m["row"]), int(m["col"])) if m
-                         else ("rego_compile_error", exc.message, "", 0, 0))
-                return self._send(400, _compile_errors([error]))
+                opa = self.store.compiled()
+            except opa_error_type() as exc:
+                return self._send(400, _compile_errors([_located(exc.message)]))
+            from opa_bindings import OpaUndefinedError
+
             try:
-                result = self._evaluate(interp, bundle, entrypoints, rules, seg[2:], document)
-            except QueryError as exc:
-                return self._send(500, {"code": "internal_error", "message": f"eval_builtin_error: {exc}"})
+                result = opa.eval_document(".".join(seg[2:]), document if document is not None else {})
+            except OpaUndefinedError:
+                result = _UNDEFINED
+            except opa_error_type() as exc:
+                return self._send(500, {"code": "internal_error", "message": exc.message})
         self._send(200, {} if result is _UNDEFINED else {"result": result})
 
-    def _evaluate(self, interp, bundle, entrypoints, rules, path: list[str], document):
-        from regopy import Input
 
-        with captured_output() as out:
-            interp.set_input(Input(document if document is not None else {}))
-            try:
-                return self._value(interp, bundle, entrypoints, rules, path)
-            except QueryError as exc:
-                lines = out.text().strip().splitlines()
-                raise QueryError(lines[-1] if lines and str(exc) == "evaluation failed" else str(exc)) from None
-
-    def _value(self, interp, bundle, entrypoints, rules, path: list[str]):
-        joined = "/".join(path)
-        if joined in entrypoints:
-            value = query(interp, bundle, joined)
-            return _UNDEFINED if value is None else value
-        package = ".".join(path)
-        if package in rules:  # a package: its defined rules as an object
-            values = {name: query(interp, bundle, f"{joined}/{name}") for name in rules[package]}
-            return {k: v for k, v in values.items() if v is not None}
-        node = self.store.data
-        for key in path:
-            if not isinstance(node, dict) or key not in node:
-                return _UNDEFINED
-            node = node[key]
-        return node
+def _located(message: str) -> tuple:
+    m = _LOCATED.match(message.strip())
+    if not m:
+        return ("rego_compile_error", message, "", 0, 0)
+    return (m["code"], m["message"].split("\n")[0], m["file"], int(m["row"]), 1)
 
 
 _UNDEFINED = object()

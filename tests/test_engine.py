@@ -1,9 +1,8 @@
-"""The embedded engine: workers give the same answers as one process, and crashes never pass."""
+"""The embedded OPA: threads give the same answers as one, and whatever fails is an error, never a pass."""
 
 from __future__ import annotations
 
 import json
-import os
 
 import pytest
 
@@ -62,45 +61,36 @@ def _prepared_engine(policy_source: str):
 POLICY = "package main\n\nimport rego.v1\n\ndeny contains msg if {\n\tinput.bad\n\tmsg := \"bad\"\n}\n"
 
 
-@pytest.mark.skipif(not hasattr(os, "fork"), reason="crash containment needs fork")
-def test_a_worker_that_dies_is_an_engine_error_naming_the_subjects(monkeypatch):
-    # Fault injection: a worker process is killed by SIGABRT mid-run, as rego-cpp does on some
-    # policies. The pool must report it, never return a partial (passing) result.
-    from cxgov.engine import embedded
-
-    engine = _prepared_engine(POLICY)
-    subjects = [Subject("config", f"doc{i}", Location("docs.yaml", i + 1), {"bad": False}) for i in range(900)]
-    real_run = embedded._Evaluator.run
-
-    def run_or_abort(self, start, stop):
-        if start <= 700 < stop:
-            os.abort()
-        return real_run(self, start, stop)
-
-    monkeypatch.setattr(embedded._Evaluator, "run", run_or_abort)
+def test_the_failing_subject_of_a_batch_is_named():
+    # 900 subjects go to OPA in batches; one document makes a builtin fail: the error names that
+    # document, never the batch, and nothing passes
+    engine = _prepared_engine("package main\n\nimport rego.v1\n\ndeny contains msg if {\n\tx := 1 / input.n\n"
+                              "\tmsg := sprintf(\"%v\", [x])\n}\n")
+    subjects = [Subject("config", f"doc{i}", Location("docs.yaml", i + 1), {"n": 0 if i == 700 else 1})
+                for i in range(900)]
     with pytest.raises(EngineError) as err:
         engine.evaluate(subjects)
-    assert "crashed" in str(err.value) and "docs.yaml" in str(err.value)
+    assert "docs.yaml:701" in str(err.value) and "divide by zero" in str(err.value)
 
 
-def test_a_compile_that_aborts_rego_cpp_is_an_engine_error_not_our_death():
-    # `with` in a helper rule that an entrypoint depends on aborts rego-cpp's build() (SIGABRT).
-    # The lint refuses it in policies; built here without the lint, the abort must stay in a worker.
-    source = ("package main\n\nimport rego.v1\n\nnames contains n if {\n\tsome c in input.cs\n\tn := c\n}\n\n"
-              "bad contains n if {\n\tsome n in names\n}\n\n"
-              "helper if {\n\tcount(bad) == 1 with input as {\"cs\": [1]}\n}\n\n"
-              "deny contains \"x\" if helper\n")
-    engine = _prepared_engine(source)
+def test_a_document_the_engine_cannot_take_is_named():
+    engine = _prepared_engine(POLICY)
+    subjects = [Subject("config", "a", Location("a.json", 1), {"bad": False}),
+                Subject("config", "b", Location("b.json", 3), {"bad": float("nan")})]
     with pytest.raises(EngineError) as err:
-        engine.evaluate([Subject("config", "a", Location("a.json", 1), {"cs": []})])
-    assert "crashed while compiling or evaluating" in str(err.value) and "a.json:1" in str(err.value)
+        engine.evaluate(subjects)
+    assert "b.json:3" in str(err.value)
 
 
-def test_compile_errors_from_workers_keep_file_and_line():
-    engine = _prepared_engine("package main\n\nimport rego.v1\n\ndeny contains \"x\" if {\n\tinput.a ==\n}\n")
+def test_engine_records_the_embedded_opa_version():
+    assert _prepared_engine(POLICY).version() == "OPA v1.20.2 (embedded)"
+
+
+def test_compile_errors_keep_file_and_line():
+    engine = _prepared_engine("package main\n\nimport rego.v1\n\ndeny contains \"x\" if {\n\tinput.a == nope(1)\n}\n")
     with pytest.raises(PolicyError) as err:
         engine.evaluate([Subject("config", "a", Location("a.json", 1), {})])
-    assert str(err.value).startswith("p.rego:6:")
+    assert str(err.value).startswith("p.rego:6: rego_type_error: undefined function nope")
 
 
 def test_builtin_errors_are_errors_not_undefined():

@@ -1,7 +1,8 @@
-"""`cxgov policy test`: conftest-style unit tests run on the embedded engine, crash-isolated per file."""
+"""`cxgov policy test`: conftest-style unit tests, run natively by the embedded OPA."""
 
 from __future__ import annotations
 
+import json
 import shutil
 
 from conftest import DATA
@@ -24,7 +25,8 @@ def test_with_input_tests_pass_and_fail_as_opa_would(tmp_path, cxgov):
     run = cxgov("policy", "test", "policy", "-v", cwd=tmp_path)
     assert run.code == 1
     lines = run.stdout.splitlines()
-    status = {line.split(": ")[1]: line.split(": ")[2].split()[0] for line in lines if "data.main." in line}
+    status = {line.split(": ")[1]: line.split(": ")[2].split()[0] for line in lines
+              if "data.main." in line and not line.startswith(" ")}  # indented: trace lines
     assert status == {
         "data.main.test_root_denied": "PASS",
         "data.main.test_non_root_allowed": "PASS",
@@ -32,7 +34,10 @@ def test_with_input_tests_pass_and_fail_as_opa_would(tmp_path, cxgov):
         "data.main.test_deliberately_wrong": "FAIL",
     }
     assert "PASS: 3/4" in run.stdout and "FAIL: 1/4" in run.stdout
-    assert "policy/main_test.rego:19: data.main.test_deliberately_wrong: FAIL (line 20: assertion is not true)" in run.stdout
+    assert "policy/main_test.rego:19: data.main.test_deliberately_wrong: FAIL (the test rule is undefined)" in run.stdout
+    # -v prints OPA's trace of the failing test: the expression that failed, with its line
+    trace = run.stdout.split("test_deliberately_wrong: FAIL", 1)[1].split("------", 1)[0]
+    assert "Fail  policy/main_test.rego:20: " in trace and "count(" in trace
 
 
 def test_fixture_binding_and_several_inputs_in_one_test(tmp_path, cxgov):
@@ -50,25 +55,48 @@ def test_fixture_binding_and_several_inputs_in_one_test(tmp_path, cxgov):
     assert "PASS: 2/2" in run.stdout
 
 
-def test_a_crashing_file_is_that_files_error_and_others_still_run(tmp_path, cxgov):
-    # `with` inside a helper rule (not a test) is left as written, and rego-cpp aborts on it
+def test_an_erroring_test_is_named_and_the_others_still_run(tmp_path, cxgov):
+    # a builtin error aborts OPA's evaluation of the whole run; the runner then finds the test
     write(tmp_path, {
         "p/main.rego": POLICY,
-        "p/crash_test.rego": HEAD + "helper if {\n\tcount(deny) == 1 with input as {\"containers\": [{\"name\": \"a\"}]}\n}\n\n"
-                                    "test_helper if {\n\thelper\n}\n",
+        "p/err_test.rego": HEAD + "test_divides if {\n\tx := 1 / count(deny)\n\tx > 0\n}\n",
         "p/good_test.rego": HEAD + "test_ok if {\n\tdeny[\"bad a\"] with input as {\"containers\": [{\"name\": \"a\"}]}\n}\n",
     })
     run = cxgov("policy", "test", "p", "-v", cwd=tmp_path)
     assert run.code == 2
-    assert "p/crash_test.rego:1: <file>: ERROR (the embedded engine crashed (SIGABRT)" in run.stdout
+    assert "p/err_test.rego:5: data.main.test_divides: ERROR (p/err_test.rego:6: eval_builtin_error: div: divide by zero)" in run.stdout
     assert "data.main.test_ok: PASS" in run.stdout
 
 
-def test_with_data_is_reported_not_silently_passed(tmp_path, cxgov):
-    write(tmp_path, {"p/main.rego": POLICY, "p/main_test.rego": HEAD + "test_data if {\n\tdeny with data.x as 1\n}\n"})
-    run = cxgov("policy", "test", "p", cwd=tmp_path)
-    assert run.code == 2
-    assert "with data.x as ..." in run.stdout and "ERROR" in run.stdout
+def test_with_data_and_function_mocks_as_in_opa(tmp_path, cxgov):
+    policy = HEAD + ("limit := data.limits.max\n\n"
+                     "deny contains \"too many\" if count(input.items) > limit\n\n"
+                     "deny contains \"weekend\" if day_of(input.t) == \"Saturday\"\n\n"
+                     "day_of(t) := time.weekday(time.parse_rfc3339_ns(t))\n")
+    tests = HEAD + ("test_data_override if {\n\tdeny[\"too many\"] with input as {\"items\": [1, 2], \"t\": \"2026-12-07T10:00:00Z\"}"
+                    " with data.limits.max as 1\n}\n\n"
+                    "test_function_mock if {\n\tdeny[\"weekend\"] with input as {\"items\": [], \"t\": \"2026-12-07T10:00:00Z\"}"
+                    " with data.limits.max as 5 with day_of as \"Saturday\"\n}\n\n"
+                    "test_rfc3339_with_z if {\n\tnot deny[\"weekend\"] with input as {\"items\": [], \"t\": \"2026-12-05T10:00:00Z\"}"
+                    " with data.limits.max as 5\n}\n")
+    write(tmp_path, {"p/main.rego": policy, "p/main_test.rego": tests})
+    run = cxgov("policy", "test", "p", "-v", cwd=tmp_path)
+    assert run.code == 1, run.stdout + run.stderr  # 2026-12-05 is a Saturday: the last test fails
+    assert "test_data_override: PASS" in run.stdout and "test_function_mock: PASS" in run.stdout
+    assert "test_rfc3339_with_z: FAIL" in run.stdout
+
+
+def test_coverage_reports_uncovered_policy_lines(tmp_path, cxgov):
+    policy = HEAD + ("deny contains \"a\" if input.a\n\n"
+                     "deny contains \"b\" if {\n\tinput.b\n\tinput.c\n}\n")
+    write(tmp_path, {"p/main.rego": policy, "p/main_test.rego": HEAD + "test_a if deny[\"a\"] with input as {\"a\": true}\n"})
+    run = cxgov("policy", "test", "p", "--coverage", cwd=tmp_path)
+    assert run.code == 0, run.stdout + run.stderr
+    line = next(x for x in run.stdout.splitlines() if "p/main.rego" in x and "%" in x)
+    assert "not covered:" in line and "9" in line.split("not covered:")[1]  # `input.c` never runs
+    as_json = cxgov("policy", "test", "p", "--coverage", "json", cwd=tmp_path)
+    report = json.loads(as_json.stdout[as_json.stdout.index("{"):])
+    assert report["files"]["p/main.rego"]["not_covered_lines"] >= 1 and report["coverage"] < 100
 
 
 def test_run_filter_and_no_tests(tmp_path, cxgov):

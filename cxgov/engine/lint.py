@@ -211,8 +211,10 @@ def _scan(expr: list[Token], i: int, stop: int, functions: frozenset[str], conte
         tok = expr[i]
         if tok.kind == "punct" and tok.text in OPEN:
             end = _matching(expr, i)
+            # `[` after a term indexes it (`{"a": 1}[k]`): its contents are a key
+            index = tok.text == "[" and i > 0 and (expr[i - 1].text in ("}", "]", ")") or expr[i - 1].kind == "string")
             if not _is_comprehension(expr, i, end):  # a comprehension is a body of its own
-                hit = _scan(expr, i + 1, end, functions, context, top_ops, constants)
+                hit = _scan(expr, i + 1, end, functions, "key" if index else context, top_ops, constants)
                 if hit:
                     return hit
             i = end + 1

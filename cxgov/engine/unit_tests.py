@@ -150,12 +150,11 @@ def _trace(opa, case: TestCase, limit: int = 200) -> list[str]:
         return [f"error: {describe(exc.message)}"]
     lines = [f"{loc}: print: {msg}" for msg, loc in opa.last_prints]
     for event in opa.last_trace or []:
-        op = event.get("op")
-        location = event.get("location") or {}
-        where = f"{location.get('file', '')}:{location.get('row', '')}"
-        if op not in ("Enter", "Eval", "Fail") or location.get("file", "").startswith("<cxgov>"):
+        op, where = event.get("op"), str(event.get("location") or "")
+        if op not in ("Enter", "Eval", "Fail") or ".rego:" not in where or where.startswith("<cxgov>"):
             continue
-        lines.append(f"{op:<5} {where}: {' '.join(str(event.get('node', '')).split())}")
+        node = " ".join(str(event.get("node", "")).split())
+        lines.append(f"{op:<5} {where}: {node[:157] + '...' if len(node) > 160 else node}")
     if len(lines) > limit:
         lines = lines[:limit] + [f"... ({len(lines) - limit} more trace lines)"]
     return lines
