@@ -1,9 +1,9 @@
 """Just enough of Rego's syntax to read policy source without an OPA binary.
 
-cxgov needs to know, before compiling, each module's package, its top-level rules (name, line,
-head and body tokens) and the comments above them (METADATA). rego-cpp does not expose its AST in a
-form that keeps this, so this module tokenises the source itself: comments, strings, raw strings,
-brackets and line structure are all it has to get right.
+cxgov needs to know, before any engine loads a module, its package, its top-level rules (name,
+line, head and body tokens) and the comments above them (METADATA), for the plan, the catalog and
+the lint. This module tokenises the source itself: comments, strings, raw strings, brackets and
+line structure are all it has to get right.
 """
 
 from __future__ import annotations
