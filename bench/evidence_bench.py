@@ -143,12 +143,11 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3, help="repetitions per figure (the median is printed)")
     args = parser.parse_args()
 
-    import regopy
-
     from cxgov import __version__
+    from cxgov.engine.opa_library import ENGINE_VERSION
     from cxgov.evidence.sign import generate, load_key_file, load_public
 
-    print(f"cxgov {__version__}, rego-cpp {regopy.rego_version()}, Python {platform.python_version()}, "
+    print(f"cxgov {__version__}, {ENGINE_VERSION}, Python {platform.python_version()}, "
           f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}")
     with tempfile.TemporaryDirectory(prefix="cxgov-evidence-bench-") as tmp:
         tmp = Path(tmp)

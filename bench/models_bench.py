@@ -110,12 +110,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--versions", type=int, default=500)
     args = parser.parse_args()
-    import regopy
-
     from cxgov import __version__
+    from cxgov.engine.opa_library import ENGINE_VERSION
     from cxgov.sources.mlflow import MlflowSource
 
-    print(f"cxgov {__version__}, rego-cpp {regopy.rego_version()}, Python {platform.python_version()}, "
+    print(f"cxgov {__version__}, {ENGINE_VERSION}, Python {platform.python_version()}, "
           f"{os.cpu_count()} CPUs, load {os.getloadavg()[0]:.2f}")
     with tempfile.TemporaryDirectory(prefix="cxgov-models-bench-") as tmp:
         started = time.perf_counter()

@@ -30,6 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from cxgov import __version__, gate, pipeline, system_view  # noqa: E402
+from cxgov.engine.opa_library import ENGINE_VERSION  # noqa: E402
 from cxgov.engine.embedded import EmbeddedEngine  # noqa: E402
 from cxgov.engine.policyset import load  # noqa: E402
 from cxgov.evidence.view import BundleView  # noqa: E402
@@ -116,9 +117,7 @@ def main() -> None:
     parser.add_argument("--findings", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
-    import regopy
-
-    print(f"cxgov {__version__}, regopy {getattr(regopy, '__version__', '?')}, Python {platform.python_version()}, "
+    print(f"cxgov {__version__}, {ENGINE_VERSION}, Python {platform.python_version()}, "
           f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}")
     with tempfile.TemporaryDirectory(prefix="cxgov-bench-") as work:
         view = example_view(Path(work))
