@@ -113,3 +113,18 @@ def test_policy_print_does_not_reach_stdout(tmp_path, cxgov):
     run = cxgov("check", "--no-builtin", "-p", "p.rego", "a.json", "-o", "json", cwd=tmp_path)
     assert "debug noise" not in run.stdout
     assert json.loads(run.stdout)["verdict"]["counts"]["warn"] == 1
+
+
+def test_a_kind_no_package_judges_gets_no_findings_and_no_error():
+    # `config` documents beside a policy scoped to Kubernetes only: the collector for `config`
+    # has no rule to gather, and is still a defined (empty) set
+    from cxgov.engine.embedded import collector_module
+    from cxgov.engine.policyset import NamespacePlan
+
+    plan = NamespacePlan("main", ("deny",), 1, False, frozenset({"kubernetes"}))
+    source = collector_module("config", [plan])
+    assert "results := set()" in source and "data.main.deny" not in source
+    engine = _prepared_engine(POLICY)
+    engine._plans = [plan]
+    [(checks, findings)] = engine.evaluate([Subject("config", "a", Location("a.json", 1), {"bad": True})])
+    assert checks == [] and findings == []

@@ -147,6 +147,32 @@ deny contains msg if {
 DEPLOYMENT = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n"
 
 
+def test_builtin_unit_tests_give_the_same_outcomes_on_the_server(server):
+    # every builtin rule's unit tests, evaluated by the server through the one aggregate rule that
+    # `cxgov policy test` queries on the embedded OPA: the same value for every test
+    from cxgov.engine.policyset import load
+    from cxgov.engine.unit_tests import aggregate_module, run_tests, test_cases
+
+    policies = load([], builtin=True, include_tests=True)
+    cases = test_cases(policies.tests)
+    embedded = {o.name: o.status for o in run_tests(policies, cases).outcomes}
+    assert len(embedded) >= 600 and set(embedded.values()) == {"pass"}
+    requests.put(f"{server}/v1/data", json=policies.data, timeout=60).raise_for_status()
+    try:
+        for module in [*policies.modules, *policies.tests]:
+            requests.put(f"{server}/v1/policies/{module.path}", data=module.source.encode(), timeout=60).raise_for_status()
+        aggregate = aggregate_module("cxgov_unit", cases)
+        requests.put(f"{server}/v1/policies/cxgov_unit.rego", data=aggregate.encode(), timeout=60).raise_for_status()
+        answer = requests.post(f"{server}/v1/data/cxgov_unit/results", json={}, timeout=120).json()["result"]
+    finally:
+        for module in [*policies.modules, *policies.tests]:
+            requests.delete(f"{server}/v1/policies/{module.path}", timeout=60)
+        requests.delete(f"{server}/v1/policies/cxgov_unit.rego", timeout=60)
+        requests.put(f"{server}/v1/data", json={}, timeout=60)
+    on_server = {name: "pass" if answer.get(name) is True else "fail" for name in embedded}
+    assert on_server == embedded
+
+
 @pytest.fixture
 def small(tmp_path):
     (tmp_path / "policy").mkdir()

@@ -100,6 +100,8 @@ def collector_module(kind: str, plans: list[NamespacePlan]) -> str:
             continue
         for name in [*plan.rules, *(["exception"] if plan.has_exception else [])]:
             lines.append(f'results contains ["{plan.package}", "{name}", v] if v := data.{plan.package}.{name}')
+    if len(lines) == 4:  # no package judges this kind: an empty set, not an undefined rule
+        lines.append("results := set()")
     lines += ["", "batch := [r | some doc in input.docs; r := results with input as doc]"]
     return "\n".join(lines) + "\n"
 
