@@ -76,7 +76,7 @@ field_loc(path, field) := subject.loc(path) if not input.lines[concat(".", [path
 deny contains {"msg": msg, "resource": it.what, "_loc": subject.loc(it.path)} if {
 	is_object(input.descriptor)
 	some it in items
-	not is_string(it.item.ropa_ref)
+	not is_string(object.get(it, ["item", "ropa_ref"], null))
 	msg := concat("", [it.what, ": no ropa_ref (no record of processing names the purpose it serves)"])
 }
 
@@ -99,7 +99,7 @@ listed(name, recipients) if {
 
 provider_vendor(p) := p.vendor if is_string(p.vendor)
 
-provider_vendor(p) := p.name if not is_string(p.vendor)
+provider_vendor(p) := p.name if not is_string(object.get(p, "vendor", null))
 
 warn contains {"msg": msg, "resource": concat(" ", ["AI provider", p.name]), "_loc": subject.loc(sprintf("ai_providers.%d", [i]))} if {
 	is_object(input.descriptor)
@@ -113,11 +113,12 @@ warn contains {"msg": msg, "resource": concat(" ", ["log sink", s.name]), "_loc"
 	is_object(input.descriptor)
 	some i, s in d.log_sinks
 	personal(s)
-	is_string(s.vendor)
+	v := s.vendor
+	is_string(v)
 	e := entry(s)
-	not listed(s.vendor, {lower(r) | some r in object.get(e, "recipients", [])})
+	not listed(v, {lower(r) | some r in object.get(e, "recipients", [])})
 	path := sprintf("log_sinks.%d", [i])
-	msg := concat("", ["log sink ", s.name, ": log vendor ", s.vendor, " is not among the recipients of RoPA entry ", e.id])
+	msg := concat("", ["log sink ", s.name, ": log vendor ", v, " is not among the recipients of RoPA entry ", e.id])
 }
 
 # ---------------------------------------------------------------- transfers
@@ -146,7 +147,8 @@ warn contains {"msg": msg, "resource": it.what, "_loc": field_loc(it.path, "ropa
 	e := entry(it.item)
 	some p in places(it.item)
 	outside_eea(p.country)
-	not p.country in transfers_of(e)
+	ts := transfers_of(e)
+	not object.get(p, "country", null) in ts
 	msg := concat("", [it.what, ": ", p.where, " is in ", p.country, ", a third country not among the transfers of RoPA entry ", e.id])
 }
 
@@ -156,7 +158,7 @@ provider_cloud(p) := "aws" if p.service == "bedrock"
 
 provider_cloud(p) := "gcp" if p.service == "vertex_ai"
 
-provider_cloud(p) := "" if not p.service in {"azure_openai", "bedrock", "vertex_ai"}
+provider_cloud(p) := "" if not object.get(p, "service", null) in {"azure_openai", "bedrock", "vertex_ai"}
 
 # AI providers and vendors name no RoPA entry: their countries must be among some entry's transfers
 outside contains {"path": sprintf("ai_providers.%d", [i]), "what": concat(" ", ["AI provider", p.name]), "country": c, "where": concat(" ", ["region", r])} if {
@@ -185,6 +187,6 @@ warn contains {"msg": msg, "resource": o.what, "_loc": subject.loc(o.path)} if {
 	is_object(input.descriptor)
 	some o in outside
 	outside_eea(o.country)
-	not o.country in all_transfers
+	not object.get(o, "country", null) in all_transfers
 	msg := concat("", [o.what, ": ", o.where, " is in ", o.country, ", a third country not among the transfers of any RoPA entry"])
 }

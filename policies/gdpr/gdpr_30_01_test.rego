@@ -73,3 +73,15 @@ test_gdpr_30_01_fail_vendor_country_not_a_transfer if {
 	some f in r
 	f.msg == "vendor bpo: country is in PH, a third country not among the transfers of any RoPA entry"
 }
+
+test_gdpr_30_01_fail_provider_without_vendor_uses_its_name if {
+	r := warn with input as system({"ropa": ropa, "ai_providers": [{"name": "mistral", "service": "azure_openai", "region": "swedencentral"}]})
+	some f in r
+	f.msg == "AI provider mistral: LLM vendor mistral is not among the recipients of any RoPA entry"
+}
+
+test_gdpr_30_01_fail_provider_without_service_region_not_a_transfer if {
+	r := warn with input as system({"ropa": [{"id": "support", "recipients": ["openai"], "transfers": []}], "ai_providers": [{"name": "llm", "vendor": "openai", "region": "us-east-1"}]})
+	some f in r
+	f.msg == "AI provider llm: region us-east-1 is in US, a third country not among the transfers of any RoPA entry"
+}

@@ -80,16 +80,19 @@ deny contains {"msg": msg, "resource": what, "_loc": field_loc(path, "encryption
 }
 
 # backups: their own setting when given, else the store's
-backup_encrypted(s) := s.backup.encryption_at_rest if is_boolean(s.backup.encryption_at_rest)
+backup_setting(s) := s.backup.encryption_at_rest if is_boolean(s.backup.encryption_at_rest)
 
-backup_encrypted(s) := object.get(s, "encryption_at_rest", false) if not is_boolean(s.backup.encryption_at_rest)
+backup_setting(s) := object.get(s, "encryption_at_rest", false) if not is_boolean(object.get(s, ["backup", "encryption_at_rest"], null))
+
+# undefined as a whole unless the backups are encrypted, so `not backup_encrypted(s)` holds otherwise
+backup_encrypted(s) if backup_setting(s) == true
 
 deny contains {"msg": msg, "resource": concat(" ", ["data store", s.name]), "_loc": field_loc(path, "backup")} if {
 	is_object(input.descriptor)
 	some i, s in d.data_stores
 	personal(s)
 	s.backup.enabled == true
-	not backup_encrypted(s) == true
+	not backup_encrypted(s)
 	path := sprintf("data_stores.%d", [i])
 	msg := concat("", ["data store ", s.name, ": its backups are not encrypted at rest"])
 }
@@ -99,7 +102,7 @@ deny contains {"msg": msg, "resource": concat(" ", ["data store", s.name]), "_lo
 resources := {r |
 	some rc in input.resource_changes
 	rc.mode == "managed"
-	not "delete" in rc.change.actions
+	not "delete" in object.get(rc, ["change", "actions"], [])
 	is_object(rc.change.after)
 	r := {"address": rc.address, "type": rc.type, "name": rc.name, "values": rc.change.after}
 }

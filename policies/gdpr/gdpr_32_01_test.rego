@@ -86,3 +86,32 @@ test_gdpr_32_01_fail_terraform_azure_tde_off if {
 test_gdpr_32_01_pass_terraform_tagged_non_personal if {
 	count(deny) == 0 with input as plan([rc("aws_ebs_volume", "scratch", {"tags": {"contains_personal_data": "false"}})])
 }
+
+# the shape of acme-cx-kb in examples/acme-cx/noncompliant: backups enabled with no encryption_at_rest
+# of their own, so they inherit the store's false
+test_gdpr_32_01_fail_backup_inherits_unencrypted_store if {
+	kb := {
+		"name": "acme-cx-kb", "type": "opensearch", "data_kind": "vector_index", "provider": "aws", "region": "eu-central-1",
+		"backup": {"enabled": true, "regions": ["eu-central-1"], "retention_days": 14, "last_restore_test": "2026-06-03"},
+		"encryption_at_rest": false, "retention_days": 365, "classification": "confidential", "contains_personal_data": true,
+		"system_of_record": false, "multi_az": true, "public_access": false, "ropa_ref": "RP-CX-02",
+	}
+	r := deny with input as system({"data_stores": [kb]})
+	count(r) == 2
+	some f in r
+	f.msg == "data store acme-cx-kb: its backups are not encrypted at rest"
+	some g in r
+	g.msg == "data store acme-cx-kb is not encrypted at rest (encryption_at_rest: false)"
+}
+
+test_gdpr_32_01_fail_backup_of_store_without_setting if {
+	r := deny with input as system({"data_stores": [{"name": "crm", "backup": {"enabled": true}}]})
+	some f in r
+	f.msg == "data store crm: its backups are not encrypted at rest"
+}
+
+test_gdpr_32_01_fail_terraform_change_without_actions if {
+	r := deny with input as plan([{"address": "aws_db_instance.db", "type": "aws_db_instance", "name": "db", "mode": "managed", "change": {"after": {"storage_encrypted": false}}}])
+	some f in r
+	f.msg == "aws_db_instance.db: storage_encrypted is not true (data stored unencrypted)"
+}

@@ -38,6 +38,9 @@ level(v) := versions[spelled(v)] if {
 	versions[spelled(v)]
 }
 
+# undefined as a whole when v is below TLS 1.2 or no version cxgov knows
+tls12_or_higher(v) if level(v) >= tls12
+
 spelled(v) := replace(replace(upper(trim_space(v)), " ", ""), "TLSV", "TLS")
 
 deny contains {"msg": "network.tls_min_version is not set (TLS 1.2 or higher cannot be verified)", "resource": "network", "_loc": subject.loc("network")} if {
@@ -49,7 +52,7 @@ deny contains {"msg": msg, "resource": "network", "_loc": subject.loc("network.t
 	is_object(input.descriptor)
 	v := d.network.tls_min_version
 	is_string(v)
-	not level(v) >= tls12
+	not tls12_or_higher(v)
 	msg := concat("", ["network.tls_min_version ", v, " ", below(v)])
 }
 
@@ -59,7 +62,7 @@ deny contains {"msg": msg, "resource": concat(" ", ["service", s.name]), "_loc":
 	some j, e in object.get(s, "endpoints", [])
 	v := e.tls_min_version
 	is_string(v)
-	not level(v) >= tls12
+	not tls12_or_higher(v)
 	path := sprintf("services.%d.endpoints.%d.tls_min_version", [i, j])
 	msg := concat("", ["service ", s.name, ": endpoint ", e.url, " tls_min_version ", v, " ", below(v)])
 }

@@ -95,7 +95,7 @@ field_loc(path, field) := subject.loc(path) if not input.lines[concat(".", [path
 deny contains {"msg": msg, "resource": it.what, "_loc": field_loc(it.path, "retention_days")} if {
 	is_object(input.descriptor)
 	some it in items
-	not finite(it.item)
+	not finite(object.get(it, "item", null))
 	msg := concat(": ", [it.what, retention_problem(it.item)])
 }
 
@@ -104,7 +104,7 @@ deny contains {"msg": msg, "resource": concat(" ", ["data store", s.name]), "_lo
 	some i, s in d.data_stores
 	personal(s)
 	s.backup.enabled == true
-	not finite(s.backup)
+	not finite(object.get(s, "backup", null))
 	path := sprintf("data_stores.%d", [i])
 	msg := concat("", ["data store ", s.name, ": backup ", retention_problem(s.backup)])
 }
@@ -136,7 +136,7 @@ num(n) := sprintf("%v", [n])
 
 bucket_name(r) := r.values.bucket if is_string(r.values.bucket)
 
-bucket_name(r) := "(unknown until apply)" if not is_string(r.values.bucket)
+bucket_name(r) := "(unknown until apply)" if not is_string(object.get(r, ["values", "bucket"], null))
 
 keeps(e) := concat("", ["keeps ", num(e.days), " days"]) if e.days > 0
 
@@ -172,7 +172,7 @@ linked_to_planned_bucket(plan, lc) if {
 resources(plan) := {r |
 	some rc in plan.resource_changes
 	rc.mode == "managed"
-	not "delete" in rc.change.actions
+	not "delete" in object.get(rc, ["change", "actions"], [])
 	is_object(rc.change.after)
 	r := {"address": rc.address, "type": rc.type, "name": rc.name, "values": rc.change.after}
 }

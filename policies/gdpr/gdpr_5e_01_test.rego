@@ -146,3 +146,15 @@ test_gdpr_5e_01_pass_largest_is_numeric_not_textual if {
 	largest([12, 3, 100]) == 100
 	largest([]) == 0
 }
+
+test_gdpr_5e_01_fail_terraform_lifecycle_bucket_unknown_until_apply if {
+	r := deny with input as plan([rc("aws_s3_bucket_lifecycle_configuration", "t", {"rule": []})])
+	some f in r
+	f.msg == "aws_s3_bucket_lifecycle_configuration.t: no enabled rule expires objects of bucket (unknown until apply) (kept forever)"
+}
+
+test_gdpr_5e_01_fail_terraform_change_without_actions if {
+	r := deny with input as plan([{"address": "aws_cloudwatch_log_group.app", "type": "aws_cloudwatch_log_group", "name": "app", "mode": "managed", "change": {"after": {"name": "app"}}}])
+	some f in r
+	f.msg == "aws_cloudwatch_log_group.app: retention_in_days not set (kept forever)"
+}

@@ -90,7 +90,7 @@ deny contains {"msg": msg, "resource": it.what, "_loc": field_loc(it.path, "rete
 deny contains {"msg": msg, "resource": it.what, "_loc": field_loc(it.path, "retention_days")} if {
 	is_object(input.descriptor)
 	some it in items
-	not finite(it.item)
+	not finite(object.get(it, "item", null))
 	limit(it.item)
 	msg := concat("", [it.what, ": no retention period (kept forever) exceeds the erasure limit of ", num(limit(it.item)), " days in RoPA entry ", it.item.ropa_ref])
 }
@@ -98,7 +98,7 @@ deny contains {"msg": msg, "resource": it.what, "_loc": field_loc(it.path, "rete
 deny contains {"msg": msg, "resource": it.what, "_loc": subject.loc(it.path)} if {
 	is_object(input.descriptor)
 	some it in items
-	not is_string(it.item.ropa_ref)
+	not is_string(object.get(it, ["item", "ropa_ref"], null))
 	msg := concat("", [it.what, ": no ropa_ref, so its retention cannot be checked against a RoPA erasure limit"])
 }
 
@@ -115,6 +115,6 @@ deny contains {"msg": msg, "resource": it.what, "_loc": field_loc(it.path, "ropa
 	some it in items
 	is_string(it.item.ropa_ref)
 	count(entries(it.item.ropa_ref)) > 0
-	not limit(it.item)
+	not limit(object.get(it, "item", null))
 	msg := concat("", [it.what, ": RoPA entry ", it.item.ropa_ref, " sets no erasure_limit_days"])
 }

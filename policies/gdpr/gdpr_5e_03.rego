@@ -57,7 +57,7 @@ finite(x) if {
 	x.retention_days > 0
 }
 
-justification(x) := "no justification_ref" if not is_object(x.justification_ref)
+justification(x) := "no justification_ref" if not is_object(object.get(x, "justification_ref", null))
 
 justification(x) := concat("", ["justification_ref ", evidence.problem(x.justification_ref, thresholds.evidence_max_days)]) if {
 	is_object(x.justification_ref)

@@ -41,3 +41,17 @@ test_gdpr_5e_03_fail_stale_justification if {
 	some f in r
 	contains(f.msg, "justification_ref evidence/transcripts.md was approved 400 days ago (at most 365)")
 }
+
+# the shape of product-analytics in examples/acme-cx/noncompliant: a log sink exporting transcripts,
+# with a finite retention beyond the maximum and no justification_ref
+test_gdpr_5e_03_fail_sink_too_long_without_justification if {
+	sink := {
+		"name": "product-analytics", "type": "analytics", "vendor": "Mixpanel, Inc.", "endpoint": "https://api.mixpanel.com",
+		"data_kinds": ["transcript", "metrics"], "retention_days": 365, "redaction_enabled": false, "encryption_at_rest": true,
+		"classification": "internal", "contains_personal_data": true, "ropa_ref": "RP-CX-03",
+	}
+	r := warn with input as system({"log_sinks": [sink]}, {})
+	count(r) == 1
+	some f in r
+	f.msg == "log sink product-analytics: transcript retention 365 days exceeds 90 days (thresholds.transcript_max_days) and there is no justification_ref"
+}
