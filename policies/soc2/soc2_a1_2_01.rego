@@ -58,7 +58,7 @@ warn contains {"msg": msg, "resource": res, "_loc": subject.loc(concat("", ["dat
 warn contains {"msg": msg, "resource": res, "_loc": subject.loc(concat("", ["data_stores.", format_int(i, 10)]))} if {
 	some i, s in stores
 	s.backup.enabled == true
-	not dates.age_days(s.backup.last_restore_test)
+	not restore_tested(s)
 	res := concat("", ["data store ", s.name])
 	msg := concat("", [res, ": backups have never been restore-tested (no backup.last_restore_test)"])
 }
@@ -72,6 +72,9 @@ warn contains {"msg": msg, "resource": res, "_loc": subject.loc(concat("", ["dat
 	msg := concat("", [res, ": last restore test ", s.backup.last_restore_test, " is ", sprintf("%v", [age]), " days old (at most ", sprintf("%d", [th.restore_test_max_days]), ")"])
 }
 
+# a restore test with a date (undefined as a whole when backup.last_restore_test is missing)
+restore_tested(s) if dates.age_days(s.backup.last_restore_test)
+
 # Deployments and StatefulSets of the system without spec.replicas (1 pod) and without an HPA (an
 # HPA's own minReplicas is judged on the HPA manifest)
 replicated_kinds := {"Deployment", "StatefulSet"}
@@ -80,7 +83,7 @@ warn contains {"msg": msg, "resource": concat("", [w.kind, "/", w.metadata.name]
 	some doc in subject.documents("kubernetes")
 	w := doc.document
 	w.kind in replicated_kinds
-	not has_key(w.spec, "replicas")
+	not has_key(object.get(w, "spec", {}), "replicas")
 	not scaled_by_hpa(w)
 	msg := concat("", [w.kind, "/", w.metadata.name, ": spec.replicas is not set (1 pod) and no HorizontalPodAutoscaler of the system scales it"])
 }
@@ -114,7 +117,7 @@ warn contains {"msg": msg, "resource": kubernetes.label} if {
 # minReplicas defaults to 1
 hpa_min(spec) := spec.minReplicas if is_number(spec.minReplicas)
 
-hpa_min(spec) := 1 if not is_number(spec.minReplicas)
+hpa_min(spec) := 1 if not is_number(object.get(spec, "minReplicas", null))
 
 # --- Terraform plan ---
 
@@ -134,14 +137,14 @@ warn contains {"msg": msg, "resource": r.address} if {
 
 warn contains {"msg": msg, "resource": r.address} if {
 	some r in terraform.of_type("aws_dynamodb_table")
-	not pitr(r.values)
+	not pitr(object.get(r, "values", {}))
 	msg := concat("", [r.address, ": point-in-time recovery is off"])
 }
 
 deny contains {"msg": msg, "resource": r.address} if {
 	some r in terraform.of_type("google_sql_database_instance")
 	not gcp_replica(r)
-	not gcp_backups(r.values)
+	not gcp_backups(object.get(r, "values", {}))
 	msg := concat("", [r.address, ": settings.backup_configuration.enabled is not true (automated backups are off)"])
 }
 

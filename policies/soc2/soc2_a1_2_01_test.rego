@@ -41,13 +41,18 @@ test_soc2_a1_2_01_fail_restore_test_stale if {
 }
 
 test_soc2_a1_2_01_fail_never_restore_tested if {
-	r := warn with input as system({"data_stores": [object.union(resilient_store, {"backup": {"enabled": true}})]}, [])
+	r := warn with input as system({"data_stores": [object.union(object.remove(resilient_store, ["backup"]), {"backup": {"enabled": true}})]}, [])
 	some f in r
 	contains(f.msg, "never been restore-tested")
 }
 
 test_soc2_a1_2_01_fail_no_replicas_no_hpa if {
 	r := warn with input as system({}, [k8s(deployment("chat-api", {})), k8s(hpa("other", 3))])
+	r == {{"msg": "Deployment/chat-api: spec.replicas is not set (1 pod) and no HorizontalPodAutoscaler of the system scales it", "resource": "Deployment/chat-api", "_loc": {"file": "k8s/app.yaml", "line": 5}}}
+}
+
+test_soc2_a1_2_01_fail_deployment_without_spec if {
+	r := warn with input as system({}, [k8s({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "chat-api"}})])
 	r == {{"msg": "Deployment/chat-api: spec.replicas is not set (1 pod) and no HorizontalPodAutoscaler of the system scales it", "resource": "Deployment/chat-api", "_loc": {"file": "k8s/app.yaml", "line": 5}}}
 }
 

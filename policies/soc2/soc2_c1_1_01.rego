@@ -28,12 +28,15 @@ in_scope if environment == "production"
 
 in_scope if {
 	is_object(d)
-	not is_string(environment)
+	not declared_environment
 }
 
-note := " (system.environment is not declared: treated as production)" if not is_string(environment)
+# undefined as a whole when system.environment is missing
+declared_environment if is_string(environment)
 
-note := "" if is_string(environment)
+note := " (system.environment is not declared: treated as production)" if not declared_environment
+
+note := "" if declared_environment
 
 holders contains [sprintf("data_stores.%d", [i]), concat("", ["data store ", s.name]), s] if {
 	some i, s in object.get(d, "data_stores", [])
@@ -46,6 +49,7 @@ holders contains [sprintf("log_sinks.%d", [i]), concat("", ["log sink ", s.name]
 deny contains {"msg": msg, "resource": h[1], "_loc": subject.loc(h[0])} if {
 	in_scope
 	some h in holders
-	not is_string(h[2].classification)
+	holder := h[2]
+	not is_string(object.get(holder, "classification", null))
 	msg := concat("", [h[1], ": no classification", note])
 }

@@ -62,7 +62,8 @@ personal_sink(s) if {
 
 warn contains {"msg": msg, "resource": p[1], "_loc": subject.loc(p[0])} if {
 	some p in places
-	not covered(p[2])
+	names := p[2]
+	not covered(names)
 	msg := concat("", [p[1], ": not in dsr.erasure_propagates_to (erasure requests do not reach it)"])
 }
 

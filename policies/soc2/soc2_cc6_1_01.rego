@@ -33,9 +33,10 @@ d := subject.descriptor
 # quotes a string that comes from a literal, e.g. an object.get default.)
 shown(o, k) := o[k] if is_string(o[k])
 
-shown(o, k) := sprintf("%v", [o[k]]) if {
-	o[k] != null
-	not is_string(o[k])
+shown(o, k) := sprintf("%v", [v]) if {
+	v := o[k]
+	v != null
+	not is_string(v)
 }
 
 shown(o, k) := "not set" if not has_value(o, k)
@@ -80,14 +81,14 @@ deny contains {"msg": msg, "resource": r.address} if {
 deny contains {"msg": msg, "resource": r.address} if {
 	some r in terraform.resources
 	path := ref.nested_must_be_true[r.type]
-	not nested_true(r.values, path)
+	not nested_true(object.get(r, "values", {}), path)
 	msg := concat("", [r.address, ": ", path[0], ".", path[1], " is not true (encryption at rest is off)"])
 }
 
 deny contains {"msg": msg, "resource": r.address} if {
 	some r in terraform.resources
 	r.type == "aws_kinesis_stream"
-	not r.values.encryption_type in ref.kinesis_encryption_types
+	not object.get(r, ["values", "encryption_type"], null) in object.get(ref, "kinesis_encryption_types", [])
 	msg := concat("", [r.address, ": encryption_type is ", shown(r.values, "encryption_type"), " (records are stored unencrypted)"])
 }
 
@@ -95,7 +96,7 @@ deny contains {"msg": msg, "resource": c.address} if {
 	some c in terraform.of_type("aws_s3_bucket_server_side_encryption_configuration")
 	some rule in c.values.rule
 	some by_default in rule.apply_server_side_encryption_by_default
-	not by_default.sse_algorithm in ref.s3_sse_algorithms
+	not object.get(by_default, "sse_algorithm", null) in object.get(ref, "s3_sse_algorithms", [])
 	msg := concat("", [c.address, ": sse_algorithm is ", shown(by_default, "sse_algorithm")])
 }
 

@@ -100,3 +100,16 @@ test_soc2_cc6_1_01_fail_unknown_sse_algorithm if {
 	])
 	r == {{"msg": "aws_s3_bucket_server_side_encryption_configuration.t: sse_algorithm is none", "resource": "aws_s3_bucket_server_side_encryption_configuration.t"}}
 }
+
+test_soc2_cc6_1_01_fail_kinesis_encryption_not_set if {
+	r := deny with input as plan([["aws_kinesis_stream", "events", {"shard_count": 1}]])
+	r == {{"msg": "aws_kinesis_stream.events: encryption_type is not set (records are stored unencrypted)", "resource": "aws_kinesis_stream.events"}}
+}
+
+test_soc2_cc6_1_01_fail_sse_algorithm_not_set if {
+	r := deny with input as plan([
+		["aws_s3_bucket", "t", {"bucket": "acme-t"}],
+		["aws_s3_bucket_server_side_encryption_configuration", "t", {"bucket": "acme-t", "rule": [{"apply_server_side_encryption_by_default": [{"kms_master_key_id": "k"}]}]}],
+	])
+	r == {{"msg": "aws_s3_bucket_server_side_encryption_configuration.t: sse_algorithm is not set", "resource": "aws_s3_bucket_server_side_encryption_configuration.t"}}
+}

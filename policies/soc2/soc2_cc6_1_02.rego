@@ -28,9 +28,10 @@ import data.cxgov.lib.terraform
 # quotes a string that comes from a literal, e.g. an object.get default.)
 shown(o, k) := o[k] if is_string(o[k])
 
-shown(o, k) := sprintf("%v", [o[k]]) if {
-	o[k] != null
-	not is_string(o[k])
+shown(o, k) := sprintf("%v", [v]) if {
+	v := o[k]
+	v != null
+	not is_string(v)
 }
 
 shown(o, k) := "not set" if not has_value(o, k)
@@ -56,15 +57,16 @@ warn contains {"msg": msg, "resource": res, "_loc": subject.loc(sprintf("data_st
 warn contains {"msg": msg, "resource": res, "_loc": subject.loc(sprintf("data_stores.%d", [i]))} if {
 	some i, s in object.get(d, "data_stores", [])
 	s.kms_key_type == "customer_managed"
-	not is_number(s.key_rotation_days)
+	not is_number(object.get(s, "key_rotation_days", null))
 	res := concat("", ["data store ", s.name])
 	msg := concat("", [res, ": customer-managed key without a declared key_rotation_days"])
 }
 
 warn contains {"msg": msg, "resource": res, "_loc": subject.loc(sprintf("data_stores.%d", [i]))} if {
 	some i, s in object.get(d, "data_stores", [])
-	is_number(s.key_rotation_days)
-	not rotation_ok(s.key_rotation_days)
+	days := s.key_rotation_days
+	is_number(days)
+	not rotation_ok(days)
 	res := concat("", ["data store ", s.name])
 	msg := concat("", [res, ": key_rotation_days is ", sprintf("%d", [s.key_rotation_days]), " (rotation off or longer than ", sprintf("%d", [max_days]), " days)"])
 }
@@ -93,13 +95,13 @@ warn contains {"msg": msg, "resource": k.address} if {
 warn contains {"msg": msg, "resource": k.address} if {
 	some k in terraform.of_type("google_kms_crypto_key")
 	object.get(k.values, "purpose", "ENCRYPT_DECRYPT") in {"ENCRYPT_DECRYPT", null}
-	not gcp_rotation_ok(k.values.rotation_period)
+	not gcp_rotation_ok(object.get(k, ["values", "rotation_period"], null))
 	msg := concat("", [k.address, ": rotation_period is ", shown(k.values, "rotation_period"), " (no automatic rotation within ", sprintf("%d", [max_days]), " days)"])
 }
 
 warn contains {"msg": msg, "resource": k.address} if {
 	some k in terraform.of_type("azurerm_key_vault_key")
-	not azure_automatic_rotation(k.values)
+	not azure_automatic_rotation(object.get(k, "values", {}))
 	msg := concat("", [k.address, ": no automatic rotation_policy (key rotation is off)"])
 }
 

@@ -62,6 +62,11 @@ test_soc2_cc6_1_02_fail_gcp_no_rotation if {
 	count(warn) == 1 with input as plan([["google_kms_crypto_key", "k", {"rotation_period": "63072000s"}]])
 }
 
+test_soc2_cc6_1_02_fail_gcp_rotation_not_set if {
+	r := warn with input as plan([["google_kms_crypto_key", "k", {"purpose": "ENCRYPT_DECRYPT"}]])
+	r == {{"msg": "google_kms_crypto_key.k: rotation_period is not set (no automatic rotation within 365 days)", "resource": "google_kms_crypto_key.k"}}
+}
+
 test_soc2_cc6_1_02_fail_azure_no_policy if {
 	count(warn) == 1 with input as plan([["azurerm_key_vault_key", "k", {"rotation_policy": []}]])
 }

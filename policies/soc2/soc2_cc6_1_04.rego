@@ -80,7 +80,7 @@ blocks contains {"label": block_label(path, node), "type": object.get(node, "typ
 
 block_label(_, node) := node.address if is_string(node.address)
 
-block_label(path, node) := concat(".", [label_part(p) | some p in path]) if not is_string(node.address)
+block_label(path, node) := concat(".", [label_part(p) | some p in path]) if not is_string(object.get(node, "address", null))
 
 label_part(p) := p if is_string(p)
 

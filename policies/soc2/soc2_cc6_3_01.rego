@@ -62,7 +62,7 @@ deny contains {"msg": msg, "resource": p.address} if {
 
 statement_name(s, _) := concat("", ["\"", s.Sid, "\""]) if is_string(s.Sid)
 
-statement_name(s, i) := sprintf("%d", [i]) if not is_string(s.Sid)
+statement_name(s, i) := sprintf("%d", [i]) if not is_string(object.get(s, "Sid", null))
 
 deny contains {"msg": msg, "resource": r.address} if {
 	some r in terraform.resources

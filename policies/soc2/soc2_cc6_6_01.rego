@@ -34,9 +34,10 @@ import data.cxgov.lib.terraform
 # quotes a string that comes from a literal, e.g. an object.get default.)
 shown(o, k) := o[k] if is_string(o[k])
 
-shown(o, k) := sprintf("%v", [o[k]]) if {
-	o[k] != null
-	not is_string(o[k])
+shown(o, k) := sprintf("%v", [v]) if {
+	v := o[k]
+	v != null
+	not is_string(v)
 }
 
 shown(o, k) := "not set" if not has_value(o, k)
@@ -193,7 +194,7 @@ workload_kinds := {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job"
 
 namespace(doc) := doc.metadata.namespace if is_string(doc.metadata.namespace)
 
-namespace(doc) := "default" if not is_string(doc.metadata.namespace)
+namespace(doc) := "default" if not is_string(object.get(doc, ["metadata", "namespace"], null))
 
 workload_namespaces contains namespace(doc.document) if {
 	some doc in subject.documents("kubernetes")

@@ -36,7 +36,7 @@ has_key(o, k) if _ = o[k]
 # a TLS version string as a number (12 for TLS 1.2); undefined when unknown
 tls_num(v) := security.tls_versions[v]
 
-tls_num(v) := tls.version_aliases[v] if not has_key(security.tls_versions, v)
+tls_num(v) := tls.version_aliases[v] if not has_key(object.get(security, "tls_versions", {}), v)
 
 version_problem(v) := "an unknown TLS version" if not tls_num(v)
 
@@ -46,9 +46,10 @@ version_problem(v) := "below TLS 1.2" if tls_num(v) < tls.min_version
 # quotes a string that comes from a literal, e.g. an object.get default.)
 shown(o, k) := o[k] if is_string(o[k])
 
-shown(o, k) := sprintf("%v", [o[k]]) if {
-	o[k] != null
-	not is_string(o[k])
+shown(o, k) := sprintf("%v", [v]) if {
+	v := o[k]
+	v != null
+	not is_string(v)
 }
 
 shown(o, k) := "not set" if not has_value(o, k)
@@ -63,7 +64,7 @@ network := object.get(d, "network", {})
 
 deny contains {"msg": "network: tls_min_version is not set (declare the system's TLS floor)", "resource": "network", "_loc": subject.loc("network.tls_min_version")} if {
 	is_object(d)
-	not is_string(network.tls_min_version)
+	not is_string(object.get(network, "tls_min_version", null))
 }
 
 deny contains {"msg": msg, "resource": "network", "_loc": subject.loc("network.tls_min_version")} if {
@@ -98,7 +99,7 @@ deny contains {"msg": msg, "resource": r.address} if {
 	some r in terraform.resources
 	r.type in listener_types
 	r.values.protocol in {"HTTPS", "TLS"}
-	not r.values.ssl_policy in security.tls12plus_policies.aws_alb
+	not object.get(r, ["values", "ssl_policy"], null) in object.get(security, ["tls12plus_policies", "aws_alb"], [])
 	msg := concat("", [r.address, ": ssl_policy is ", shown(r.values, "ssl_policy"), " (not a TLS 1.2+ policy of data.cxgov.ref.security.tls12plus_policies)"])
 }
 
@@ -106,9 +107,10 @@ warn contains {"msg": msg, "resource": r.address} if {
 	some r in terraform.resources
 	r.type in listener_types
 	r.values.protocol in {"HTTPS", "TLS"}
-	r.values.ssl_policy in security.tls12plus_policies.aws_alb
-	not r.values.ssl_policy in security.tls12plus_policies.tls13_aws_alb
-	msg := concat("", [r.address, ": ssl_policy ", r.values.ssl_policy, " does not enable TLS 1.3"])
+	policy := r.values.ssl_policy
+	policy in security.tls12plus_policies.aws_alb
+	not policy in object.get(security, ["tls12plus_policies", "tls13_aws_alb"], [])
+	msg := concat("", [r.address, ": ssl_policy ", policy, " does not enable TLS 1.3"])
 }
 
 deny contains {"msg": msg, "resource": r.address} if {
@@ -122,7 +124,7 @@ deny contains {"msg": msg, "resource": r.address} if {
 	some r in terraform.of_type("aws_cloudfront_distribution")
 	some vc in r.values.viewer_certificate
 	not vc.cloudfront_default_certificate == true
-	not vc.minimum_protocol_version in security.tls12plus_policies.aws_cloudfront
+	not object.get(vc, "minimum_protocol_version", null) in object.get(security, ["tls12plus_policies", "aws_cloudfront"], [])
 	msg := concat("", [r.address, ": viewer_certificate.minimum_protocol_version ", shown(vc, "minimum_protocol_version"), " is below TLSv1.2"])
 }
 
@@ -152,7 +154,8 @@ deny contains {"msg": msg, "resource": r.address} if {
 	some r in terraform.resources
 	r.type in {"aws_opensearch_domain", "aws_elasticsearch_domain"}
 	some o in r.values.domain_endpoint_options
-	is_string(o.tls_security_policy)
-	not o.tls_security_policy in tls.aws_opensearch_policies
-	msg := concat("", [r.address, ": domain_endpoint_options.tls_security_policy ", o.tls_security_policy, " allows TLS below 1.2"])
+	policy := o.tls_security_policy
+	is_string(policy)
+	not policy in object.get(tls, "aws_opensearch_policies", [])
+	msg := concat("", [r.address, ": domain_endpoint_options.tls_security_policy ", policy, " allows TLS below 1.2"])
 }

@@ -84,6 +84,11 @@ test_soc2_cc6_7_01_fail_cloudfront_tls1 if {
 	contains(f.msg, "TLSv1_2016 is below TLSv1.2")
 }
 
+test_soc2_cc6_7_01_fail_cloudfront_version_not_set if {
+	r := deny with input as plan([["aws_cloudfront_distribution", "cdn", {"viewer_certificate": [{"acm_certificate_arn": "arn"}]}]])
+	r == {{"msg": "aws_cloudfront_distribution.cdn: viewer_certificate.minimum_protocol_version not set is below TLSv1.2", "resource": "aws_cloudfront_distribution.cdn"}}
+}
+
 test_soc2_cc6_7_01_fail_azure_storage_tls10 if {
 	r := deny with input as plan([["azurerm_storage_account", "sa", {"min_tls_version": "TLS1_0"}]])
 	r == {{"msg": "azurerm_storage_account.sa: min_tls_version TLS1_0 is below TLS 1.2", "resource": "azurerm_storage_account.sa"}}

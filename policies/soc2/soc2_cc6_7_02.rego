@@ -32,8 +32,11 @@ hsts_min := data.cxgov.config.thresholds.hsts_min_max_age
 plaintext(url) if {
 	is_string(url)
 	startswith(lower(url), "http://")
-	not geo.host(url) in {"localhost", "127.0.0.1", "[::1]"}
+	not loopback(url)
 }
+
+# undefined as a whole unless the URL's host is a loopback address
+loopback(url) if geo.host(url) in {"localhost", "127.0.0.1", "[::1]"}
 
 # --- descriptor (system) ---
 
@@ -69,7 +72,7 @@ urls contains [sprintf("ui.entry_points.%d", [i]), concat("", ["UI entry point "
 
 display_name(x, _) := x.name if is_string(x.name)
 
-display_name(x, fallback) := fallback if not is_string(x.name)
+display_name(x, fallback) := fallback if not is_string(object.get(x, "name", null))
 
 deny contains {"msg": msg, "resource": u[1], "_loc": subject.loc(u[0])} if {
 	some u in urls
@@ -81,9 +84,9 @@ deny contains {"msg": msg, "resource": u[1], "_loc": subject.loc(u[0])} if {
 warn contains {"msg": msg, "resource": res, "_loc": subject.loc(sprintf("services.%d.endpoints.%d", [i, j]))} if {
 	some i, s in object.get(d, "services", [])
 	some j, e in object.get(s, "endpoints", [])
-	not plaintext(e.url)
-	not is_number(e.hsts_max_age)
-	not is_number(network.hsts_max_age)
+	not plaintext(object.get(e, "url", null))
+	not is_number(object.get(e, "hsts_max_age", null))
+	not is_number(object.get(network, "hsts_max_age", null))
 	res := concat("", ["service ", s.name])
 	msg := concat("", [res, ": endpoint ", e.url, " declares no HSTS max-age (nor does network.hsts_max_age)"])
 }
@@ -123,9 +126,10 @@ deny contains {"msg": msg, "resource": kubernetes.label} if {
 	input.kind == "Ingress"
 	count(object.get(input.spec, "tls", [])) > 0
 	some rule in input.spec.rules
-	is_string(rule.host)
-	not tls_host(rule.host)
-	msg := concat("", [kubernetes.label, ": host ", rule.host, " is not covered by spec.tls, so it is served over plain HTTP"])
+	host := rule.host
+	is_string(host)
+	not tls_host(host)
+	msg := concat("", [kubernetes.label, ": host ", host, " is not covered by spec.tls, so it is served over plain HTTP"])
 }
 
 deny contains {"msg": msg, "resource": kubernetes.label} if {
@@ -155,13 +159,13 @@ deny contains {"msg": msg, "resource": r.address} if {
 	some r in terraform.resources
 	r.type in {"aws_lb_listener", "aws_alb_listener"}
 	r.values.protocol == "HTTP"
-	not redirects_to_https(r.values)
+	not redirects_to_https(object.get(r, "values", {}))
 	msg := concat("", [r.address, ": HTTP listener on port ", sprintf("%v", [r.values.port]), " does not redirect to HTTPS"])
 }
 
 path_pattern(behaviour) := behaviour.path_pattern if is_string(behaviour.path_pattern)
 
-path_pattern(behaviour) := "*" if not is_string(behaviour.path_pattern)
+path_pattern(behaviour) := "*" if not is_string(object.get(behaviour, "path_pattern", null))
 
 redirects_to_https(listener) if {
 	count(listener.default_action) > 0

@@ -43,9 +43,10 @@ warn contains {"msg": msg, "resource": res, "_loc": subject.loc(sprintf("ai_prov
 # quotes a string that comes from a literal, e.g. an object.get default.)
 shown(o, k) := o[k] if is_string(o[k])
 
-shown(o, k) := sprintf("%v", [o[k]]) if {
-	o[k] != null
-	not is_string(o[k])
+shown(o, k) := sprintf("%v", [v]) if {
+	v := o[k]
+	v != null
+	not is_string(v)
 }
 
 shown(o, k) := "not set" if not has_value(o, k)

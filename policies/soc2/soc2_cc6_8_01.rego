@@ -27,19 +27,21 @@ allowed_registries := object.get(data.cxgov.config, "allowed_registries", [])
 
 image(c) := c.image if is_string(c.image)
 
-image(c) := "(no image)" if not is_string(c.image)
+image(c) := "(no image)" if not is_string(object.get(c, "image", null))
 
 deny contains {"msg": msg, "resource": kubernetes.label} if {
 	some c in kubernetes.containers
-	not contains(image(c), "@sha256:")
-	msg := concat("", [kubernetes.label, ": container ", c.name, " image ", image(c), " is not pinned by @sha256 digest"])
+	img := image(c)
+	not contains(img, "@sha256:")
+	msg := concat("", [kubernetes.label, ": container ", c.name, " image ", img, " is not pinned by @sha256 digest"])
 }
 
 deny contains {"msg": msg, "resource": kubernetes.label} if {
 	count(allowed_registries) > 0
 	some c in kubernetes.containers
-	not registry_allowed(image(c), allowed_registries)
-	msg := concat("", [kubernetes.label, ": container ", c.name, " image ", image(c), " is not from an allowed registry"])
+	img := image(c)
+	not registry_allowed(img, allowed_registries)
+	msg := concat("", [kubernetes.label, ": container ", c.name, " image ", img, " is not from an allowed registry"])
 }
 
 deny contains {"msg": msg, "resource": kubernetes.label} if {

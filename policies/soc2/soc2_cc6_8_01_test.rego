@@ -58,6 +58,20 @@ test_soc2_cc6_8_01_fail_init_container if {
 	r == {{"msg": "Pod/p: container migrate image migrate:1.0 is not pinned by @sha256 digest", "resource": "Pod/p"}}
 }
 
+test_soc2_cc6_8_01_fail_no_image if {
+	r := deny with input as deployment({"runAsNonRoot": true}, [{"name": "api", "securityContext": hardened}])
+	r == {{"msg": "Deployment/chat-api: container api image (no image) is not pinned by @sha256 digest", "resource": "Deployment/chat-api"}}
+}
+
+test_soc2_cc6_8_01_fail_manifest_registry_not_allowed if {
+	inp := deployment({"runAsNonRoot": true}, [
+		{"name": "api", "image": concat("", ["registry.acme.example/chat-api", digest]), "securityContext": hardened},
+		{"name": "sidecar", "image": concat("", ["ghcr.io/someone/proxy", digest]), "securityContext": hardened},
+	])
+	r := deny with input as inp with data.cxgov.config.allowed_registries as ["registry.acme.example"]
+	r == {{"msg": concat("", ["Deployment/chat-api: container sidecar image ghcr.io/someone/proxy", digest, " is not from an allowed registry"]), "resource": "Deployment/chat-api"}}
+}
+
 test_soc2_cc6_8_01_pass_not_a_workload if {
 	count(deny) == 0 with input as {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "s"}, "spec": {}}
 }

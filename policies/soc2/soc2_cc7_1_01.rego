@@ -34,8 +34,11 @@ max_open_days := {"critical": th.vuln_critical_max_days, "high": th.vuln_high_ma
 
 deny contains {"msg": "vuln_scan: no last_scan recorded (the system has no vulnerability scan on record)", "resource": "vuln_scan", "_loc": subject.loc("vuln_scan.last_scan")} if {
 	is_object(d)
-	not dates.age_days(scan.last_scan)
+	not scanned
 }
+
+# a scan with a date on record (undefined as a whole when vuln_scan.last_scan is missing)
+scanned if dates.age_days(scan.last_scan)
 
 deny contains {"msg": msg, "resource": "vuln_scan", "_loc": subject.loc("vuln_scan.last_scan")} if {
 	age := dates.age_days(scan.last_scan)

@@ -55,7 +55,7 @@ deny contains {"msg": "log_sinks: no sink of type security or audit, so the rete
 deny contains {"msg": msg, "resource": res, "_loc": subject.loc(sprintf("log_sinks.%d", [i]))} if {
 	some i in security_sinks
 	s := sinks[i]
-	not is_number(s.retention_days)
+	not is_number(object.get(s, "retention_days", null))
 	res := concat("", ["log sink ", s.name])
 	msg := concat("", [res, ": ", s.type, " logs without a declared retention_days"])
 }
@@ -136,9 +136,10 @@ warn contains {"msg": msg, "resource": r.address} if {
 # quotes a string that comes from a literal, e.g. an object.get default.)
 shown(o, k) := o[k] if is_string(o[k])
 
-shown(o, k) := sprintf("%v", [o[k]]) if {
-	o[k] != null
-	not is_string(o[k])
+shown(o, k) := sprintf("%v", [v]) if {
+	v := o[k]
+	v != null
+	not is_string(v)
 }
 
 shown(o, k) := "not set" if not has_value(o, k)

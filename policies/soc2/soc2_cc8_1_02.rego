@@ -34,8 +34,11 @@ deny contains {"msg": concat("", [mv.label, ": source commit ", commit, " is not
 	not input.descriptor
 	is_string(input.name)
 	commit != ""
-	not regex.match(contract.git_commit_pattern, commit)
+	not full_commit(commit)
 }
+
+# undefined as a whole unless the commit matches the contract's pattern
+full_commit(c) if regex.match(contract.git_commit_pattern, c)
 
 deny contains {"msg": concat("", [mv.label, ": its source run records no git commit (", contract.git_commit_run_tag, ")"]), "resource": mv.label} if {
 	not input.descriptor
@@ -67,7 +70,8 @@ deny contains {"msg": concat("", ["model ", m.name, ": the registry has no alias
 	some i, m in models
 	docs := registry(m.name)
 	count(docs) > 0
-	not docs[0].registered_model.aliases[alias_of(m)]
+	alias := alias_of(m)
+	not docs[0].registered_model.aliases[alias]
 }
 
 deny contains {"msg": concat("", ["model ", m.name, ": the descriptor deploys version ", m.version, " but alias ", alias_of(m), " points to version ", docs[0].registered_model.aliases[alias_of(m)]]), "resource": concat("", ["model ", m.name]), "_loc": subject.loc(sprintf("models.%d.version", [i]))} if {

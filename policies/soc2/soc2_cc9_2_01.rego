@@ -39,14 +39,15 @@ processors contains [concat("", ["ai_providers.", format_int(i, 10)]), concat(""
 
 warn contains {"msg": msg, "resource": p[1], "_loc": subject.loc(p[0])} if {
 	some p in processors
-	not p[2].role == "controller"
-	not is_object(p[2].dpa_ref)
+	party := p[2]
+	not party.role == "controller"
+	not is_object(object.get(party, "dpa_ref", null))
 	msg := concat("", [p[1], ": no data processing agreement (dpa_ref)"])
 }
 
 warn contains {"msg": msg, "resource": res, "_loc": subject.loc(path)} if {
 	some i, v in object.get(d, "vendors", [])
-	not dates.age_days(v.soc2_period_end)
+	not reported(v)
 	res := concat("", ["vendor ", v.name])
 	path := concat("", ["vendors.", format_int(i, 10)])
 	msg := concat("", [res, ": no assurance report on record (soc2_period_end)"])
@@ -64,7 +65,7 @@ warn contains {"msg": msg, "resource": res, "_loc": subject.loc(path)} if {
 
 warn contains {"msg": msg, "resource": res, "_loc": subject.loc(path)} if {
 	some i, v in object.get(d, "vendors", [])
-	not dates.age_days(v.last_review)
+	not reviewed(v)
 	res := concat("", ["vendor ", v.name])
 	path := concat("", ["vendors.", format_int(i, 10)])
 	msg := concat("", [res, ": never reviewed (no last_review)"])
@@ -78,3 +79,8 @@ warn contains {"msg": msg, "resource": res, "_loc": subject.loc(path)} if {
 	path := concat("", ["vendors.", format_int(i, 10)])
 	msg := concat("", [res, ": last reviewed ", v.last_review, " (", sprintf("%v", [age]), " days ago, more than ", sprintf("%d", [th.vendor_review_max_days]), ")"])
 }
+
+# a dated SOC 2 report / review on record (each undefined as a whole when its date is missing)
+reported(v) if dates.age_days(v.soc2_period_end)
+
+reviewed(v) if dates.age_days(v.last_review)

@@ -26,7 +26,7 @@ guardrails := object.get(d, "guardrails", {})
 
 warn contains {"msg": "guardrails: input_max_tokens is not set to a positive limit (inputs are unbounded)", "resource": "guardrails", "_loc": subject.loc("guardrails.input_max_tokens")} if {
 	is_object(d)
-	not guardrails.input_max_tokens > 0
+	not object.get(guardrails, "input_max_tokens", null) > 0
 }
 
 warn contains {"msg": msg, "resource": "guardrails", "_loc": subject.loc(concat("", ["guardrails.", control]))} if {
