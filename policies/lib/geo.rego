@@ -42,18 +42,22 @@ country(provider, region) := c if {
 }
 
 # a Google Cloud multi- or dual-region expands to its members (the name in any letter case)
-members(provider, region) := ref.regions.gcp_multi[region] if {
-	provider in {"gcp", ""}
-	is_array(ref.regions.gcp_multi[region])
-}
+members(provider, region) := exact_members(region) if provider in {"gcp", ""}
 
 members(provider, region) := ms if {
 	provider in {"gcp", ""}
-	not is_array(ref.regions.gcp_multi[region])
+	not exact_members(region)
 	some k
 	ms := ref.regions.gcp_multi[k]
 	is_array(ms)
 	lower(k) == normalize(region)
+}
+
+# the members under the exact name; undefined as a whole otherwise, so `not exact_members(r)` holds
+# for a name that is not there (`not is_array(ref.regions.gcp_multi[r])` would be undefined on OPA)
+exact_members(region) := ms if {
+	ms := ref.regions.gcp_multi[region]
+	is_array(ms)
 }
 
 countries(provider, region) := cs if {

@@ -26,7 +26,7 @@ has_tag(k) if trim_space(tag(k)) != ""
 # the source run, {} when the version has none or it could not be found
 run := input.run if is_object(input.run)
 
-run := {} if not is_object(input.run)
+run := {} if not is_object(object.get(input, "run", null))
 
 metrics := object.get(run, "metrics", {})
 
@@ -38,7 +38,11 @@ has_run if count(object.keys(run)) > 0
 
 risk_class := tag("risk_class")
 
-high_risk if not risk_class in contract.not_high_risk_classes
+# a helper undefined as a whole: `not risk_class in ...` would be undefined on OPA, not true, when
+# the risk_class tag is missing
+not_high_risk if risk_class in contract.not_high_risk_classes
+
+high_risk if not not_high_risk
 
 # a comma-separated tag as a list of trimmed, non-empty items
 list_tag(k) := [x | some part in split(tag(k), ","); x := trim_space(part); x != ""]

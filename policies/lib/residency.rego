@@ -99,7 +99,7 @@ provider_cloud(p) := "aws" if p.service == "bedrock"
 
 provider_cloud(p) := "gcp" if p.service == "vertex_ai"
 
-provider_cloud(p) := "" if not p.service in {"azure_openai", "bedrock", "vertex_ai"}
+provider_cloud(p) := "" if not object.get(p, "service", null) in {"azure_openai", "bedrock", "vertex_ai"}
 
 # ---------------------------------------------------------------------------------------------
 # Terraform: the locations a plan names. Each is {provider, region, address, attribute}:
@@ -155,8 +155,7 @@ tf_locations(plan) := ((((((resource_locs | zone_locs) | provider_locs) | replic
 	grs_locs := {loc |
 		some rc in live_changes(plan)
 		geo_redundant(rc)
-		pair := ref.regions.azure_pairs[geo.normalize(rc.change.after.location)]
-		is_string(pair)
+		pair := azure_pair(rc)
 		loc := {"provider": "azure", "region": pair, "address": rc.address, "attribute": sprintf("geo-redundant secondary of %s", [rc.change.after.location])}
 	}
 }
@@ -165,18 +164,25 @@ tf_locations(plan) := ((((((resource_locs | zone_locs) | provider_locs) | replic
 tf_unresolved(plan) := {u |
 	some rc in live_changes(plan)
 	geo_redundant(rc)
-	not is_string(ref.regions.azure_pairs[geo.normalize(rc.change.after.location)])
+	not azure_pair(rc)
 	u := {"address": rc.address, "what": sprintf("%s replication from %v goes to a secondary region that ref.regions.azure_pairs does not name", [rc.change.after.account_replication_type, location_name(rc)])}
+}
+
+# the secondary region of an Azure geo-redundant account; undefined as a whole when the account
+# names no location or ref.regions.azure_pairs has no pair for it, so `not azure_pair(rc)` holds
+azure_pair(rc) := pair if {
+	pair := ref.regions.azure_pairs[geo.normalize(rc.change.after.location)]
+	is_string(pair)
 }
 
 location_name(rc) := rc.change.after.location if is_string(rc.change.after.location)
 
-location_name(rc) := "(no location)" if not is_string(rc.change.after.location)
+location_name(rc) := "(no location)" if not is_string(object.get(rc, ["change", "after", "location"], null))
 
 live_changes(plan) := [rc |
 	some rc in plan.resource_changes
-	not "delete" in rc.change.actions
 	is_object(rc.change.after)
+	not "delete" in object.get(rc, ["change", "actions"], [])
 ]
 
 geo_redundant(rc) if {
@@ -298,7 +304,7 @@ pod_spec_of(doc) := doc.spec.jobTemplate.spec.template.spec if doc.kind == "Cron
 
 pod_spec_of(doc) := doc.spec if doc.kind == "Pod"
 
-pod_spec_of(doc) := doc.spec.template.spec if not doc.kind in {"CronJob", "Pod"}
+pod_spec_of(doc) := doc.spec.template.spec if not object.get(doc, "kind", null) in {"CronJob", "Pod"}
 
 k8s_regions(doc) := (required | preferred) | selector if {
 	spec := pod_spec_of(doc)
@@ -367,35 +373,35 @@ places contains pl if {
 # personal data with no location at all: fail closed
 places contains pl if {
 	some i, v in d.vendors
-	not is_string(v.country)
+	not is_string(object.get(v, "country", null))
 	pl := place(sprintf("vendors.%d", [i]), clean("no country declared"), true, set())
 }
 
 places contains pl if {
 	some i, s in d.services
 	personal(s)
-	not is_string(s.region)
+	not is_string(object.get(s, "region", null))
 	pl := place(sprintf("services.%d", [i]), clean("no region declared"), true, set())
 }
 
 places contains pl if {
 	some i, s in d.data_stores
 	store_personal(s)
-	not is_string(s.region)
+	not is_string(object.get(s, "region", null))
 	pl := place(sprintf("data_stores.%d", [i]), clean("no region declared"), true, set())
 }
 
 places contains pl if {
 	some i, s in d.log_sinks
 	sink_personal(s)
-	not is_string(s.region)
+	not is_string(object.get(s, "region", null))
 	not geo.saas_country(object.get(s, "endpoint", ""))
 	pl := place(sprintf("log_sinks.%d", [i]), clean("no region declared and no known endpoint host"), true, set())
 }
 
 places contains pl if {
 	some i, p in d.ai_providers
-	not is_string(p.region)
+	not is_string(object.get(p, "region", null))
 	count([r | some r in object.get(p, "destination_regions", []); is_string(r)]) == 0
 	pl := place(sprintf("ai_providers.%d", [i]), clean("no region or destination_regions declared"), true, set())
 }
@@ -444,7 +450,7 @@ country_codes(c) := set() if {
 
 kinds("data_stores", x) := [x.data_kind] if is_string(x.data_kind)
 
-kinds("data_stores", x) := [] if not is_string(x.data_kind)
+kinds("data_stores", x) := [] if not is_string(object.get(x, "data_kind", null))
 
 kinds("log_sinks", x) := object.get(x, "data_kinds", [])
 
@@ -465,7 +471,7 @@ serves(v, x) if x.name in object.get(v, "services", [])
 party(x) := x.vendor if is_string(x.vendor)
 
 party(x) := x.provider if {
-	not is_string(x.vendor)
+	not is_string(object.get(x, "vendor", null))
 	is_string(x.provider)
 }
 
@@ -484,7 +490,7 @@ party_name(sec, x) := "" if {
 # how a finding names a place and one of its countries
 at(p, c) := p.where if startswith(p.where, "country ")
 
-at(p, c) := sprintf("%s (%s)", [p.where, c]) if not startswith(p.where, "country ")
+at(p, c) := sprintf("%s (%s)", [p.where, c]) if not startswith(object.get(p, "where", ""), "country ")
 
 # the recipient objects of log sink i (for rules judging a sink's endpoint)
 sink_recipients(s) := recipients("log_sinks", s)
@@ -612,7 +618,7 @@ mechanism(x) := m if {
 	is_string(m)
 }
 
-mechanism(x) := "not declared" if not is_string(x.transfer_mechanism)
+mechanism(x) := "not declared" if not is_string(object.get(x, "transfer_mechanism", null))
 
 no_recipient(party) := sprintf("no vendors[] entry names %s", [party]) if party != ""
 
@@ -646,7 +652,7 @@ scope_problems(c, x, kinds, party) := (expired | required) | excluded if {
 
 scope_text(entry, _) := entry.scope if is_string(entry.scope)
 
-scope_text(entry, req) := req if not is_string(entry.scope)
+scope_text(entry, req) := req if not is_string(object.get(entry, "scope", null))
 
 # "<recipient> does not declare", or why no recipient can
 lacks_scope(x, _) := sprintf("%s does not declare", [x.name]) if is_object(x)
@@ -698,7 +704,7 @@ art46(_, x, _, why) := {"rule": "RES-005", "why": sprintf("%s; %s relies on an A
 art46(_, x, _, why) := {"rule": "RES-004", "why": sprintf("%s; %s's transfer_mechanism is %s (needs scc or bcr)", [why, x.name, mechanism(x)])} if {
 	profile == "mechanisms_allowed"
 	is_object(x)
-	not x.transfer_mechanism in (mechanisms | {"art49"})
+	not object.get(x, "transfer_mechanism", null) in (mechanisms | {"art49"})
 }
 
 art46(_, x, _, why) := {"rule": "RES-004", "why": sprintf("%s; %s uses %s but %s", [why, x.name, x.transfer_mechanism, joined(problems)])} if {

@@ -8,7 +8,7 @@ import rego.v1
 resources contains {"address": rc.address, "type": rc.type, "name": rc.name, "provider": provider_of(rc), "values": rc.change.after} if {
 	some rc in input.resource_changes
 	rc.mode == "managed"
-	not "delete" in rc.change.actions
+	not "delete" in object.get(rc, ["change", "actions"], [])
 	is_object(rc.change.after)
 }
 
@@ -19,9 +19,9 @@ provider_of(rc) := "gcp" if startswith(rc.type, "google_")
 provider_of(rc) := "azure" if startswith(rc.type, "azurerm_")
 
 provider_of(rc) := "other" if {
-	not startswith(rc.type, "aws_")
-	not startswith(rc.type, "google_")
-	not startswith(rc.type, "azurerm_")
+	not startswith(object.get(rc, "type", ""), "aws_")
+	not startswith(object.get(rc, "type", ""), "google_")
+	not startswith(object.get(rc, "type", ""), "azurerm_")
 }
 
 of_type(t) := {r | some r in resources; r.type == t}

@@ -23,6 +23,10 @@ import data.cxgov.lib.residency
 
 deny contains {"msg": msg, "resource": l.resource, "_loc": residency.loc(l)} if {
 	some l in residency.locations
-	not geo.known(l.provider, l.region)
+	not resolves(l)
 	msg := sprintf("%s: region \"%s\" does not resolve to a country", [l.resource, l.region])
 }
+
+# a helper undefined as a whole when the location does not resolve (or names no region), so
+# `not resolves(l)` holds then on every engine
+resolves(l) if geo.known(l.provider, l.region)

@@ -122,3 +122,10 @@ test_res_002_fail_vendor_country_not_a_code if {
 	some f in r
 	contains(f.msg, "vendor bpo: country Norway does not resolve to a country")
 }
+
+test_res_002_fail_service_without_region if {
+	r := deny with input as system({"services": [{"name": "api", "contains_personal_data": true}]})
+	count(r) == 1
+	some f in r
+	f.msg == "service api: no region declared for personal data, so it cannot be shown to stay in the EEA or an adequate country"
+}

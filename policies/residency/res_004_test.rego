@@ -110,3 +110,18 @@ test_res_004_fail_out_of_scope_adequacy_with_scc_goes_here if {
 	contains(f.msg, "covers only APPI")
 	contains(f.msg, "tia_ref")
 }
+
+test_res_004_fail_ai_provider_without_service if {
+	# no service: the provider's cloud is unknown, its region is still judged
+	r := deny with input as system({"ai_providers": [object.remove(provider({}), ["service"])]}, {"evidence/tia-llm.pdf": intact})
+	count(r) == 1
+	some f in r
+	f.msg == "AI provider llm: region ap-south-1 (IN): IN has no adequacy decision; an Art 46 safeguard would be needed and the residency profile eea_or_adequacy allows none"
+}
+
+test_res_004_fail_mechanism_key_missing if {
+	r := deny with input as mechanisms({"ai_providers": [object.remove(provider({}), ["transfer_mechanism"])]}, {"evidence/tia-llm.pdf": intact})
+	count(r) == 1
+	some f in r
+	contains(f.msg, "llm's transfer_mechanism is not declared (needs scc or bcr)")
+}

@@ -39,7 +39,7 @@ deny contains {"msg": msg, "resource": a.resource, "_loc": residency.field_loc(a
 
 deny contains {"msg": msg, "resource": a.resource, "_loc": residency.field_loc(a.path, "transfer_mechanism")} if {
 	some a in art49
-	not is_boolean(a.recipient.continuous)
+	not is_boolean(object.get(a, ["recipient", "continuous"], null))
 	msg := sprintf("%s: relies on an Art 49 derogation and does not declare whether the transfers are continuous (continuous)", [a.resource])
 }
 

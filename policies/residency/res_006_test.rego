@@ -116,3 +116,9 @@ test_res_006_fail_manifest_global_profile_and_vertex_location if {
 	some f in r
 	f.msg == "Deployment/assist container app: BEDROCK_MODEL_ID=global.anthropic.claude-sonnet-4-5-20250929-v1:0 is a global inference profile (any commercial region)"
 }
+
+test_res_006_fail_terraform_change_without_actions if {
+	# a change that does not list its actions is not a deletion: the resource is judged
+	plan := {"format_version": "1.2", "resource_changes": [{"address": "aws_bedrockagent_agent.x", "type": "aws_bedrockagent_agent", "name": "x", "mode": "managed", "change": {"after": {"foundation_model": "global.anthropic.claude-sonnet-4-5-20250929-v1:0"}}}]}
+	count(deny) == 1 with input as plan
+}

@@ -54,8 +54,9 @@ declared_region(r) if {
 deny contains {"msg": msg, "resource": loc.address, "_loc": {"file": doc.file, "line": doc.line}} if {
 	some doc in subject.documents("terraform-plan")
 	some loc in residency.tf_locations(doc.document)
-	not declared_region(loc.region)
-	msg := sprintf("%s: %s (%s) is in %s, which the descriptor does not declare", [doc.file, loc.address, loc.attribute, loc.region])
+	r := loc.region
+	not declared_region(r)
+	msg := sprintf("%s: %s (%s) is in %s, which the descriptor does not declare", [doc.file, loc.address, loc.attribute, r])
 }
 
 deny contains {"msg": msg, "resource": u.address, "_loc": {"file": doc.file, "line": doc.line}} if {

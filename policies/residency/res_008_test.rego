@@ -184,3 +184,28 @@ test_res_008_fail_dual_region_with_a_member_missing if {
 	some f in r
 	contains(f.msg, "google_storage_bucket.a (location) is in EUR4")
 }
+
+test_res_008_fail_azure_grs_without_location if {
+	p := plan([change("azurerm_storage_account.s", "azurerm_storage_account", {"account_replication_type": "GRS"})], {}, [])
+	r := deny with input as system(descriptor, [plan_doc(p)])
+	count(r) == 1
+	some f in r
+	contains(f.msg, "azurerm_storage_account.s: GRS replication from (no location) goes to a secondary region that ref.regions.azure_pairs does not name")
+}
+
+test_res_008_fail_change_without_actions if {
+	# a change that does not list its actions is not a deletion: its location is judged
+	c := {"address": "aws_s3_bucket.t", "type": "aws_s3_bucket", "name": "t", "mode": "managed", "change": {"after": {"bucket": "t", "region": "us-east-1"}}}
+	r := deny with input as system(descriptor, [plan_doc(plan([c], {}, []))])
+	count(r) == 1
+	some f in r
+	contains(f.msg, "aws_s3_bucket.t (region) is in us-east-1")
+}
+
+test_res_008_fail_k8s_manifest_without_kind if {
+	manifest := object.remove(deployment(region_affinity(["us-east-1"]), {}), ["kind"])
+	r := deny with input as system(descriptor, [k8s_doc(manifest)])
+	count(r) == 1
+	some f in r
+	f.msg == "k8s/bot.yaml: Deployment/bot is scheduled in region us-east-1, which the descriptor does not declare"
+}
