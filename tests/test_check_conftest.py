@@ -117,7 +117,7 @@ def test_combine_evaluates_one_list_of_path_and_contents(case, cxgov):
         "documents contains doc if {\n\tsome file in input\n\tis_array(file.contents)\n\tsome doc in file.contents\n}\n\n"
         "documents contains file.contents if {\n\tsome file in input\n\tis_object(file.contents)\n}\n\n"
         "service_named(name) if {\n\tsome d in documents\n\td.kind == \"Service\"\n\td.metadata.name == name\n}\n\n"
-        "deny contains msg if {\n\tsome ing in documents\n\ting.kind == \"Ingress\"\n\tnot service_named(ing.metadata.name)\n"
+        "deny contains msg if {\n\tsome ing in documents\n\ting.kind == \"Ingress\"\n\tname := ing.metadata.name\n\tnot service_named(name)\n"
         "\tmsg := sprintf(\"Ingress %s routes to no Service\", [ing.metadata.name])\n}\n\n"
         "warn contains msg if {\n\tmsg := sprintf(\"%d files\", [count(input)])\n}\n"
     )

@@ -50,14 +50,15 @@ class LintError:
 
 
 def lint(module: Module, *, builtin: bool = False, allow_nondeterministic: bool = False,
-         functions: frozenset[str] = frozenset()) -> list[LintError]:
+         functions: frozenset[str] = frozenset(), packages: frozenset[str] = frozenset()) -> list[LintError]:
     """Every problem found in one module, in source order. `functions`: the simple names of the
-    functions the policy set defines (their results can be undefined; a builtin's cannot)."""
+    functions the policy set defines (their results can be undefined; a builtin's cannot);
+    `packages`: its packages (a dotted path into one is the policy's own constant)."""
     code = [t for t in module.tokens if t.kind not in ("comment", "newline")]
     errors = _object_control_rules(module)
     if not allow_nondeterministic:
         errors += _nondeterministic(module, code)
-    errors += negation_hoisting(module, functions, "error" if builtin else "warning")
+    errors += negation_hoisting(module, functions, packages, "error" if builtin else "warning")
     return sorted(errors, key=lambda e: (e.line, e.col, e.code))
 
 
@@ -101,9 +102,14 @@ def _dotted(code: list[Token], i: int) -> str:
 
 # --- CX013: values OPA hoists out of `not` ---------------------------------------------------------
 
-def negation_hoisting(module: Module, functions: frozenset[str], severity: str) -> list[LintError]:
+# data cxgov itself always provides (policies/data); a user's -d data may be absent
+GUARANTEED_DATA = ("cxgov.ref", "cxgov.config", "cxgov.run")
+
+
+def negation_hoisting(module: Module, functions: frozenset[str], packages: frozenset[str],
+                      severity: str) -> list[LintError]:
     toks = [t for t in module.tokens if t.kind != "comment"]
-    constants = {"data"} | _aliases(module)
+    constants = _aliases(module, packages | set(GUARANTEED_DATA))
     out = []
     for i, tok in enumerate(toks):
         if tok.kind != "ident" or tok.text != "not" or (i > 0 and toks[i - 1].text == "."):
@@ -169,13 +175,17 @@ def _is_comprehension(expr: list[Token], i: int, end: int) -> bool:
     return False
 
 
-def _aliases(module: Module) -> set[str]:
-    """The names imports of `data` bind: `import data.a.b as c` -> c, `import data.a.b` -> b."""
+def _aliases(module: Module, roots: set[str]) -> set[str]:
+    """Names bound to a package or to cxgov's own data (`import data.a.b as c` -> c, `import
+    data.a.b` -> b), and the module's own package name: paths under them are the policy's constants."""
     names = set()
     for st in module.statements:
         code = st.code()
         if code and code[0].text == "import" and len(code) > 1 and code[1].text == "data":
-            names.add(code[-1].text)
+            path = "".join(t.text for t in code[3:]).split("as")[0] if "as" not in [t.text for t in code] else \
+                "".join(t.text for t in code[3:code.index(next(t for t in code if t.text == "as"))])
+            if any(path == r or path.startswith(r + ".") for r in roots):
+                names.add(code[-1].text)
     return names
 
 
@@ -186,9 +196,15 @@ def _first_hoisted(expr: list[Token], functions: frozenset[str], constants: set[
 
 
 def _constant(expr: list[Token], i: int, end: int, constants: set[str]) -> bool:
-    """A dotted path into data or an imported package (`contract.pattern`): a policy's own
-    constant, defined whenever the policy is; a path with a computed key is not."""
-    return expr[i].text in constants and all(t.kind == "ident" or t.text == "." for t in expr[i:end + 1])
+    """A dotted path into an imported package or cxgov's own data (`contract.pattern`,
+    `data.cxgov.ref.x`): the policy's own constant, defined whenever the policy is. A path with a
+    computed key is not, nor one into data a user passes with -d (it may be absent)."""
+    if not all(t.kind == "ident" or t.text == "." for t in expr[i:end + 1]):
+        return False
+    if expr[i].text in constants:
+        return True
+    path = "".join(t.text for t in expr[i:end + 1])
+    return path.startswith("data.") and any(path[5:].startswith(r + ".") for r in GUARANTEED_DATA)
 
 
 def _top_level(expr: list[Token]) -> list[Token]:

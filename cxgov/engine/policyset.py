@@ -208,11 +208,12 @@ def from_sources(sources: list[tuple[str, str, bool]], data: dict[str, Any], *,
     parsed = [(_parse(source, path), is_builtin) for path, source, is_builtin in sources
               if include_tests or not path.endswith("_test.rego")]
     functions = frozenset(r.name for m, _ in parsed for r in m.rules if r.is_function)
+    packages = frozenset(m.package for m, _ in parsed)
     modules, tests, rules, builtin_paths = [], [], {}, set()
     problems: list[linter.LintError] = []
     for module, is_builtin in parsed:
         problems += linter.lint(module, builtin=is_builtin, allow_nondeterministic=allow_nondeterministic,
-                                functions=functions)
+                                functions=functions, packages=packages)
         if is_builtin:
             builtin_paths.add(module.path)
         if module.path.endswith("_test.rego"):

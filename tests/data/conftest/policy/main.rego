@@ -38,9 +38,13 @@ violation contains {"msg": msg, "registry": registry} if {
 	input.kind == "Deployment"
 	some c in input.spec.template.spec.containers
 	registry := split(c.image, "/")[0]
-	not registry in data.allowed_registries
+	not allowed_registry(registry)
 	msg := sprintf("registry %s is not allowed", [registry])
 }
+
+# undefined as a whole when the list is absent, so `not` holds then (a bare `not registry in
+# data.allowed_registries` would be undefined without the data file: OPA hoists the operand)
+allowed_registry(registry) if registry in data.allowed_registries
 
 warn contains msg if {
 	input.kind == "Service"
