@@ -35,7 +35,7 @@ er := object.get(d, "emotion_recognition", {})
 er_active if er.enabled == true
 
 er_active if {
-	not is_boolean(er.enabled)
+	not is_boolean(object.get(er, "enabled", null))
 	count(arr(["emotion_recognition", "subjects"])) > 0
 }
 

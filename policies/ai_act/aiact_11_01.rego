@@ -28,9 +28,9 @@ contract := mv.contract
 
 violations contains concat("", [mv.label, " has no Annex IV documentation reference (tag annex_iv_ref)"]) if not mv.has_tag("annex_iv_ref")
 
-violations contains concat("", [mv.label, ": annex_iv_sha256 is missing or not a sha256"]) if {
-	not regex.match(contract.sha256_pattern, object.get(input.tags, "annex_iv_sha256", ""))
-}
+violations contains concat("", [mv.label, ": annex_iv_sha256 is missing or not a sha256"]) if not sha256_ok
+
+sha256_ok if regex.match(contract.sha256_pattern, object.get(input.tags, "annex_iv_sha256", ""))
 
 violations contains concat("", [mv.label, ": the Annex IV documentation is bound to version ", input.tags.annex_iv_model_version, ", not ", input.version]) if {
 	input.tags.annex_iv_model_version != input.version

@@ -34,3 +34,9 @@ test_aiact_11_01_fail_nothing_declared if {
 	r := deny with input as mv({"risk_class": "high"})
 	count(r) == 4
 }
+
+test_aiact_11_01_fail_version_without_tags if {
+	r := deny with input as object.remove(mv({}), ["tags"])
+	some f in r
+	f.msg == "models:/router/3: annex_iv_sha256 is missing or not a sha256"
+}

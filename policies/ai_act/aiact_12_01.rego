@@ -27,9 +27,13 @@ import data.cxgov.lib.subject
 
 security := data.cxgov.ref.security
 
-missing_fields := [f | some f in security.ai_event_fields; not f in helpers.arr(["monitoring", "ai_events"])]
+ai_events := helpers.arr(["monitoring", "ai_events"])
 
-missing_alerts := [a | some a in security.ai_monitoring_alerts; not a in helpers.arr(["monitoring", "alerts"])]
+alerts := helpers.arr(["monitoring", "alerts"])
+
+missing_fields := [f | some f in security.ai_event_fields; not f in ai_events]
+
+missing_alerts := [a | some a in security.ai_monitoring_alerts; not a in alerts]
 
 # concat, not sprintf: the embedded engine quotes a builtin's string result inside sprintf %s
 violations contains {"msg": concat("", ["monitoring.ai_events does not log ", concat(", ", missing_fields)]), "resource": "monitoring.ai_events", "_loc": subject.loc("monitoring")} if {

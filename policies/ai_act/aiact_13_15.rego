@@ -34,6 +34,8 @@ bound(v) := to_number(trim_space(substring(trim_space(v), 2, -1)))
 # object.get: rego-cpp is slow on dynamic keys
 value(m) := object.get(mv.metrics, m, null)
 
+measured(m) if is_number(value(m))
+
 misses(">=", value, limit) if value < limit
 
 misses("<=", value, limit) if value > limit
@@ -50,13 +52,13 @@ violations contains concat("", [mv.label, ": threshold.", m, " is not \">=\" or 
 violations contains concat("", [mv.label, ": declared metric ", m, " is missing from the source run"]) if {
 	some m, v in thresholds
 	well_formed(v)
-	not is_number(value(m))
+	not measured(m)
 }
 
 violations contains concat("", [mv.label, ": ", m, " is ", sprintf("%v", [value(m)]), ", which misses its threshold ", operator(v), " ", sprintf("%v", [bound(v)])]) if {
 	some m, v in thresholds
 	well_formed(v)
-	is_number(value(m))
+	measured(m)
 	misses(operator(v), value(m), bound(v))
 }
 

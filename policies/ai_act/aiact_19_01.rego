@@ -34,7 +34,7 @@ violations contains {"msg": "no log sink of type ai_event: AI event logs are not
 
 violations contains {"msg": sprintf("AI event log sink %s: retention_days is not declared (at least %d days required)", [s.name, min_days]), "resource": sprintf("log sink %s", [s.name]), "_loc": subject.loc(sprintf("log_sinks.%d", [i]))} if {
 	some [i, s] in helpers.ai_event_sinks
-	not is_number(s.retention_days)
+	not is_number(object.get(s, "retention_days", null))
 }
 
 # 0 keeps the logs forever, which meets the minimum (GDPR-5E-01 judges "forever")
@@ -54,7 +54,7 @@ violations contains {"msg": sprintf("%s (%s) holds AI event log sink %s: retenti
 	some doc in subject.documents("terraform-plan")
 	some rc in doc.document.resource_changes
 	spec := tf_types[rc.type]
-	not "delete" in rc.change.actions
+	not "delete" in object.get(rc, ["change", "actions"], [])
 	after := rc.change.after
 	is_object(after)
 	name := after[spec.name]
@@ -69,9 +69,11 @@ names_sink(name, sink) if name == sink
 
 names_sink(name, sink) if endswith(name, concat("", ["/", sink]))
 
-tf_retention(after, spec) := after[spec.retention] if is_number(after[spec.retention])
+tf_retention(after, spec) := after[spec.retention] if retention_set(after, spec)
 
-tf_retention(after, spec) := spec.default_days if not is_number(after[spec.retention])
+tf_retention(after, spec) := spec.default_days if not retention_set(after, spec)
+
+retention_set(after, spec) if is_number(after[spec.retention])
 
 deny contains v if {
 	subject.high_risk

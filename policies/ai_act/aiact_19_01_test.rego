@@ -65,3 +65,11 @@ test_aiact_19_01_fail_terraform_gcp_bucket_default if {
 	some f in r
 	contains(f.msg, "retention 30 days")
 }
+
+test_aiact_19_01_fail_terraform_change_without_actions if {
+	rc := {"address": "aws_cloudwatch_log_group.ai", "type": "aws_cloudwatch_log_group", "mode": "managed", "change": {"after": {"name": "cx-ai-events", "retention_in_days": 30}}}
+	r := deny with input as system(desc("high", [sink(400)]), plan([rc]))
+	count(r) == 1
+	some f in r
+	f.msg == "aws_cloudwatch_log_group.ai (plan.json) holds AI event log sink cx-ai-events: retention 30 days is below 184 days"
+}

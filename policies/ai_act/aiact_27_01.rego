@@ -35,7 +35,7 @@ reason := sprintf("deployer_type %s", [d.system.deployer_type]) if d.system.depl
 
 # concat, not sprintf: the embedded engine quotes a builtin's string result inside sprintf %s
 reason := concat("", ["Annex III ", concat(", ", sort(fria_points))]) if {
-	not d.system.deployer_type in helpers.ref.fria_deployer_types
+	not object.get(d, ["system", "deployer_type"], null) in helpers.ref.fria_deployer_types
 	count(fria_points) > 0
 }
 

@@ -29,17 +29,21 @@ d := subject.descriptor
 
 disclosure := object.get(d, "ai_disclosure", {})
 
+disclosed_channels := helpers.arr(["ai_disclosure", "channels"])
+
+ai_events := helpers.arr(["monitoring", "ai_events"])
+
 deny contains {"msg": "AI disclosure is not enabled (ai_disclosure.enabled is not true)", "resource": "ai_disclosure", "_loc": subject.loc("ai_disclosure")} if {
 	not disclosure.enabled == true
 }
 
 deny contains {"msg": sprintf("AI disclosure timing is %s: it must be pre_interaction or first_turn", [timing]), "resource": "ai_disclosure.timing", "_loc": subject.loc("ai_disclosure")} if {
-	not disclosure.timing in helpers.ref.disclosure_timings
+	not object.get(disclosure, "timing", null) in helpers.ref.disclosure_timings
 }
 
 timing := disclosure.timing if is_string(disclosure.timing)
 
-timing := "not declared" if not is_string(disclosure.timing)
+timing := "not declared" if not is_string(object.get(disclosure, "timing", null))
 
 deny contains {"msg": "no channels are declared: the disclosure cannot be checked on every channel", "resource": "channels", "_loc": subject.loc("channels")} if {
 	count(helpers.arr(["channels"])) == 0
@@ -47,8 +51,9 @@ deny contains {"msg": "no channels are declared: the disclosure cannot be checke
 
 deny contains {"msg": sprintf("%s has no AI disclosure (%s is not in ai_disclosure.channels)", [channel_name(c), c.type]), "resource": channel_name(c), "_loc": subject.loc(sprintf("channels.%d", [i]))} if {
 	some i, c in helpers.arr(["channels"])
-	c.type in helpers.ref.disclosure_channel_types
-	not c.type in helpers.arr(["ai_disclosure", "channels"])
+	t := c.type
+	t in helpers.ref.disclosure_channel_types
+	not t in disclosed_channels
 }
 
 deny contains {"msg": sprintf("%s: no spoken AI disclosure at call start (spoken_disclosure is not true)", [channel_name(c)]), "resource": channel_name(c), "_loc": subject.loc(sprintf("channels.%d", [i]))} if {
@@ -62,9 +67,9 @@ warn contains {"msg": "AI disclosure displays are not logged (ai_disclosure.logg
 }
 
 warn contains {"msg": "monitoring.ai_events does not log disclosure_shown", "resource": "monitoring.ai_events", "_loc": subject.loc("monitoring")} if {
-	not "disclosure_shown" in helpers.arr(["monitoring", "ai_events"])
+	not "disclosure_shown" in ai_events
 }
 
 channel_name(c) := sprintf("%s channel %s", [c.type, c.name]) if is_string(c.name)
 
-channel_name(c) := sprintf("%s channel", [c.type]) if not is_string(c.name)
+channel_name(c) := sprintf("%s channel", [c.type]) if not is_string(object.get(c, "name", null))

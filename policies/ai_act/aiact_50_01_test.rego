@@ -64,7 +64,8 @@ test_aiact_50_01_fail_no_channels if {
 }
 
 test_aiact_50_01_fail_warn_not_logged if {
-	d := object.union(good, {"ai_disclosure": {"enabled": true, "timing": "pre_interaction", "channels": ["chat", "voice"]}})
+	# object.union merges nested objects (good's logged: true would survive): drop the section first
+	d := object.union(object.remove(good, ["ai_disclosure"]), {"ai_disclosure": {"enabled": true, "timing": "pre_interaction", "channels": ["chat", "voice"]}})
 	count(deny) == 0 with input as system(d)
 	r := warn with input as system(d)
 	count(r) == 1
@@ -78,4 +79,12 @@ test_aiact_50_01_fail_warn_event_not_logged if {
 	count(r) == 1
 	some f in r
 	contains(f.msg, "disclosure_shown")
+}
+
+test_aiact_50_01_fail_unnamed_channel_not_covered if {
+	d := object.union(good, {"channels": [{"type": "chat", "name": "web widget"}, {"type": "voice", "name": "hotline", "spoken_disclosure": true}, {"type": "messaging"}]})
+	r := deny with input as system(d)
+	count(r) == 1
+	some f in r
+	f.msg == "messaging channel has no AI disclosure (messaging is not in ai_disclosure.channels)"
 }

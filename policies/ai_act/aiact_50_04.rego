@@ -33,13 +33,13 @@ violations contains {"msg": sprintf("generated %s output is not marked as AI-gen
 	unmarked(o)
 }
 
-unmarked(o) if not is_string(o.marking)
+unmarked(o) if not is_string(object.get(o, "marking", null))
 
 unmarked(o) if o.marking in helpers.ref.unmarked_values
 
 marking(o) := o.marking if is_string(o.marking)
 
-marking(o) := "not declared" if not is_string(o.marking)
+marking(o) := "not declared" if not is_string(object.get(o, "marking", null))
 
 # placed on the market before general application, and the legacy deadline has not come
 legacy_grace if {

@@ -31,6 +31,8 @@ in_scope if {
 
 plan_metrics := helpers.arr(["system", "ai_act", "pmm_metrics"])
 
+collected_metrics := helpers.arr(["monitoring", "ai_metrics"])
+
 deny contains {"msg": sprintf("post-market monitoring plan (system.ai_act.pmm_plan_ref): %s", [p]), "resource": "system.ai_act.pmm_plan_ref", "_loc": subject.loc("system.ai_act")} if {
 	in_scope
 	p := evidence.problem(object.get(helpers.ai_act, "pmm_plan_ref", null), helpers.evidence_max_days)
@@ -44,5 +46,5 @@ deny contains {"msg": "the post-market monitoring plan names no metrics (system.
 deny contains {"msg": sprintf("post-market monitoring metric %s is not collected (not in monitoring.ai_metrics)", [m]), "resource": sprintf("metric %s", [m]), "_loc": subject.loc(sprintf("system.ai_act.pmm_metrics.%d", [i]))} if {
 	in_scope
 	some i, m in plan_metrics
-	not m in helpers.arr(["monitoring", "ai_metrics"])
+	not m in collected_metrics
 }

@@ -61,4 +61,4 @@ deny contains {"msg": msg, "resource": sprintf("Annex III point %s", [p]), "_loc
 
 risk_class := ai.risk_class if is_string(ai.risk_class)
 
-risk_class := "not declared" if not is_string(ai.risk_class)
+risk_class := "not declared" if not is_string(object.get(ai, "risk_class", null))

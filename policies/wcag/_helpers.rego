@@ -117,10 +117,10 @@ violation_finding(v) := {
 # the state the scan shows (the text output groups findings by URL)
 state_name := input.state if is_string(input.state)
 
-state_name := "load" if not is_string(input.state)
+state_name := "load" if not is_string(object.get(input, "state", null))
 
 impact(v) := v.impact if is_string(v.impact)
 
-impact(v) := "unknown impact" if not is_string(v.impact)
+impact(v) := "unknown impact" if not is_string(object.get(v, "impact", null))
 
 level_tags(v) := sort({t | some t in v.tags} & a_aa_tags)

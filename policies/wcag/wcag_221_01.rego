@@ -29,7 +29,7 @@ ui := helpers.ui
 
 deny contains {"msg": "ui.session_timeout_s is not declared: cannot tell whether the session timeout is adjustable", "resource": "ui.session_timeout_s", "_loc": subject.loc("ui")} if {
 	helpers.has_ui
-	not is_number(ui.session_timeout_s)
+	not is_number(object.get(ui, "session_timeout_s", null))
 }
 
 deny contains {"msg": sprintf("session times out after %d s (under %d s) without a warning and a way to extend it (ui.timeout_warning and ui.extend_allowed)", [ui.session_timeout_s, min_s]), "resource": "ui.session_timeout_s", "_loc": subject.loc("ui.session_timeout_s")} if {

@@ -28,12 +28,13 @@ checklist := object.get(helpers.accessibility, "manual_checklist", {})
 warn contains {"msg": sprintf("WCAG 2.2 SC %s has no manual check recorded (accessibility.manual_checklist)", [c]), "resource": sprintf("WCAG %s", [c]), "_loc": subject.loc("accessibility")} if {
 	helpers.has_ui
 	some c in helpers.ref.manual_criteria
-	not is_string(checklist[c])
+	not is_string(object.get(checklist, c, null))
 }
 
 warn contains {"msg": sprintf("WCAG 2.2 SC %s manual check is %s, not pass", [c, checklist[c]]), "resource": sprintf("WCAG %s", [c]), "_loc": subject.loc(sprintf("accessibility.manual_checklist.%s", [c]))} if {
 	helpers.has_ui
 	some c in helpers.ref.manual_criteria
-	is_string(checklist[c])
-	not checklist[c] in helpers.ref.accepted_outcomes
+	outcome := checklist[c]
+	is_string(outcome)
+	not outcome in helpers.ref.accepted_outcomes
 }

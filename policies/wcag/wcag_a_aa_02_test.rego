@@ -25,3 +25,10 @@ test_wcag_a_aa_02_fail_moderate_warns if {
 test_wcag_a_aa_02_pass_not_strict_no_deny if {
 	count(deny) == 0 with input as scan([violation("meta-viewport", "moderate", ["wcag2aa", "wcag144"])])
 }
+
+test_wcag_a_aa_02_fail_impact_missing_warns if {
+	r := warn with input as scan([object.remove(violation("meta-viewport", "moderate", ["wcag2aa", "wcag144"]), ["impact"])])
+	count(r) == 1
+	some f in r
+	f.msg == "closed: meta-viewport (unknown impact, wcag2aa): Zooming and scaling must not be disabled; 1 element(s): meta[name=viewport]"
+}

@@ -40,9 +40,11 @@ deny contains {"msg": concat("", ["scanned with ", engine_text("name", "an unkno
 	not engine_ok
 }
 
-engine_text(key, fallback) := engine[key] if is_string(engine[key])
+engine_text(key, fallback) := engine[key] if engine_says(key)
 
-engine_text(key, fallback) := fallback if not is_string(engine[key])
+engine_text(key, fallback) := fallback if not engine_says(key)
+
+engine_says(key) if is_string(engine[key])
 
 engine_ok if {
 	engine.name == "axe-core"
@@ -75,12 +77,21 @@ deny contains {"msg": "the scan ran a list of rules, not the WCAG tags: it does 
 # %v for the age: a day count computed from the live scan's timestamp is a number the embedded engine's %d refuses
 deny contains {"msg": sprintf("the scan is %v days old (more than %d)", [dates.age_days(input.timestamp), cfg.scan_max_age_days]), "resource": "timestamp"} if {
 	helpers.is_scan
+	timestamp_ok
 	dates.age_days(input.timestamp) > cfg.scan_max_age_days
 }
 
 deny contains {"msg": "the scan has no valid timestamp", "resource": "timestamp"} if {
 	helpers.is_scan
-	not dates.age_days(input.timestamp)
+	not timestamp_ok
+}
+
+# undefined as a whole when the timestamp is missing or not a date (dates.age_days would fail the
+# run on a null or a non-date string under strict builtin errors)
+timestamp_ok if {
+	is_string(input.timestamp)
+	regex.match(`^[0-9]{4}-[0-9]{2}-[0-9]{2}`, input.timestamp)
+	dates.age_days(input.timestamp)
 }
 
 # --- coverage, in the system view ---
@@ -112,4 +123,4 @@ deny contains {"msg": concat("", ["the scan of ", s.url, "#", s.state, " (", sub
 
 entry_name(e) := e.name if is_string(e.name)
 
-entry_name(e) := e.url if not is_string(e.name)
+entry_name(e) := e.url if not is_string(object.get(e, "name", null))

@@ -72,3 +72,26 @@ test_wcag_scan_01_fail_system_scan_before_last_change if {
 	some f in r
 	f.msg == "the scan of https://acme.example/help#closed (2026-11-10) predates the UI's last change (ui.last_change 2026-11-12)"
 }
+
+test_wcag_scan_01_fail_engine_without_version if {
+	r := deny with input as scan({"name": "axe-core"}, {"type": "tag", "values": tags}, "2026-11-20T10:00:00.000Z")
+	count(r) == 1
+	some f in r
+	f.msg == "scanned with axe-core (no version): cxgov needs axe-core 4.10.0 or newer"
+}
+
+test_wcag_scan_01_fail_timestamp_missing if {
+	r := deny with input as object.remove(scan(axe, {"type": "tag", "values": tags}, null), ["timestamp"])
+	r == {{"msg": "the scan has no valid timestamp", "resource": "timestamp"}}
+}
+
+test_wcag_scan_01_fail_timestamp_null if {
+	r := deny with input as scan(axe, {"type": "tag", "values": tags}, null)
+	r == {{"msg": "the scan has no valid timestamp", "resource": "timestamp"}}
+}
+
+test_wcag_scan_01_fail_system_unnamed_entry_point_not_scanned if {
+	r := deny with input as system({"entry_points": [{"url": "https://acme.example/help"}]}, [])
+	some f in r
+	f.msg == "UI entry point https://acme.example/help (https://acme.example/help) was not scanned"
+}
