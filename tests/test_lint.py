@@ -145,3 +145,14 @@ def test_clean_v1_policy_has_no_findings():
         "warn contains msg if {\n\tnot input.net.enabled\n\tmsg := \"field refs are not calls\"\n}\n"
     )
     assert codes(source) == []
+
+
+def test_a_rule_that_can_be_undefined_is_flagged_as_an_argument():
+    # `environment` is undefined when the field is missing; `not is_string(environment)` is then
+    # undefined on OPA too. A local variable of the same body, or a rule with a default, is not.
+    source = ("environment := input.system.environment\n\n"
+              "level := 3\n\n"
+              "r if {\n\tnot is_string(environment)\n}\n\n"
+              "q if {\n\tnot is_number(level)\n}\n\n"
+              "s if {\n\tenvironment := \"x\"\n\tnot is_string(environment)\n}\n")
+    assert codes(source) == [("CX013", 10)]

@@ -58,7 +58,9 @@ def lint(module: Module, *, builtin: bool = False, allow_nondeterministic: bool 
     errors = _object_control_rules(module)
     if not allow_nondeterministic:
         errors += _nondeterministic(module, code)
-    errors += negation_hoisting(module, functions, packages, "error" if builtin else "warning")
+    constants = _aliases(module, packages | set(GUARANTEED_DATA))
+    errors += negation_hoisting(module, functions, packages, "error" if builtin else "warning",
+                                conditional_rules(module, constants | {"data"}))
     return sorted(errors, key=lambda e: (e.line, e.col, e.code))
 
 
@@ -106,8 +108,33 @@ def _dotted(code: list[Token], i: int) -> str:
 GUARANTEED_DATA = ("cxgov.ref", "cxgov.config", "cxgov.run")
 
 
+def conditional_rules(module: Module, constants: set[str] = frozenset()) -> frozenset[str]:
+    """The module's rules that can be undefined: complete rules with a condition and no default
+    (a partial set or object is at worst empty; a default or an unconditional value is defined)."""
+    maybe, defined = set(), set()
+    for rule in module.rules:
+        code = rule.statement.code()
+        if rule.is_function:
+            continue
+        if rule.is_default or (len(code) > 1 and code[1].text in ("contains", "[")):
+            defined.add(rule.name)
+        elif any(t.text == "if" and t.kind == "ident" for t in code) or _plain_ref_value(code, constants):
+            maybe.add(rule.name)  # a condition, or a value read straight from a path (`env := d.system.env`)
+        else:
+            defined.add(rule.name)
+    return frozenset(maybe - defined)
+
+
+def _plain_ref_value(code: list[Token], constants: set[str]) -> bool:
+    """`name := a.b.c` (or `a[k]`): a value that is undefined when the path is missing; an alias of
+    another package's rule or of cxgov's data (`d := subject.descriptor`) is not counted."""
+    value = code[2:] if len(code) > 2 and code[1].text in (":=", "=") else []
+    return (len(value) > 2 and value[0].kind == "ident" and value[1].text in (".", "[")
+            and value[0].text not in constants and not any(t.text == "(" for t in value))
+
+
 def negation_hoisting(module: Module, functions: frozenset[str], packages: frozenset[str],
-                      severity: str) -> list[LintError]:
+                      severity: str, rules: frozenset[str] = frozenset()) -> list[LintError]:
     toks = [t for t in module.tokens if t.kind != "comment"]
     constants = _aliases(module, packages | set(GUARANTEED_DATA))
     out = []
@@ -115,7 +142,7 @@ def negation_hoisting(module: Module, functions: frozenset[str], packages: froze
         if tok.kind != "ident" or tok.text != "not" or (i > 0 and toks[i - 1].text == "."):
             continue
         expr = _expression(toks, i + 1)
-        hit = _first_hoisted(expr, functions, constants)
+        hit = _first_hoisted(expr, functions, constants, _locals(toks, i) if rules else set(), rules)
         if hit is None:
             continue
         start, end, why = hit
@@ -189,10 +216,27 @@ def _aliases(module: Module, roots: set[str]) -> set[str]:
     return names
 
 
-def _first_hoisted(expr: list[Token], functions: frozenset[str], constants: set[str]) -> tuple[int, int, str] | None:
+def _locals(toks: list[Token], i: int) -> set[str]:
+    """Names bound before token i in its rule body (`x :=`, `some x`, `x = `, `some k, v in`)."""
+    names = set()
+    j = i
+    while j > 0 and not (toks[j].kind == "newline" and j + 1 < len(toks) and toks[j + 1].col == 1
+                         and toks[j + 1].kind == "ident"):
+        j -= 1
+    for k in range(j, i):
+        t = toks[k]
+        if t.kind == "ident" and k + 1 < i and toks[k + 1].text in (":=", "=", ",", "in"):
+            names.add(t.text)
+        elif t.kind == "ident" and k > 0 and toks[k - 1].text == "some":
+            names.add(t.text)
+    return names
+
+
+def _first_hoisted(expr: list[Token], functions: frozenset[str], constants: set[str], local: set[str] = frozenset(),
+                   rules: frozenset[str] = frozenset()) -> tuple[int, int, str] | None:
     """(start, end, why) of the first value in `expr` that OPA hoists out of the negation."""
     top_ops = {t.text for t in _top_level(expr) if t.text in _COMPARISONS and t.kind in ("op", "punct", "ident")}
-    return _scan(expr, 0, len(expr), functions, None, top_ops, constants)
+    return _scan(expr, 0, len(expr), functions, None, top_ops, constants, frozenset(rules - set(local)))
 
 
 def _constant(expr: list[Token], i: int, end: int, constants: set[str]) -> bool:
@@ -220,7 +264,7 @@ def _top_level(expr: list[Token]) -> list[Token]:
 
 
 def _scan(expr: list[Token], i: int, stop: int, functions: frozenset[str], context: str | None,
-          top_ops: set[str], constants: set[str]) -> tuple[int, int, str] | None:
+          top_ops: set[str], constants: set[str], rules: frozenset[str] = frozenset()) -> tuple[int, int, str] | None:
     """Walk terms from i to stop. `context`: "argument" (inside a call's parentheses), "key" (inside
     a ref's brackets) or None (an operand of the negated expression itself)."""
     while i < stop:
@@ -230,7 +274,7 @@ def _scan(expr: list[Token], i: int, stop: int, functions: frozenset[str], conte
             # `[` after a term indexes it (`{"a": 1}[k]`): its contents are a key
             index = tok.text == "[" and i > 0 and (expr[i - 1].text in ("}", "]", ")") or expr[i - 1].kind == "string")
             if not _is_comprehension(expr, i, end):  # a comprehension is a body of its own
-                hit = _scan(expr, i + 1, end, functions, "key" if index else context, top_ops, constants)
+                hit = _scan(expr, i + 1, end, functions, "key" if index else context, top_ops, constants, rules)
                 if hit:
                     return hit
             i = end + 1
@@ -251,32 +295,36 @@ def _scan(expr: list[Token], i: int, stop: int, functions: frozenset[str], conte
                 why = ("a call argument" if context == "argument" else "an object key" if context == "key"
                        else "a field of a function result" if after else "an operand of " + _ops(top_ops))
                 return i, _ref_end(expr, close, stop) if after else close, "the result of a function, " + why
-            hit = _scan(expr, j + 2, close, functions, "argument", top_ops, constants)
+            hit = _scan(expr, j + 2, close, functions, "argument", top_ops, constants, rules)
             if hit:
                 return hit
             i = close + 1
             continue
         end = _ref_end(expr, i, stop)
+        if end == i and tok.text in rules and (context is not None or top_ops & _HOISTING_OPS):
+            why = ("a call argument" if context == "argument" else "an object key" if context == "key"
+                   else "an operand of " + _ops(top_ops & _HOISTING_OPS))
+            return i, i, "a rule that can be undefined, " + why
         if end > i and not _constant(expr, i, end, constants):  # a ref with a path: possibly undefined
             hoisted = context is not None or bool(top_ops & _HOISTING_OPS)
             if hoisted:
                 why = ("a call argument" if context == "argument" else "an object key" if context == "key"
                        else "an operand of " + _ops(top_ops & _HOISTING_OPS))
                 return i, end, why
-            hit = _keys(expr, i, end, functions, top_ops, constants)
+            hit = _keys(expr, i, end, functions, top_ops, constants, rules)
             if hit:
                 return hit
         i = end + 1
     return None
 
 
-def _keys(expr, i, end, functions, top_ops, constants):
+def _keys(expr, i, end, functions, top_ops, constants, rules):
     """Refs used as keys inside a ref's brackets (`m[x.f]`)."""
     k = i
     while k <= end:
         if expr[k].text == "[":
             close = _matching(expr, k)
-            hit = _scan(expr, k + 1, close, functions, "key", top_ops, constants)
+            hit = _scan(expr, k + 1, close, functions, "key", top_ops, constants, rules)
             if hit:
                 return hit
             k = close
