@@ -206,29 +206,3 @@ def parse_module(path: str, source: str) -> Module:
     if not package:
         raise RegoSyntaxError("no package declaration", 1, 1)
     return Module(path, source, package, package_line, imports, rules, stmts, tokens)
-
-
-def split_body(statement: Statement) -> tuple[list[Token], list[list[Token]]] | None:
-    """The head tokens and the body expressions of `head if { ... }`; None when it has no body."""
-    code = statement.tokens
-    start = next((i for i, t in enumerate(code) if t.text == "{" and t.kind == "punct"), None)
-    if start is None or start == 0 or code[start - 1].text != "if":
-        return None
-    depth, exprs, current = 0, [], []
-    for tok in code[start + 1 :]:
-        if tok.kind == "punct" and tok.text in OPEN:
-            depth += 1
-        elif tok.kind == "punct" and tok.text in CLOSE:
-            if depth == 0:
-                break
-            depth -= 1
-        if depth == 0 and (tok.kind == "newline" or tok.text == ";"):
-            if any(t.kind != "comment" for t in current):
-                exprs.append(current)
-            current = []
-            continue
-        current.append(tok)
-    if any(t.kind != "comment" for t in current):
-        exprs.append(current)
-    exprs = [[t for t in e if t.kind != "comment"] for e in exprs]
-    return code[: start - 1], exprs
