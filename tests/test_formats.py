@@ -134,7 +134,7 @@ RULES = {
 RUN = RunInfo(
     tool_version="0.1.0",
     engine="embedded",
-    engine_version="regopy 1.5.2",
+    engine_version="OPA v1.20.2 (embedded)",
     evaluation_date="2026-03-01",
     policy_digest="0123456789abcdef" * 4,
     root="/home/someone/checkout",
@@ -375,7 +375,7 @@ def test_sarif_rules_and_results(result):
     assert run["properties"] == {
         "evaluation_date": "2026-03-01",
         "engine": "embedded",
-        "engine_version": "regopy 1.5.2",
+        "engine_version": "OPA v1.20.2 (embedded)",
         "policy_digest": RUN.policy_digest,
     }
     assert run["invocations"] == [{"executionSuccessful": True}]

@@ -28,7 +28,7 @@ dimensions := mv.list_tag("bias_dimensions")
 
 thresholds := mv.tags_with_prefix(contract.bias_threshold_tag_prefix)
 
-# object.get: rego-cpp is slow on dynamic keys
+# null when the metric is missing, so callers test it without a negated lookup
 metric(dim) := v if {
 	v := object.get(mv.metrics, concat("", [contract.bias_metric_prefix, dim]), null)
 	is_number(v)

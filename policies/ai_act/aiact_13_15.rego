@@ -31,7 +31,7 @@ operator(v) := substring(trim_space(v), 0, 2)
 
 bound(v) := to_number(trim_space(substring(trim_space(v), 2, -1)))
 
-# object.get: rego-cpp is slow on dynamic keys
+# null when the metric is missing, so callers test it without a negated lookup
 value(m) := object.get(mv.metrics, m, null)
 
 measured(m) if is_number(value(m))

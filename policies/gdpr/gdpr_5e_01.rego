@@ -110,7 +110,7 @@ deny contains {"msg": msg, "resource": concat(" ", ["data store", s.name]), "_lo
 }
 
 # every retention-bearing resource of the system's plans, computed once per evaluation (a rule,
-# not a function call inside the loop below: rego-cpp recomputes function calls)
+# not a function call inside the loop below)
 plan_retention contains {"file": doc.file, "e": e} if {
 	is_object(input.descriptor)
 	some doc in subject.documents("terraform-plan")
@@ -130,8 +130,7 @@ deny contains {"msg": msg, "resource": it.what, "_loc": field_loc(it.path, "rete
 	msg := concat("", [it.what, ": retention ", num(it.item.retention_days), " days in the descriptor, but Terraform ", e.address, " (", doc.file, ") ", keeps(e)])
 }
 
-# messages are built with concat: rego-cpp 1.5.2's sprintf %s wraps strings that come from builtins,
-# function arguments or local bindings in quotes; numbers through sprintf %v come out right
+# a number as message text
 num(n) := sprintf("%v", [n])
 
 bucket_name(r) := r.values.bucket if is_string(r.values.bucket)
@@ -220,7 +219,7 @@ is_positive(v) if {
 	v > 0
 }
 
-# the largest number (rego-cpp's max compares numbers as text: max([12, 3]) is 3)
+# the largest number
 largest(ds) := m if {
 	some m in ds
 	every d in ds {

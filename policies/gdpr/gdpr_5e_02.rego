@@ -59,8 +59,7 @@ items contains {"path": sprintf("log_sinks.%d", [i]), "what": concat(" ", ["log 
 	personal(s)
 }
 
-# messages are built with concat: rego-cpp 1.5.2's sprintf %s wraps strings that come from builtins,
-# function arguments or local bindings in quotes; numbers through sprintf %v come out right
+# a number as message text
 num(n) := sprintf("%v", [n])
 
 entries(id) := [e | some e in object.get(d, "ropa", []); e.id == id]

@@ -15,12 +15,9 @@ providers := {"aws", "gcp", "azure"}
 
 # a region name as the reference data spells it: lower case, no spaces ("West Europe" ->
 # "westeurope", Terraform's "EUROPE-WEST4" -> "europe-west4")
-# (trim: rego-cpp otherwise keeps the builtin result's JSON quotes when sprintf formats it)
 normalize(region) := trim(lower(replace(region, " ", "")), "") if is_string(region)
 
 # the country under the exact name: the given provider first, then any provider
-# (object.get, not ref.regions[p][region]: rego-cpp looks a dynamic key up ~10x slower, which
-# a registry of many model versions pays once per version)
 lookup(provider, region) := c if {
 	c := object.get(object.get(ref.regions, provider, {}), region, null)
 	c != null
@@ -102,7 +99,6 @@ host(endpoint) := h if {
 }
 
 # country of a SaaS endpoint (longest matching suffix in the reference list)
-# (no max/sort on numbers: rego-cpp orders them as strings, so max([12, 9]) is 9)
 saas_country(endpoint) := c if {
 	h := host(endpoint)
 	dotted := concat("", [".", h])

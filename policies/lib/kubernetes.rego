@@ -12,12 +12,9 @@ pod_spec := input.spec.jobTemplate.spec.template.spec if input.kind == "CronJob"
 
 pod_spec := input.spec if input.kind == "Pod"
 
-# one body, not a partial set of two: rules judging every manifest use it, and on rego-cpp a
-# multi-body rule costs several times a single expression
+# one body, not a partial set of two: rules judging every manifest use it
 containers := array.concat(object.get(pod_spec, "containers", []), object.get(pod_spec, "initContainers", []))
 
-# a rule-head literal and sprintf, not object.get's default or concat: rego-cpp's sprintf would
-# print those with their JSON quotes when a rule formats the label
 name := input.metadata.name
 
 name := "(unnamed)" if not input.metadata.name

@@ -14,7 +14,7 @@ contract := data.cxgov.ref.model_registry
 # the version's label for messages: models:/name/version
 label := concat("", ["models:/", input.name, "/", input.version])
 
-# a tag of the version, else of its registered model (object.get: rego-cpp is slow on dynamic keys)
+# a tag of the version, else of its registered model
 tag(k) := v if {
 	v := object.get(input.tags, k, object.get(object.get(input, ["registered_model", "tags"], {}), k, null))
 	is_string(v)

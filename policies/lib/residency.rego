@@ -625,8 +625,6 @@ no_recipient(party) := sprintf("no vendors[] entry names %s", [party]) if party 
 no_recipient("") := "the location names no provider or vendor to hold a transfer safeguard"
 
 # why the adequacy decision does not cover this place (empty when it does)
-# (rego-cpp: comprehensions here bind their output in the body, and never index by a bare
-# function argument: both lose the argument's binding on the embedded engine)
 scope_problems(c, x, kinds, party) := (expired | required) | excluded if {
 	entry := object.get(ref.adequacy.countries, c, {})
 	xo := as_object(x)
@@ -757,9 +755,8 @@ module_problems(x) := (no_role | no_module) | wrong if {
 
 sort_strings(s) := sort([x | some x in s])
 
-# rego-cpp quirk: a string bound from a literal or made by most builtins (lower, upper, concat,
-# regex.replace) keeps its JSON quotes when sprintf formats it; trim/substring results do not.
-# In OPA this is the identity.
+# the identity: a leftover of the previous engine, which quoted some strings in sprintf; its callers
+# can drop it
 clean(s) := trim(s, "")
 
 joined(problems) := clean(concat("; ", sort_strings(problems)))

@@ -43,8 +43,7 @@ locations contains [concat("", ["dataset ", object.get(d, "name", "?")]), r] if 
 }
 
 # the countries of a located region: an exact cloud-region name first (cheap: a registry holds
-# many versions), else geo's full resolution (spelling variants, multi-regions). Functions and
-# sets, not a partial object keyed by region: rego-cpp mixed up such an object's values across keys.
+# many versions), else geo's full resolution (spelling variants, multi-regions)
 countries_of(region) := {c} if {
 	c := geo.lookup("", region)
 } else := geo.countries("", region)

@@ -22,8 +22,7 @@ import rego.v1
 
 import data.cxgov.lib.subject
 
-# a setting as a message shows it; "not set" when absent. (A total function: rego-cpp's sprintf
-# quotes a string that comes from a literal, e.g. an object.get default.)
+# a setting as a message shows it; "not set" when absent
 shown(o, k) := o[k] if is_string(o[k])
 
 shown(o, k) := sprintf("%v", [v]) if {

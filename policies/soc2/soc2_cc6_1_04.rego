@@ -69,9 +69,7 @@ deny contains {"msg": msg, "resource": kubernetes.label} if {
 
 # --- Terraform plan (configuration: constant_value is a literal in the code) ---
 
-# every block of the configuration with expressions: resources, module calls, provider configs.
-# Messages about them are built with concat: rego-cpp's sprintf renders a string that a builtin
-# (concat, lower, ...) produced with quotes around it.
+# every block of the configuration with expressions: resources, module calls, provider configs
 blocks contains {"label": block_label(path, node), "type": object.get(node, "type", ""), "expressions": node.expressions} if {
 	walk(input.configuration, [path, node])
 	is_object(node)

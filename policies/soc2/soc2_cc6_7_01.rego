@@ -42,8 +42,7 @@ version_problem(v) := "an unknown TLS version" if not tls_num(v)
 
 version_problem(v) := "below TLS 1.2" if tls_num(v) < tls.min_version
 
-# a setting as a message shows it; "not set" when absent. (A total function: rego-cpp's sprintf
-# quotes a string that comes from a literal, e.g. an object.get default.)
+# a setting as a message shows it; "not set" when absent
 shown(o, k) := o[k] if is_string(o[k])
 
 shown(o, k) := sprintf("%v", [v]) if {

@@ -39,8 +39,7 @@ warn contains {"msg": msg, "resource": res, "_loc": subject.loc(sprintf("ai_prov
 	msg := concat("", [res, ": no PII redaction before the call (pii_redaction is ", shown(p, "pii_redaction"), ", and pii_redaction.enabled is not true)"])
 }
 
-# a setting as a message shows it; "not set" when absent. (A total function: rego-cpp's sprintf
-# quotes a string that comes from a literal, e.g. an object.get default.)
+# a setting as a message shows it; "not set" when absent
 shown(o, k) := o[k] if is_string(o[k])
 
 shown(o, k) := sprintf("%v", [v]) if {

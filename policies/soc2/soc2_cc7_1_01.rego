@@ -24,8 +24,6 @@ import data.cxgov.lib.subject
 
 th := data.cxgov.config.thresholds
 
-# (day counts computed by dates.* are formatted with %v: rego-cpp's %d fails on a division result)
-
 d := subject.descriptor
 
 scan := object.get(d, "vuln_scan", {})

@@ -132,8 +132,7 @@ warn contains {"msg": msg, "resource": r.address} if {
 	msg := concat("", [r.address, ": security log ", r.values.name, " kept ", sprintf("%v", [days]), " days (", sprintf("%d", [th.security_log_target_days]), " recommended)"])
 }
 
-# a setting as a message shows it; "not set" when absent. (A total function: rego-cpp's sprintf
-# quotes a string that comes from a literal, e.g. an object.get default.)
+# a setting as a message shows it; "not set" when absent
 shown(o, k) := o[k] if is_string(o[k])
 
 shown(o, k) := sprintf("%v", [v]) if {
