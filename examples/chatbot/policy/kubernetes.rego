@@ -64,8 +64,9 @@ runs_as_non_root(c) if {
 #   remediation: Deploy an immutable version tag (the release or git SHA) or an @sha256 digest.
 deny_image_tag contains msg if {
 	some c in containers
-	not pinned(c.image)
-	msg := sprintf("%s: container %s uses image %s, which is not pinned", [label, c.name, c.image])
+	image := c.image
+	not pinned(image)
+	msg := sprintf("%s: container %s uses image %s, which is not pinned", [label, c.name, image])
 }
 
 pinned(image) if contains(image, "@sha256:")
@@ -97,9 +98,11 @@ image_tag(image) := tag if {
 deny_registry contains {"msg": msg, "registry": registry, "container": c.name} if {
 	some c in containers
 	registry := image_registry(c.image)
-	not registry in data.allowed_registries
+	not allowed_registry(registry)
 	msg := sprintf("%s: container %s pulls %s from %s, which is not an approved registry", [label, c.name, c.image, registry])
 }
+
+allowed_registry(registry) if registry in data.allowed_registries
 
 image_registry(image) := host if {
 	host := split(image, "/")[0]
@@ -156,17 +159,20 @@ deny_observability_site contains msg if {
 	some c in containers
 	some e in c.env
 	e.name == "DD_SITE"
-	is_string(e.value)
-	not e.value in data.allowed_observability_sites
-	msg := sprintf("%s: container %s sends telemetry to DD_SITE=%s, outside the EU", [label, c.name, e.value])
+	site := e.value
+	is_string(site)
+	not allowed_observability_site(site)
+	msg := sprintf("%s: container %s sends telemetry to DD_SITE=%s, outside the EU", [label, c.name, site])
 }
 
 deny_observability_site contains msg if {
 	input.kind == "ConfigMap"
 	site := input.data.DD_SITE
-	not site in data.allowed_observability_sites
+	not allowed_observability_site(site)
 	msg := sprintf("ConfigMap %s sets DD_SITE=%s, outside the EU", [input.metadata.name, site])
 }
+
+allowed_observability_site(site) if site in data.allowed_observability_sites
 
 # METADATA
 # title: Workloads and model calls stay in allowed regions
@@ -190,7 +196,7 @@ deny_region contains msg if {
 
 deny_region contains msg if {
 	some r in regions
-	not r in data.allowed_regions
+	not allowed_region(r)
 	msg := sprintf("%s may be scheduled in region %s, which is not allowed", [label, r])
 }
 
@@ -198,18 +204,21 @@ deny_region contains msg if {
 	some c in containers
 	some e in c.env
 	e.name in {"LLM_REGION", "AWS_REGION", "AWS_DEFAULT_REGION"}
-	is_string(e.value)
-	not e.value in data.allowed_regions
-	msg := sprintf("%s: container %s sets %s=%s, which is not an allowed region", [label, c.name, e.name, e.value])
+	region := e.value
+	is_string(region)
+	not allowed_region(region)
+	msg := sprintf("%s: container %s sets %s=%s, which is not an allowed region", [label, c.name, e.name, region])
 }
 
 deny_region contains msg if {
 	input.kind == "ConfigMap"
 	some key in ["LLM_REGION", "AWS_REGION", "AWS_DEFAULT_REGION"]
 	region := input.data[key]
-	not region in data.allowed_regions
+	not allowed_region(region)
 	msg := sprintf("ConfigMap %s sets %s=%s, which is not an allowed region", [input.metadata.name, key, region])
 }
+
+allowed_region(region) if region in data.allowed_regions
 
 regions contains r if {
 	some term in pod_spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms
@@ -252,8 +261,9 @@ warn contains msg if {
 deny_ingress_tls contains msg if {
 	input.kind == "Ingress"
 	some rule in input.spec.rules
-	not host_has_tls(rule.host)
-	msg := sprintf("Ingress %s serves host %s without TLS", [input.metadata.name, rule.host])
+	host := rule.host
+	not host_has_tls(host)
+	msg := sprintf("Ingress %s serves host %s without TLS", [input.metadata.name, host])
 }
 
 host_has_tls(host) if {

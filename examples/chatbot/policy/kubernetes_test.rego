@@ -200,7 +200,7 @@ test_allowed_regions_pass if {
 # --- CHAT-K8S-007 memory limits (warn) -----------------------------------------------------------
 
 test_missing_memory_limit_warns if {
-	c := object.union(good_container, {"resources": {"requests": {"memory": "512Mi"}, "limits": {"cpu": "1"}}})
+	c := object.union(object.remove(good_container, ["resources"]), {"resources": {"requests": {"memory": "512Mi"}, "limits": {"cpu": "1"}}})
 	warn["Deployment chat-api: container api has no memory limit"] with input as with_container(c)
 }
 

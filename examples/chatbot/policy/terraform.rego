@@ -13,9 +13,11 @@ import rego.v1
 resources contains rc if {
 	some rc in input.resource_changes
 	rc.mode == "managed"
-	not "delete" in rc.change.actions
+	not deleted(rc)
 	is_object(rc.change.after)
 }
+
+deleted(rc) if "delete" in rc.change.actions
 
 of_type(t) := {rc | some rc in resources; rc.type == t}
 
@@ -37,7 +39,7 @@ deny contains {"msg": msg, "provider": key, "region": region, "resources": users
 	some key, cfg in input.configuration.provider_config
 	cfg.name == "aws"
 	region := cfg.expressions.region.constant_value
-	not region in data.allowed_regions
+	not allowed_region(region)
 	msg := sprintf("provider %s deploys %d resources to %s, outside the allowed regions", [key, count(users_of(key)), region])
 }
 
@@ -47,6 +49,8 @@ deny contains msg if {
 	not cfg.expressions.region.constant_value
 	msg := sprintf("provider %s has no constant region, so residency cannot be verified from the plan", [key])
 }
+
+allowed_region(region) if region in data.allowed_regions
 
 users_of(key) := sort([r.address | some r in input.configuration.root_module.resources; r.provider_config_key == key])
 
@@ -66,26 +70,26 @@ users_of(key) := sort([r.address | some r in input.configuration.root_module.res
 #     bucket, and server_side_encryption { enabled = true } on each DynamoDB table.
 deny_encryption contains msg if {
 	some b in of_type("aws_s3_bucket")
-	not kms_encrypted(b.change.after.bucket)
+	not kms_encrypted(b)
 	msg := sprintf("%s: bucket has no SSE-KMS encryption configuration", [b.address])
 }
 
 deny_encryption contains msg if {
 	some t in of_type("aws_dynamodb_table")
-	not dynamodb_encrypted(t.change.after)
+	not dynamodb_encrypted(t)
 	msg := sprintf("%s: table does not enable server-side encryption with a KMS key", [t.address])
 }
 
-kms_encrypted(bucket) if {
+kms_encrypted(b) if {
 	some sse in of_type("aws_s3_bucket_server_side_encryption_configuration")
-	sse.change.after.bucket == bucket
+	sse.change.after.bucket == b.change.after.bucket
 	some rule in sse.change.after.rule
 	some d in rule.apply_server_side_encryption_by_default
 	d.sse_algorithm in data.bucket_sse_algorithms
 }
 
-dynamodb_encrypted(table) if {
-	some sse in table.server_side_encryption
+dynamodb_encrypted(t) if {
+	some sse in t.change.after.server_side_encryption
 	sse.enabled == true
 }
 
@@ -101,13 +105,13 @@ dynamodb_encrypted(table) if {
 #     Add an aws_s3_bucket_public_access_block for the bucket with all four settings true.
 deny_public_access contains msg if {
 	some b in of_type("aws_s3_bucket")
-	not fully_blocked(b.change.after.bucket)
+	not fully_blocked(b)
 	msg := sprintf("%s: bucket does not block all public access", [b.address])
 }
 
-fully_blocked(bucket) if {
+fully_blocked(b) if {
 	some p in of_type("aws_s3_bucket_public_access_block")
-	p.change.after.bucket == bucket
+	p.change.after.bucket == b.change.after.bucket
 	p.change.after.block_public_acls == true
 	p.change.after.block_public_policy == true
 	p.change.after.ignore_public_acls == true
@@ -179,13 +183,13 @@ wildcard(action) if endswith(action, ":*")
 #   remediation: Add an aws_s3_bucket_lifecycle_configuration with an enabled rule that expires objects.
 warn_lifecycle contains msg if {
 	some b in of_type("aws_s3_bucket")
-	not expires(b.change.after.bucket)
+	not expires(b)
 	msg := sprintf("%s: bucket has no enabled lifecycle rule that expires objects", [b.address])
 }
 
-expires(bucket) if {
+expires(b) if {
 	some l in of_type("aws_s3_bucket_lifecycle_configuration")
-	l.change.after.bucket == bucket
+	l.change.after.bucket == b.change.after.bucket
 	some rule in l.change.after.rule
 	rule.status == "Enabled"
 	some e in rule.expiration

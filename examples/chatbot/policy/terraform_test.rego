@@ -18,6 +18,9 @@ provider(region) := {"name": "aws", "full_name": "registry.terraform.io/hashicor
 
 bucket := change("aws_s3_bucket", "transcripts", {"bucket": "acme-cx-transcripts-eu"})
 
+# a bucket whose name is only known after apply (bucket_prefix): the plan omits after.bucket
+unnamed_bucket := change("aws_s3_bucket", "transcripts", {"bucket_prefix": "acme-cx-transcripts-"})
+
 sse(algorithm) := change("aws_s3_bucket_server_side_encryption_configuration", "transcripts", {
 	"bucket": "acme-cx-transcripts-eu",
 	"rule": [{"apply_server_side_encryption_by_default": [{"sse_algorithm": algorithm}], "bucket_key_enabled": true}],
@@ -124,6 +127,10 @@ test_dsse_kms_allowed if {
 	count(deny_encryption) == 0 with input as with_change(sse("aws:kms").address, sse("aws:kms:dsse"))
 }
 
+test_bucket_with_unknown_name_denied if {
+	deny_encryption["aws_s3_bucket.transcripts: bucket has no SSE-KMS encryption configuration"] with input as with_change(bucket.address, unnamed_bucket)
+}
+
 # --- CHAT-TF-003 public access ------------------------------------------------------------------
 
 test_partial_public_access_block_denied if {
@@ -132,6 +139,10 @@ test_partial_public_access_block_denied if {
 
 test_full_public_access_block_allowed if {
 	count(deny_public_access) == 0 with input as good
+}
+
+test_bucket_with_unknown_name_not_blocked if {
+	deny_public_access["aws_s3_bucket.transcripts: bucket does not block all public access"] with input as with_change(bucket.address, unnamed_bucket)
 }
 
 # --- CHAT-TF-004 log retention ------------------------------------------------------------------
@@ -188,6 +199,10 @@ test_disabled_lifecycle_warns if {
 
 test_enabled_lifecycle_no_warning if {
 	count(warn_lifecycle) == 0 with input as good
+}
+
+test_bucket_with_unknown_name_warns if {
+	warn_lifecycle["aws_s3_bucket.transcripts: bucket has no enabled lifecycle rule that expires objects"] with input as with_change(bucket.address, unnamed_bucket)
 }
 
 # --- deleted resources are not judged -----------------------------------------------------------
