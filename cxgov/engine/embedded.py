@@ -1,10 +1,12 @@
 """The embedded engine: OPA itself, in process, compiled once per thread, queried in batches.
 
-The library caches every distinct query string for the life of an OPA instance (about 40 MB and a
-compile each), so each subject kind has exactly one query: a generated `batch` rule that evaluates
-every document of `input.docs` `with input as` that document. A process that has loaded the Go
-runtime must not fork, so parallelism is threads, each with its own OPA instance (an instance
-serialises its evaluations; ctypes releases the GIL during the call).
+The library prepares every distinct query string once per OPA instance, at the price of compiling
+every module again (a third of a second for the builtin packs) and about 40 MB kept for the life of
+the instance. So a run asks exactly one query: a generated `batch` rule that evaluates each item of
+`input.docs` `with input as` its document, through the collector of its subject kind. A process
+that has loaded the Go runtime must not fork, so parallelism is threads, each with its own OPA
+instance (an instance serialises its evaluations; ctypes releases the GIL during the call), and
+only for runs large enough to pay for a second instance.
 """
 
 from __future__ import annotations
@@ -24,6 +26,14 @@ from cxgov.engine.results import grouped, judge_subject
 
 COLLECTOR_PACKAGE = "cxgov_run"
 BATCH = 128  # documents per call: large enough to amortise the call, small enough for steady progress
+PER_INSTANCE = 400  # subjects that pay for one more OPA instance (its compile costs ~0.4 s of a core)
+BATCH_QUERY = "cxgov_batch.batch"
+BATCH_MODULE = f"""package cxgov_batch
+
+import rego.v1
+
+batch := [r | some item in input.docs; r := data.{COLLECTOR_PACKAGE}[item.kind].results with input as item.doc]
+"""
 
 
 class EmbeddedEngine(Engine):
@@ -52,14 +62,13 @@ class EmbeddedEngine(Engine):
         kinds = sorted({s.kind for s in subjects})
         modules = dict(self._policies.sources_for(self._plans))
         modules.update({f"<cxgov>/collect-{k}.rego": collector_module(k, self._plans) for k in kinds})
+        modules["<cxgov>/batch.rego"] = BATCH_MODULE
         compiled = _Compiled(data_with_run_facts(self._policies, self._evaluation_date), modules)
-        # batches of one kind each; the system view (one heavy subject) goes first, not last
-        batches: list[list[int]] = []
-        for kind in kinds:
-            indexes = [i for i, s in enumerate(subjects) if s.kind == kind]
-            batches += [indexes[i:i + BATCH] for i in range(0, len(indexes), BATCH)]
-        batches.sort(key=lambda b: (len(b) > 1, b[0]))
-        workers = min(self.jobs, len(batches))
+        # the system view (one heavy subject) goes first, on its own, not last
+        system = [i for i, s in enumerate(subjects) if s.kind == "system"]
+        rest = [i for i, s in enumerate(subjects) if s.kind != "system"]
+        batches = [[i] for i in system] + [rest[i:i + BATCH] for i in range(0, len(rest), BATCH)]
+        workers = min(self.jobs, len(batches), 1 + len(subjects) // PER_INSTANCE)
         out: list[Evaluation | None] = [None] * len(subjects)
 
         def run(batch: list[int]) -> None:
@@ -86,15 +95,18 @@ class EmbeddedEngine(Engine):
         return [ev for ev in out if ev is not None]
 
 
+def _package(kind: str) -> str:
+    return kind.replace("-", "_")
+
+
 def collector_path(kind: str) -> str:
-    return f"{COLLECTOR_PACKAGE}/{kind.replace('-', '_')}/results"
+    return f"{COLLECTOR_PACKAGE}/{_package(kind)}/results"
 
 
 def collector_module(kind: str, plans: list[NamespacePlan]) -> str:
-    """One rule gathering every control rule that judges `kind` as [package, rule, value], and
-    `batch`, the same for each document of `input.docs`: one fixed query per kind, whatever the
-    number of packages, rules and subjects. An undefined rule is simply absent."""
-    lines = [f"package {COLLECTOR_PACKAGE}.{kind.replace('-', '_')}", "", "import rego.v1", ""]
+    """One rule gathering every control rule that judges `kind` as [package, rule, value]: one
+    entrypoint per kind, whatever the number of packages and rules. An undefined rule is absent."""
+    lines = [f"package {COLLECTOR_PACKAGE}.{_package(kind)}", "", "import rego.v1", ""]
     for plan in plans:
         if not plan.applies(kind):
             continue
@@ -102,7 +114,6 @@ def collector_module(kind: str, plans: list[NamespacePlan]) -> str:
             lines.append(f'results contains ["{plan.package}", "{name}", v] if v := data.{plan.package}.{name}')
     if len(lines) == 4:  # no package judges this kind: an empty set, not an undefined rule
         lines.append("results := set()")
-    lines += ["", "batch := [r | some doc in input.docs; r := results with input as doc]"]
     return "\n".join(lines) + "\n"
 
 
@@ -133,11 +144,11 @@ class _Compiled:
 
     def evaluate(self, subjects: list[Subject], evaluation_date: str) -> list[dict]:
         """{package: {rule: value}} per subject; EngineError naming the subject whose evaluation failed."""
-        docs = [rego_input(s, evaluation_date) for s in subjects]
+        docs = [{"kind": _package(s.kind), "doc": rego_input(s, evaluation_date)} for s in subjects]
         try:
-            rows = self._query(subjects[0].kind, docs)
+            rows = self._query(docs)
         except (TypeError, ValueError) as exc:  # the library's JSON encoding refused a value
-            culprit = next((s for s, d in zip(subjects, docs) if not _encodable(d)), subjects[0])
+            culprit = next((s for s, d in zip(subjects, docs) if not _encodable(d["doc"])), subjects[0])
             raise EngineError(f"cannot pass this document to the engine: {exc}", where=str(culprit.origin)) from None
         except opa_error_type() as exc:
             if is_compile_error(exc):
@@ -147,21 +158,20 @@ class _Compiled:
                                   hint="a builtin failed on this document; see the policy line named") from None
             for subject, doc in zip(subjects, docs):  # the same query, one document at a time: find it
                 try:
-                    self._query(subject.kind, [doc])
+                    self._query([doc])
                 except opa_error_type() as one:
                     raise EngineError(f"evaluation failed: {describe(one.message)}", where=str(subject.origin),
                                       hint="a builtin failed on this document; see the policy line named") from None
             raise EngineError(f"evaluation failed: {describe(exc.message)}") from None
         return [grouped(r) for r in rows]
 
-    def _query(self, kind: str, docs: list) -> list:
-        path = collector_path(kind).removesuffix("/results").replace("/", ".") + ".batch"
+    def _query(self, docs: list) -> list:
         from opa_bindings import OpaUndefinedError
 
         try:
-            return self.instance().eval_document(path, {"docs": docs})
+            return self.instance().eval_document(BATCH_QUERY, {"docs": docs})
         except OpaUndefinedError:
-            raise EngineError(f"data.{path} is undefined", hint="report this: the generated collector failed") from None
+            raise EngineError(f"data.{BATCH_QUERY} is undefined", hint="report this: the generated collector failed") from None
 
     def close(self) -> None:
         for opa in self._instances:

@@ -81,10 +81,13 @@ def _object_control_rules(module: Module) -> list[LintError]:
     return out
 
 
+_NONDETERMINISTIC_HEADS = {name.split(".")[0] for name in NONDETERMINISTIC}
+
+
 def _nondeterministic(module: Module, code: list[Token]) -> list[LintError]:
     out = []
     for i, tok in enumerate(code):
-        if tok.kind != "ident" or (i > 0 and code[i - 1].text == "."):
+        if tok.text not in _NONDETERMINISTIC_HEADS or tok.kind != "ident" or (i > 0 and code[i - 1].text == "."):
             continue
         dotted = _dotted(code, i)
         why = NONDETERMINISTIC.get(dotted) or (NONDETERMINISTIC["rand.intn"] if dotted.startswith("rand.") else None)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 _TOKEN = re.compile(
     r"""
@@ -31,8 +32,7 @@ OPEN = {"{": "}", "[": "]", "(": ")"}
 CLOSE = {v: k for k, v in OPEN.items()}
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):  # a tuple: loading the builtin packs makes ~50,000 of them
     kind: str  # comment, newline, string, raw, number, ident, op, punct
     text: str
     line: int
@@ -51,16 +51,17 @@ def tokenize(source: str) -> list[Token]:
     """All tokens but spaces; raises RegoSyntaxError on a character Rego does not allow."""
     tokens: list[Token] = []
     append = tokens.append
+    new = tuple.__new__
     line, line_start = 1, 0
     for m in _TOKEN.finditer(source):
         kind = m.lastgroup
         if kind == "space":
             continue
         pos = m.start()
-        if kind == "error":
-            raise RegoSyntaxError(f"unexpected character {m.group()!r}", line, pos - line_start + 1)
         text = m.group()
-        append(Token(kind, text, line, pos - line_start + 1, pos))
+        if kind == "error":
+            raise RegoSyntaxError(f"unexpected character {text!r}", line, pos - line_start + 1)
+        append(new(Token, (kind, text, line, pos - line_start + 1, pos)))
         if kind == "newline":
             line += 1
             line_start = pos + 1
