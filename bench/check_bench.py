@@ -148,6 +148,9 @@ def run_cli(args: list[str], cwd: Path) -> float:
     """Wall time of one `cxgov` run; exit 0 or 1 are results, anything else is a broken benchmark."""
     env = {**os.environ, "NO_COLOR": "1"}
     env.pop("CXGOV_CONFIG", None)
+    # as installed for a user, Python keeps compiled bytecode; some sandboxes turn that off, which
+    # would add the compile of every cxgov module to each run
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     start = time.perf_counter()
     proc = subprocess.run([cxgov_command(), *args], cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                           env=env)

@@ -137,6 +137,8 @@ class PolicySet:
 
 def references(module: Module, packages: dict[str, list[Module]]) -> set[str]:
     """The packages a module refers to through `data.` references (imports included)."""
+    if module.refs is not None:  # read back from the policy cache
+        return {p for p in module.refs if p in packages}
     found: set[str] = set()
     code = [t for t in module.tokens if t.kind not in ("comment", "newline")]
     for i, tok in enumerate(code):
@@ -204,9 +206,17 @@ def from_sources(sources: list[tuple[str, str, bool]], data: dict[str, Any], *,
     """A PolicySet from (path, Rego source, is_builtin) and merged data: what load() reads from files,
     and what `evidence replay` reads from a bundle. Lint errors stop the load (unless not
     `lint_errors_fatal`: `policy lint` lists them all); warnings are kept."""
+    from cxgov.engine import policy_cache
+
     dates = effective_dates(data)
-    parsed = [(_parse(source, path), is_builtin) for path, source, is_builtin in sources
-              if include_tests or not path.endswith("_test.rego")]
+    sources = [s for s in sources if include_tests or not s[0].endswith("_test.rego")]
+    cache_key = policy_cache.key(sources, {"tests": include_tests, "allow": allow_nondeterministic, "dates": dates})
+    if lint_errors_fatal:  # `policy lint` always reads and lints everything
+        record = policy_cache.read(cache_key)
+        cached = record and policy_cache.from_record(record, sources, data, allow_nondeterministic)
+        if cached:
+            return cached
+    parsed = [(_parse(source, path), is_builtin) for path, source, is_builtin in sources]
     functions = frozenset(r.name for m, _ in parsed for r in m.rules if r.is_function)
     packages = frozenset(m.package for m, _ in parsed)
     modules, tests, rules, builtin_paths = [], [], {}, set()
@@ -228,9 +238,12 @@ def from_sources(sources: list[tuple[str, str, bool]], data: dict[str, Any], *,
         raise PolicyError(str(errors[0]) + more)
     if not modules and not (include_tests and tests):
         raise PolicyError("no policies to evaluate", hint="give -p/--policy a directory of .rego files")
-    return PolicySet(modules, tests if include_tests else [], data, rules, builtin_paths,
-                     warnings=[p for p in problems if p.severity != "error" or not lint_errors_fatal],
-                     allow_nondeterministic=allow_nondeterministic)
+    policies = PolicySet(modules, tests if include_tests else [], data, rules, builtin_paths,
+                         warnings=[p for p in problems if p.severity != "error" or not lint_errors_fatal],
+                         allow_nondeterministic=allow_nondeterministic)
+    if lint_errors_fatal:
+        policy_cache.write(cache_key, policy_cache.to_record(policies))
+    return policies
 
 
 def builtin_data() -> dict[str, Any]:

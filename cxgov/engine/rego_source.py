@@ -164,14 +164,15 @@ class Rule:
     name: str  # the first segment of the head, e.g. `deny` in `deny contains msg if`
     line: int
     col: int
-    statement: Statement
+    statement: Statement | None  # None in a module read back from the policy cache
     is_default: bool = False
     is_function: bool = False
 
 
 @dataclass
 class Module:
-    """One parsed .rego file."""
+    """One parsed .rego file. A module read back from the policy cache has its summary only
+    (package, imports, rules, the packages it refers to); its tokens are read again on demand."""
 
     path: str
     source: str
@@ -179,8 +180,21 @@ class Module:
     package_line: int
     imports: list[str]
     rules: list[Rule]
-    statements: list[Statement]
-    tokens: list[Token]
+    _statements: list[Statement] | None = field(default=None, repr=False)
+    _tokens: list[Token] | None = field(default=None, repr=False)
+    refs: frozenset[str] | None = None  # the packages it refers to, when known for its policy set
+
+    @property
+    def tokens(self) -> list[Token]:
+        if self._tokens is None:
+            self._tokens = tokenize(self.source)
+        return self._tokens
+
+    @property
+    def statements(self) -> list[Statement]:
+        if self._statements is None:
+            self._statements = statements(self.tokens)
+        return self._statements
 
 
 def parse_module(path: str, source: str) -> Module:
