@@ -128,3 +128,20 @@ def test_a_kind_no_package_judges_gets_no_findings_and_no_error():
     engine._plans = [plan]
     [(checks, findings)] = engine.evaluate([Subject("config", "a", Location("a.json", 1), {"bad": True})])
     assert checks == [] and findings == []
+
+
+def test_files_are_parsed_without_forking_a_process_that_runs_opa(tmp_path):
+    # a long-lived process (drift watch) evaluates, then reads many files again: the workers must
+    # not be forked from the Go runtime (that hangs), and the subjects must be the same
+    from cxgov.engine.opa_library import go_runtime_loaded
+    from cxgov.sources.files import FileSource
+
+    many_documents(tmp_path, 10)
+    for i in range(40):
+        (tmp_path / f"f{i}.yaml").write_text(DEPLOYMENT.format(i=i, ctx="", image="nginx:1"))
+    before = [s.id for s in FileSource([str(tmp_path)], root=tmp_path).subjects()]
+    engine = _prepared_engine(POLICY)
+    engine.evaluate([Subject("config", "a", Location("a.json", 1), {"bad": False})])
+    assert go_runtime_loaded()
+    after = [s.id for s in FileSource([str(tmp_path)], root=tmp_path).subjects()]
+    assert after == before and len(after) == 50

@@ -17,7 +17,7 @@ def progress_for(total: int, label: str):
         return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    # no auto-refresh thread: the engine forks workers while the bar is up
+    # no auto-refresh thread: a forked worker must not inherit a thread holding the terminal
     with Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), transient=True,
                   auto_refresh=False) as bar:
         task = bar.add_task(label, total=total)
@@ -32,7 +32,7 @@ def progress_for(total: int, label: str):
 class Stages:
     """One line per stage of a long command (`[2/5] evaluating ... 34 findings (3.1s)`) on stderr:
     styled by rich on a terminal, plain lines in CI logs. No live display or spinner thread: the
-    engine forks while a stage runs (long evaluations get progress_for's bar)."""
+    file parser may fork while a stage runs (long evaluations get progress_for's bar)."""
 
     def __init__(self, total: int, stream=None):
         self.total, self.n = total, 0

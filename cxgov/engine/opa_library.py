@@ -33,6 +33,15 @@ def new_opa() -> Any:
     return engine
 
 
+def go_runtime_loaded() -> bool:
+    """Whether this process has loaded OPA's Go runtime: then it must never fork (a forked child
+    inherits Go's threads in an unknown state and hangs), only spawn or forkserver."""
+    import sys
+
+    engine = sys.modules.get("opa_bindings.engine")
+    return engine is not None and getattr(engine, "_lib", None) is not None
+
+
 def opa_error_type() -> type[Exception]:
     from opa_bindings import OpaError
 

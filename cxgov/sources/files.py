@@ -103,8 +103,10 @@ class FileSource(Source):
                 )
 
     def _parsed(self, files: list[tuple[str, str]]) -> Iterator[list[Subject]]:
-        """Each file's subjects, in file order. Many files are parsed in forked workers (parsing
-        is most of a large check's Python time); errors are raised as they would be in order."""
+        """Each file's subjects, in file order. Many files are parsed in worker processes (parsing
+        is most of a large check's Python time); errors are raised as they would be in order.
+        Workers are forked, unless this process already runs OPA's Go runtime (a drift watch's
+        next round, an audit's later stage): that one must not fork, so they come from a forkserver."""
         if len(files) < _FILES_PER_WORKER * 2 or not hasattr(os, "fork") or (os.cpu_count() or 1) < 2 \
                 or any(path == STDIN for path, _ in files):
             for path, shown in files:
@@ -113,9 +115,12 @@ class FileSource(Source):
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
+        from cxgov.engine.opa_library import go_runtime_loaded
+
         workers = min(os.cpu_count() or 1, len(files) // _FILES_PER_WORKER)
         chunks = [files[i : i + _FILES_PER_WORKER] for i in range(0, len(files), _FILES_PER_WORKER)]
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        context = multiprocessing.get_context("forkserver" if go_runtime_loaded() else "fork")
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
             for chunk in pool.map(self._parse_files, chunks):
                 yield from chunk
 
