@@ -145,3 +145,17 @@ def test_files_are_parsed_without_forking_a_process_that_runs_opa(tmp_path):
     assert go_runtime_loaded()
     after = [s.id for s in FileSource([str(tmp_path)], root=tmp_path).subjects()]
     assert after == before and len(after) == 50
+
+
+def test_a_missing_engine_library_is_exit_2_naming_the_install_command(tmp_path, cxgov):
+    # the wheel shadowed by one that cannot be imported: no fallback engine, a clear exit 2
+    broken = tmp_path / "shadow" / "opa_bindings"
+    broken.mkdir(parents=True)
+    (broken / "__init__.py").write_text("raise ImportError('no such library')\n")
+    (tmp_path / "p.rego").write_text(POLICY)
+    (tmp_path / "a.json").write_text('{"bad": true}')
+    run = cxgov("check", "--no-builtin", "-p", "p.rego", "a.json", cwd=tmp_path,
+                env={"PYTHONPATH": str(tmp_path / "shadow")})
+    assert run.code == 2 and run.stdout == ""
+    assert "the embedded OPA engine is not installed" in run.stderr
+    assert "pip install --no-deps --ignore-requires-python opa-golib-python-bindings==0.4.4" in run.stderr

@@ -20,7 +20,8 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from cxgov.errors import EngineError, PolicyError
 from cxgov.model import Subject
 from cxgov.engine.interface import Engine, Evaluation, Progress, data_with_run_facts, rego_input
-from cxgov.engine.opa_library import ENGINE_VERSION, describe, is_compile_error, new_opa, opa_error_type, policy_error
+from cxgov.engine.opa_library import (ENGINE_VERSION, describe, is_compile_error, new_opa, opa_error_type,
+                                      policy_error, undefined_error_type)
 from cxgov.engine.policyset import NamespacePlan, PolicySet
 from cxgov.engine.results import grouped, judge_subject
 
@@ -166,11 +167,10 @@ class _Compiled:
         return [grouped(r) for r in rows]
 
     def _query(self, docs: list) -> list:
-        from opa_bindings import OpaUndefinedError
-
+        opa = self.instance()
         try:
-            return self.instance().eval_document(BATCH_QUERY, {"docs": docs})
-        except OpaUndefinedError:
+            return opa.eval_document(BATCH_QUERY, {"docs": docs})
+        except undefined_error_type():
             raise EngineError(f"data.{BATCH_QUERY} is undefined", hint="report this: the generated collector failed") from None
 
     def close(self) -> None:

@@ -42,10 +42,26 @@ def go_runtime_loaded() -> bool:
     return engine is not None and getattr(engine, "_lib", None) is not None
 
 
-def opa_error_type() -> type[Exception]:
-    from opa_bindings import OpaError
+class _Unavailable(Exception):
+    """Stands for the library's error types when it cannot be imported (nothing raises it)."""
 
+
+def opa_error_type() -> type[Exception]:
+    """The library's OpaError, for `except` clauses (which are evaluated even when the library is
+    missing and new_opa() raised the EngineError that says so)."""
+    try:
+        from opa_bindings import OpaError
+    except ImportError:
+        return _Unavailable
     return OpaError
+
+
+def undefined_error_type() -> type[Exception]:
+    try:
+        from opa_bindings import OpaUndefinedError
+    except ImportError:
+        return _Unavailable
+    return OpaUndefinedError
 
 
 # OPA's error text: "[bundle activation failed: ][N errors occurred: ]FILE:ROW: CODE: MESSAGE[\n\tdetails]"
