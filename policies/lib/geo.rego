@@ -98,18 +98,12 @@ host(endpoint) := h if {
 	h := lower(split(split(split(rest, "/")[0], "@")[count(split(split(rest, "/")[0], "@")) - 1], ":")[0])
 }
 
-# country of a SaaS endpoint (longest matching suffix in the reference list)
+# country of a SaaS endpoint: the longest of the host's dot-suffixes (the host itself first) that the
+# reference list names; one lookup per label, not a scan of the list
 saas_country(endpoint) := c if {
-	h := host(endpoint)
-	dotted := concat("", [".", h])
-	matches := [k | some k; ref.saas_endpoints.hosts[k]; endswith(dotted, concat("", [".", k]))]
-	best := [b | some b in matches; longest(b, matches)]
-	count(best) > 0
-	c := ref.saas_endpoints.hosts[best[0]]
-}
-
-longest(b, candidates) if {
-	every o in candidates {
-		count(o) <= count(b)
-	}
+	labels := split(host(endpoint), ".")
+	n := count(labels)
+	known := [s | some i in numbers.range(0, n - 1); s := concat(".", array.slice(labels, i, n)); ref.saas_endpoints.hosts[s]]
+	count(known) > 0
+	c := ref.saas_endpoints.hosts[known[0]]
 }
