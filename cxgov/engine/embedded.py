@@ -26,7 +26,7 @@ from cxgov.engine.results import grouped, judge_subject
 
 COLLECTOR_PACKAGE = "cxgov_run"
 BATCH = 128  # documents per call: large enough to amortise the call, small enough for steady progress
-PER_INSTANCE = 400  # subjects that pay for one more OPA instance (its compile costs ~0.4 s of a core)
+PER_INSTANCE = 400  # subjects that pay for a worker process (its start and compile cost ~0.5 s)
 BATCH_QUERY = "cxgov_batch.batch"
 BATCH_MODULE = f"""package cxgov_batch
 
