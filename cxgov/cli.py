@@ -332,7 +332,7 @@ def policy_lint(paths, allow_nondeterministic):
 
     Without PATH: the builtin packs, and ./policy when it exists. Exit 0 clean, 1 warnings, 2 errors.
     """
-    from cxgov.commands.policy_test import show_warnings
+    from cxgov.commands.outputs import show_warnings
     from cxgov.engine.policyset import load
 
     builtin = not paths

@@ -9,8 +9,7 @@ from pathlib import Path
 from cxgov import pipeline
 from cxgov.errors import UsageError
 from cxgov.commands.models import deployed_model_subjects
-from cxgov.commands.outputs import write_outputs, parse_outputs
-from cxgov.commands.policy_test import show_warnings
+from cxgov.commands.outputs import show_warnings, write_outputs, parse_outputs
 from cxgov.commands.progress import progress_for
 from cxgov.engine.choice import EngineChoice
 

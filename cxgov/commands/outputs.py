@@ -80,3 +80,11 @@ def _umask() -> int:
     current = os.umask(0)
     os.umask(current)
     return current
+
+
+def show_warnings(warnings) -> None:
+    """Lint warnings of the policies a run loaded, one per line on stderr; the run goes on."""
+    import click
+
+    for warning in warnings:
+        click.echo(f"cxgov: {warning}", err=True)

@@ -8,6 +8,7 @@ import time
 
 import click
 
+from cxgov.commands.outputs import show_warnings
 from cxgov.engine.unit_tests import Outcome, TestRun
 
 
@@ -35,11 +36,6 @@ def run_policy_tests(paths: list[str], data: list[str], builtin: bool | None, pa
     if coverage is not None and run.coverage is not None:
         _coverage(run.coverage, coverage)
     return code
-
-
-def show_warnings(warnings) -> None:
-    for warning in warnings:
-        click.echo(f"cxgov: {warning}", err=True)
 
 
 def _report(run: TestRun, verbose: bool, seconds: float) -> int:

@@ -1,4 +1,4 @@
-"""The embedded engine: OPA itself, in process, compiled once per thread, queried in batches.
+"""The embedded engine: OPA itself, in process (or in spawned workers), queried in batches.
 
 The library prepares every distinct query string once per OPA instance, at the price of compiling
 every module again (a third of a second for the builtin packs) and about 40 MB kept for the life of
@@ -13,13 +13,12 @@ from __future__ import annotations
 
 import json
 import os
-import threading
 from collections.abc import Sequence
 
 from cxgov.errors import EngineError, PolicyError
 from cxgov.model import Subject
 from cxgov.engine.interface import Engine, Evaluation, Progress, data_with_run_facts, rego_input
-from cxgov.engine.opa_library import (ENGINE_VERSION, describe, is_compile_error, new_opa, opa_error_type,
+from cxgov.engine.opa_library import (ENGINE_VERSION, describe, is_compile_error, loaded_opa, opa_error_type,
                                       policy_error, undefined_error_type)
 from cxgov.engine.policyset import NamespacePlan, PolicySet
 from cxgov.engine.results import grouped, judge_subject
@@ -101,12 +100,17 @@ def _in_workers(compiled: "_Compiled", subjects: Sequence[Subject], batches: lis
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
-    os.environ.setdefault("GOGC", WORKER_GOGC)
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
                              initargs=(compiled.data, compiled.modules)) as pool:
-        futures = {pool.submit(_evaluate_in_worker, [subjects[i] for i in batch], evaluation_date): batch
-                   for batch in batches}
+        gogc = os.environ.get("GOGC")
+        os.environ["GOGC"] = gogc or WORKER_GOGC  # the workers start with the submissions, and read it then
+        try:
+            futures = {pool.submit(_evaluate_in_worker, [subjects[i] for i in batch], evaluation_date): batch
+                       for batch in batches}
+        finally:
+            if gogc is None:
+                del os.environ["GOGC"]
         try:
             for future in as_completed(futures):
                 judge(futures[future], future.result())
@@ -149,29 +153,17 @@ def collector_module(kind: str, plans: list[NamespacePlan]) -> str:
 
 
 class _Compiled:
-    """The modules and data to load, and the OPA instance loaded on first use (one per thread)."""
+    """The modules and data to load, and the OPA instance that holds them, loaded on first use."""
 
     def __init__(self, data: dict, modules: dict[str, str]):
         self.data = data
         self.modules = modules
-        self._local = threading.local()
-        self._instances: list = []
-        self._lock = threading.Lock()
+        self._opa = None
 
     def instance(self):
-        opa = getattr(self._local, "opa", None)
-        if opa is None:
-            opa = new_opa()
-            with self._lock:
-                self._instances.append(opa)
-            try:
-                opa.add_data(self.data)
-                for path, source in self.modules.items():
-                    opa.add_policy(path, source)
-            except opa_error_type() as exc:
-                raise policy_error(exc) from None
-            self._local.opa = opa
-        return opa
+        if self._opa is None:
+            self._opa = loaded_opa(self.data, self.modules)
+        return self._opa
 
     def evaluate(self, subjects: list[Subject], evaluation_date: str) -> list[dict]:
         """{package: {rule: value}} per subject; EngineError naming the subject whose evaluation failed."""
@@ -204,9 +196,9 @@ class _Compiled:
             raise EngineError(f"data.{BATCH_QUERY} is undefined", hint="report this: the generated collector failed") from None
 
     def close(self) -> None:
-        for opa in self._instances:
-            opa.close()
-        self._instances.clear()
+        if self._opa is not None:
+            self._opa.close()
+            self._opa = None
 
 
 def _encodable(doc) -> bool:

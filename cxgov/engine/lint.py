@@ -59,7 +59,7 @@ def lint(module: Module, *, builtin: bool = False, allow_nondeterministic: bool 
     if not allow_nondeterministic:
         errors += _nondeterministic(module, code)
     constants = _aliases(module, packages | set(GUARANTEED_DATA))
-    errors += negation_hoisting(module, functions, packages, "error" if builtin else "warning",
+    errors += negation_hoisting(module, functions, constants, "error" if builtin else "warning",
                                 conditional_rules(module, constants | {"data"}))
     return sorted(errors, key=lambda e: (e.line, e.col, e.code))
 
@@ -136,10 +136,11 @@ def _plain_ref_value(code: list[Token], constants: set[str]) -> bool:
             and value[0].text not in constants and not any(t.text == "(" for t in value))
 
 
-def negation_hoisting(module: Module, functions: frozenset[str], packages: frozenset[str],
-                      severity: str, rules: frozenset[str] = frozenset()) -> list[LintError]:
+def negation_hoisting(module: Module, functions: frozenset[str], constants: set[str], severity: str,
+                      rules: frozenset[str] = frozenset()) -> list[LintError]:
+    """CX013 for each `not` whose expression holds a value OPA hoists; `constants`: the names whose
+    dotted paths are the policy's own constants (_aliases); `rules`: conditional_rules()."""
     toks = [t for t in module.tokens if t.kind != "comment"]
-    constants = _aliases(module, packages | set(GUARANTEED_DATA))
     out = []
     for i, tok in enumerate(toks):
         if tok.kind != "ident" or tok.text != "not" or (i > 0 and toks[i - 1].text == "."):
@@ -206,16 +207,15 @@ def _is_comprehension(expr: list[Token], i: int, end: int) -> bool:
 
 
 def _aliases(module: Module, roots: set[str]) -> set[str]:
-    """Names bound to a package or to cxgov's own data (`import data.a.b as c` -> c, `import
-    data.a.b` -> b), and the module's own package name: paths under them are the policy's constants."""
+    """Names imports bind to a package or to cxgov's own data (`import data.a.b as c` -> c, `import
+    data.a.b` -> b): dotted paths under them are the policy's constants."""
     names = set()
     for st in module.statements:
-        code = st.code()
-        if code and code[0].text == "import" and len(code) > 1 and code[1].text == "data":
-            path = "".join(t.text for t in code[3:]).split("as")[0] if "as" not in [t.text for t in code] else \
-                "".join(t.text for t in code[3:code.index(next(t for t in code if t.text == "as"))])
+        texts = [t.text for t in st.code()]
+        if texts[:2] == ["import", "data"]:
+            path = "".join(texts[3:texts.index("as") if "as" in texts else len(texts)])
             if any(path == r or path.startswith(r + ".") for r in roots):
-                names.add(code[-1].text)
+                names.add(texts[-1])
     return names
 
 
@@ -252,6 +252,15 @@ def _constant(expr: list[Token], i: int, end: int, constants: set[str]) -> bool:
         return True
     path = "".join(t.text for t in expr[i:end + 1])
     return path.startswith("data.") and any(path[5:].startswith(r + ".") for r in GUARANTEED_DATA)
+
+
+def _position(context: str | None, ops: set[str]) -> str:
+    """Where a hoisted value sits, in the words of the finding."""
+    if context == "argument":
+        return "a call argument"
+    if context == "key":
+        return "an object key"
+    return "an operand of " + _ops(ops)
 
 
 def _top_level(expr: list[Token]) -> list[Token]:
@@ -295,8 +304,7 @@ def _scan(expr: list[Token], i: int, stop: int, functions: frozenset[str], conte
             after = close + 1 < stop and expr[close + 1].text in (".", "[")
             user = name in functions
             if user and (context is not None or after or top_ops):
-                why = ("a call argument" if context == "argument" else "an object key" if context == "key"
-                       else "a field of a function result" if after else "an operand of " + _ops(top_ops))
+                why = "a field of a function result" if after and context is None else _position(context, top_ops)
                 return i, _ref_end(expr, close, stop) if after else close, "the result of a function, " + why
             hit = _scan(expr, j + 2, close, functions, "argument", top_ops, constants, rules)
             if hit:
@@ -304,16 +312,12 @@ def _scan(expr: list[Token], i: int, stop: int, functions: frozenset[str], conte
             i = close + 1
             continue
         end = _ref_end(expr, i, stop)
-        if end == i and tok.text in rules and (context is not None or top_ops & _HOISTING_OPS):
-            why = ("a call argument" if context == "argument" else "an object key" if context == "key"
-                   else "an operand of " + _ops(top_ops & _HOISTING_OPS))
-            return i, i, "a rule that can be undefined, " + why
+        hoisted = context is not None or bool(top_ops & _HOISTING_OPS)
+        if end == i and tok.text in rules and hoisted:
+            return i, i, "a rule that can be undefined, " + _position(context, top_ops & _HOISTING_OPS)
         if end > i and not _constant(expr, i, end, constants):  # a ref with a path: possibly undefined
-            hoisted = context is not None or bool(top_ops & _HOISTING_OPS)
             if hoisted:
-                why = ("a call argument" if context == "argument" else "an object key" if context == "key"
-                       else "an operand of " + _ops(top_ops & _HOISTING_OPS))
-                return i, end, why
+                return i, end, _position(context, top_ops & _HOISTING_OPS)
             hit = _keys(expr, i, end, functions, top_ops, constants, rules)
             if hit:
                 return hit

@@ -33,6 +33,19 @@ def new_opa() -> Any:
     return engine
 
 
+def loaded_opa(data: dict, modules: dict[str, str]) -> Any:
+    """A fresh OPA holding `data` and `modules`; a module OPA refuses is a PolicyError naming file:line."""
+    opa = new_opa()
+    try:
+        opa.add_data(data)
+        for path, source in modules.items():
+            opa.add_policy(path, source)
+    except opa_error_type() as exc:
+        opa.close()
+        raise policy_error(exc) from None
+    return opa
+
+
 def go_runtime_loaded() -> bool:
     """Whether this process has loaded OPA's Go runtime: then it must never fork (a forked child
     inherits Go's threads in an unknown state and hangs), only spawn or forkserver."""

@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -51,15 +50,13 @@ def read(cache_key: str) -> dict[str, Any] | None:
 
 
 def write(cache_key: str, record: dict[str, Any]) -> None:
+    from cxgov.commands.outputs import write_atomically  # readers see the whole record or none
+
     folder = directory()
     if folder is None:
         return
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            json.dump({**record, "format": FORMAT}, out)
-        os.replace(tmp, folder / f"{cache_key}.json")  # readers see the whole record or none
+        write_atomically(folder / f"{cache_key}.json", json.dumps({**record, "format": FORMAT}))
         records = sorted(folder.glob("*.json"), key=lambda f: f.stat().st_mtime)
         for old in records[:-KEEP]:
             old.unlink(missing_ok=True)

@@ -210,8 +210,9 @@ def from_sources(sources: list[tuple[str, str, bool]], data: dict[str, Any], *,
 
     dates = effective_dates(data)
     sources = [s for s in sources if include_tests or not s[0].endswith("_test.rego")]
-    cache_key = policy_cache.key(sources, {"tests": include_tests, "allow": allow_nondeterministic, "dates": dates})
+    cache_key = None
     if lint_errors_fatal:  # `policy lint` always reads and lints everything
+        cache_key = policy_cache.key(sources, {"tests": include_tests, "allow": allow_nondeterministic, "dates": dates})
         record = policy_cache.read(cache_key)
         cached = record and policy_cache.from_record(record, sources, data, allow_nondeterministic)
         if cached:
@@ -241,7 +242,7 @@ def from_sources(sources: list[tuple[str, str, bool]], data: dict[str, Any], *,
     policies = PolicySet(modules, tests if include_tests else [], data, rules, builtin_paths,
                          warnings=[p for p in problems if p.severity != "error" or not lint_errors_fatal],
                          allow_nondeterministic=allow_nondeterministic)
-    if lint_errors_fatal:
+    if cache_key:
         policy_cache.write(cache_key, policy_cache.to_record(policies))
     return policies
 

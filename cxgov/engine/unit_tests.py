@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from cxgov.engine.opa_library import describe, is_compile_error, new_opa, opa_error_type, policy_error
+from cxgov.engine.opa_library import describe, is_compile_error, loaded_opa, opa_error_type, policy_error
 from cxgov.engine.policyset import PolicySet
 from cxgov.engine.rego_source import Module
 
@@ -72,15 +72,8 @@ def run_tests(policies: PolicySet, cases: list[TestCase], *, coverage: bool = Fa
               trace_failures: bool = False) -> TestRun:
     """Run the cases against every policy and test module; compile errors raise PolicyError."""
     OpaError = opa_error_type()
-    opa = new_opa()
-    try:
-        opa.add_data(policies.data)
-        for module in [*policies.modules, *policies.tests]:
-            opa.add_policy(module.path, module.source)
-        opa.add_policy(_GENERATED, aggregate_module("cxgov_unit", cases))
-    except OpaError as exc:
-        opa.close()
-        raise policy_error(exc) from None
+    modules = {m.path: m.source for m in [*policies.modules, *policies.tests]}
+    opa = loaded_opa(policies.data, {**modules, _GENERATED: aggregate_module("cxgov_unit", cases)})
     try:
         try:
             values = opa.eval_document(_ALL, coverage=coverage)
@@ -111,11 +104,11 @@ def _outcome(case: TestCase, values: dict[str, Any], errors: dict[str, str]) -> 
     return Outcome(case.file, case.ref, case.line, "fail", detail)
 
 
-def _eval_some(opa, cases: list[TestCase]) -> dict[str, Any]:
+def _eval_some(opa, cases: list[TestCase], *, trace: bool = False) -> dict[str, Any]:
     """The cases through the one other fixed query (replacing its module recompiles, and frees
     the cached query, so memory stays flat)."""
     opa.add_policy(_GENERATED_SOME, aggregate_module("cxgov_unit_some", cases))
-    return opa.eval_document(_SOME)
+    return opa.eval_document(_SOME, trace=trace)
 
 
 def _one_by_one(opa, cases: list[TestCase]) -> tuple[dict[str, Any], dict[str, str]]:
@@ -142,11 +135,9 @@ def _one_by_one(opa, cases: list[TestCase]) -> tuple[dict[str, Any], dict[str, s
 
 def _trace(opa, case: TestCase, limit: int = 200) -> list[str]:
     """OPA's evaluation trace of one test: the expressions it evaluated, where they failed, prints."""
-    OpaError = opa_error_type()
-    opa.add_policy(_GENERATED_SOME, aggregate_module("cxgov_unit_some", [case]))
     try:
-        opa.eval_document(_SOME, trace=True)
-    except OpaError as exc:
+        _eval_some(opa, [case], trace=True)
+    except opa_error_type() as exc:
         return [f"error: {describe(exc.message)}"]
     lines = [f"{loc}: print: {msg}" for msg, loc in opa.last_prints]
     for event in opa.last_trace or []:
