@@ -13,7 +13,7 @@ from typing import Any, Literal, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from cxgov.descriptor import UIEntryPoint
+from cxgov.descriptor_schema import UIEntryPoint
 from cxgov.errors import InputError
 
 CONFIG_VERSION = 1

@@ -1,416 +1,203 @@
-"""The cxgov descriptor (`apiVersion: cxgov.io/v1`, `kind: AISystem`): what a CX AI system is made of.
+"""Reading a cxgov descriptor against its schema (`cxgov.descriptor_schema`), with messages a person can act on.
 
-The model checks shape, types and spelling (unknown keys are errors, so a typo never hides a
-field from a rule). It does not decide completeness: almost every field is optional, because a
-missing field is a *finding* of the rule that needs it (fail closed, with the rule's id and
-remediation), not a parse error. `cxgov schema descriptor` prints the JSON Schema for editors.
+Every problem of a descriptor is reported at once, in document order, each at its own file:line, so
+one misspelt field cannot hide behind another. An unknown field or value close to a known one names
+it ("did you mean"). The whole is one InputError (exit 2): nothing is judged against a descriptor
+cxgov could not read.
 """
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Any, Literal, Optional
-
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
-
-API_VERSION = "cxgov.io/v1"
-KIND = "AISystem"
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
-
-
-class Evidence(_Model):
-    """A reference to evidence a person produced: the file, its recorded hash, who approved it, when."""
-
-    uri: str = Field(description="Path relative to the descriptor, or a URL.")
-    sha256: Optional[str] = Field(None, pattern=r"^[0-9a-f]{64}$")
-    approved_by: Optional[str] = None
-    approved_at: Optional[date] = None
-    tags: list[str] = Field([], description="What the document covers, e.g. ai_incident, ai_act_art73, gdpr_art33.")
-
-
-Ref = Optional[Evidence]
-
-
-class Metadata(_Model):
-    name: str
-    owner: Optional[str] = None
-    description: Optional[str] = None
-    labels: dict[str, str] = {}
-
-
-class AutomatedDecision(_Model):
-    name: str
-    significant_effect: Optional[bool] = None
-    human_review_available: Optional[bool] = None
-
-
-class AIAct(_Model):
-    role: Optional[Literal["provider", "deployer", "both"]] = None
-    risk_class: Optional[Literal["minimal", "limited", "high", "prohibited"]] = None
-    annex_iii: list[str] = Field([], description="Annex III points claimed, e.g. 5(b).")
-    annex_iv_sections: list[int] = []
-    profiling: Optional[bool] = None
-    art6_3_assessment_ref: Ref = None
-    placed_on_market: Optional[date] = None
-    doc_ref: Ref = None
-    eu_db_registration_id: Optional[str] = None
-    ce_marked: Optional[bool] = None
-    qms_ref: Ref = None
-    fria_ref: Ref = None
-    risk_mgmt_ref: Ref = None
-    pmm_plan_ref: Ref = None
-    pmm_metrics: list[str] = []
-    art73_procedure_ref: Ref = None
-    literacy_training_ref: Ref = None
-    ifu_ref: Ref = None
-
-
-class System(_Model):
-    environment: Optional[Literal["production", "staging", "development", "test"]] = None
-    use_cases: list[str] = []
-    deployer_type: Optional[Literal["private", "public_body", "public_service"]] = None
-    ai_act: AIAct = AIAct()
-    automated_decisions: list[AutomatedDecision] = []
-
-
-class Endpoint(_Model):
-    url: str
-    tls_min_version: Optional[str] = None
-    hsts_max_age: Optional[int] = None
-    redirects_to_https: Optional[bool] = None
-
-
-class Service(_Model):
-    name: str
-    provider: Optional[str] = Field(None, description="aws, gcp, azure, or another hosting provider.")
-    region: Optional[str] = None
-    contains_personal_data: Optional[bool] = None
-    endpoints: list[Endpoint] = []
-    ropa_ref: Optional[str] = None
-
-
-class Backup(_Model):
-    enabled: Optional[bool] = None
-    encryption_at_rest: Optional[bool] = Field(None, description="Defaults to the store's own setting.")
-    regions: list[str] = []
-    retention_days: Optional[int] = None
-    last_restore_test: Optional[date] = None
-
-
-class DataStore(_Model):
-    name: str
-    type: Optional[str] = None
-    data_kind: Optional[str] = Field(None, description="transcript, vector_index, customer_record, ...")
-    provider: Optional[str] = None
-    region: Optional[str] = None
-    replica_regions: list[str] = []
-    backup: Backup = Backup()
-    encryption_at_rest: Optional[bool] = None
-    kms_key_type: Optional[Literal["provider_managed", "customer_managed"]] = None
-    key_rotation_days: Optional[int] = None
-    retention_days: Optional[int] = Field(None, description="0 or absent means kept forever.")
-    classification: Optional[Literal["public", "internal", "confidential", "restricted"]] = None
-    contains_personal_data: Optional[bool] = None
-    special_category: Optional[bool] = None
-    system_of_record: Optional[bool] = None
-    multi_az: Optional[bool] = None
-    public_access: Optional[bool] = None
-    ropa_ref: Optional[str] = None
-    justification_ref: Ref = None
-
-
-class LogSink(_Model):
-    name: str
-    type: Optional[Literal["ai_event", "security", "application", "analytics", "audit"]] = None
-    vendor: Optional[str] = None
-    provider: Optional[str] = None
-    endpoint: Optional[str] = None
-    region: Optional[str] = None
-    data_kinds: list[str] = Field([], description="transcript, ai_event, pii, metrics, ...")
-    retention_days: Optional[int] = None
-    immutable: Optional[bool] = None
-    redaction_enabled: Optional[bool] = None
-    encryption_at_rest: Optional[bool] = None
-    classification: Optional[Literal["public", "internal", "confidential", "restricted"]] = None
-    contains_personal_data: Optional[bool] = None
-    ropa_ref: Optional[str] = None
-    justification_ref: Ref = None
-
-
-class Transfer(_Model):
-    """How a transfer outside the EEA is made lawful (GDPR Chapter V)."""
-
-    transfer_mechanism: Optional[Literal["adequacy", "dpf", "scc", "bcr", "art49"]] = None
-    adequacy_scope: list[str] = Field([], description="Scopes of an adequacy decision the recipient is in, "
-                                      "e.g. appi (Japan), pipeda_commercial (Canada).")
-    scc_module: Optional[int] = None
-    tia_ref: Ref = None
-    continuous: Optional[bool] = None
-    dpf_certified: Optional[bool] = None
-    dpf_scope: list[str] = []
-    dpf_checked_at: Optional[date] = None
-
-
-class AIProvider(Transfer):
-    name: str
-    vendor: Optional[str] = None
-    service: Optional[str] = Field(None, description="azure_openai, bedrock, vertex_ai, openai, anthropic, ...")
-    endpoint: Optional[str] = None
-    region: Optional[str] = None
-    routing_mode: Optional[str] = Field(None, description="e.g. Standard, DataZoneStandard, GlobalStandard, regional.")
-    model_id: Optional[str] = Field(None, description="Model or inference profile id, e.g. eu.anthropic.claude-...")
-    destination_regions: list[str] = []
-    support_access_countries: list[str] = []
-    role: Optional[Literal["processor", "controller", "subprocessor"]] = None
-    training_on_customer_data: Optional[bool] = None
-    zero_data_retention: Optional[bool] = None
-    pii_redaction: Optional[bool] = None
-    dpa_ref: Ref = None
-    subprocessor_ref: Ref = None
-    gpai_docs_ref: Ref = None
-
-
-class Vendor(Transfer):
-    name: str
-    country: Optional[str] = None
-    role: Optional[Literal["processor", "controller", "subprocessor"]] = None
-    services: list[str] = []
-    dpa_ref: Ref = None
-    subprocessor_ref: Ref = None
-    soc2_period_end: Optional[date] = None
-    bridge_letter: Optional[bool] = None
-    last_review: Optional[date] = None
-    support_access_countries: list[str] = []
-
-
-class Network(_Model):
-    tls_min_version: Optional[str] = None
-    tls13_enabled: Optional[bool] = None
-    hsts_max_age: Optional[int] = None
-    default_deny: Optional[bool] = None
-    llm_egress_allowlist: list[str] = []
-
-
-class Identity(_Model):
-    mfa_enforced: Optional[bool] = None
-    mfa_required_roles: list[str] = []
-    phishing_resistant_admin_mfa: Optional[bool] = None
-
-
-class Monitoring(_Model):
-    audit_logging: Optional[bool] = None
-    ai_events: list[str] = Field([], description="Fields logged per AI event (timestamp, session_id, ...).")
-    ai_metrics: list[str] = []
-    alerts: list[str] = []
-
-
-class HumanHandoff(_Model):
-    enabled: Optional[bool] = None
-    override_enabled: Optional[bool] = None
-    kill_switch: Optional[bool] = None
-    max_wait_seconds: Optional[int] = None
-
-
-class OversightRole(_Model):
-    name: str
-    training_ref: Ref = None
-
-
-class Oversight(_Model):
-    roles: list[OversightRole] = []
-
-
-class AIDisclosure(_Model):
-    enabled: Optional[bool] = None
-    timing: Optional[Literal["pre_interaction", "first_turn", "on_request", "none"]] = None
-    channels: list[str] = []
-    element_selector: Optional[str] = None
-    er_notice: Optional[bool] = None
-    highrisk_notice: Optional[bool] = None
-    logged: Optional[bool] = Field(None, description="Each display is logged as a disclosure_shown event.")
-
-
-class Channel(_Model):
-    type: Literal["chat", "voice", "email", "messaging", "web", "app"]
-    name: Optional[str] = None
-    url: Optional[str] = None
-    spoken_disclosure: Optional[bool] = None
-
-
-class EmotionRecognition(_Model):
-    enabled: Optional[bool] = None
-    subjects: list[Literal["customers", "employees"]] = []
-    modality: list[str] = Field([], description="text, voice, video, face")
-    purpose: Optional[str] = None
-
-
-class VoiceBiometrics(_Model):
-    enabled: Optional[bool] = None
-    consent_mode: Optional[str] = None
-
-
-class GenAIOutput(_Model):
-    modality: Literal["text", "audio", "image", "video"]
-    marking: Optional[str] = Field(None, description="none, watermark, metadata, c2pa, ...")
-
-
-class GenAI(_Model):
-    outputs: list[GenAIOutput] = []
-
-
-class Guardrails(_Model):
-    input_max_tokens: Optional[int] = None
-    input_validation: Optional[bool] = None
-    output_filter: Optional[bool] = None
-    fallback_mode: Optional[str] = Field(None, description="handoff, canned_response, ... (none means no fail-safe)")
-
-
-class PIIRedaction(_Model):
-    enabled: Optional[bool] = None
-
-
-class DSR(_Model):
-    erasure_propagates_to: list[str] = []
-
-
-class VulnFinding(_Model):
-    id: str
-    severity: Literal["critical", "high", "medium", "low"]
-    opened: date
-    fixed: Optional[date] = None
-
-
-class VulnScan(_Model):
-    last_scan: Optional[date] = None
-    findings: list[VulnFinding] = []
-
-
-class RopaEntry(_Model):
-    id: str
-    purpose: Optional[str] = None
-    recipients: list[str] = []
-    transfers: list[str] = Field([], description="Third countries data goes to (ISO codes).")
-    erasure_limit_days: Optional[int] = None
-
-
-class ModelRef(_Model):
-    """A model the system serves, in the MLflow registry."""
-
-    name: str
-    version: Optional[str] = None
-    alias: Optional[str] = None
-    tracking_uri: Optional[str] = None
-
-
-class Release(_Model):
-    image_digest: Optional[str] = None
-    version: Optional[str] = None
-
-
-class UIEntryPoint(_Model):
-    name: Optional[str] = None
-    url: str
-    states: list[dict[str, Any]] = Field([], description="Steps reaching each state to scan.")
-
-
-class UI(_Model):
-    entry_points: list[UIEntryPoint] = []
-    scan_states: list[str] = []
-    last_change: Optional[date] = None
-    session_timeout_s: Optional[int] = None
-    timeout_warning: Optional[bool] = None
-    extend_allowed: Optional[bool] = None
-
-
-class Accessibility(_Model):
-    statement_url: Optional[str] = None
-    eaa_in_scope: Optional[bool] = None
-    microenterprise: Optional[bool] = None
-    disproportionate_burden_claimed: Optional[bool] = None
-    disproportionate_burden_ref: Ref = None
-    at_test_ref: Ref = None
-    manual_checklist: dict[str, str] = Field({}, description="WCAG 2.2 criterion -> pass/fail/na.")
-    manual_reviews: list[str] = Field([], description="axe rule ids a person has reviewed.")
-
-
-class EvidenceSet(_Model):
-    """Evidence documents that no other section owns."""
-
-    dpia_screening_ref: Ref = None
-    dpia_required: Optional[bool] = None
-    dpia_ref: Ref = None
-    pentest_ref: Ref = None
-    incident_runbook_ref: Ref = None
-    privacy_notice_ref: Ref = None
-    ropa_export_ref: Ref = None
-
-
-class Descriptor(_Model):
-    """A customer-experience AI system as deployed: what runs where, on which data, under which controls."""
-
-    api_version: Literal["cxgov.io/v1"] = Field(alias="apiVersion")
-    kind: Literal["AISystem"]
-    metadata: Metadata
-    system: System = System()
-    release: Release = Release()
-    models: list[ModelRef] = []
-    services: list[Service] = []
-    data_stores: list[DataStore] = []
-    log_sinks: list[LogSink] = []
-    ai_providers: list[AIProvider] = []
-    vendors: list[Vendor] = []
-    network: Network = Network()
-    identity: Identity = Identity()
-    monitoring: Monitoring = Monitoring()
-    human_handoff: HumanHandoff = HumanHandoff()
-    oversight: Oversight = Oversight()
-    ai_disclosure: AIDisclosure = AIDisclosure()
-    channels: list[Channel] = []
-    emotion_recognition: EmotionRecognition = EmotionRecognition()
-    voice_biometrics: VoiceBiometrics = VoiceBiometrics()
-    genai: GenAI = GenAI()
-    guardrails: Guardrails = Guardrails()
-    pii_redaction: PIIRedaction = PIIRedaction()
-    dsr: DSR = DSR()
-    vuln_scan: VulnScan = VulnScan()
-    ropa: list[RopaEntry] = []
-    evidence: EvidenceSet = EvidenceSet()
-    ui: UI = UI()
-    accessibility: Accessibility = Accessibility()
-
-
-def schema() -> dict[str, Any]:
-    return Descriptor.model_json_schema(by_alias=True)
-
-
-def validate(document: Any, where: str, line_of=None) -> Descriptor:
-    """The descriptor, or an InputError naming the first problem's file:line and what is expected.
+import difflib
+import functools
+import types
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, Literal, Union, get_args, get_origin
+
+from pydantic import BaseModel, ValidationError
+
+# the schema's public names, so callers that load descriptors need one import
+from cxgov.descriptor_schema import API_VERSION, KIND, Descriptor, schema  # noqa: F401
+from cxgov.errors import InputError
+
+MAX_SHOWN = 20  # a terminal screen; the rest are counted, and come up once these are fixed
+HINT = "see `cxgov schema descriptor`"
+
+KeyPath = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One validation error: where in the document (key path, source line) and what is wrong."""
+
+    path: KeyPath
+    message: str
+    line: int | None = None
+
+    @property
+    def dotted(self) -> str:
+        return ".".join(str(p) for p in self.path) or "(document)"
+
+    def where(self, file: str) -> str:
+        return f"{file}:{self.line}" if self.line else file
+
+
+class DescriptorError(InputError):
+    """Every problem of one descriptor. One problem reads as one line, as any InputError; several read
+    as a heading and one `file:line: path: message` line each, the first MAX_SHOWN in document order."""
+
+    def __init__(self, problems: list[Problem], file: str):
+        self.problems = problems
+        self.file = file
+        if len(problems) == 1:
+            only = problems[0]
+            super().__init__(f"descriptor {only.dotted}: {only.message}", where=only.where(file), hint=HINT)
+            return
+        listed = [f"{p.where(file)}: {p.dotted}: {p.message}" for p in problems[:MAX_SHOWN]]
+        if len(problems) > MAX_SHOWN:
+            listed.append(f"... and {len(problems) - MAX_SHOWN} more")
+        self.heading = f"{len(problems)} problems in the descriptor"
+        super().__init__("\n".join([self.heading + ":", *("  " + line for line in listed)]), where=file, hint=HINT)
+
+    def __str__(self) -> str:
+        if len(self.problems) == 1:
+            return super().__str__()
+        # the hint belongs to the heading, not to the last problem listed
+        _, _, listed = self.message.partition("\n")
+        return f"{self.where}: {self.heading} ({self.hint}):\n{listed}"
+
+
+def validate(document: Any, where: str, line_of: Callable[[KeyPath], int | None] | None = None) -> Descriptor:
+    """The descriptor, or a DescriptorError listing every problem with its file:line and what is expected.
 
     `line_of(path)` maps a key path to its line in the source, when the caller can tell.
     """
-    from cxgov.errors import InputError
-
     try:
         return Descriptor.model_validate(document)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        path = tuple(first["loc"])
-        dotted = ".".join(str(p) for p in path) or "(document)"
-        line = line_of(path) if line_of else None
-        more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
-        raise InputError(f"descriptor {dotted}: {_explain(first)}{more}", where=f"{where}:{line}" if line else where,
-                         hint="see `cxgov schema descriptor`") from None
+        raise DescriptorError(problems(exc, Descriptor, line_of), where) from None
 
 
-def _explain(error: dict) -> str:
-    kind = error["type"]
+def problems(exc: ValidationError, model: type[BaseModel],
+             line_of: Callable[[KeyPath], int | None] | None = None) -> list[Problem]:
+    """The errors of `exc` (raised validating `model`), explained, in document order (by line; errors
+    on one line, or without lines, keep pydantic's order)."""
+    found = []
+    for error in exc.errors():
+        path = tuple(error["loc"])
+        found.append(Problem(path, _explain(error, model), line_of(path) if line_of else None))
+    return sorted(found, key=lambda p: (p.line is None, p.line or 0))
+
+
+def _explain(error: dict, model: type[BaseModel] | None = None) -> str:
+    """What is wrong, in the descriptor's words; with `model`, the field or value probably meant."""
+    kind, path = error["type"], tuple(error["loc"])
     if kind == "extra_forbidden":
-        return "unknown field (check the spelling)"
+        return _unknown_field(model, path) if model and path else "unknown field (check the spelling)"
     if kind == "missing":
         return "required field is missing"
-    if kind == "literal_error":
-        return error["msg"].replace("Input should be", "expected")
-    return error["msg"]
+    text = error["msg"].removeprefix("Value error, ")
+    if text.startswith("Input should be "):
+        text = "expected " + text.removeprefix("Input should be ")
+    value = error.get("input")
+    if isinstance(value, (str, int, float)):  # a scalar the reader can find; not a whole mapping
+        from cxgov.evidence.redact import Redactor
+
+        shown = repr(Redactor().text(value) if isinstance(value, str) else value)  # CI logs keep no key
+        text += f", got {shown if len(shown) <= 40 else shown[:37] + '...'}"
+    if kind == "literal_error" and model and isinstance(value, str):
+        meant, _ = _closest(value, _literal_values(_type_at(model, path)))
+        if meant:
+            text += f"; did you mean {meant!r}?"
+    return text
+
+
+def _unknown_field(model: type[BaseModel], path: KeyPath) -> str:
+    """A misspelling of a field of the same mapping, else a field that belongs elsewhere (a wrong indent)."""
+    name = str(path[-1])
+    meant, score = _closest(name, _field_names(_type_at(model, path[:-1])))
+    elsewhere = _places(model).get(name, [])
+    if score < 0.8 and len(elsewhere) == 1:
+        return f"unknown field here: `{name}` belongs at `{elsewhere[0]}`"
+    return f"unknown field, did you mean `{meant}`?" if meant else "unknown field (check the spelling)"
+
+
+def _closest(word: str, known: Iterable[str]) -> tuple[str | None, float]:
+    """The known name `word` most likely misspells, and how close: by difflib, or a part or prefix of it
+    (`kind` for `data_kind`, `prod` for `production`), or a part of `word` (`owner` for `owner_team`).
+    Case, `_` and `-` do not count."""
+    key = _norm(word)
+    best, best_score = None, 0.0
+    for name in known:
+        score = difflib.SequenceMatcher(None, key, _norm(name)).ratio()
+        near = key in _norm_parts(name) or _norm(name).startswith(key) or _norm(name) in _norm_parts(word)
+        if len(key) >= 3 and near:
+            score = max(score, 0.8)
+        if score >= 0.75 and score > best_score:
+            best, best_score = name, score
+    return best, best_score
+
+
+@functools.lru_cache(maxsize=None)
+def _places(model: type[BaseModel]) -> dict[str, list[str]]:
+    """Every field name of the schema and the paths it sits at (`data_stores[].backup.regions`)."""
+    places: dict[str, list[str]] = {}
+
+    def walk(inner: type[BaseModel], prefix: str) -> None:
+        for name, field in inner.model_fields.items():
+            key = field.alias or name
+            places.setdefault(key, []).append(prefix + key)
+            annotation, suffix = _unwrap_optional(field.annotation), ""
+            while get_origin(annotation) in (list, dict):
+                annotation, suffix = _unwrap_optional(get_args(annotation)[-1]), suffix + "[]"
+            if isinstance(annotation, type) and issubclass(annotation, BaseModel) and prefix.count(".") < 8:
+                walk(annotation, f"{prefix}{key}{suffix}.")
+
+    walk(model, "")
+    return places
+
+
+def _norm(name: str) -> str:
+    return name.lower().replace("_", "").replace("-", "")
+
+
+def _norm_parts(name: str) -> list[str]:
+    return name.lower().replace("-", "_").split("_")
+
+
+def _type_at(model: type[BaseModel] | None, path: KeyPath) -> Any:
+    """The annotation of the value at `path` in `model` (None when the path leaves the schema)."""
+    annotation: Any = model
+    for part in path:
+        annotation = _unwrap_optional(annotation)
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel) and isinstance(part, str):
+            field = next((f for name, f in annotation.model_fields.items() if part in (name, f.alias)), None)
+            if field is None:
+                return None
+            annotation = field.annotation
+        elif get_origin(annotation) is list and isinstance(part, int):
+            annotation = get_args(annotation)[0]
+        elif get_origin(annotation) is dict:
+            annotation = get_args(annotation)[1]
+        else:
+            return None
+    return _unwrap_optional(annotation)
+
+
+def _unwrap_optional(annotation: Any) -> Any:
+    if get_origin(annotation) in (Union, types.UnionType):
+        members = [a for a in get_args(annotation) if a is not type(None)]
+        return members[0] if len(members) == 1 else annotation
+    return annotation
+
+
+def _field_names(annotation: Any) -> list[str]:
+    """The keys a document may use in the model `annotation` (aliases where the schema has them)."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [f.alias or name for name, f in annotation.model_fields.items()]
+    return []
+
+
+def _literal_values(annotation: Any) -> list[str]:
+    return [v for v in get_args(annotation) if isinstance(v, str)] if get_origin(annotation) is Literal else []

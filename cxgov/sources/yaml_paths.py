@@ -1,45 +1,61 @@
-"""Where a key path sits in a YAML file, for messages about one field of a document.
+"""Where a key path sits in a YAML (or JSON) text, for messages and findings about one field.
 
-Only used on error paths and small files (a descriptor), so PyYAML's pure-Python composer is fine.
+Only used on error paths and for documents with findings, never while reading every input; PyYAML's
+C composer (when built) keeps even a large file quick, and a text is composed once however many
+fields are asked of it.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 import yaml
 
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-def line_of(text: str, path: Sequence[str | int], document: int = 0) -> int | None:
-    """The 1-based line of `path` (keys and list indexes) in the given document, or the line of the
-    deepest part of the path that exists; None when the text does not parse."""
-    try:
-        nodes = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
-    except yaml.YAMLError:
-        return None
-    nodes = [n for n in nodes if n is not None]
-    if document >= len(nodes):
-        return None
-    node = nodes[document]
+
+@functools.lru_cache(maxsize=8)
+def composed(text: str) -> tuple:
+    """The non-empty documents of a text as nodes (read only: cached); raises yaml.YAMLError."""
+    return tuple(n for n in yaml.compose_all(text, Loader=_LOADER) if n is not None)
+
+
+def line_in(node, path: Sequence[str | int]) -> int:
+    """The 1-based line of `path` below `node`, or of the deepest part of it that exists: a mapping
+    entry's key line, a list item's first line."""
     line = node.start_mark.line + 1
     for part in path:
         if isinstance(node, yaml.MappingNode):
-            match = next(((k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == str(part)), None)
-            if match is None:
+            entry = next(((k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == str(part)),
+                         None)
+            if entry is None:
                 return line
-            line, node = match[0].start_mark.line + 1, match[1]
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
-            node = node.value[part]
+            line, node = entry[0].start_mark.line + 1, entry[1]
+        elif isinstance(node, yaml.SequenceNode) and str(part).isdigit() and int(part) < len(node.value):
+            node = node.value[int(part)]
             line = node.start_mark.line + 1
         else:
             return line
     return line
 
 
+def line_of(text: str, path: Sequence[str | int], document: int = 0) -> int | None:
+    """The 1-based line of `path` (keys and list indexes) in the given document, or the line of the
+    deepest part of the path that exists; None when the text does not parse."""
+    try:
+        nodes = composed(text)
+    except yaml.YAMLError:
+        return None
+    if document >= len(nodes):
+        return None
+    return line_in(nodes[document], path)
+
+
 def all_lines(text: str, max_depth: int = 4) -> dict[str, int]:
     """The line of every key and list item of the first document, by dotted path (`a.0.b`)."""
     try:
-        node = next((n for n in yaml.compose_all(text, Loader=yaml.SafeLoader) if n is not None), None)
+        nodes = composed(text)
     except yaml.YAMLError:
         return {}
     lines: dict[str, int] = {}
@@ -59,6 +75,6 @@ def all_lines(text: str, max_depth: int = 4) -> dict[str, int]:
                 lines[path] = item.start_mark.line + 1
                 walk(item, path + ".", depth + 1)
 
-    if node is not None:
-        walk(node, "", 0)
+    if nodes:
+        walk(nodes[0], "", 0)
     return lines
