@@ -31,12 +31,21 @@ def sha256_of(value: Any) -> str:
     return hashlib.sha256(canonical_json(value)).hexdigest()
 
 
-def findings_by_pair(findings: Iterable[dict]) -> dict[tuple[str, str], list[dict]]:
-    """Finding dicts (Finding.to_dict()) per (rule_id, subject): the unit `evidence diff` and drift compare."""
-    pairs: dict[tuple[str, str], list[dict]] = defaultdict(list)
+def finding_key(f: dict) -> tuple[str, str, str, str]:
+    """A finding's identity (of its dict form): rule, subject, the resource it judges and the field,
+    list indexes dropped (an item added above would shift them; the resource names the item).
+    Drift, `evidence diff`, baselines, SARIF fingerprints and waivers all use it."""
+    path = f.get("path") or ""
+    return (f["rule_id"], f["subject"], f.get("resource") or "",
+            ".".join(p for p in path.split(".") if p and not p.isdigit()))
+
+
+def findings_by_key(findings: Iterable[dict]) -> dict[tuple[str, str, str, str], list[dict]]:
+    """Finding dicts (Finding.to_dict()) per finding_key: the unit `evidence diff` and drift compare."""
+    groups: dict[tuple[str, str, str, str], list[dict]] = defaultdict(list)
     for f in findings:
-        pairs[(f["rule_id"], f["subject"])].append(f)
-    return pairs
+        groups[finding_key(f)].append(f)
+    return groups
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,9 +142,10 @@ class Waiver:
     ticket: str
     expires: str
     source: Location = Location()
+    resource: str = ""  # a glob over the finding's resource (one data store, one vendor); empty: any
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "rule": self.rule,
             "subject": self.subject,
             "reason": self.reason,
@@ -145,6 +155,9 @@ class Waiver:
             "expires": self.expires,
             "source": self.source.to_dict(),
         }
+        if self.resource:
+            out["resource"] = self.resource
+        return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,9 +177,15 @@ class Finding:
     pre_enforcement: bool = False
     metadata: dict[str, Any] = field(default_factory=dict)
     waiver: Waiver | None = None
+    resource: str = ""  # what in the subject it judges: a store, vendor, container, Terraform address
+    path: str = ""  # the field it judged, dotted (spec.template.spec.containers.0.image)
 
     def sort_key(self) -> tuple:
         return (self.location.file or "", self.location.line or 0, self.subject, self.rule_id, self.message)
+
+    def key(self) -> tuple[str, str, str, str]:
+        return finding_key({"rule_id": self.rule_id, "subject": self.subject, "resource": self.resource,
+                            "path": self.path})
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -183,6 +202,8 @@ class Finding:
             "pre_enforcement": self.pre_enforcement,
             "metadata": self.metadata,
             "waiver": self.waiver.to_dict() if self.waiver else None,
+            "resource": self.resource,
+            "path": self.path,
         }
 
 
@@ -257,7 +278,18 @@ class Result:
     rules: dict[str, RuleInfo]
     verdict: Verdict
     shard: ShardInfo | None = None  # set when this result covers one shard of a split run (--shard)
+    # (file, line of the document, field path) -> line, for every finding location a path decided;
+    # a bundle records them so a replay, which has no original files, points at the same lines
+    lines: dict[tuple[str, int, str], int] = field(default_factory=dict)
 
     def active(self) -> list[Finding]:
         """Findings no waiver covers."""
         return [f for f in self.findings if f.waiver is None]
+
+    def unjudged(self) -> list[SubjectRef]:
+        """Subjects no selected rule judged (no package applies to their kind): never a pass, listed by
+        every format. A descriptor is judged through the system view built from it."""
+        judged = {c.subject for c in self.checks}
+        system = any(s.kind == "system" and s.id in judged for s in self.subjects)
+        return [s for s in self.subjects
+                if s.id not in judged and not (s.kind == "descriptor" and system)]

@@ -6,15 +6,16 @@ Every command is this function with different sources in front and different out
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from cxgov import __version__, gate, system_view, waivers
-from cxgov.errors import PolicyError
+from cxgov.errors import InputError, PolicyError
 from cxgov.model import Finding, Location, Result, RunInfo, Subject
 from cxgov.paths import display_path
 from cxgov.engine.interface import Engine, Progress
 from cxgov.engine.policyset import PolicySet
+from cxgov.sources.locate import Locator
 
 
 @dataclass(frozen=True)
@@ -44,9 +45,10 @@ def subjects_for(subjects: Sequence[Subject], options: Options, *,
 
 def run(subjects: Sequence[Subject], policies: PolicySet, engine: Engine, options: Options,
         progress: Progress | None = None, *, prepared: bool = False,
-        system_from: Sequence[Subject] | None = None) -> Result:
+        system_from: Sequence[Subject] | None = None, locator: Locator | None = None) -> Result:
     """Evaluate, waive, judge. `prepared`: the subjects already went through subjects_for() (an audit
-    keeps them for its bundle; a replay brings the bundled ones, system view included)."""
+    keeps them for its bundle; a replay brings the bundled ones, system view included). `locator`
+    finds the line of the field a finding names (default: in the files under options.root)."""
     if not prepared:
         subjects = subjects_for(subjects, options, system_from=system_from)
     if not policies.plan(list(options.namespaces), all_namespaces=options.all_namespaces):
@@ -58,10 +60,12 @@ def run(subjects: Sequence[Subject], policies: PolicySet, engine: Engine, option
                           kinds={s.kind for s in subjects})
     evaluations: list = [([], []) for _ in subjects]
     if plans:
-        engine.prepare(policies, plans, options.evaluation_date)
+        engine.prepare(policies, plans, options.evaluation_date,
+                       has_descriptor=any(s.kind == "system" for s in subjects))
         evaluations = engine.evaluate(subjects, progress)
     checks = [c for cs, _ in evaluations for c in cs]
-    findings: list[Finding] = [f for _, fs in evaluations for f in fs]
+    locator = locator if locator is not None else Locator(options.root)
+    findings: list[Finding] = [located(f, locator) for _, fs in evaluations for f in fs]
     rules = policies.catalog()
     if options.waivers is not None:
         name = options.waivers_name or display_path(options.waivers, options.root)
@@ -70,7 +74,7 @@ def run(subjects: Sequence[Subject], policies: PolicySet, engine: Engine, option
         if waiver_set.problems:
             rules[waivers.GOV_002.id] = waivers.GOV_002
     findings.sort(key=Finding.sort_key)
-    return Result(
+    result = Result(
         run=RunInfo(__version__, engine.name, engine.version(), options.evaluation_date, policies.digest(),
                     options.root.as_posix(), policies.allow_nondeterministic),
         subjects=[s.ref() for s in subjects],
@@ -78,7 +82,31 @@ def run(subjects: Sequence[Subject], policies: PolicySet, engine: Engine, option
         findings=findings,
         rules={k: rules[k] for k in sorted(rules)},
         verdict=gate.verdict(findings, checks, options.fail_on),
+        lines=dict(locator.resolved),
     )
+    unjudged = result.unjudged()
+    if subjects and len(unjudged) == len(result.subjects):
+        raise InputError(nothing_judged(unjudged), hint=(
+            "give Kubernetes manifests, Terraform plans (terraform show -json) or .tf files, or a cxgov "
+            "descriptor (cxgov init drafts one); for other YAML/JSON, give your own policies with -p"))
+    return result
+
+
+def nothing_judged(unjudged) -> str:
+    files = sorted({s.origin.file or s.id for s in unjudged})
+    shown = ", ".join(files[:5]) + (f" and {len(files) - 5} more" if len(files) > 5 else "")
+    kinds = ", ".join(sorted({s.kind for s in unjudged}))
+    return f"no selected rule judges any input ({kinds}): {shown}"
+
+
+def located(finding: Finding, locator: Locator) -> Finding:
+    """The finding pointing at the line of the field it names, when it names one the file has."""
+    if not finding.path:
+        return finding
+    line = locator.line(finding.location.file, finding.location.line, finding.path)
+    if line is None or line == finding.location.line:
+        return finding
+    return replace(finding, location=Location(finding.location.file, line))
 
 
 def combine(subjects: Sequence[Subject]) -> Subject:

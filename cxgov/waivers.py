@@ -1,4 +1,5 @@
-"""Waivers: accepted, time-boxed exceptions to a rule for matching subjects.
+"""Waivers: accepted, time-boxed exceptions to a rule for matching subjects (and, with `resource`,
+for one data store, vendor, container or Terraform address of a subject).
 
 A waiver applies only when it is complete, approved by someone other than its requester, not
 expired, and expires at most 90 days after the evaluation date (CONTROLS.md, GOV-002). A waiver
@@ -48,7 +49,7 @@ class WaiverSet:
             if fnmatch.fnmatchcase(finding.rule_id, w.rule) and (
                 fnmatch.fnmatchcase(finding.subject, w.subject)
                 or (finding.location.file is not None and fnmatch.fnmatchcase(finding.location.file, w.subject))
-            ):
+            ) and (not w.resource or fnmatch.fnmatchcase(finding.resource, w.resource)):
                 return replace(finding, waiver=w)
         return finding
 
@@ -89,6 +90,9 @@ def _check(entry, today: date, where: Location) -> tuple[Waiver | None, str | No
     if missing:
         return None, "missing " + ", ".join(missing)
     values = {f: str(entry[f]).strip() for f in FIELDS}
+    resource = entry.get("resource")
+    if resource is not None and (not isinstance(resource, str) or not resource.strip()):
+        return None, "resource must be a non-empty glob over the finding's resource (e.g. 'data store acme-*')"
     try:
         expires = date.fromisoformat(values["expires"])
     except ValueError:
@@ -99,4 +103,4 @@ def _check(entry, today: date, where: Location) -> tuple[Waiver | None, str | No
         return None, f"expired on {expires.isoformat()}"
     if (expires - today).days > MAX_WAIVER_DAYS:
         return None, f"expires {expires.isoformat()}, more than {MAX_WAIVER_DAYS} days after {today.isoformat()}"
-    return Waiver(**values, source=where), None
+    return Waiver(**values, source=where, resource=(resource or "").strip()), None

@@ -73,11 +73,13 @@ def test_diff_of_noncompliant_and_compliant_lists_exactly_the_resolved_findings(
 def test_diff_text_and_the_reverse_direction(noncompliant_bundle, compliant_bundle):
     run = run_cxgov("evidence", "diff", str(compliant_bundle.archive), str(noncompliant_bundle.archive))
     assert run.code == 1
-    # one per distinct (rule, subject) of the example's expected findings
-    pairs = {(rule, subject) for rule, subject, _, _ in
-             json.loads((noncompliant_bundle.variant / "expected-findings.json").read_text())}
-    assert len(pairs) == 46
-    assert f"findings: {len(pairs)} new, 0 resolved, 0 changed" in run.stdout
+    # one per distinct finding identity (rule, subject, resource, field) of the failing bundle
+    from cxgov.model import finding_key
+
+    findings = json.loads((noncompliant_bundle.bundle / "findings.json").read_text())["findings"]
+    keys = {finding_key(f) for f in findings}
+    assert len({(f["rule_id"], f["subject"]) for f in findings}) == 46 < len(keys)
+    assert f"findings: {len(keys)} new, 0 resolved, 0 changed" in run.stdout
     assert "  NEW      RES-001 system:acme-cx: " in run.stdout
     assert "  NEW      SOC2-CC8.1-01 models:/acme-cx-intent-router/15: " in run.stdout
     assert "  NEW      WCAG-A-AA-01 https://www.acme-shop.eu/help#handoff: " in run.stdout

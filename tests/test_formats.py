@@ -337,11 +337,11 @@ def test_sarif_rules_and_results(result):
     ]
     expected = hashlib.sha256(
         json.dumps(
-            ["RES-002", "k8s/deploy.yaml#Deployment/cx-router", "Deployment cx-router runs in us-east-1"],
+            ["RES-002", "k8s/deploy.yaml#Deployment/cx-router", "", "", "Deployment cx-router runs in us-east-1"],
             separators=(",", ":"),
         ).encode()
     ).hexdigest()
-    assert deny["partialFingerprints"] == {"cxgovFinding/v1": expected}
+    assert deny["partialFingerprints"] == {"cxgovFinding/v2": expected}
     assert deny["properties"] == {
         "subject": "k8s/deploy.yaml#Deployment/cx-router",
         "severity": "critical",

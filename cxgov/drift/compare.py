@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
 from cxgov.drift.snapshot import Snapshot
-from cxgov.model import SEVERITIES, findings_by_pair, sha256_of
+from cxgov.model import SEVERITIES, findings_by_key, sha256_of
 
 #: a (rule, subject) pair's status, worst first; "pass" means no finding
 STATUSES = ("deny", "warn", "waived", "pass")
@@ -33,6 +33,8 @@ class FindingChange:
     messages: tuple[str, ...]  # the current messages, or the baseline's for a resolved pair
     fails_gate: bool  # the pair fails the gate now and did not in the baseline
     waiver_expired_on: str | None = None
+    resource: str = ""  # with rule and subject (and field), the finding's identity
+    field: str = ""
 
 
 @dataclass(frozen=True)
@@ -171,9 +173,10 @@ def _where(f: dict) -> str:
 
 def finding_changes(before: Iterable[dict], after: Iterable[dict], evaluation_date: str,
                     fail_on: str = "deny") -> list[FindingChange]:
-    """Per (rule, subject): new, resolved, changed (status, severity or messages), or waiver-expired
-    (waived in the baseline by a waiver that has expired by `evaluation_date`, active now)."""
-    old, new = findings_by_pair(before), findings_by_pair(after)
+    """Per finding identity (rule, subject, resource, field): new, resolved, changed (status, severity or
+    messages), or waiver-expired (waived in the baseline by a waiver that has expired by
+    `evaluation_date`, active now). A resource newly failing an already-failing rule is new."""
+    old, new = findings_by_key(before), findings_by_key(after)
     changes = []
     for pair in sorted(old.keys() | new.keys()):
         was, now = old.get(pair, []), new.get(pair, [])
@@ -197,7 +200,7 @@ def finding_changes(before: Iterable[dict], after: Iterable[dict], evaluation_da
             change=change, rule_id=pair[0], subject=pair[1], title=first.get("title", ""), before=was_status,
             after=now_status, severity=_severity(shown), location=_where(first), messages=messages,
             fails_gate=_fails(now_status, fail_on) and not _fails(was_status, fail_on),
-            waiver_expired_on=expired if change == "waiver-expired" else None,
+            waiver_expired_on=expired if change == "waiver-expired" else None, resource=pair[2], field=pair[3],
         ))
     return changes
 

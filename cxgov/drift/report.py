@@ -58,12 +58,13 @@ def _text(o: Outcome) -> str:
     lines.append("")
     if d is not None and d.drifted:
         if d.findings:
-            lines.append("Findings (per rule and subject):")
+            lines.append("Findings (per rule, subject and resource):")
             for c in d.findings:
                 extra = f" (waiver expired {c.waiver_expired_on})" if c.waiver_expired_on else ""
                 gate = "  FAILS GATE" if c.fails_gate else ""
+                resource = f" [{c.resource}]" if c.resource else ""
                 lines.append(f"  {_SIGNS[c.change]} {c.change:<14} {c.rule_id:<16} {c.before:>6} -> {c.after:<6} "
-                             f"{c.severity:<8} {c.location}{extra}{gate}")
+                             f"{c.severity:<8} {c.location}{resource}{extra}{gate}")
                 lines.extend(f"      {m}" for m in c.messages)
         sections = [
             ("Controls:", [f"  {c.control:<24} {c.before} -> {c.after}  ({', '.join(c.rules)})" for c in d.controls]),
@@ -87,12 +88,12 @@ def _markdown(o: Outcome) -> str:
            f"baseline {code(o.baseline)}" + (f" · run {o.run_id}" if o.run_id else "") + f" · finished {o.finished}"]
     if d is not None and d.drifted:
         if d.findings:
-            rows = [[cell(c.change), code(c.rule_id), code(c.subject), f"{c.before} → {c.after}", cell(c.severity),
-                     code(c.location), cell("; ".join(c.messages)), "yes" if c.fails_gate else ""]
+            rows = [[cell(c.change), code(c.rule_id), code(c.subject), cell(c.resource), f"{c.before} → {c.after}",
+                     cell(c.severity), code(c.location), cell("; ".join(c.messages)), "yes" if c.fails_gate else ""]
                     for c in d.findings]
             out += ["", "### Findings", "",
-                    *table(["change", "rule", "subject", "status", "severity", "location", "message", "fails gate"],
-                            rows)]
+                    *table(["change", "rule", "subject", "resource", "status", "severity", "location", "message",
+                            "fails gate"], rows)]
         if d.controls:
             out += ["", "### Controls", "", *table(["control", "before", "now", "rules"], [
                 [code(c.control), cell(c.before), cell(c.after), cell(", ".join(c.rules))] for c in d.controls])]

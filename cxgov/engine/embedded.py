@@ -43,15 +43,18 @@ class EmbeddedEngine(Engine):
         self._policies: PolicySet | None = None
         self._plans: list[NamespacePlan] = []
         self._evaluation_date = ""
+        self._has_descriptor = False
 
     def version(self) -> str:
         return ENGINE_VERSION
 
-    def prepare(self, policies: PolicySet, plans: list[NamespacePlan], evaluation_date: str) -> None:
+    def prepare(self, policies: PolicySet, plans: list[NamespacePlan], evaluation_date: str, *,
+                has_descriptor: bool = False) -> None:
         if not plans:
             raise PolicyError("the selected namespaces hold no deny, violation or warn rules",
                               hint="check -n/--namespace, or use --all-namespaces")
         self._policies, self._plans, self._evaluation_date = policies, plans, evaluation_date
+        self._has_descriptor = has_descriptor
 
     def evaluate(self, subjects: Sequence[Subject], progress: Progress | None = None) -> list[Evaluation]:
         if self._policies is None:
@@ -62,7 +65,7 @@ class EmbeddedEngine(Engine):
         modules = dict(self._policies.sources_for(self._plans))
         modules.update({f"<cxgov>/collect-{k}.rego": collector_module(k, self._plans) for k in kinds})
         modules["<cxgov>/batch.rego"] = BATCH_MODULE
-        compiled = _Compiled(data_with_run_facts(self._policies, self._evaluation_date), modules)
+        compiled = _Compiled(data_with_run_facts(self._policies, self._evaluation_date, self._has_descriptor), modules)
         # the system view (one heavy subject) goes first, on its own, not last
         system = [i for i, s in enumerate(subjects) if s.kind == "system"]
         rest = [i for i, s in enumerate(subjects) if s.kind != "system"]

@@ -23,8 +23,10 @@ class Engine(ABC):
         """The engine's own version, recorded in every result."""
 
     @abstractmethod
-    def prepare(self, policies: PolicySet, plans: list[NamespacePlan], evaluation_date: str) -> None:
-        """Compile; raise PolicyError naming file:line:col for a policy the engine rejects."""
+    def prepare(self, policies: PolicySet, plans: list[NamespacePlan], evaluation_date: str, *,
+                has_descriptor: bool = False) -> None:
+        """Compile; raise PolicyError naming file:line:col for a policy the engine rejects.
+        `has_descriptor`: the run includes a cxgov descriptor (data.cxgov.run.has_descriptor)."""
 
     @abstractmethod
     def evaluate(self, subjects: Sequence[Subject], progress: Progress | None = None) -> list[Evaluation]:
@@ -39,10 +41,11 @@ def rego_input(subject: Subject, evaluation_date: str):
     return doc
 
 
-def data_with_run_facts(policies: PolicySet, evaluation_date: str) -> dict:
-    """Policy data plus the run's facts under data.cxgov.run (policies never read the clock)."""
+def data_with_run_facts(policies: PolicySet, evaluation_date: str, has_descriptor: bool = False) -> dict:
+    """Policy data plus the run's facts under data.cxgov.run (policies never read the clock; rules
+    that judge plans without a descriptor need to know there is none)."""
     data = dict(policies.data)
     cx = dict(data.get("cxgov", {}))
-    cx["run"] = {"evaluation_date": evaluation_date}
+    cx["run"] = {"evaluation_date": evaluation_date, "has_descriptor": has_descriptor}
     data["cxgov"] = cx
     return data

@@ -90,7 +90,8 @@ class OpaEngine(Engine):
         known = f"OPA {self._server_version}" if self._server_version else "OPA (version not reported)"
         return f"{known} at {self.settings.display_url}"
 
-    def prepare(self, policies: PolicySet, plans: list[NamespacePlan], evaluation_date: str) -> None:
+    def prepare(self, policies: PolicySet, plans: list[NamespacePlan], evaluation_date: str, *,
+                has_descriptor: bool = False) -> None:
         if not plans:
             raise PolicyError("the selected namespaces hold no deny, violation or warn rules",
                               hint="check -n/--namespace, or use --all-namespaces")
@@ -99,7 +100,7 @@ class OpaEngine(Engine):
             return
         try:
             self._call("storing the policy data", lambda c: c.update_or_create_data(
-                data_with_run_facts(policies, evaluation_date), self.prefix))
+                data_with_run_facts(policies, evaluation_date, has_descriptor), self.prefix))
             self._pushed_data = True
             info = f"package {self.prefix}.cxgov_engine\n\nimport rego.v1\n\nversion := opa.runtime().version\n"
             self._push([*upload_order(policies.modules_for(plans)), parse_module("<cxgov>/engine-info.rego", info)])

@@ -13,8 +13,10 @@ from cxgov.errors import PolicyError
 from cxgov.model import Check, Finding, Location, RuleInfo, Subject
 from cxgov.engine.policyset import NamespacePlan
 from cxgov.engine.metadata import default_gate
+from cxgov.sources.locate import parse_path
 
 _PREFIXES = ("violation_", "deny_", "warn_")
+_RESERVED = frozenset({"msg", "_loc", "_controls", "_path", "resource"})  # result fields with a Finding field
 
 
 def exception_name(rule: str) -> str:
@@ -96,15 +98,20 @@ def judge(subject: Subject, plan: NamespacePlan, values: dict[str, Any], excepti
 def _finding(subject: Subject, query: str, rule: str, item: Any, info: RuleInfo | None, evaluation_date: str) -> Finding:
     metadata: dict[str, Any] = {}
     location = subject.origin
+    resource = path = ""
     if isinstance(item, str):
         message = item
     elif isinstance(item, dict):
         message = item.get("msg")
         if not isinstance(message, str):
             raise PolicyError(f"a result of {query} has no string `msg` field", hint="return a string or an object with msg")
-        location = _location(item.get("_loc"), location)
+        loc = item.get("_loc")
+        location = _location(loc, location)
+        # `_path` is a field of the subject's own document; `_loc.path` one of the document `_loc` names
+        path = parse_path(loc.get("path")) if isinstance(loc, dict) and "path" in loc else parse_path(item.get("_path"))
+        resource = item["resource"] if isinstance(item.get("resource"), str) else ""
         extra_controls = item.get("_controls")
-        metadata = {k: v for k, v in sorted(item.items()) if k not in ("msg", "_loc", "_controls")}
+        metadata = {k: v for k, v in sorted(item.items()) if k not in _RESERVED}
     else:
         raise PolicyError(f"a result of {query} is {type(item).__name__}, not a message", hint="return a string or an object with msg")
     controls = _merge_controls(info.frameworks if info else {}, extra_controls if isinstance(item, dict) else None)
@@ -123,6 +130,8 @@ def _finding(subject: Subject, query: str, rule: str, item: Any, info: RuleInfo 
         query=query,
         pre_enforcement=pre_enforcement,
         metadata=metadata,
+        resource=resource,
+        path=path,
     )
 
 

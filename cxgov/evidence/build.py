@@ -116,6 +116,9 @@ def _inputs(inp: BundleInputs, redactor: Redactor, files: dict[str, bytes]):
     """inputs/, models/ and wcag/: each evaluated document once, redacted, and the index replay reads."""
     index, grouped, evidence_files, subjects = [], {}, {}, []
     taken: set[str] = set()
+    lines_by_document: dict[tuple, dict[str, int]] = {}
+    for (file, doc_line, path), line in inp.result.lines.items():
+        lines_by_document.setdefault((file, doc_line), {})[path] = line
     for s in inp.subjects:
         doc = redactor.document(s.document)
         subjects.append(Subject(s.kind, s.id, s.origin, doc))
@@ -123,6 +126,9 @@ def _inputs(inp: BundleInputs, redactor: Redactor, files: dict[str, bytes]):
         taken.add(path)
         entry = {"kind": s.kind, "id": s.id, "origin": s.origin.to_dict(), "file": path, "index": None,
                  "sha256": sha256_of(doc)}
+        lines = lines_by_document.get((s.origin.file, s.origin.line or 1))
+        if lines:  # the lines findings' paths resolved to in this document, for replay
+            entry["lines"] = dict(sorted(lines.items()))
         if is_group:
             group = grouped.setdefault(path, [])
             entry["index"] = len(group)

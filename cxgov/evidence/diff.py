@@ -9,7 +9,7 @@ one, else by the deny / warn / waived counts of summary.json. Inputs are compare
 from __future__ import annotations
 
 from cxgov.evidence.bundle import INPUTS_INDEX, Bundle
-from cxgov.model import canonical_json, findings_by_pair
+from cxgov.model import canonical_json, findings_by_key
 
 
 def _status(counts: dict[str, int] | None) -> str:
@@ -21,10 +21,10 @@ def _status(counts: dict[str, int] | None) -> str:
 
 
 def diff(a: Bundle, b: Bundle) -> dict:
-    fa, fb = findings_by_pair(a.findings), findings_by_pair(b.findings)
+    fa, fb = findings_by_key(a.findings), findings_by_key(b.findings)
     findings = {"new": [], "resolved": [], "changed": []}
     for key in sorted(set(fa) | set(fb)):
-        entry = {"rule_id": key[0], "subject": key[1]}
+        entry = {"rule_id": key[0], "subject": key[1], "resource": key[2], "field": key[3]}
         if key not in fa:
             findings["new"].append({**entry, "after": fb[key]})
         elif key not in fb:

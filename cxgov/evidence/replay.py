@@ -46,6 +46,18 @@ def bundled_subjects(bundle: Bundle) -> list[Subject]:
     return subjects
 
 
+def bundled_lines(bundle: Bundle):
+    """The lines the audit resolved findings' paths to (inputs/index.json), as a locator."""
+    from cxgov.sources.locate import RecordedLocator
+
+    table = {}
+    for entry in bundle.json(layout.INPUTS_INDEX)["subjects"]:
+        origin = entry["origin"]
+        for path, line in (entry.get("lines") or {}).items():
+            table[(origin["file"], origin["line"] or 1, path)] = line
+    return RecordedLocator(table)
+
+
 def bundled_policies(bundle: Bundle):
     from cxgov.engine.policyset import from_sources
 
@@ -75,7 +87,8 @@ def replay(bundle: Bundle, jobs: int | None = None) -> ReplayOutcome:
             all_namespaces=evaluation["all_namespaces"], fail_on=evaluation["fail_on"], waivers=waivers,
             waivers_name=name, root=Path(tmp),
         )
-        result = pipeline.run(subjects, policies, EmbeddedEngine(jobs), options, prepared=True)
+        result = pipeline.run(subjects, policies, EmbeddedEngine(jobs), options, prepared=True,
+                              locator=bundled_lines(bundle))
     actual = findings_document(redacted_findings(result.findings, Redactor()))
     expected = bundle.read(layout.FINDINGS)
     summary_verdict = bundle.summary["verdict"]

@@ -43,10 +43,10 @@ def result_from_dict(doc: dict[str, Any]) -> Result:
 def finding_from_dict(f: dict[str, Any]) -> Finding:
     w = f.get("waiver")
     waiver = None if w is None else Waiver(w["rule"], w["subject"], w["reason"], w["approved_by"], w["requested_by"],
-                                           w["ticket"], w["expires"], _location(w["source"]))
+                                           w["ticket"], w["expires"], _location(w["source"]), w.get("resource") or "")
     return Finding(f["rule_id"], f["title"], f["severity"], f["gate"], f["message"], f["subject"],
                    _location(f["location"]), f["controls"], f["remediation"], f["query"], bool(f["pre_enforcement"]),
-                   f["metadata"], waiver)
+                   f["metadata"], waiver, f.get("resource") or "", f.get("path") or "")
 
 
 def _rule(r: dict[str, Any]) -> RuleInfo:

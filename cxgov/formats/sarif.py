@@ -19,7 +19,7 @@ INFORMATION_URI = "https://github.com/cxgov/cxgov"
 LEVELS = {"deny": "error", "warn": "warning"}
 #: GitHub code scanning's security-severity scale (critical >= 9.0, high >= 7.0, medium >= 4.0, low > 0)
 SECURITY_SEVERITY = {"critical": "9.5", "high": "8.0", "medium": "5.5", "low": "3.0", "info": "0.0"}
-FINGERPRINT = "cxgovFinding/v1"
+FINGERPRINT = "cxgovFinding/v2"  # v2: the finding key (rule, subject, resource, field)
 
 
 def _camel(title: str, fallback: str) -> str:
@@ -88,9 +88,14 @@ def _result(finding: Finding, index: int) -> dict:
     locations = _location(finding.location)
     if locations:
         entry["locations"] = locations
-    entry["partialFingerprints"] = {FINGERPRINT: sha256_of([finding.rule_id, finding.subject, finding.message])}
+    # the finding's identity; its message only when the rule names neither resource nor field (a plain
+    # conftest string), since messages may carry counts that change from one day to the next
+    identity = list(finding.key()) + ([] if finding.resource or finding.path else [finding.message])
+    entry["partialFingerprints"] = {FINGERPRINT: sha256_of(identity)}
     entry["properties"] = {
         "subject": finding.subject,
+        **({"resource": finding.resource} if finding.resource else {}),
+        **({"path": finding.path} if finding.path else {}),
         "severity": finding.severity,
         "gate": finding.gate,
         "controls": sorted_keys({k: sorted(v) for k, v in finding.controls.items()}),
