@@ -113,8 +113,8 @@ def schema() -> dict[str, Any]:
 
 
 def load_config(path: str | Path) -> AuditConfig:
-    """Read and validate cxgov.yaml; an InputError names the file, line and field of the first problem."""
-    from cxgov.descriptor import _explain
+    """Read and validate cxgov.yaml; an InputError names every problem with its line and field."""
+    from cxgov.descriptor import DescriptorError, problems
     from cxgov.sources.readers import read_one
     from cxgov.sources.yaml_paths import line_of
 
@@ -128,11 +128,6 @@ def load_config(path: str | Path) -> AuditConfig:
     try:
         return AuditConfig.model_validate(document.value)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        loc = tuple(first["loc"])
-        dotted = ".".join(str(p) for p in loc) or "(document)"
-        line = line_of(path.read_text(encoding="utf-8"), loc)
-        message = first["msg"].removeprefix("Value error, ") if first["type"] == "value_error" else _explain(first)
-        more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
-        raise InputError(f"{dotted}: {message}{more}", where=f"{path}:{line}" if line else str(path),
-                         hint="see `cxgov schema config`") from None
+        text = path.read_text(encoding="utf-8")
+        found = problems(exc, AuditConfig, lambda loc: line_of(text, loc))
+        raise DescriptorError(found, str(path), what=path.name, hint="see `cxgov schema config`") from None

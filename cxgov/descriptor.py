@@ -44,21 +44,23 @@ class Problem:
 
 
 class DescriptorError(InputError):
-    """Every problem of one descriptor. One problem reads as one line, as any InputError; several read
-    as a heading and one `file:line: path: message` line each, the first MAX_SHOWN in document order."""
+    """Every problem of one descriptor (or, with `what`/`hint`, of another validated file such as
+    cxgov.yaml). One problem reads as one line, as any InputError; several read as a heading and one
+    `file:line: path: message` line each, the first MAX_SHOWN in document order."""
 
-    def __init__(self, problems: list[Problem], file: str):
+    def __init__(self, problems: list[Problem], file: str, what: str = "descriptor", hint: str = HINT):
         self.problems = problems
         self.file = file
         if len(problems) == 1:
             only = problems[0]
-            super().__init__(f"descriptor {only.dotted}: {only.message}", where=only.where(file), hint=HINT)
+            prefix = "descriptor " if what == "descriptor" else ""
+            super().__init__(f"{prefix}{only.dotted}: {only.message}", where=only.where(file), hint=hint)
             return
         listed = [f"{p.where(file)}: {p.dotted}: {p.message}" for p in problems[:MAX_SHOWN]]
         if len(problems) > MAX_SHOWN:
             listed.append(f"... and {len(problems) - MAX_SHOWN} more")
-        self.heading = f"{len(problems)} problems in the descriptor"
-        super().__init__("\n".join([self.heading + ":", *("  " + line for line in listed)]), where=file, hint=HINT)
+        self.heading = f"{len(problems)} problems in the {what}"
+        super().__init__("\n".join([self.heading + ":", *("  " + line for line in listed)]), where=file, hint=hint)
 
     def __str__(self) -> str:
         if len(self.problems) == 1:

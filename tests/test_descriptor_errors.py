@@ -136,3 +136,13 @@ data_stores:
                                         "got 'confidental'; did you mean 'confidential'?",
         "data_stores.0.backup.region": "unknown field, did you mean `regions`?",
     }
+
+
+def test_every_problem_of_cxgov_yaml_is_listed_at_once(tmp_path):
+    (tmp_path / "cxgov.yaml").write_text('system: acme\nmanifests: [k8s]\nmodel:\n  registry: x\nui:\n  skipp: "no"\n')
+    (tmp_path / "k8s").mkdir()
+    run = run_cxgov("audit", cwd=tmp_path)
+    assert run.code == 2
+    assert "2 problems in the cxgov.yaml" in run.stderr
+    assert "cxgov.yaml:3: model: unknown field, did you mean `models`?" in run.stderr
+    assert "cxgov.yaml:6: ui.skipp: unknown field, did you mean `skip`?" in run.stderr
