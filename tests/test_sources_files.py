@@ -199,8 +199,11 @@ def test_toml_with_dates_as_iso_strings():
 
 
 def test_hcl2_terraform_file():
+    # a .tf file is judged as a plan; its raw HCL keys stay beside the plan shape
     (subject,) = FileSource([str(DATA / "main.tf")], root=DATA).subjects()
-    assert subject.kind == "config" and subject.id == "main.tf"
+    assert subject.kind == "terraform-plan" and subject.id == "main.tf"
+    assert [rc["address"] for rc in subject.document["resource_changes"]] == [
+        "aws_s3_bucket.transcripts", "aws_s3_bucket_versioning.transcripts"]
     bucket = subject.document["resource"][0]["aws_s3_bucket"]["transcripts"]
     assert bucket["bucket"] == "cx-transcripts"
     assert bucket["tags"] == {"Environment": "prod", "DataClass": "personal"}

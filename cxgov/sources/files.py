@@ -180,8 +180,17 @@ class FileSource(Source):
     # --- reading ------------------------------------------------------------------------------
 
     def _read(self, path: str, shown: str) -> list[Document]:
+        if self._terraform(path):
+            from cxgov.sources import terraform_hcl  # imports python-hcl2 only when a .tf is read
+
+            return [terraform_hcl.read(path, shown, self.limits)]
         stream = (self.stdin if self.stdin is not None else sys.stdin.buffer) if path == STDIN else None
         return read_path(path, shown, self.limits, self.parser, stream)
+
+    def _terraform(self, path: str) -> bool:
+        """A Terraform source: a `.tf` file read as HCL2 (by extension, or with --parser hcl2).
+        It is judged as a plan (see terraform_hcl); stdin and other HCL files stay `config`."""
+        return path != STDIN and self.parser in (None, "hcl2") and os.path.splitext(path)[1].lower() == ".tf"
 
     def _hcl(self, path: str) -> bool:
         if self.parser or path == STDIN:
@@ -191,7 +200,11 @@ class FileSource(Source):
     # --- subjects -----------------------------------------------------------------------------
 
     def _subjects(self, path: str, shown: str, documents: list[Document]) -> Iterator[Subject]:
-        hcl = self._hcl(path)  # HCL is configuration even when it has apiVersion/kind attributes
+        if self._terraform(path):  # one plan-shaped document per .tf file
+            for doc in documents:
+                yield self._subject(shown, shown, doc.value, doc.line, "terraform-plan")
+            return
+        hcl = self._hcl(path)  # other HCL is configuration even when it has apiVersion/kind attributes
         for n, doc in enumerate(documents, 1):
             base = f"{shown}#{n}" if len(documents) > 1 else shown
             kind = "config" if hcl else recognise(doc.value)

@@ -235,14 +235,15 @@ def read_toml(text: str, name: str, limits: Limits) -> list[Document]:
 # --- HCL2 -------------------------------------------------------------------------------------
 
 
-def read_hcl2(text: str, name: str, limits: Limits) -> list[Document]:
-    """Terraform / HCL2 as python-hcl2 serialises it (blocks as lists, string quotes stripped)."""
+def parse_hcl2(text: str, name: str, limits: Limits, *options: Any) -> list[Any]:
+    """HCL2 text parsed once and serialised with each of python-hcl2's SerializationOptions given;
+    every parse error is an InputError naming the file (and line, when the parser knows it)."""
     import hcl2  # slow to import (lark grammar): only when an HCL file is read
     from lark.exceptions import UnexpectedInput
 
-    options = hcl2.SerializationOptions(strip_string_quotes=True, explicit_blocks=False, with_comments=False)
     try:
-        value = hcl2.loads(text, serialization_options=options)
+        tree = hcl2.parses(text)
+        values = [tree.serialize(o) for o in options]
     except UnexpectedInput as e:
         first = str(e).strip().splitlines()[0]
         first = re.sub(r"\s*at line \d+, column \d+\.?$", "", first)
@@ -251,7 +252,21 @@ def read_hcl2(text: str, name: str, limits: Limits) -> list[Document]:
         raise depth_error(name, limits.max_depth) from None
     except Exception as e:  # noqa: BLE001 -- python-hcl2's transformer raises assorted errors for bad input
         raise InputError(f"invalid HCL2: {type(e).__name__}: {e}", where=name) from None
-    check_tree(value, name, limits)
+    for value in values:
+        check_tree(value, name, limits)
+    return values
+
+
+def hcl2_raw_options() -> Any:
+    """Blocks as lists, string quotes stripped, no comments: the shape conftest users know."""
+    import hcl2
+
+    return hcl2.SerializationOptions(strip_string_quotes=True, explicit_blocks=False, with_comments=False)
+
+
+def read_hcl2(text: str, name: str, limits: Limits) -> list[Document]:
+    """Terraform / HCL2 as python-hcl2 serialises it (blocks as lists, string quotes stripped)."""
+    (value,) = parse_hcl2(text, name, limits, hcl2_raw_options())
     return [Document(value)]
 
 
@@ -287,9 +302,8 @@ def sniff(text: str, name: str, limits: Limits) -> list[Document]:
 # --- whole files ------------------------------------------------------------------------------
 
 
-def read_path(path: str, shown: str, limits: Limits = DEFAULT_LIMITS, parser: str | None = None,
-              stream: BinaryIO | None = None) -> list[Document]:
-    """Every document of a file (or of `stream` for stdin), read within limits, by name or extension."""
+def read_text(path: str, shown: str, limits: Limits = DEFAULT_LIMITS, stream: BinaryIO | None = None) -> str:
+    """A file's text (or `stream`'s, for stdin), read within the size limit and decoded."""
     limit = limits.max_file_bytes
     too_big = InputError(f"file is larger than the {limit}-byte limit", where=shown,
                          hint="raise the limit with --max-file-size")
@@ -310,7 +324,13 @@ def read_path(path: str, shown: str, limits: Limits = DEFAULT_LIMITS, parser: st
         raise InputError(f"cannot read: {e.strerror or e}", where=shown) from None
     if len(data) > limit:
         raise too_big
-    text = decode(data, shown)
+    return decode(data, shown)
+
+
+def read_path(path: str, shown: str, limits: Limits = DEFAULT_LIMITS, parser: str | None = None,
+              stream: BinaryIO | None = None) -> list[Document]:
+    """Every document of a file (or of `stream` for stdin), read within limits, by name or extension."""
+    text = read_text(path, shown, limits, stream)
     if parser:
         return PARSERS[parser](text, shown, limits)
     if stream is not None:
