@@ -39,7 +39,7 @@ spec:
             - name: LOG_LEVEL
               value: info
 """
-IMAGE_LINE, SECRET_LINE = 18, 20
+IMAGE_LINE, SECRET_LINE = 18, 21  # the env var's value, not its name
 
 
 def test_paths_parse_and_drop_indexes_for_identity():

@@ -36,11 +36,11 @@ missing_fields := [f | some f in security.ai_event_fields; not f in ai_events]
 missing_alerts := [a | some a in security.ai_monitoring_alerts; not a in alerts]
 
 # concat, not sprintf: the embedded engine quotes a builtin's string result inside sprintf %s
-violations contains {"msg": concat("", ["monitoring.ai_events does not log ", concat(", ", missing_fields)]), "resource": "monitoring.ai_events", "_loc": subject.loc("monitoring")} if {
+violations contains {"msg": concat("", ["monitoring.ai_events does not log ", concat(", ", missing_fields)]), "resource": "monitoring.ai_events", "_loc": subject.loc("monitoring.ai_events")} if {
 	count(missing_fields) > 0
 }
 
-violations contains {"msg": concat("", ["monitoring.alerts has no ", concat(", ", missing_alerts), " alert"]), "resource": "monitoring.alerts", "_loc": subject.loc("monitoring")} if {
+violations contains {"msg": concat("", ["monitoring.alerts has no ", concat(", ", missing_alerts), " alert"]), "resource": "monitoring.alerts", "_loc": subject.loc("monitoring.alerts")} if {
 	count(missing_alerts) > 0
 }
 
@@ -48,7 +48,7 @@ violations contains {"msg": "no log sink of type ai_event: AI events are not rec
 	count(helpers.ai_event_sinks) == 0
 }
 
-violations contains {"msg": sprintf("AI event log sink %s is not immutable", [s.name]), "resource": sprintf("log sink %s", [s.name]), "_loc": subject.loc(sprintf("log_sinks.%d", [i]))} if {
+violations contains {"msg": sprintf("AI event log sink %s is not immutable", [s.name]), "resource": sprintf("log sink %s", [s.name]), "_loc": subject.loc(sprintf("log_sinks.%d.immutable", [i]))} if {
 	some [i, s] in helpers.ai_event_sinks
 	not s.immutable == true
 }

@@ -27,16 +27,16 @@ import data.cxgov.lib.subject
 
 handoff := object.get(subject.descriptor, "human_handoff", {})
 
-violations contains {"msg": sprintf("human_handoff.%s is not true", [flag]), "resource": sprintf("human_handoff.%s", [flag]), "_loc": subject.loc("human_handoff")} if {
+violations contains {"msg": sprintf("human_handoff.%s is not true", [flag]), "resource": sprintf("human_handoff.%s", [flag]), "_loc": subject.loc(concat(".", ["human_handoff", flag]))} if {
 	some flag in ["enabled", "override_enabled", "kill_switch"]
 	not handoff[flag] == true
 }
 
-violations contains {"msg": "no human oversight roles are assigned (oversight.roles is empty)", "resource": "oversight.roles", "_loc": subject.loc("oversight")} if {
+violations contains {"msg": "no human oversight roles are assigned (oversight.roles is empty)", "resource": "oversight.roles", "_loc": subject.loc("oversight.roles")} if {
 	count(helpers.arr(["oversight", "roles"])) == 0
 }
 
-violations contains {"msg": sprintf("oversight role %s: training evidence %s", [r.name, p]), "resource": sprintf("oversight role %s", [r.name]), "_loc": subject.loc(sprintf("oversight.roles.%d", [i]))} if {
+violations contains {"msg": sprintf("oversight role %s: training evidence %s", [r.name, p]), "resource": sprintf("oversight role %s", [r.name]), "_loc": subject.loc(sprintf("oversight.roles.%d.training_ref", [i]))} if {
 	some i, r in helpers.arr(["oversight", "roles"])
 	p := evidence.problem(object.get(r, "training_ref", null), helpers.evidence_max_days)
 }

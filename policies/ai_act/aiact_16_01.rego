@@ -33,22 +33,22 @@ in_scope if {
 	subject.provider_role
 }
 
-deny contains {"msg": sprintf("EU declaration of conformity (system.ai_act.doc_ref): %s", [p]), "resource": "system.ai_act.doc_ref", "_loc": subject.loc("system.ai_act")} if {
+deny contains {"msg": sprintf("EU declaration of conformity (system.ai_act.doc_ref): %s", [p]), "resource": "system.ai_act.doc_ref", "_loc": subject.loc("system.ai_act.doc_ref")} if {
 	in_scope
 	p := evidence.problem(object.get(ai, "doc_ref", null), helpers.evidence_max_days)
 }
 
-deny contains {"msg": sprintf("quality management system (system.ai_act.qms_ref): %s", [p]), "resource": "system.ai_act.qms_ref", "_loc": subject.loc("system.ai_act")} if {
+deny contains {"msg": sprintf("quality management system (system.ai_act.qms_ref): %s", [p]), "resource": "system.ai_act.qms_ref", "_loc": subject.loc("system.ai_act.qms_ref")} if {
 	in_scope
 	p := evidence.problem(object.get(ai, "qms_ref", null), helpers.evidence_max_days)
 }
 
-deny contains {"msg": "the system is not CE-marked (system.ai_act.ce_marked is not true)", "resource": "system.ai_act.ce_marked", "_loc": subject.loc("system.ai_act")} if {
+deny contains {"msg": "the system is not CE-marked (system.ai_act.ce_marked is not true)", "resource": "system.ai_act.ce_marked", "_loc": subject.loc("system.ai_act.ce_marked")} if {
 	in_scope
 	not ai.ce_marked == true
 }
 
-deny contains {"msg": "the system is not registered in the EU database (system.ai_act.eu_db_registration_id is not set)", "resource": "system.ai_act.eu_db_registration_id", "_loc": subject.loc("system.ai_act")} if {
+deny contains {"msg": "the system is not registered in the EU database (system.ai_act.eu_db_registration_id is not set)", "resource": "system.ai_act.eu_db_registration_id", "_loc": subject.loc("system.ai_act.eu_db_registration_id")} if {
 	in_scope
 	not registered
 }

@@ -32,13 +32,13 @@ violations contains {"msg": "no log sink of type ai_event: AI event logs are not
 	count(helpers.ai_event_sinks) == 0
 }
 
-violations contains {"msg": sprintf("AI event log sink %s: retention_days is not declared (at least %d days required)", [s.name, min_days]), "resource": sprintf("log sink %s", [s.name]), "_loc": subject.loc(sprintf("log_sinks.%d", [i]))} if {
+violations contains {"msg": sprintf("AI event log sink %s: retention_days is not declared (at least %d days required)", [s.name, min_days]), "resource": sprintf("log sink %s", [s.name]), "_loc": subject.loc(sprintf("log_sinks.%d.retention_days", [i]))} if {
 	some [i, s] in helpers.ai_event_sinks
 	not is_number(object.get(s, "retention_days", null))
 }
 
 # 0 keeps the logs forever, which meets the minimum (GDPR-5E-01 judges "forever")
-violations contains {"msg": sprintf("AI event log sink %s: retention %d days is below %d days", [s.name, s.retention_days, min_days]), "resource": sprintf("log sink %s", [s.name]), "_loc": subject.loc(sprintf("log_sinks.%d", [i]))} if {
+violations contains {"msg": sprintf("AI event log sink %s: retention %d days is below %d days", [s.name, s.retention_days, min_days]), "resource": sprintf("log sink %s", [s.name]), "_loc": subject.loc(sprintf("log_sinks.%d.retention_days", [i]))} if {
 	some [i, s] in helpers.ai_event_sinks
 	short(s.retention_days)
 }
@@ -49,10 +49,11 @@ short(days) if {
 	days < min_days
 }
 
-# Terraform resources holding an ai_event sink's logs (named as the sink, or a path ending in it)
-violations contains {"msg": sprintf("%s (%s) holds AI event log sink %s: retention %d days is below %d days", [rc.address, doc.file, s.name, days, min_days]), "resource": rc.address, "_loc": {"file": doc.file, "line": doc.line}} if {
+# Terraform resources holding an ai_event sink's logs (named as the sink, or a path ending in it);
+# the finding points at the retention attribute in the plan (at the resource's values when unset)
+violations contains {"msg": sprintf("%s (%s) holds AI event log sink %s: retention %d days is below %d days", [rc.address, doc.file, s.name, days, min_days]), "resource": rc.address, "_loc": subject.doc_loc(doc, sprintf("resource_changes.%d.change.after.%s", [i, spec.retention]))} if {
 	some doc in subject.documents("terraform-plan")
-	some rc in doc.document.resource_changes
+	some i, rc in doc.document.resource_changes
 	spec := tf_types[rc.type]
 	not "delete" in object.get(rc, ["change", "actions"], [])
 	after := rc.change.after

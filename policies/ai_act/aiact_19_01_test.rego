@@ -57,6 +57,7 @@ test_aiact_19_01_fail_terraform_log_group_short if {
 	count(r) == 1
 	some f in r
 	f.msg == "aws_cloudwatch_log_group.ai (plan.json) holds AI event log sink cx-ai-events: retention 90 days is below 184 days"
+	f._loc == {"file": "plan.json", "line": 1, "path": "resource_changes.0.change.after.retention_in_days"}
 }
 
 test_aiact_19_01_fail_terraform_gcp_bucket_default if {
@@ -64,6 +65,7 @@ test_aiact_19_01_fail_terraform_gcp_bucket_default if {
 	r := deny with input as system(desc("high", [sink(400)]), plan([rc]))
 	some f in r
 	contains(f.msg, "retention 30 days")
+	f._loc.path == "resource_changes.0.change.after.retention_days"
 }
 
 test_aiact_19_01_fail_terraform_change_without_actions if {

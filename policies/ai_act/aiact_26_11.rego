@@ -21,7 +21,7 @@ import rego.v1
 
 import data.cxgov.lib.subject
 
-deny contains {"msg": "high-risk AI system: people concerned are not told it is used (ai_disclosure.highrisk_notice is not true)", "resource": "ai_disclosure.highrisk_notice", "_loc": subject.loc("ai_disclosure")} if {
+deny contains {"msg": "high-risk AI system: people concerned are not told it is used (ai_disclosure.highrisk_notice is not true)", "resource": "ai_disclosure.highrisk_notice", "_loc": subject.loc("ai_disclosure.highrisk_notice")} if {
 	subject.high_risk
 	not subject.descriptor.ai_disclosure.highrisk_notice == true
 }

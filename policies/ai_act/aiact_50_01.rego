@@ -33,11 +33,11 @@ disclosed_channels := helpers.arr(["ai_disclosure", "channels"])
 
 ai_events := helpers.arr(["monitoring", "ai_events"])
 
-deny contains {"msg": "AI disclosure is not enabled (ai_disclosure.enabled is not true)", "resource": "ai_disclosure", "_loc": subject.loc("ai_disclosure")} if {
+deny contains {"msg": "AI disclosure is not enabled (ai_disclosure.enabled is not true)", "resource": "ai_disclosure", "_loc": subject.loc("ai_disclosure.enabled")} if {
 	not disclosure.enabled == true
 }
 
-deny contains {"msg": sprintf("AI disclosure timing is %s: it must be pre_interaction or first_turn", [timing]), "resource": "ai_disclosure.timing", "_loc": subject.loc("ai_disclosure")} if {
+deny contains {"msg": sprintf("AI disclosure timing is %s: it must be pre_interaction or first_turn", [timing]), "resource": "ai_disclosure.timing", "_loc": subject.loc("ai_disclosure.timing")} if {
 	not object.get(disclosure, "timing", null) in helpers.ref.disclosure_timings
 }
 
@@ -49,24 +49,24 @@ deny contains {"msg": "no channels are declared: the disclosure cannot be checke
 	count(helpers.arr(["channels"])) == 0
 }
 
-deny contains {"msg": sprintf("%s has no AI disclosure (%s is not in ai_disclosure.channels)", [channel_name(c), c.type]), "resource": channel_name(c), "_loc": subject.loc(sprintf("channels.%d", [i]))} if {
+deny contains {"msg": sprintf("%s has no AI disclosure (%s is not in ai_disclosure.channels)", [channel_name(c), c.type]), "resource": channel_name(c), "_loc": subject.loc(sprintf("channels.%d.type", [i]))} if {
 	some i, c in helpers.arr(["channels"])
 	t := c.type
 	t in helpers.ref.disclosure_channel_types
 	not t in disclosed_channels
 }
 
-deny contains {"msg": sprintf("%s: no spoken AI disclosure at call start (spoken_disclosure is not true)", [channel_name(c)]), "resource": channel_name(c), "_loc": subject.loc(sprintf("channels.%d", [i]))} if {
+deny contains {"msg": sprintf("%s: no spoken AI disclosure at call start (spoken_disclosure is not true)", [channel_name(c)]), "resource": channel_name(c), "_loc": subject.loc(sprintf("channels.%d.spoken_disclosure", [i]))} if {
 	some i, c in helpers.arr(["channels"])
 	c.type == "voice"
 	not c.spoken_disclosure == true
 }
 
-warn contains {"msg": "AI disclosure displays are not logged (ai_disclosure.logged is not true)", "resource": "ai_disclosure.logged", "_loc": subject.loc("ai_disclosure")} if {
+warn contains {"msg": "AI disclosure displays are not logged (ai_disclosure.logged is not true)", "resource": "ai_disclosure.logged", "_loc": subject.loc("ai_disclosure.logged")} if {
 	not disclosure.logged == true
 }
 
-warn contains {"msg": "monitoring.ai_events does not log disclosure_shown", "resource": "monitoring.ai_events", "_loc": subject.loc("monitoring")} if {
+warn contains {"msg": "monitoring.ai_events does not log disclosure_shown", "resource": "monitoring.ai_events", "_loc": subject.loc("monitoring.ai_events")} if {
 	not "disclosure_shown" in ai_events
 }
 

@@ -30,7 +30,7 @@ first_scans contains s if {
 	s.state_index == 0
 }
 
-deny contains {"msg": "ai_disclosure.element_selector is not declared: cxgov cannot check that the scanned UI shows the AI disclosure", "resource": "ai_disclosure.element_selector", "_loc": subject.loc("ai_disclosure")} if {
+deny contains {"msg": "ai_disclosure.element_selector is not declared: cxgov cannot check that the scanned UI shows the AI disclosure", "resource": "ai_disclosure.element_selector", "_loc": subject.loc("ai_disclosure.element_selector")} if {
 	count(helpers.scans) > 0
 	not is_string(selector)
 }

@@ -33,12 +33,12 @@ plan_metrics := helpers.arr(["system", "ai_act", "pmm_metrics"])
 
 collected_metrics := helpers.arr(["monitoring", "ai_metrics"])
 
-deny contains {"msg": sprintf("post-market monitoring plan (system.ai_act.pmm_plan_ref): %s", [p]), "resource": "system.ai_act.pmm_plan_ref", "_loc": subject.loc("system.ai_act")} if {
+deny contains {"msg": sprintf("post-market monitoring plan (system.ai_act.pmm_plan_ref): %s", [p]), "resource": "system.ai_act.pmm_plan_ref", "_loc": subject.loc("system.ai_act.pmm_plan_ref")} if {
 	in_scope
 	p := evidence.problem(object.get(helpers.ai_act, "pmm_plan_ref", null), helpers.evidence_max_days)
 }
 
-deny contains {"msg": "the post-market monitoring plan names no metrics (system.ai_act.pmm_metrics is empty)", "resource": "system.ai_act.pmm_metrics", "_loc": subject.loc("system.ai_act")} if {
+deny contains {"msg": "the post-market monitoring plan names no metrics (system.ai_act.pmm_metrics is empty)", "resource": "system.ai_act.pmm_metrics", "_loc": subject.loc("system.ai_act.pmm_metrics")} if {
 	in_scope
 	count(plan_metrics) == 0
 }

@@ -28,11 +28,11 @@ import data.cxgov.lib.subject
 
 ai := helpers.ai_act
 
-deny contains {"msg": "system.ai_act.role is not declared (provider, deployer or both)", "resource": "system.ai_act", "_loc": subject.loc("system.ai_act")} if {
+deny contains {"msg": "system.ai_act.role is not declared (provider, deployer or both)", "resource": "system.ai_act", "_loc": subject.loc("system.ai_act.role")} if {
 	not ai.role
 }
 
-deny contains {"msg": "system.ai_act.risk_class is not declared", "resource": "system.ai_act", "_loc": subject.loc("system.ai_act")} if {
+deny contains {"msg": "system.ai_act.risk_class is not declared", "resource": "system.ai_act", "_loc": subject.loc("system.ai_act.risk_class")} if {
 	not ai.risk_class
 }
 

@@ -101,7 +101,7 @@ provider_vendor(p) := p.vendor if is_string(p.vendor)
 
 provider_vendor(p) := p.name if not is_string(object.get(p, "vendor", null))
 
-warn contains {"msg": msg, "resource": concat(" ", ["AI provider", p.name]), "_loc": subject.loc(sprintf("ai_providers.%d", [i]))} if {
+warn contains {"msg": msg, "resource": concat(" ", ["AI provider", p.name]), "_loc": subject.loc(sprintf("ai_providers.%d.vendor", [i]))} if {
 	is_object(input.descriptor)
 	some i, p in d.ai_providers
 	v := provider_vendor(p)
@@ -161,24 +161,33 @@ provider_cloud(p) := "gcp" if p.service == "vertex_ai"
 provider_cloud(p) := "" if not object.get(p, "service", null) in {"azure_openai", "bedrock", "vertex_ai"}
 
 # AI providers and vendors name no RoPA entry: their countries must be among some entry's transfers
-outside contains {"path": sprintf("ai_providers.%d", [i]), "what": concat(" ", ["AI provider", p.name]), "country": c, "where": concat(" ", ["region", r])} if {
+outside contains {"path": region_path(i, p, r), "what": concat(" ", ["AI provider", p.name]), "country": c, "where": concat(" ", ["region", r])} if {
 	some i, p in d.ai_providers
 	some r in array.concat([object.get(p, "region", null)], object.get(p, "destination_regions", []))
 	is_string(r)
 	some c in geo.countries(provider_cloud(p), r)
 }
 
-outside contains {"path": sprintf("ai_providers.%d", [i]), "what": concat(" ", ["AI provider", p.name]), "country": upper(c), "where": "support access"} if {
+# the provider's region field, else the destination_regions entry that names the region
+region_path(i, p, r) := sprintf("ai_providers.%d.region", [i]) if p.region == r
+
+region_path(i, p, r) := sprintf("ai_providers.%d.destination_regions.%d", [i, ks[0]]) if {
+	not p.region == r
+	ks := [k | some k, x in p.destination_regions; x == r]
+	count(ks) > 0
+}
+
+outside contains {"path": sprintf("ai_providers.%d.support_access_countries", [i]), "what": concat(" ", ["AI provider", p.name]), "country": upper(c), "where": "support access"} if {
 	some i, p in d.ai_providers
 	some c in object.get(p, "support_access_countries", [])
 }
 
-outside contains {"path": sprintf("vendors.%d", [i]), "what": concat(" ", ["vendor", v.name]), "country": upper(v.country), "where": "country"} if {
+outside contains {"path": sprintf("vendors.%d.country", [i]), "what": concat(" ", ["vendor", v.name]), "country": upper(v.country), "where": "country"} if {
 	some i, v in d.vendors
 	is_string(v.country)
 }
 
-outside contains {"path": sprintf("vendors.%d", [i]), "what": concat(" ", ["vendor", v.name]), "country": upper(c), "where": "support access"} if {
+outside contains {"path": sprintf("vendors.%d.support_access_countries", [i]), "what": concat(" ", ["vendor", v.name]), "country": upper(c), "where": "support access"} if {
 	some i, v in d.vendors
 	some c in object.get(v, "support_access_countries", [])
 }

@@ -85,3 +85,13 @@ test_gdpr_30_01_fail_provider_without_service_region_not_a_transfer if {
 	some f in r
 	f.msg == "AI provider llm: region us-east-1 is in US, a third country not among the transfers of any RoPA entry"
 }
+
+test_gdpr_30_01_fail_transfer_points_at_the_region if {
+	d := {"ropa": [{"id": "support", "recipients": ["openai"], "transfers": []}], "ai_providers": [{"name": "llm", "vendor": "openai", "service": "azure_openai", "region": "swedencentral", "destination_regions": ["swedencentral", "eastus"]}]}
+	lines := {"ai_providers.0": 20, "ai_providers.0.region": 22, "ai_providers.0.destination_regions": 23, "ai_providers.0.destination_regions.0": 24, "ai_providers.0.destination_regions.1": 25}
+	r := warn with input as object.union(system(d), {"lines": lines})
+	count(r) == 1
+	some f in r
+	contains(f.msg, "region eastus is in US")
+	f._loc.line == 25
+}

@@ -87,7 +87,7 @@ backup_setting(s) := object.get(s, "encryption_at_rest", false) if not is_boolea
 # undefined as a whole unless the backups are encrypted, so `not backup_encrypted(s)` holds otherwise
 backup_encrypted(s) if backup_setting(s) == true
 
-deny contains {"msg": msg, "resource": concat(" ", ["data store", s.name]), "_loc": field_loc(path, "backup")} if {
+deny contains {"msg": msg, "resource": concat(" ", ["data store", s.name]), "_loc": subject.loc(concat(".", [path, "backup.encryption_at_rest"]))} if {
 	is_object(input.descriptor)
 	some i, s in d.data_stores
 	personal(s)
@@ -100,11 +100,11 @@ deny contains {"msg": msg, "resource": concat(" ", ["data store", s.name]), "_lo
 # ---------------------------------------------------------------- Terraform side (terraform-plan)
 
 resources := {r |
-	some rc in input.resource_changes
+	some i, rc in input.resource_changes
 	rc.mode == "managed"
 	not "delete" in object.get(rc, ["change", "actions"], [])
 	is_object(rc.change.after)
-	r := {"address": rc.address, "type": rc.type, "name": rc.name, "values": rc.change.after}
+	r := {"address": rc.address, "type": rc.type, "name": rc.name, "values": rc.change.after, "path": sprintf("resource_changes.%d", [i])}
 }
 
 tagged_out(r) if {
@@ -120,7 +120,7 @@ flags := {
 	"aws_efs_file_system": "encrypted",
 }
 
-deny contains {"msg": msg, "resource": r.address} if {
+deny contains {"msg": msg, "resource": r.address, "_path": subject.tf_path(r, attr)} if {
 	is_array(input.resource_changes)
 	some r in resources
 	attr := flags[r.type]
@@ -129,7 +129,7 @@ deny contains {"msg": msg, "resource": r.address} if {
 	msg := concat("", [r.address, ": ", attr, " is not true (data stored unencrypted)"])
 }
 
-deny contains {"msg": msg, "resource": r.address} if {
+deny contains {"msg": msg, "resource": r.address, "_path": subject.tf_path(r, "transparent_data_encryption_enabled")} if {
 	is_array(input.resource_changes)
 	some r in resources
 	r.type == "azurerm_mssql_database"
@@ -138,7 +138,7 @@ deny contains {"msg": msg, "resource": r.address} if {
 	msg := concat("", [r.address, ": transparent_data_encryption_enabled is false"])
 }
 
-deny contains {"msg": msg, "resource": b.address} if {
+deny contains {"msg": msg, "resource": b.address, "_path": subject.tf_path(b, "server_side_encryption_configuration")} if {
 	is_array(input.resource_changes)
 	some b in resources
 	b.type == "aws_s3_bucket"

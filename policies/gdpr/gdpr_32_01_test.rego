@@ -34,6 +34,9 @@ test_gdpr_32_01_fail_backup_not_encrypted if {
 	count(r) == 1
 	some f in r
 	f.msg == "data store crm: its backups are not encrypted at rest"
+	lines := {"data_stores.0": 3, "data_stores.0.backup": 6, "data_stores.0.backup.encryption_at_rest": 8}
+	loc := deny with input as object.union(system({"data_stores": [{"name": "crm", "encryption_at_rest": true, "backup": {"enabled": true, "encryption_at_rest": false}}]}), {"lines": lines})
+	{g._loc.line | some g in loc} == {8}
 }
 
 test_gdpr_32_01_pass_terraform_encrypted if {
@@ -59,12 +62,14 @@ test_gdpr_32_01_fail_terraform_rds_unencrypted if {
 	r := deny with input as plan([rc("aws_db_instance", "db", {"storage_encrypted": false})])
 	some f in r
 	f.msg == "aws_db_instance.db: storage_encrypted is not true (data stored unencrypted)"
+	f._path == "resource_changes.0.change.after.storage_encrypted"
 }
 
 test_gdpr_32_01_fail_terraform_ebs_missing if {
 	r := deny with input as plan([rc("aws_ebs_volume", "v", {})])
 	some f in r
 	contains(f.msg, "aws_ebs_volume.v: encrypted is not true")
+	f._path == "resource_changes.0"
 }
 
 test_gdpr_32_01_pass_terraform_dynamodb_is_always_encrypted if {
@@ -76,11 +81,13 @@ test_gdpr_32_01_fail_terraform_bucket_without_sse if {
 	count(r) == 1
 	some f in r
 	f.msg == "aws_s3_bucket.b: no aws_s3_bucket_server_side_encryption_configuration applies to the bucket"
+	f._path == "resource_changes.0"
 }
 
 test_gdpr_32_01_fail_terraform_azure_tde_off if {
 	r := deny with input as plan([rc("azurerm_mssql_database", "sql", {"transparent_data_encryption_enabled": false})])
 	count(r) == 1
+	{f._path | some f in r} == {"resource_changes.0.change.after.transparent_data_encryption_enabled"}
 }
 
 test_gdpr_32_01_pass_terraform_tagged_non_personal if {

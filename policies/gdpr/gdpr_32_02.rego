@@ -43,7 +43,7 @@ tls12_or_higher(v) if level(v) >= tls12
 
 spelled(v) := replace(replace(upper(trim_space(v)), " ", ""), "TLSV", "TLS")
 
-deny contains {"msg": "network.tls_min_version is not set (TLS 1.2 or higher cannot be verified)", "resource": "network", "_loc": subject.loc("network")} if {
+deny contains {"msg": "network.tls_min_version is not set (TLS 1.2 or higher cannot be verified)", "resource": "network", "_loc": subject.loc("network.tls_min_version")} if {
 	is_object(input.descriptor)
 	not is_string(object.get(object.get(d, "network", {}), "tls_min_version", null))
 }

@@ -29,12 +29,8 @@ why(s) := "a system of record has no backup" if s.system_of_record == true
 
 why(s) := "no backup, and system_of_record is not declared (set it false if the store can be rebuilt)" if not is_boolean(object.get(s, "system_of_record", null))
 
-store_loc(i) := subject.loc(p) if {
-	p := sprintf("data_stores.%d.backup", [i])
-	input.lines[p]
-}
-
-store_loc(i) := subject.loc(sprintf("data_stores.%d", [i])) if not input.lines[sprintf("data_stores.%d.backup", [i])]
+# backup.enabled, else backup, else the store
+store_loc(i) := subject.loc(sprintf("data_stores.%d.backup.enabled", [i]))
 
 deny contains {"msg": msg, "resource": concat(" ", ["data store", s.name]), "_loc": store_loc(i)} if {
 	is_object(input.descriptor)

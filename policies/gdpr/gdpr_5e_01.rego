@@ -99,7 +99,7 @@ deny contains {"msg": msg, "resource": it.what, "_loc": field_loc(it.path, "rete
 	msg := concat(": ", [it.what, retention_problem(it.item)])
 }
 
-deny contains {"msg": msg, "resource": concat(" ", ["data store", s.name]), "_loc": field_loc(path, "backup")} if {
+deny contains {"msg": msg, "resource": concat(" ", ["data store", s.name]), "_loc": subject.loc(concat(".", [path, "backup.retention_days"]))} if {
 	is_object(input.descriptor)
 	some i, s in d.data_stores
 	personal(s)
@@ -143,7 +143,7 @@ keeps(e) := concat("", ["keeps data forever: ", e.why]) if e.days == 0
 
 # ---------------------------------------------------------------- Terraform side (terraform-plan)
 
-deny contains {"msg": msg, "resource": e.address} if {
+deny contains {"msg": msg, "resource": e.address, "_path": e.path} if {
 	is_array(input.resource_changes)
 	some e in retained(input)
 	e.days == 0
@@ -152,7 +152,7 @@ deny contains {"msg": msg, "resource": e.address} if {
 }
 
 # a lifecycle configuration for a bucket outside this plan that expires nothing
-deny contains {"msg": msg, "resource": lc.address} if {
+deny contains {"msg": msg, "resource": lc.address, "_path": subject.tf_path(lc, "rule")} if {
 	is_array(input.resource_changes)
 	some lc in resources(input)
 	lc.type == "aws_s3_bucket_lifecycle_configuration"
@@ -169,27 +169,28 @@ linked_to_planned_bucket(plan, lc) if {
 
 # resources as they will be after apply, from any plan document
 resources(plan) := {r |
-	some rc in plan.resource_changes
+	some i, rc in plan.resource_changes
 	rc.mode == "managed"
 	not "delete" in object.get(rc, ["change", "actions"], [])
 	is_object(rc.change.after)
-	r := {"address": rc.address, "type": rc.type, "name": rc.name, "values": rc.change.after}
+	r := {"address": rc.address, "type": rc.type, "name": rc.name, "values": rc.change.after, "path": sprintf("resource_changes.%d", [i])}
 }
 
-# every retention-bearing resource of a plan: {address, type, names, days (0 = forever), why, opt_out}
+# every retention-bearing resource of a plan: {address, type, names, days (0 = forever), why, opt_out,
+# path (where a finding points)}
 retained(plan) := log_groups(plan) | buckets(plan) | gcs_buckets(plan)
 
 log_groups(plan) := {e |
 	some r in resources(plan)
 	r.type in {"aws_cloudwatch_log_group", "azurerm_log_analytics_workspace"}
-	e := {"address": r.address, "type": r.type, "names": names(r), "days": positive(object.get(r.values, "retention_in_days", null)), "why": attr_why(r.values, "retention_in_days"), "opt_out": opted_out(r)}
+	e := {"address": r.address, "type": r.type, "names": names(r), "days": positive(object.get(r.values, "retention_in_days", null)), "why": attr_why(r.values, "retention_in_days"), "opt_out": opted_out(r), "path": subject.tf_path(r, "retention_in_days")}
 }
 
 buckets(plan) := {e |
 	some b in resources(plan)
 	b.type == "aws_s3_bucket"
 	ds := s3_days(plan, b)
-	e := {"address": b.address, "type": b.type, "names": names(b), "days": largest(ds), "why": s3_why(plan, b), "opt_out": opted_out(b)}
+	e := {"address": b.address, "type": b.type, "names": names(b), "days": largest(ds), "why": s3_why(plan, b), "opt_out": opted_out(b), "path": b.path}
 }
 
 gcs_buckets(plan) := {e |
@@ -204,7 +205,7 @@ gcs_buckets(plan) := {e |
 		is_number(a)
 		a > 0
 	]
-	e := {"address": b.address, "type": b.type, "names": names(b), "days": largest(ds), "why": "no lifecycle_rule deletes objects (action Delete with an age condition)", "opt_out": opted_out(b)}
+	e := {"address": b.address, "type": b.type, "names": names(b), "days": largest(ds), "why": "no lifecycle_rule deletes objects (action Delete with an age condition)", "opt_out": opted_out(b), "path": subject.tf_path(b, "lifecycle_rule")}
 }
 
 positive(v) := v if {

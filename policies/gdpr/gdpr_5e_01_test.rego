@@ -41,6 +41,8 @@ test_gdpr_5e_01_fail_backup_without_retention if {
 	count(r) == 1
 	some f in r
 	contains(f.msg, "data store crm: backup retention_days not set")
+	loc := deny with input as object.union(system({"data_stores": [{"name": "crm", "retention_days": 30, "backup": {"enabled": true}}]}), {"lines": {"data_stores.0": 3, "data_stores.0.backup": 7}})
+	{g._loc.line | some g in loc} == {7}
 }
 
 test_gdpr_5e_01_fail_line_points_at_field if {
@@ -78,12 +80,14 @@ test_gdpr_5e_01_fail_terraform_log_group_zero if {
 	r := deny with input as plan([rc("aws_cloudwatch_log_group", "app", {"name": "app", "retention_in_days": 0})])
 	some f in r
 	f.msg == "aws_cloudwatch_log_group.app: retention_in_days = 0 (kept forever)"
+	f._path == "resource_changes.0.change.after.retention_in_days"
 }
 
 test_gdpr_5e_01_fail_terraform_log_group_missing if {
 	r := deny with input as plan([rc("aws_cloudwatch_log_group", "app", {"name": "app"})])
 	some f in r
 	f.msg == "aws_cloudwatch_log_group.app: retention_in_days not set (kept forever)"
+	f._path == "resource_changes.0"
 }
 
 test_gdpr_5e_01_pass_terraform_tagged_non_personal if {
@@ -117,6 +121,7 @@ test_gdpr_5e_01_fail_terraform_bucket_without_lifecycle if {
 	r := deny with input as plan([rc("aws_s3_bucket", "t", {"bucket": "acme-t"})])
 	some f in r
 	f.msg == "aws_s3_bucket.t: no lifecycle configuration expires its objects (kept forever)"
+	f._path == "resource_changes.0"
 }
 
 test_gdpr_5e_01_fail_terraform_bucket_lifecycle_disabled if {
@@ -130,6 +135,7 @@ test_gdpr_5e_01_fail_terraform_lifecycle_of_other_bucket if {
 	r := deny with input as plan([lifecycle("existing-bucket", "Enabled", 0)])
 	some f in r
 	contains(f.msg, "no enabled rule expires objects of bucket existing-bucket")
+	f._path == "resource_changes.0.change.after.rule"
 }
 
 test_gdpr_5e_01_pass_terraform_gcs_lifecycle if {
@@ -140,6 +146,7 @@ test_gdpr_5e_01_fail_terraform_gcs_without_delete if {
 	r := deny with input as plan([rc("google_storage_bucket", "t", {"name": "t", "lifecycle_rule": [{"action": [{"type": "SetStorageClass"}], "condition": [{"age": 30}]}]})])
 	some f in r
 	contains(f.msg, "google_storage_bucket.t: no lifecycle_rule deletes objects")
+	f._path == "resource_changes.0.change.after.lifecycle_rule"
 }
 
 test_gdpr_5e_01_pass_largest_is_numeric_not_textual if {

@@ -12,8 +12,29 @@ pod_spec := input.spec.jobTemplate.spec.template.spec if input.kind == "CronJob"
 
 pod_spec := input.spec if input.kind == "Pod"
 
+# where pod_spec sits in the manifest, for findings' `_path`
+pod_spec_path := "spec.template.spec" if input.kind in workload_kinds
+
+pod_spec_path := "spec.jobTemplate.spec.template.spec" if input.kind == "CronJob"
+
+pod_spec_path := "spec" if input.kind == "Pod"
+
 # one body, not a partial set of two: rules judging every manifest use it
 containers := array.concat(object.get(pod_spec, "containers", []), object.get(pod_spec, "initContainers", []))
+
+# the same containers with their paths ({"container", "path"}), so a finding can point at its field
+container_entries := array.concat(entries("containers"), entries("initContainers"))
+
+entries(key) := [{"container": c, "path": concat(".", [pod_spec_path, key, format_int(i, 10)])} |
+	some i, c in object.get(pod_spec, key, [])
+]
+
+# the path of `key` of the object at `path`, or `path` itself when the object does not have the key
+field_path(path, obj, key) := concat(".", [path, key]) if has_key(obj, key)
+
+field_path(path, obj, key) := path if not has_key(obj, key)
+
+has_key(obj, key) if _ = obj[key]
 
 name := input.metadata.name
 

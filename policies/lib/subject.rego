@@ -34,3 +34,24 @@ declared_prefixes(path) := [p |
 
 # the other documents of the system, by kind
 documents(kind) := [d | some d in input.documents; d.kind == kind]
+
+# a location inside another document of the system (an entry of documents(kind)): cxgov resolves
+# `path` (dotted keys and list indexes) to its line in that document's file
+doc_loc(doc, path) := {"file": doc.file, "line": doc.line, "path": path}
+
+# where a finding about attribute `attr` (a key, or an array of keys and indexes below it) of a
+# Terraform resource (an entry of terraform.resources) points: the attribute when the resource
+# has it (cxgov falls back to the deepest part of a nested path that exists), else the resource
+tf_path(r, attr) := concat(".", array.concat([r.path, "change.after"], path_parts(attr))) if tf_has(r, attr)
+
+tf_path(r, attr) := r.path if not tf_has(r, attr)
+
+tf_has(r, attr) if _ = r.values[path_parts(attr)[0]]
+
+path_parts(attr) := [attr] if is_string(attr)
+
+path_parts(attr) := [path_part(p) | some p in attr] if is_array(attr)
+
+path_part(p) := p if is_string(p)
+
+path_part(p) := format_int(p, 10) if is_number(p)

@@ -122,16 +122,17 @@ global_endpoint(e) if {
 
 model_attributes := {"foundation_model", "model_id", "model_arn", "inference_profile_arn", "model"}
 
-deny contains {"msg": msg, "resource": r.address} if {
+deny contains {"msg": msg, "resource": r.address, "_path": terraform.doc_path(r, [block, j, key])} if {
 	is_array(input.resource_changes)
 	some r in terraform.of_type("azurerm_cognitive_deployment")
-	some block in array.concat(object.get(r.values, "sku", []), object.get(r.values, "scale", []))
+	some block in ["sku", "scale"]
+	some j, settings in object.get(r.values, block, [])
 	some key in {"name", "type"}
-	global_mode(block[key])
-	msg := sprintf("%s: deployment type %s routes prompts to any Azure region", [r.address, block[key]])
+	global_mode(settings[key])
+	msg := sprintf("%s: deployment type %s routes prompts to any Azure region", [r.address, settings[key]])
 }
 
-deny contains {"msg": msg, "resource": r.address} if {
+deny contains {"msg": msg, "resource": r.address, "_path": terraform.doc_path(r, [attr])} if {
 	is_array(input.resource_changes)
 	some r in terraform.resources
 	some attr in model_attributes
@@ -139,20 +140,22 @@ deny contains {"msg": msg, "resource": r.address} if {
 	msg := sprintf("%s: %s %s is a global inference profile (any commercial region)", [r.address, attr, r.values[attr]])
 }
 
-deny contains {"msg": msg} if {
+deny contains {"msg": msg, "resource": concat("", ["container ", c.name]), "_path": sprintf("%s.env.%d.value", [entry.path, j])} if {
 	is_string(input.kind)
-	some c in kubernetes.containers
-	some e in object.get(c, "env", [])
+	some entry in kubernetes.container_entries
+	c := entry.container
+	some j, e in object.get(c, "env", [])
 	is_string(e.value)
 	routing_variable(e.name)
 	startswith(model_base(e.value), "global.")
 	msg := sprintf("%s container %s: %s=%s is a global inference profile (any commercial region)", [kubernetes.label, c.name, e.name, e.value])
 }
 
-deny contains {"msg": msg} if {
+deny contains {"msg": msg, "resource": concat("", ["container ", c.name]), "_path": sprintf("%s.env.%d.value", [entry.path, j])} if {
 	is_string(input.kind)
-	some c in kubernetes.containers
-	some e in object.get(c, "env", [])
+	some entry in kubernetes.container_entries
+	c := entry.container
+	some j, e in object.get(c, "env", [])
 	endswith(upper(e.name), "LOCATION")
 	e.value == "global"
 	msg := sprintf("%s container %s: %s=global uses Vertex AI's global endpoint (no residency guarantee)", [kubernetes.label, c.name, e.name])

@@ -122,3 +122,18 @@ test_res_006_fail_terraform_change_without_actions if {
 	plan := {"format_version": "1.2", "resource_changes": [{"address": "aws_bedrockagent_agent.x", "type": "aws_bedrockagent_agent", "name": "x", "mode": "managed", "change": {"after": {"foundation_model": "global.anthropic.claude-sonnet-4-5-20250929-v1:0"}}}]}
 	count(deny) == 1 with input as plan
 }
+
+test_res_006_fail_terraform_findings_point_at_the_attribute if {
+	r := deny with input as iac_plan("azurerm_cognitive_deployment", {"sku": [{"name": "Standard"}], "scale": [{"type": "GlobalBatch"}]})
+	{[f.resource, f._path] | some f in r} == {["azurerm_cognitive_deployment.x", "resource_changes.0.change.after.scale.0.type"]}
+	m := deny with input as iac_plan("aws_bedrockagent_agent", {"foundation_model": "global.anthropic.claude-sonnet-4-5-20250929-v1:0"})
+	{[f.resource, f._path] | some f in m} == {["aws_bedrockagent_agent.x", "resource_changes.0.change.after.foundation_model"]}
+}
+
+test_res_006_fail_manifest_findings_name_the_container_and_point_at_the_value if {
+	r := deny with input as manifest([{"name": "LOG_LEVEL", "value": "info"}, {"name": "BEDROCK_MODEL_ID", "value": "global.anthropic.claude-sonnet-4-5-20250929-v1:0"}, {"name": "VERTEX_LOCATION", "value": "global"}])
+	{[f.resource, f._path] | some f in r} == {
+		["container app", "spec.template.spec.containers.0.env.1.value"],
+		["container app", "spec.template.spec.containers.0.env.2.value"],
+	}
+}

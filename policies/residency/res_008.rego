@@ -51,7 +51,7 @@ declared_region(r) if {
 	geo.normalize(m) == geo.normalize(r)
 }
 
-deny contains {"msg": msg, "resource": loc.address, "_loc": {"file": doc.file, "line": doc.line}} if {
+deny contains {"msg": msg, "resource": loc.address, "_loc": {"file": doc.file, "line": doc.line, "path": loc.path}} if {
 	some doc in subject.documents("terraform-plan")
 	some loc in residency.tf_locations(doc.document)
 	r := loc.region
@@ -59,15 +59,16 @@ deny contains {"msg": msg, "resource": loc.address, "_loc": {"file": doc.file, "
 	msg := sprintf("%s: %s (%s) is in %s, which the descriptor does not declare", [doc.file, loc.address, loc.attribute, r])
 }
 
-deny contains {"msg": msg, "resource": u.address, "_loc": {"file": doc.file, "line": doc.line}} if {
+deny contains {"msg": msg, "resource": u.address, "_loc": {"file": doc.file, "line": doc.line, "path": u.path}} if {
 	some doc in subject.documents("terraform-plan")
 	some u in residency.tf_unresolved(doc.document)
 	msg := sprintf("%s: %s: %s, so it cannot be declared or judged", [doc.file, u.address, u.what])
 }
 
-deny contains {"msg": msg, "resource": workload, "_loc": {"file": doc.file, "line": doc.line}} if {
+deny contains {"msg": msg, "resource": workload, "_loc": {"file": doc.file, "line": doc.line, "path": p.path}} if {
 	some doc in subject.documents("kubernetes")
-	some r in residency.k8s_regions(doc.document)
+	some p in residency.k8s_placements(doc.document)
+	r := p.region
 	not declared_region(r)
 	workload := workload_of(doc)
 	msg := sprintf("%s: %s is scheduled in region %s, which the descriptor does not declare", [doc.file, workload, r])

@@ -63,7 +63,7 @@ test_res_008_fail_undeclared_resource_region if {
 	count(r) == 1
 	some f in r
 	f.msg == "tf/plan.json: aws_s3_bucket.t (region) is in us-east-1, which the descriptor does not declare"
-	f._loc == {"file": "tf/plan.json", "line": 1}
+	f._loc == {"file": "tf/plan.json", "line": 1, "path": "resource_changes.0.change.after.region"}
 	f.resource == "aws_s3_bucket.t"
 }
 
@@ -72,6 +72,9 @@ test_res_008_fail_undeclared_provider_region if {
 	r := deny with input as system(descriptor, [plan_doc(p)])
 	some f in r
 	contains(f.msg, "provider.aws.certs (provider region) is in us-east-1")
+	f._loc.path == "configuration.provider_config"
+	q := plan([], {"aws": aws_provider("us-east-1")}, [])
+	{g._loc.path | some g in deny} == {"configuration.provider_config.aws.expressions.region"} with input as system(descriptor, [plan_doc(q)])
 }
 
 test_res_008_fail_replication_to_undeclared_region_by_arn if {
@@ -82,6 +85,7 @@ test_res_008_fail_replication_to_undeclared_region_by_arn if {
 	r := deny with input as system(descriptor, [plan_doc(p)])
 	some f in r
 	contains(f.msg, "aws_s3_bucket_replication_configuration.r (replication destination aws_s3_bucket.replica) is in us-west-2")
+	f._loc.path == "resource_changes.1.change.after.rule.0.destination.0.bucket"
 }
 
 test_res_008_fail_replication_to_undeclared_region_by_reference if {
@@ -104,6 +108,7 @@ test_res_008_fail_backup_copy_to_undeclared_region if {
 	count(r) == 1
 	some f in r
 	contains(f.msg, "aws_backup_plan.p (copy_action destination vault) is in eu-central-2")
+	f._loc.path == "resource_changes.0.change.after.rule.0.copy_action.0.destination_vault_arn"
 }
 
 test_res_008_fail_backup_copy_by_vault_reference if {
@@ -126,6 +131,7 @@ test_res_008_fail_gcs_data_locations if {
 	count(r) == 1
 	some f in r
 	contains(f.msg, "google_storage_bucket.a (custom_placement_config data_locations) is in europe-west2")
+	f._loc.path == "resource_changes.0.change.after.custom_placement_config.0.data_locations.1"
 }
 
 test_res_008_fail_azure_grs_pair if {
@@ -156,12 +162,13 @@ test_res_008_fail_k8s_affinity if {
 	count(r) == 1
 	some f in r
 	f.msg == "k8s/bot.yaml: Deployment/bot is scheduled in region us-east-1, which the descriptor does not declare"
-	f._loc == {"file": "k8s/bot.yaml", "line": 7}
+	f._loc == {"file": "k8s/bot.yaml", "line": 7, "path": "spec.template.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms.0.matchExpressions.0.values.1"}
 }
 
 test_res_008_fail_k8s_node_selector if {
 	r := deny with input as system(descriptor, [k8s_doc(deployment({}, {"topology.kubernetes.io/region": "ap-northeast-1"}))])
 	count(r) == 1
+	{f._loc.path | some f in r} == {"spec.template.spec.nodeSelector"}
 }
 
 test_res_008_fail_k8s_preferred_affinity if {

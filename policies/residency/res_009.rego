@@ -44,9 +44,10 @@ deny contains {"msg": msg, "resource": sprintf("log sink %s", [s.name]), "_loc":
 }
 
 # Kubernetes workloads: telemetry settings in container environments
-deny contains {"msg": msg} if {
-	some c in kubernetes.containers
-	some e in object.get(c, "env", [])
+deny contains {"msg": msg, "resource": concat("", ["container ", c.name]), "_path": sprintf("%s.env.%d.value", [entry.path, j])} if {
+	some entry in kubernetes.container_entries
+	c := entry.container
+	some j, e in object.get(c, "env", [])
 	e.name in data.cxgov.ref.saas_endpoints.env_vars
 	is_string(e.value)
 	country := geo.saas_country(e.value)

@@ -82,3 +82,14 @@ test_res_009_pass_k8s_adequate_site if {
 	# ap1.datadoghq.com is Japan (longest suffix wins over datadoghq.com = US): adequate under the default profile
 	count(deny) == 0 with input as deployment([{"name": "DD_SITE", "value": "ap1.datadoghq.com"}])
 }
+
+test_res_009_fail_k8s_finding_names_the_container_and_points_at_the_value if {
+	r := deny with input as deployment([{"name": "LOG_LEVEL", "value": "info"}, {"name": "DD_SITE", "value": "datadoghq.com"}])
+	r == {{
+		"msg": "Deployment/bot container app: DD_SITE=datadoghq.com sends telemetry to US, outside the countries the residency profile allows",
+		"resource": "container app",
+		"_path": "spec.template.spec.containers.0.env.1.value",
+	}}
+	job := {"apiVersion": "batch/v1", "kind": "CronJob", "metadata": {"name": "export"}, "spec": {"jobTemplate": {"spec": {"template": {"spec": {"initContainers": [{"name": "init", "env": [{"name": "DD_URL", "value": "https://app.datadoghq.com"}]}], "containers": [{"name": "run"}]}}}}}}
+	{f._path | some f in deny} == {"spec.jobTemplate.spec.template.spec.initContainers.0.env.0.value"} with input as job
+}

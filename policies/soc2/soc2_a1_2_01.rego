@@ -39,7 +39,7 @@ d := subject.descriptor
 
 stores := object.get(d, "data_stores", [])
 
-deny contains {"msg": msg, "resource": res, "_loc": subject.loc(concat("", ["data_stores.", format_int(i, 10)]))} if {
+deny contains {"msg": msg, "resource": res, "_loc": subject.loc(sprintf("data_stores.%d.backup.enabled", [i]))} if {
 	some i, s in stores
 	s.system_of_record == true
 	not s.backup.enabled == true
@@ -47,7 +47,7 @@ deny contains {"msg": msg, "resource": res, "_loc": subject.loc(concat("", ["dat
 	msg := concat("", [res, ": a system of record without backup (backup.enabled is not true)"])
 }
 
-warn contains {"msg": msg, "resource": res, "_loc": subject.loc(concat("", ["data_stores.", format_int(i, 10)]))} if {
+warn contains {"msg": msg, "resource": res, "_loc": subject.loc(sprintf("data_stores.%d.multi_az", [i]))} if {
 	some i, s in stores
 	s.system_of_record == true
 	not s.multi_az == true
@@ -55,7 +55,7 @@ warn contains {"msg": msg, "resource": res, "_loc": subject.loc(concat("", ["dat
 	msg := concat("", [res, ": a system of record that is not multi-AZ (multi_az is not true)"])
 }
 
-warn contains {"msg": msg, "resource": res, "_loc": subject.loc(concat("", ["data_stores.", format_int(i, 10)]))} if {
+warn contains {"msg": msg, "resource": res, "_loc": subject.loc(sprintf("data_stores.%d.backup.last_restore_test", [i]))} if {
 	some i, s in stores
 	s.backup.enabled == true
 	not restore_tested(s)
@@ -63,7 +63,7 @@ warn contains {"msg": msg, "resource": res, "_loc": subject.loc(concat("", ["dat
 	msg := concat("", [res, ": backups have never been restore-tested (no backup.last_restore_test)"])
 }
 
-warn contains {"msg": msg, "resource": res, "_loc": subject.loc(concat("", ["data_stores.", format_int(i, 10)]))} if {
+warn contains {"msg": msg, "resource": res, "_loc": subject.loc(sprintf("data_stores.%d.backup.last_restore_test", [i]))} if {
 	some i, s in stores
 	s.backup.enabled == true
 	age := dates.age_days(s.backup.last_restore_test)
@@ -79,7 +79,7 @@ restore_tested(s) if dates.age_days(s.backup.last_restore_test)
 # HPA's own minReplicas is judged on the HPA manifest)
 replicated_kinds := {"Deployment", "StatefulSet"}
 
-warn contains {"msg": msg, "resource": concat("", [w.kind, "/", w.metadata.name]), "_loc": {"file": doc.file, "line": doc.line}} if {
+warn contains {"msg": msg, "resource": concat("", [w.kind, "/", w.metadata.name]), "_loc": subject.doc_loc(doc, "spec")} if {
 	some doc in subject.documents("kubernetes")
 	w := doc.document
 	w.kind in replicated_kinds
@@ -101,14 +101,14 @@ scaled_by_hpa(w) if {
 
 # --- Kubernetes manifest ---
 
-warn contains {"msg": msg, "resource": kubernetes.label} if {
+warn contains {"msg": msg, "resource": kubernetes.label, "_path": "spec.replicas"} if {
 	input.kind in replicated_kinds
 	is_number(input.spec.replicas)
 	input.spec.replicas < min_replicas
 	msg := concat("", [kubernetes.label, ": ", sprintf("%d", [input.spec.replicas]), " replica(s), a single point of failure (run at least 2)"])
 }
 
-warn contains {"msg": msg, "resource": kubernetes.label} if {
+warn contains {"msg": msg, "resource": kubernetes.label, "_path": kubernetes.field_path("spec", input.spec, "minReplicas")} if {
 	input.kind == "HorizontalPodAutoscaler"
 	hpa_min(input.spec) < min_replicas
 	msg := concat("", [kubernetes.label, ": minReplicas is ", sprintf("%d", [hpa_min(input.spec)]), " (run at least 2)"])
@@ -121,37 +121,37 @@ hpa_min(spec) := 1 if not is_number(object.get(spec, "minReplicas", null))
 
 # --- Terraform plan ---
 
-deny contains {"msg": msg, "resource": r.address} if {
+deny contains {"msg": msg, "resource": r.address, "_path": subject.tf_path(r, "backup_retention_period")} if {
 	some r in terraform.of_type("aws_db_instance")
 	not replica(r)
 	r.values.backup_retention_period == 0
 	msg := concat("", [r.address, ": backup_retention_period is 0 (automated backups are off)"])
 }
 
-warn contains {"msg": msg, "resource": r.address} if {
+warn contains {"msg": msg, "resource": r.address, "_path": subject.tf_path(r, "multi_az")} if {
 	some r in terraform.of_type("aws_db_instance")
 	not replica(r)
 	not r.values.multi_az == true
 	msg := concat("", [r.address, ": single-AZ database (multi_az is not true)"])
 }
 
-warn contains {"msg": msg, "resource": r.address} if {
+warn contains {"msg": msg, "resource": r.address, "_path": subject.tf_path(r, ["point_in_time_recovery", 0, "enabled"])} if {
 	some r in terraform.of_type("aws_dynamodb_table")
 	not pitr(object.get(r, "values", {}))
 	msg := concat("", [r.address, ": point-in-time recovery is off"])
 }
 
-deny contains {"msg": msg, "resource": r.address} if {
+deny contains {"msg": msg, "resource": r.address, "_path": subject.tf_path(r, ["settings", 0, "backup_configuration", 0, "enabled"])} if {
 	some r in terraform.of_type("google_sql_database_instance")
 	not gcp_replica(r)
 	not gcp_backups(object.get(r, "values", {}))
 	msg := concat("", [r.address, ": settings.backup_configuration.enabled is not true (automated backups are off)"])
 }
 
-warn contains {"msg": msg, "resource": r.address} if {
+warn contains {"msg": msg, "resource": r.address, "_path": subject.tf_path(r, ["settings", k, "availability_type"])} if {
 	some r in terraform.of_type("google_sql_database_instance")
 	not gcp_replica(r)
-	some settings in r.values.settings
+	some k, settings in r.values.settings
 	not settings.availability_type == "REGIONAL"
 	msg := concat("", [r.address, ": zonal instance (settings.availability_type is not REGIONAL)"])
 }

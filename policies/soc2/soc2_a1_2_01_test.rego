@@ -48,17 +48,17 @@ test_soc2_a1_2_01_fail_never_restore_tested if {
 
 test_soc2_a1_2_01_fail_no_replicas_no_hpa if {
 	r := warn with input as system({}, [k8s(deployment("chat-api", {})), k8s(hpa("other", 3))])
-	r == {{"msg": "Deployment/chat-api: spec.replicas is not set (1 pod) and no HorizontalPodAutoscaler of the system scales it", "resource": "Deployment/chat-api", "_loc": {"file": "k8s/app.yaml", "line": 5}}}
+	r == {{"msg": "Deployment/chat-api: spec.replicas is not set (1 pod) and no HorizontalPodAutoscaler of the system scales it", "resource": "Deployment/chat-api", "_loc": {"file": "k8s/app.yaml", "line": 5, "path": "spec"}}}
 }
 
 test_soc2_a1_2_01_fail_deployment_without_spec if {
 	r := warn with input as system({}, [k8s({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "chat-api"}})])
-	r == {{"msg": "Deployment/chat-api: spec.replicas is not set (1 pod) and no HorizontalPodAutoscaler of the system scales it", "resource": "Deployment/chat-api", "_loc": {"file": "k8s/app.yaml", "line": 5}}}
+	r == {{"msg": "Deployment/chat-api: spec.replicas is not set (1 pod) and no HorizontalPodAutoscaler of the system scales it", "resource": "Deployment/chat-api", "_loc": {"file": "k8s/app.yaml", "line": 5, "path": "spec"}}}
 }
 
 test_soc2_a1_2_01_fail_one_replica if {
 	r := warn with input as deployment("chat-api", {"replicas": 1})
-	r == {{"msg": "Deployment/chat-api: 1 replica(s), a single point of failure (run at least 2)", "resource": "Deployment/chat-api"}}
+	r == {{"msg": "Deployment/chat-api: 1 replica(s), a single point of failure (run at least 2)", "resource": "Deployment/chat-api", "_path": "spec.replicas"}}
 }
 
 test_soc2_a1_2_01_pass_two_replicas if {
@@ -66,7 +66,16 @@ test_soc2_a1_2_01_pass_two_replicas if {
 }
 
 test_soc2_a1_2_01_fail_hpa_min_default if {
-	count(warn) == 1 with input as {"apiVersion": "autoscaling/v2", "kind": "HorizontalPodAutoscaler", "metadata": {"name": "x"}, "spec": {"maxReplicas": 5}}
+	r := warn with input as {"apiVersion": "autoscaling/v2", "kind": "HorizontalPodAutoscaler", "metadata": {"name": "x"}, "spec": {"maxReplicas": 5}}
+	count(r) == 1
+	{f._path | some f in r} == {"spec"}
+	{f._path | some f in warn} == {"spec.minReplicas"} with input as hpa("x", 1)
+}
+
+test_soc2_a1_2_01_fail_descriptor_points_at_the_field if {
+	inp := object.union(system({"data_stores": [{"name": "conversations", "system_of_record": true, "multi_az": false, "backup": {"enabled": false}}]}, []), {"lines": {"data_stores.0.multi_az": 43, "data_stores.0.backup": 44, "data_stores.0.backup.enabled": 45}})
+	{f._loc.line | some f in deny} == {45} with input as inp
+	{f._loc.line | some f in warn} == {43} with input as inp
 }
 
 test_soc2_a1_2_01_pass_plan if {
@@ -82,7 +91,7 @@ test_soc2_a1_2_01_pass_plan if {
 
 test_soc2_a1_2_01_fail_rds_no_backups if {
 	r := deny with input as plan([["aws_db_instance", "main", {"backup_retention_period": 0, "multi_az": true}]])
-	r == {{"msg": "aws_db_instance.main: backup_retention_period is 0 (automated backups are off)", "resource": "aws_db_instance.main"}}
+	r == {{"msg": "aws_db_instance.main: backup_retention_period is 0 (automated backups are off)", "resource": "aws_db_instance.main", "_path": "resource_changes.0.change.after.backup_retention_period"}}
 }
 
 test_soc2_a1_2_01_fail_rds_single_az_warns if {
@@ -92,11 +101,15 @@ test_soc2_a1_2_01_fail_rds_single_az_warns if {
 }
 
 test_soc2_a1_2_01_fail_dynamodb_no_pitr if {
-	count(warn) == 1 with input as plan([["aws_dynamodb_table", "t", {"point_in_time_recovery": [{"enabled": false}]}]])
+	r := warn with input as plan([["aws_dynamodb_table", "t", {"point_in_time_recovery": [{"enabled": false}]}]])
+	count(r) == 1
+	{f._path | some f in r} == {"resource_changes.0.change.after.point_in_time_recovery.0.enabled"}
 }
 
 test_soc2_a1_2_01_fail_cloud_sql if {
 	inp := plan([["google_sql_database_instance", "pg", {"settings": [{"availability_type": "ZONAL", "backup_configuration": [{"enabled": false}]}]}]])
 	count(deny) == 1 with input as inp
 	count(warn) == 1 with input as inp
+	{f._path | some f in deny} == {"resource_changes.0.change.after.settings.0.backup_configuration.0.enabled"} with input as inp
+	{f._path | some f in warn} == {"resource_changes.0.change.after.settings.0.availability_type"} with input as inp
 }

@@ -46,7 +46,7 @@ holders contains [sprintf("log_sinks.%d", [i]), concat("", ["log sink ", s.name]
 	some i, s in object.get(d, "log_sinks", [])
 }
 
-deny contains {"msg": msg, "resource": h[1], "_loc": subject.loc(h[0])} if {
+deny contains {"msg": msg, "resource": h[1], "_loc": subject.loc(concat(".", [h[0], "classification"]))} if {
 	in_scope
 	some h in holders
 	holder := h[2]

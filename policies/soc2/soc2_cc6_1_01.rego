@@ -48,7 +48,7 @@ deny contains {"msg": msg, "resource": res, "_loc": subject.loc(path)} if {
 	some i, s in object.get(d, "data_stores", [])
 	not s.encryption_at_rest == true
 	res := concat("", ["data store ", s.name])
-	path := sprintf("data_stores.%d", [i])
+	path := sprintf("data_stores.%d.encryption_at_rest", [i])
 	msg := concat("", [res, ": encryption_at_rest is ", shown(s, "encryption_at_rest"), " (stores and their backups must be encrypted)"])
 }
 
@@ -56,13 +56,13 @@ deny contains {"msg": msg, "resource": res, "_loc": subject.loc(path)} if {
 	some i, s in object.get(d, "log_sinks", [])
 	not s.encryption_at_rest == true
 	res := concat("", ["log sink ", s.name])
-	path := sprintf("log_sinks.%d", [i])
+	path := sprintf("log_sinks.%d.encryption_at_rest", [i])
 	msg := concat("", [res, ": encryption_at_rest is ", shown(s, "encryption_at_rest")])
 }
 
 # --- Terraform plan ---
 
-deny contains {"msg": msg, "resource": r.address} if {
+deny contains {"msg": msg, "resource": r.address, "_path": subject.tf_path(r, attr)} if {
 	some r in terraform.resources
 	attr := ref.must_be_true[r.type]
 	not r.values[attr] == true
@@ -70,38 +70,38 @@ deny contains {"msg": msg, "resource": r.address} if {
 	msg := concat("", [r.address, ": ", attr, " is ", shown(r.values, attr), " (encryption at rest is off)"])
 }
 
-deny contains {"msg": msg, "resource": r.address} if {
+deny contains {"msg": msg, "resource": r.address, "_path": subject.tf_path(r, attr)} if {
 	some r in terraform.resources
 	attr := ref.must_not_be_false[r.type]
 	r.values[attr] == false
 	msg := concat("", [r.address, ": ", attr, " is false (encryption at rest is off)"])
 }
 
-deny contains {"msg": msg, "resource": r.address} if {
+deny contains {"msg": msg, "resource": r.address, "_path": subject.tf_path(r, [path[0], 0, path[1]])} if {
 	some r in terraform.resources
 	path := ref.nested_must_be_true[r.type]
 	not nested_true(object.get(r, "values", {}), path)
 	msg := concat("", [r.address, ": ", path[0], ".", path[1], " is not true (encryption at rest is off)"])
 }
 
-deny contains {"msg": msg, "resource": r.address} if {
+deny contains {"msg": msg, "resource": r.address, "_path": subject.tf_path(r, "encryption_type")} if {
 	some r in terraform.resources
 	r.type == "aws_kinesis_stream"
 	not object.get(r, ["values", "encryption_type"], null) in object.get(ref, "kinesis_encryption_types", [])
 	msg := concat("", [r.address, ": encryption_type is ", shown(r.values, "encryption_type"), " (records are stored unencrypted)"])
 }
 
-deny contains {"msg": msg, "resource": c.address} if {
+deny contains {"msg": msg, "resource": c.address, "_path": subject.tf_path(c, ["rule", k, "apply_server_side_encryption_by_default", j, "sse_algorithm"])} if {
 	some c in terraform.of_type("aws_s3_bucket_server_side_encryption_configuration")
-	some rule in c.values.rule
-	some by_default in rule.apply_server_side_encryption_by_default
+	some k, rule in c.values.rule
+	some j, by_default in rule.apply_server_side_encryption_by_default
 	not object.get(by_default, "sse_algorithm", null) in object.get(ref, "s3_sse_algorithms", [])
 	msg := concat("", [c.address, ": sse_algorithm is ", shown(by_default, "sse_algorithm")])
 }
 
 # S3 has encrypted new objects with SSE-S3 by default since January 2023, so a bucket without a
 # configuration is encrypted, but not by a control the plan shows
-warn contains {"msg": msg, "resource": b.address} if {
+warn contains {"msg": msg, "resource": b.address, "_path": subject.tf_path(b, "server_side_encryption_configuration")} if {
 	some b in terraform.of_type("aws_s3_bucket")
 	not inline_sse(b)
 	not has_sse_configuration(b)

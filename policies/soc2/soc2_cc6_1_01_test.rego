@@ -33,6 +33,8 @@ test_soc2_cc6_1_01_fail_sink_off if {
 	r := deny with input as system({"log_sinks": [{"name": "datadog", "encryption_at_rest": false}]})
 	some f in r
 	contains(f.msg, "log sink datadog: encryption_at_rest is false")
+	loc := deny with input as object.union(system({"log_sinks": [{"name": "datadog", "encryption_at_rest": false}]}), {"lines": {"log_sinks.0": 30, "log_sinks.0.encryption_at_rest": 33}})
+	{g._loc.line | some g in loc} == {33}
 }
 
 test_soc2_cc6_1_01_pass_plan_encrypted if {
@@ -53,24 +55,28 @@ test_soc2_cc6_1_01_fail_rds_unencrypted if {
 	some f in r
 	f.resource == "aws_db_instance.main"
 	contains(f.msg, "storage_encrypted is false")
+	f._path == "resource_changes.0.change.after.storage_encrypted"
 }
 
 test_soc2_cc6_1_01_fail_ebs_not_set if {
 	r := deny with input as plan([["aws_ebs_volume", "data", {"size": 10}]])
 	some f in r
 	contains(f.msg, "encrypted is not set")
+	f._path == "resource_changes.0"
 }
 
 test_soc2_cc6_1_01_fail_opensearch if {
 	r := deny with input as plan([["aws_opensearch_domain", "search", {"encrypt_at_rest": [{"enabled": false}]}]])
 	some f in r
 	contains(f.msg, "encrypt_at_rest.enabled is not true")
+	f._path == "resource_changes.0.change.after.encrypt_at_rest.0.enabled"
 }
 
 test_soc2_cc6_1_01_fail_kinesis if {
 	r := deny with input as plan([["aws_kinesis_stream", "events", {"encryption_type": "NONE"}]])
 	some f in r
 	contains(f.msg, "encryption_type is NONE")
+	f._path == "resource_changes.0.change.after.encryption_type"
 }
 
 test_soc2_cc6_1_01_fail_mssql_tde_off if {
@@ -83,6 +89,7 @@ test_soc2_cc6_1_01_fail_bucket_without_sse_warns if {
 	r := warn with input as inp
 	some f in r
 	contains(f.msg, "relies on the S3 default")
+	f._path == "resource_changes.0"
 }
 
 test_soc2_cc6_1_01_pass_sse_by_reference if {
@@ -98,12 +105,12 @@ test_soc2_cc6_1_01_fail_unknown_sse_algorithm if {
 		["aws_s3_bucket", "t", {"bucket": "acme-t"}],
 		["aws_s3_bucket_server_side_encryption_configuration", "t", {"bucket": "acme-t", "rule": [{"apply_server_side_encryption_by_default": [{"sse_algorithm": "none"}]}]}],
 	])
-	r == {{"msg": "aws_s3_bucket_server_side_encryption_configuration.t: sse_algorithm is none", "resource": "aws_s3_bucket_server_side_encryption_configuration.t"}}
+	r == {{"msg": "aws_s3_bucket_server_side_encryption_configuration.t: sse_algorithm is none", "resource": "aws_s3_bucket_server_side_encryption_configuration.t", "_path": "resource_changes.1.change.after.rule.0.apply_server_side_encryption_by_default.0.sse_algorithm"}}
 }
 
 test_soc2_cc6_1_01_fail_kinesis_encryption_not_set if {
 	r := deny with input as plan([["aws_kinesis_stream", "events", {"shard_count": 1}]])
-	r == {{"msg": "aws_kinesis_stream.events: encryption_type is not set (records are stored unencrypted)", "resource": "aws_kinesis_stream.events"}}
+	r == {{"msg": "aws_kinesis_stream.events: encryption_type is not set (records are stored unencrypted)", "resource": "aws_kinesis_stream.events", "_path": "resource_changes.0"}}
 }
 
 test_soc2_cc6_1_01_fail_sse_algorithm_not_set if {
@@ -111,5 +118,5 @@ test_soc2_cc6_1_01_fail_sse_algorithm_not_set if {
 		["aws_s3_bucket", "t", {"bucket": "acme-t"}],
 		["aws_s3_bucket_server_side_encryption_configuration", "t", {"bucket": "acme-t", "rule": [{"apply_server_side_encryption_by_default": [{"kms_master_key_id": "k"}]}]}],
 	])
-	r == {{"msg": "aws_s3_bucket_server_side_encryption_configuration.t: sse_algorithm is not set", "resource": "aws_s3_bucket_server_side_encryption_configuration.t"}}
+	r == {{"msg": "aws_s3_bucket_server_side_encryption_configuration.t: sse_algorithm is not set", "resource": "aws_s3_bucket_server_side_encryption_configuration.t", "_path": "resource_changes.1.change.after.rule.0.apply_server_side_encryption_by_default.0.sse_algorithm"}}
 }

@@ -45,7 +45,7 @@ d := subject.descriptor
 
 # --- descriptor (system) ---
 
-warn contains {"msg": msg, "resource": res, "_loc": subject.loc(sprintf("data_stores.%d", [i]))} if {
+warn contains {"msg": msg, "resource": res, "_loc": subject.loc(sprintf("data_stores.%d.kms_key_type", [i]))} if {
 	some i, s in object.get(d, "data_stores", [])
 	s.classification in {"confidential", "restricted"}
 	not s.kms_key_type == "customer_managed"
@@ -53,7 +53,7 @@ warn contains {"msg": msg, "resource": res, "_loc": subject.loc(sprintf("data_st
 	msg := concat("", [res, ": holds ", s.classification, " data but kms_key_type is ", shown(s, "kms_key_type"), " (not customer_managed)"])
 }
 
-warn contains {"msg": msg, "resource": res, "_loc": subject.loc(sprintf("data_stores.%d", [i]))} if {
+warn contains {"msg": msg, "resource": res, "_loc": subject.loc(sprintf("data_stores.%d.kms_key_type", [i]))} if {
 	some i, s in object.get(d, "data_stores", [])
 	s.kms_key_type == "customer_managed"
 	not is_number(object.get(s, "key_rotation_days", null))
@@ -61,7 +61,7 @@ warn contains {"msg": msg, "resource": res, "_loc": subject.loc(sprintf("data_st
 	msg := concat("", [res, ": customer-managed key without a declared key_rotation_days"])
 }
 
-warn contains {"msg": msg, "resource": res, "_loc": subject.loc(sprintf("data_stores.%d", [i]))} if {
+warn contains {"msg": msg, "resource": res, "_loc": subject.loc(sprintf("data_stores.%d.key_rotation_days", [i]))} if {
 	some i, s in object.get(d, "data_stores", [])
 	days := s.key_rotation_days
 	is_number(days)
@@ -77,28 +77,28 @@ rotation_ok(days) if {
 
 # --- Terraform plan ---
 
-warn contains {"msg": msg, "resource": k.address} if {
+warn contains {"msg": msg, "resource": k.address, "_path": subject.tf_path(k, "enable_key_rotation")} if {
 	some k in terraform.of_type("aws_kms_key")
 	symmetric(k.values)
 	not k.values.enable_key_rotation == true
 	msg := concat("", [k.address, ": enable_key_rotation is ", shown(k.values, "enable_key_rotation"), " (key rotation is off)"])
 }
 
-warn contains {"msg": msg, "resource": k.address} if {
+warn contains {"msg": msg, "resource": k.address, "_path": subject.tf_path(k, "rotation_period_in_days")} if {
 	some k in terraform.of_type("aws_kms_key")
 	k.values.enable_key_rotation == true
 	k.values.rotation_period_in_days > max_days
 	msg := concat("", [k.address, ": rotation_period_in_days is ", sprintf("%d", [k.values.rotation_period_in_days]), " (more than ", sprintf("%d", [max_days]), ")"])
 }
 
-warn contains {"msg": msg, "resource": k.address} if {
+warn contains {"msg": msg, "resource": k.address, "_path": subject.tf_path(k, "rotation_period")} if {
 	some k in terraform.of_type("google_kms_crypto_key")
 	object.get(k.values, "purpose", "ENCRYPT_DECRYPT") in {"ENCRYPT_DECRYPT", null}
 	not gcp_rotation_ok(object.get(k, ["values", "rotation_period"], null))
 	msg := concat("", [k.address, ": rotation_period is ", shown(k.values, "rotation_period"), " (no automatic rotation within ", sprintf("%d", [max_days]), " days)"])
 }
 
-warn contains {"msg": msg, "resource": k.address} if {
+warn contains {"msg": msg, "resource": k.address, "_path": subject.tf_path(k, "rotation_policy")} if {
 	some k in terraform.of_type("azurerm_key_vault_key")
 	not azure_automatic_rotation(object.get(k, "values", {}))
 	msg := concat("", [k.address, ": no automatic rotation_policy (key rotation is off)"])

@@ -49,12 +49,14 @@ test_soc2_cc6_1_02_fail_aws_rotation_off if {
 	some f in r
 	f.resource == "aws_kms_key.t"
 	contains(f.msg, "enable_key_rotation is false")
+	f._path == "resource_changes.0.change.after.enable_key_rotation"
 }
 
 test_soc2_cc6_1_02_fail_aws_period_too_long if {
 	r := warn with input as plan([["aws_kms_key", "t", {"enable_key_rotation": true, "rotation_period_in_days": 2560}]])
 	some f in r
 	contains(f.msg, "rotation_period_in_days is 2560")
+	f._path == "resource_changes.0.change.after.rotation_period_in_days"
 }
 
 test_soc2_cc6_1_02_fail_gcp_no_rotation if {
@@ -64,9 +66,18 @@ test_soc2_cc6_1_02_fail_gcp_no_rotation if {
 
 test_soc2_cc6_1_02_fail_gcp_rotation_not_set if {
 	r := warn with input as plan([["google_kms_crypto_key", "k", {"purpose": "ENCRYPT_DECRYPT"}]])
-	r == {{"msg": "google_kms_crypto_key.k: rotation_period is not set (no automatic rotation within 365 days)", "resource": "google_kms_crypto_key.k"}}
+	r == {{"msg": "google_kms_crypto_key.k: rotation_period is not set (no automatic rotation within 365 days)", "resource": "google_kms_crypto_key.k", "_path": "resource_changes.0"}}
 }
 
 test_soc2_cc6_1_02_fail_azure_no_policy if {
-	count(warn) == 1 with input as plan([["azurerm_key_vault_key", "k", {"rotation_policy": []}]])
+	r := warn with input as plan([["azurerm_key_vault_key", "k", {"rotation_policy": []}]])
+	count(r) == 1
+	{f._path | some f in r} == {"resource_changes.0.change.after.rotation_policy"}
+}
+
+test_soc2_cc6_1_02_fail_descriptor_points_at_the_field if {
+	inp := object.union(system({"data_stores": [{"name": "t", "classification": "restricted", "kms_key_type": "customer_managed", "key_rotation_days": 0}]}), {"lines": {"data_stores.0": 8, "data_stores.0.kms_key_type": 10, "data_stores.0.key_rotation_days": 11}})
+	{f._loc.line | some f in warn} == {11} with input as inp
+	inp2 := object.union(system({"data_stores": [{"name": "t", "classification": "restricted"}]}), {"lines": {"data_stores.0": 8, "data_stores.0.classification": 9}})
+	{f._loc.line | some f in warn} == {8} with input as inp2
 }

@@ -43,15 +43,16 @@ literal(v) if {
 
 # --- Kubernetes ---
 
-deny contains {"msg": msg, "resource": kubernetes.label} if {
-	some c in kubernetes.containers
-	some e in c.env
+deny contains {"msg": msg, "resource": concat("", ["container ", c.name, " env ", e.name]), "_path": concat(".", [entry.path, "env", format_int(j, 10), "value"])} if {
+	some entry in kubernetes.container_entries
+	c := entry.container
+	some j, e in c.env
 	secret_name(e.name)
 	literal(e.value)
 	msg := concat("", [kubernetes.label, ": container ", c.name, " sets ", e.name, " to a literal value (use valueFrom.secretKeyRef or a CSI secret volume)"])
 }
 
-deny contains {"msg": msg, "resource": kubernetes.label} if {
+deny contains {"msg": msg, "resource": concat("", ["key ", k]), "_path": concat(".", ["data", k])} if {
 	input.kind == "ConfigMap"
 	some k, v in input.data
 	secret_name(k)
@@ -59,7 +60,7 @@ deny contains {"msg": msg, "resource": kubernetes.label} if {
 	msg := concat("", [kubernetes.label, ": key ", k, " holds a literal secret in a ConfigMap"])
 }
 
-deny contains {"msg": msg, "resource": kubernetes.label} if {
+deny contains {"msg": msg, "resource": kubernetes.label, "_path": secret_values_path} if {
 	input.kind in ref.kubernetes_secret_kinds
 	values := object.union(object.get(input, "data", {}), object.get(input, "stringData", {}))
 	keys := {k | some k; values[k]}
@@ -67,10 +68,15 @@ deny contains {"msg": msg, "resource": kubernetes.label} if {
 	msg := concat("", [kubernetes.label, ": the manifest carries the secret values (", concat(", ", sort(keys)), "); keep them out of the repository"])
 }
 
+# the block holding the values: data, else stringData
+secret_values_path := "data" if count(object.get(input, "data", {})) > 0
+
+secret_values_path := "stringData" if count(object.get(input, "data", {})) == 0
+
 # --- Terraform plan (configuration: constant_value is a literal in the code) ---
 
 # every block of the configuration with expressions: resources, module calls, provider configs
-blocks contains {"label": block_label(path, node), "type": object.get(node, "type", ""), "expressions": node.expressions} if {
+blocks contains {"label": block_label(path, node), "type": object.get(node, "type", ""), "expressions": node.expressions, "path": path} if {
 	walk(input.configuration, [path, node])
 	is_object(node)
 	is_object(node.expressions)
@@ -84,7 +90,10 @@ label_part(p) := p if is_string(p)
 
 label_part(p) := sprintf("%v", [p]) if not is_string(p)
 
-deny contains {"msg": msg, "resource": b.label} if {
+# the path of a value inside a block's expressions, from the document's root
+expression_path(b, path) := concat(".", array.concat(array.concat(["configuration"], [label_part(p) | some p in b.path]), array.concat(["expressions"], [label_part(p) | some p in path])))
+
+deny contains {"msg": msg, "resource": b.label, "_path": expression_path(b, path)} if {
 	some b in blocks
 	walk(b.expressions, [path, v])
 	count(path) >= 2
@@ -95,7 +104,7 @@ deny contains {"msg": msg, "resource": b.label} if {
 	msg := concat("", [b.label, ": ", attr, " is a literal in the Terraform configuration"])
 }
 
-deny contains {"msg": msg, "resource": b.label} if {
+deny contains {"msg": msg, "resource": b.label, "_path": expression_path(b, array.concat(path, [name]))} if {
 	some b in blocks
 	walk(b.expressions, [path, v])
 	count(path) >= 2
@@ -109,7 +118,7 @@ deny contains {"msg": msg, "resource": b.label} if {
 	msg := concat("", [b.label, ": ", attr, " sets ", name, " to a literal value"])
 }
 
-deny contains {"msg": msg, "resource": b.label} if {
+deny contains {"msg": msg, "resource": b.label, "_path": expression_path(b, ["value", "constant_value"])} if {
 	some b in blocks
 	b.type == "aws_ssm_parameter"
 	b.expressions.type.constant_value == "SecureString"
@@ -117,7 +126,7 @@ deny contains {"msg": msg, "resource": b.label} if {
 	msg := concat("", [b.label, ": the SecureString value is a literal in the Terraform configuration"])
 }
 
-deny contains {"msg": msg, "resource": concat("", ["var.", name])} if {
+deny contains {"msg": msg, "resource": concat("", ["var.", name]), "_path": concat(".", array.concat(["configuration"], [label_part(p) | some p in array.concat(path, ["default"])]))} if {
 	walk(input.configuration, [path, node])
 	count(path) >= 2
 	path[count(path) - 2] == "variables"

@@ -21,7 +21,8 @@ test_soc2_cc6_1_04_fail_literal_openai_key if {
 	r := deny with input as deployment([{"name": "OPENAI_API_KEY", "value": "sk-proj-123"}])
 	count(r) == 1
 	some f in r
-	f.resource == "Deployment/chat-api"
+	f.resource == "container api env OPENAI_API_KEY"
+	f._path == "spec.template.spec.containers.0.env.0.value"
 	contains(f.msg, "container api sets OPENAI_API_KEY to a literal value")
 }
 
@@ -34,7 +35,11 @@ test_soc2_cc6_1_04_fail_init_container if {
 		"containers": [{"name": "main", "image": "x"}],
 		"initContainers": [{"name": "init", "image": "y", "env": [{"name": "GITHUB_TOKEN", "value": "ghp_x"}]}],
 	}}}}}}
-	count(deny) == 1 with input as inp
+	r := deny with input as inp
+	count(r) == 1
+	some f in r
+	f.resource == "container init env GITHUB_TOKEN"
+	f._path == "spec.jobTemplate.spec.template.spec.initContainers.0.env.0.value"
 }
 
 test_soc2_cc6_1_04_fail_configmap if {
@@ -43,6 +48,8 @@ test_soc2_cc6_1_04_fail_configmap if {
 	count(r) == 1
 	some f in r
 	contains(f.msg, "ANTHROPIC_API_KEY")
+	f.resource == "key ANTHROPIC_API_KEY"
+	f._path == "data.ANTHROPIC_API_KEY"
 }
 
 test_soc2_cc6_1_04_pass_configmap_plain if {
@@ -51,7 +58,7 @@ test_soc2_cc6_1_04_pass_configmap_plain if {
 
 test_soc2_cc6_1_04_fail_secret_manifest if {
 	r := deny with input as {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "llm"}, "data": {"b": "eA=="}, "stringData": {"a": "sk-1"}}
-	r == {{"msg": "Secret/llm: the manifest carries the secret values (a, b); keep them out of the repository", "resource": "Secret/llm"}}
+	r == {{"msg": "Secret/llm: the manifest carries the secret values (a, b); keep them out of the repository", "resource": "Secret/llm", "_path": "data"}}
 }
 
 test_soc2_cc6_1_04_pass_terraform_references if {
@@ -69,6 +76,7 @@ test_soc2_cc6_1_04_fail_terraform_literal_password if {
 	some f in r
 	f.resource == "aws_db_instance.main"
 	contains(f.msg, "password is a literal")
+	f._path == "configuration.root_module.resources.0.expressions.password.constant_value"
 }
 
 test_soc2_cc6_1_04_fail_terraform_lambda_env if {
@@ -76,17 +84,19 @@ test_soc2_cc6_1_04_fail_terraform_lambda_env if {
 	count(r) == 1
 	some f in r
 	contains(f.msg, "variables sets OPENAI_API_KEY")
+	f._path == "configuration.root_module.resources.0.expressions.environment.0.variables.constant_value.OPENAI_API_KEY"
 }
 
 test_soc2_cc6_1_04_fail_terraform_module_call if {
 	r := deny with input as plan({"root_module": {"module_calls": {"db": {"source": "./db", "expressions": {"master_password": {"constant_value": "x"}}, "module": {}}}}})
-	r == {{"msg": "root_module.module_calls.db: master_password is a literal in the Terraform configuration", "resource": "root_module.module_calls.db"}}
+	r == {{"msg": "root_module.module_calls.db: master_password is a literal in the Terraform configuration", "resource": "root_module.module_calls.db", "_path": "configuration.root_module.module_calls.db.expressions.master_password.constant_value"}}
 }
 
 test_soc2_cc6_1_04_fail_terraform_variable_default if {
 	r := deny with input as plan({"root_module": {"variables": {"openai_api_key": {"default": "sk-1"}}}})
 	some f in r
 	f.resource == "var.openai_api_key"
+	f._path == "configuration.root_module.variables.openai_api_key.default"
 }
 
 test_soc2_cc6_1_04_fail_ssm_secure_string if {

@@ -31,6 +31,7 @@ test_soc2_cc6_3_01_fail_action_star_resource_star if {
 	some f in r
 	f.resource == "aws_iam_policy.chat_api"
 	contains(f.msg, "allows Action \"*\" on Resource \"*\"")
+	f._path == "resource_changes.0.change.after.policy"
 }
 
 test_soc2_cc6_3_01_fail_star_in_lists if {
@@ -41,11 +42,15 @@ test_soc2_cc6_3_01_fail_star_in_lists if {
 }
 
 test_soc2_cc6_3_01_fail_inline_role_policy if {
-	count(deny) == 1 with input as plan([["aws_iam_role", "bot", {"inline_policy": [{"name": "all", "policy": admin_policy}]}]])
+	r := deny with input as plan([["aws_iam_role", "bot", {"inline_policy": [{"name": "all", "policy": admin_policy}]}]])
+	count(r) == 1
+	{f._path | some f in r} == {"resource_changes.0.change.after.inline_policy.0.policy"}
 }
 
 test_soc2_cc6_3_01_fail_administrator_access if {
-	count(deny) == 1 with input as plan([["aws_iam_role_policy_attachment", "admin", {"policy_arn": "arn:aws:iam::aws:policy/AdministratorAccess"}]])
+	r := deny with input as plan([["aws_iam_role_policy_attachment", "admin", {"policy_arn": "arn:aws:iam::aws:policy/AdministratorAccess"}]])
+	count(r) == 1
+	{f._path | some f in r} == {"resource_changes.0.change.after.policy_arn"}
 }
 
 test_soc2_cc6_3_01_fail_gcp_editor_to_service_account if {
@@ -53,6 +58,7 @@ test_soc2_cc6_3_01_fail_gcp_editor_to_service_account if {
 	count(r) == 1
 	some f in r
 	contains(f.msg, "roles/editor to serviceAccount:bot@")
+	f._path == "resource_changes.0.change.after.role"
 }
 
 test_soc2_cc6_3_01_fail_gcp_owner_member if {
@@ -62,16 +68,18 @@ test_soc2_cc6_3_01_fail_gcp_owner_member if {
 test_soc2_cc6_3_01_fail_gcp_policy_data if {
 	policy := json.marshal({"bindings": [{"role": "roles/owner", "members": ["serviceAccount:bot@p.iam.gserviceaccount.com"]}]})
 	r := deny with input as plan([["google_project_iam_policy", "p", {"policy_data": policy}]])
-	r == {{"msg": "google_project_iam_policy.p: grants roles/owner to serviceAccount:bot@p.iam.gserviceaccount.com", "resource": "google_project_iam_policy.p"}}
+	r == {{"msg": "google_project_iam_policy.p: grants roles/owner to serviceAccount:bot@p.iam.gserviceaccount.com", "resource": "google_project_iam_policy.p", "_path": "resource_changes.0.change.after.policy_data"}}
 }
 
 test_soc2_cc6_3_01_fail_azure_contributor if {
-	count(deny) == 1 with input as plan([["azurerm_role_assignment", "mi", {"role_definition_name": "Contributor", "principal_type": "ServicePrincipal"}]])
+	r := deny with input as plan([["azurerm_role_assignment", "mi", {"role_definition_name": "Contributor", "principal_type": "ServicePrincipal"}]])
+	count(r) == 1
+	{f._path | some f in r} == {"resource_changes.0.change.after.role_definition_name"}
 }
 
 test_soc2_cc6_3_01_fail_managed_policy_arns if {
 	r := deny with input as plan([["aws_iam_role", "bot", {"managed_policy_arns": ["arn:aws:iam::aws:policy/PowerUserAccess"]}]])
-	r == {{"msg": "aws_iam_role.bot: managed_policy_arns includes arn:aws:iam::aws:policy/PowerUserAccess", "resource": "aws_iam_role.bot"}}
+	r == {{"msg": "aws_iam_role.bot: managed_policy_arns includes arn:aws:iam::aws:policy/PowerUserAccess", "resource": "aws_iam_role.bot", "_path": "resource_changes.0.change.after.managed_policy_arns.0"}}
 }
 
 test_soc2_cc6_3_01_pass_invalid_or_unknown_policy_skipped if {

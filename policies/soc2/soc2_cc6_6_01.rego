@@ -60,14 +60,14 @@ account_blocked if {
 	all_blocked(a.values)
 }
 
-deny contains {"msg": msg, "resource": b.address} if {
+deny contains {"msg": msg, "resource": b.address, "_path": b.path} if {
 	some b in terraform.of_type("aws_s3_bucket")
 	not account_blocked
 	not has_block(b)
 	msg := concat("", [b.address, ": no aws_s3_bucket_public_access_block for the bucket (and no account-level block)"])
 }
 
-deny contains {"msg": msg, "resource": p.address} if {
+deny contains {"msg": msg, "resource": p.address, "_path": subject.tf_path(p, off[0])} if {
 	some p in terraform.of_type("aws_s3_bucket_public_access_block")
 	off := [k | some k in s3_block_settings; not p.values[k] == true]
 	count(off) > 0
@@ -91,34 +91,41 @@ same_bucket(c, b) if {
 	reference in {b.address, concat("", [b.address, ".id"]), concat("", [b.address, ".bucket"])}
 }
 
-deny contains {"msg": msg, "resource": b.address} if {
+deny contains {"msg": msg, "resource": b.address, "_path": subject.tf_path(b, "public_access_prevention")} if {
 	some b in terraform.of_type("google_storage_bucket")
 	not b.values.public_access_prevention == "enforced"
 	msg := concat("", [b.address, ": public_access_prevention is ", shown(b.values, "public_access_prevention"), " (must be \"enforced\")"])
 }
 
-deny contains {"msg": msg, "resource": r.address} if {
+deny contains {"msg": msg, "resource": r.address, "_path": subject.tf_path(r, g[0])} if {
 	some r in terraform.resources
 	r.type in {"google_storage_bucket_iam_member", "google_storage_bucket_iam_binding"}
-	some m in array.concat([object.get(r.values, "member", "")], object.get(r.values, "members", []))
+	some g in grants(r.values)
+	m := g[1]
 	m in public_members
 	msg := concat("", [r.address, ": grants ", r.values.role, " to ", m])
 }
 
-deny contains {"msg": msg, "resource": r.address} if {
+# [attribute path, member] of an IAM member (member) or binding (members)
+grants(values) := array.concat(
+	[[["member"], values.member] | is_string(values.member)],
+	[[["members", i], m] | some i, m in object.get(values, "members", [])],
+)
+
+deny contains {"msg": msg, "resource": r.address, "_path": subject.tf_path(r, "entity")} if {
 	some r in terraform.resources
 	r.type in {"google_storage_bucket_access_control", "google_storage_default_object_access_control"}
 	r.values.entity in public_members
 	msg := concat("", [r.address, ": grants access to ", r.values.entity])
 }
 
-deny contains {"msg": msg, "resource": a.address} if {
+deny contains {"msg": msg, "resource": a.address, "_path": subject.tf_path(a, "public_network_access_enabled")} if {
 	some a in terraform.of_type("azurerm_storage_account")
 	not a.values.public_network_access_enabled == false
 	msg := concat("", [a.address, ": public_network_access_enabled is ", shown(a.values, "public_network_access_enabled"), " (must be false)"])
 }
 
-deny contains {"msg": msg, "resource": r.address} if {
+deny contains {"msg": msg, "resource": r.address, "_path": subject.tf_path(r, "publicly_accessible")} if {
 	some r in terraform.resources
 	r.type in {"aws_db_instance", "aws_rds_cluster_instance", "aws_redshift_cluster", "aws_dms_replication_instance"}
 	r.values.publicly_accessible == true
@@ -127,10 +134,10 @@ deny contains {"msg": msg, "resource": r.address} if {
 
 # --- Kubernetes: a policy that lets everything in undoes segmentation ---
 
-warn contains {"msg": msg, "resource": kubernetes.label} if {
+warn contains {"msg": msg, "resource": kubernetes.label, "_path": sprintf("spec.ingress.%d", [i])} if {
 	input.kind == "NetworkPolicy"
 	selects_all(input.spec)
-	some rule in input.spec.ingress
+	some i, rule in input.spec.ingress
 	allows_all(rule)
 	msg := concat("", [kubernetes.label, ": an ingress rule with no from/ports admits all traffic to every pod of the namespace"])
 }
@@ -147,7 +154,7 @@ d := subject.descriptor
 
 network := object.get(d, "network", {})
 
-deny contains {"msg": msg, "resource": res, "_loc": subject.loc(sprintf("data_stores.%d", [i]))} if {
+deny contains {"msg": msg, "resource": res, "_loc": subject.loc(sprintf("data_stores.%d.public_access", [i]))} if {
 	some i, s in object.get(d, "data_stores", [])
 	s.public_access == true
 	res := concat("", ["data store ", s.name])
@@ -166,7 +173,7 @@ warn contains {"msg": msg, "resource": "network", "_loc": subject.loc("network.l
 	msg := "network: llm_egress_allowlist is empty (egress to LLM providers is not limited to an FQDN allow-list)"
 }
 
-warn contains {"msg": msg, "resource": res, "_loc": subject.loc(sprintf("ai_providers.%d", [i]))} if {
+warn contains {"msg": msg, "resource": res, "_loc": subject.loc(sprintf("ai_providers.%d.endpoint", [i]))} if {
 	allowlist := object.get(network, "llm_egress_allowlist", [])
 	count(allowlist) > 0
 	some i, p in d.ai_providers
@@ -219,7 +226,8 @@ default_deny(spec) if {
 	spec.ingress == null
 }
 
-warn contains {"msg": msg, "resource": concat("", ["namespace ", ns]), "_loc": {"file": doc.file, "line": doc.line}} if {
+# points at the namespace of the first of those workloads (its metadata when it names none)
+warn contains {"msg": msg, "resource": concat("", ["namespace ", ns]), "_loc": subject.doc_loc(doc, "metadata.namespace")} if {
 	some ns in workload_namespaces
 	not ns in default_deny_namespaces
 	docs := [doc | some doc in subject.documents("kubernetes"); doc.document.kind in workload_kinds; namespace(doc.document) == ns]

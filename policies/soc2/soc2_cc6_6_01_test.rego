@@ -39,6 +39,7 @@ test_soc2_cc6_6_01_fail_bucket_without_block if {
 	some f in r
 	f.resource == "aws_s3_bucket.t"
 	contains(f.msg, "no aws_s3_bucket_public_access_block")
+	f._path == "resource_changes.0"
 }
 
 test_soc2_cc6_6_01_fail_block_setting_false if {
@@ -49,6 +50,7 @@ test_soc2_cc6_6_01_fail_block_setting_false if {
 	count(r) == 1
 	some f in r
 	contains(f.msg, "restrict_public_buckets not true")
+	f._path == "resource_changes.1.change.after.restrict_public_buckets"
 }
 
 test_soc2_cc6_6_01_fail_gcs_not_enforced if {
@@ -58,20 +60,31 @@ test_soc2_cc6_6_01_fail_gcs_not_enforced if {
 }
 
 test_soc2_cc6_6_01_fail_gcs_all_users if {
-	count(deny) == 1 with input as plan([["google_storage_bucket_iam_binding", "b", {"role": "roles/storage.objectViewer", "members": ["allUsers"]}]])
+	r := deny with input as plan([["google_storage_bucket_iam_binding", "b", {"role": "roles/storage.objectViewer", "members": ["group:a@acme.example", "allUsers"]}]])
+	count(r) == 1
+	some f in r
+	f._path == "resource_changes.0.change.after.members.1"
+	m := deny with input as plan([["google_storage_bucket_iam_member", "m", {"role": "roles/storage.objectViewer", "member": "allAuthenticatedUsers"}]])
+	{f._path | some f in m} == {"resource_changes.0.change.after.member"}
 }
 
 test_soc2_cc6_6_01_fail_azure_public_network if {
-	count(deny) == 1 with input as plan([["azurerm_storage_account", "a", {"public_network_access_enabled": true}]])
+	r := deny with input as plan([["azurerm_storage_account", "a", {"public_network_access_enabled": true}]])
+	count(r) == 1
+	{f._path | some f in r} == {"resource_changes.0.change.after.public_network_access_enabled"}
 }
 
 test_soc2_cc6_6_01_fail_public_database if {
-	count(deny) == 1 with input as plan([["aws_db_instance", "db", {"publicly_accessible": true}]])
+	r := deny with input as plan([["aws_db_instance", "db", {"publicly_accessible": true}]])
+	count(r) == 1
+	{f._path | some f in r} == {"resource_changes.0.change.after.publicly_accessible"}
 }
 
 test_soc2_cc6_6_01_fail_networkpolicy_allows_all if {
-	np := {"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy", "metadata": {"name": "open"}, "spec": {"podSelector": {}, "ingress": [{}]}}
-	count(warn) == 1 with input as np
+	np := {"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy", "metadata": {"name": "open"}, "spec": {"podSelector": {}, "ingress": [{"from": [{"podSelector": {}}]}, {}]}}
+	r := warn with input as np
+	count(r) == 1
+	{f._path | some f in r} == {"spec.ingress.1"}
 }
 
 test_soc2_cc6_6_01_pass_networkpolicy_scoped if {
@@ -89,6 +102,8 @@ test_soc2_cc6_6_01_fail_public_store if {
 	r := deny with input as system({"data_stores": [{"name": "faq", "public_access": true}]}, [])
 	some f in r
 	contains(f.msg, "data store faq: public_access is true")
+	loc := deny with input as object.union(system({"data_stores": [{"name": "faq", "public_access": true}]}, []), {"lines": {"data_stores.0": 4, "data_stores.0.public_access": 6}})
+	{g._loc.line | some g in loc} == {6}
 }
 
 test_soc2_cc6_6_01_fail_no_default_deny_manifest if {
@@ -96,7 +111,7 @@ test_soc2_cc6_6_01_fail_no_default_deny_manifest if {
 	count(r) == 1
 	some f in r
 	contains(f.msg, "namespace acme-cx: runs 1 workload(s)")
-	f._loc.file == "k8s/chat-api.yaml"
+	f._loc == {"file": "k8s/chat-api.yaml", "line": 1, "path": "metadata.namespace"}
 }
 
 test_soc2_cc6_6_01_fail_default_deny_not_declared if {
@@ -121,7 +136,7 @@ test_soc2_cc6_6_01_fail_llm_host_not_allowed if {
 test_soc2_cc6_6_01_fail_default_namespace_messages if {
 	dep := {"id": "d", "kind": "kubernetes", "file": "k8s/d.yaml", "line": 3, "document": {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "d"}, "spec": {}}}
 	r := warn with input as system(segmented, [dep])
-	r == {{"msg": "namespace default: runs 1 workload(s) but none of the system's manifests is a default-deny ingress NetworkPolicy for it", "resource": "namespace default", "_loc": {"file": "k8s/d.yaml", "line": 3}}}
+	r == {{"msg": "namespace default: runs 1 workload(s) but none of the system's manifests is a default-deny ingress NetworkPolicy for it", "resource": "namespace default", "_loc": {"file": "k8s/d.yaml", "line": 3, "path": "metadata.namespace"}}}
 }
 
 test_soc2_cc6_6_01_fail_exact_messages if {
@@ -130,8 +145,8 @@ test_soc2_cc6_6_01_fail_exact_messages if {
 		["google_storage_bucket", "g", {}],
 	])
 	r == {
-		{"msg": "aws_s3_bucket_public_access_block.t: block_public_policy, restrict_public_buckets not true (all four settings must be)", "resource": "aws_s3_bucket_public_access_block.t"},
-		{"msg": "google_storage_bucket.g: public_access_prevention is not set (must be \"enforced\")", "resource": "google_storage_bucket.g"},
+		{"msg": "aws_s3_bucket_public_access_block.t: block_public_policy, restrict_public_buckets not true (all four settings must be)", "resource": "aws_s3_bucket_public_access_block.t", "_path": "resource_changes.0"},
+		{"msg": "google_storage_bucket.g: public_access_prevention is not set (must be \"enforced\")", "resource": "google_storage_bucket.g", "_path": "resource_changes.1"},
 	}
 	w := warn with input as system({"network": {"default_deny": true, "llm_egress_allowlist": ["x.example"]}, "ai_providers": [{"name": "openai", "endpoint": "https://API.openai.com/v1"}]}, [])
 	w == {{"msg": "AI provider openai: endpoint host api.openai.com is not in network.llm_egress_allowlist", "resource": "AI provider openai", "_loc": {"file": "cxgov.yaml", "line": 1}}}
@@ -139,5 +154,5 @@ test_soc2_cc6_6_01_fail_exact_messages if {
 
 test_soc2_cc6_6_01_fail_gcs_public_acl if {
 	r := deny with input as plan([["google_storage_bucket_access_control", "a", {"entity": "allUsers", "role": "READER"}]])
-	r == {{"msg": "google_storage_bucket_access_control.a: grants access to allUsers", "resource": "google_storage_bucket_access_control.a"}}
+	r == {{"msg": "google_storage_bucket_access_control.a: grants access to allUsers", "resource": "google_storage_bucket_access_control.a", "_path": "resource_changes.0.change.after.entity"}}
 }

@@ -80,7 +80,7 @@ deny contains {"msg": msg, "resource": res, "_loc": subject.loc(path)} if {
 	is_string(v)
 	reason := version_problem(v)
 	res := concat("", ["service ", s.name])
-	path := sprintf("services.%d.endpoints.%d", [i, j])
+	path := sprintf("services.%d.endpoints.%d.tls_min_version", [i, j])
 	msg := concat("", [res, ": endpoint ", e.url, " allows ", v, " (", reason, ")"])
 }
 
@@ -94,7 +94,7 @@ warn contains {"msg": msg, "resource": "network", "_loc": subject.loc("network.t
 
 listener_types := {"aws_lb_listener", "aws_alb_listener"}
 
-deny contains {"msg": msg, "resource": r.address} if {
+deny contains {"msg": msg, "resource": r.address, "_path": subject.tf_path(r, "ssl_policy")} if {
 	some r in terraform.resources
 	r.type in listener_types
 	r.values.protocol in {"HTTPS", "TLS"}
@@ -102,7 +102,7 @@ deny contains {"msg": msg, "resource": r.address} if {
 	msg := concat("", [r.address, ": ssl_policy is ", shown(r.values, "ssl_policy"), " (not a TLS 1.2+ policy of data.cxgov.ref.security.tls12plus_policies)"])
 }
 
-warn contains {"msg": msg, "resource": r.address} if {
+warn contains {"msg": msg, "resource": r.address, "_path": subject.tf_path(r, "ssl_policy")} if {
 	some r in terraform.resources
 	r.type in listener_types
 	r.values.protocol in {"HTTPS", "TLS"}
@@ -112,22 +112,22 @@ warn contains {"msg": msg, "resource": r.address} if {
 	msg := concat("", [r.address, ": ssl_policy ", policy, " does not enable TLS 1.3"])
 }
 
-deny contains {"msg": msg, "resource": r.address} if {
+deny contains {"msg": msg, "resource": r.address, "_path": subject.tf_path(r, ["viewer_certificate", k, "cloudfront_default_certificate"])} if {
 	some r in terraform.of_type("aws_cloudfront_distribution")
-	some vc in r.values.viewer_certificate
+	some k, vc in r.values.viewer_certificate
 	vc.cloudfront_default_certificate == true
 	msg := concat("", [r.address, ": uses the default *.cloudfront.net certificate, which keeps TLSv1 enabled"])
 }
 
-deny contains {"msg": msg, "resource": r.address} if {
+deny contains {"msg": msg, "resource": r.address, "_path": subject.tf_path(r, ["viewer_certificate", k, "minimum_protocol_version"])} if {
 	some r in terraform.of_type("aws_cloudfront_distribution")
-	some vc in r.values.viewer_certificate
+	some k, vc in r.values.viewer_certificate
 	not vc.cloudfront_default_certificate == true
 	not object.get(vc, "minimum_protocol_version", null) in object.get(security, ["tls12plus_policies", "aws_cloudfront"], [])
 	msg := concat("", [r.address, ": viewer_certificate.minimum_protocol_version ", shown(vc, "minimum_protocol_version"), " is below TLSv1.2"])
 }
 
-deny contains {"msg": msg, "resource": r.address} if {
+deny contains {"msg": msg, "resource": r.address, "_path": subject.tf_path(r, attr)} if {
 	some r in terraform.resources
 	some prefix, attrs in tls.terraform_version_attributes
 	startswith(r.type, prefix)
@@ -138,10 +138,10 @@ deny contains {"msg": msg, "resource": r.address} if {
 	msg := concat("", [r.address, ": ", attr, " ", v, " is ", reason])
 }
 
-deny contains {"msg": msg, "resource": r.address} if {
+deny contains {"msg": msg, "resource": r.address, "_path": subject.tf_path(r, ["site_config", k, attr])} if {
 	some r in terraform.resources
 	startswith(r.type, "azurerm_")
-	some sc in r.values.site_config
+	some k, sc in r.values.site_config
 	some attr in tls.terraform_site_config_attributes
 	v := sc[attr]
 	is_string(v)
@@ -149,10 +149,10 @@ deny contains {"msg": msg, "resource": r.address} if {
 	msg := concat("", [r.address, ": site_config.", attr, " ", v, " is ", reason])
 }
 
-deny contains {"msg": msg, "resource": r.address} if {
+deny contains {"msg": msg, "resource": r.address, "_path": subject.tf_path(r, ["domain_endpoint_options", k, "tls_security_policy"])} if {
 	some r in terraform.resources
 	r.type in {"aws_opensearch_domain", "aws_elasticsearch_domain"}
-	some o in r.values.domain_endpoint_options
+	some k, o in r.values.domain_endpoint_options
 	policy := o.tls_security_policy
 	is_string(policy)
 	not policy in object.get(tls, "aws_opensearch_policies", [])

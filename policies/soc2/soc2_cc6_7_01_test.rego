@@ -37,6 +37,8 @@ test_soc2_cc6_7_01_fail_endpoint_tls11 if {
 	r := deny with input as system({"network": {"tls_min_version": "TLS1.2", "tls13_enabled": true}, "services": [{"name": "legacy", "endpoints": [{"url": "https://old.acme.example", "tls_min_version": "1.1"}]}]})
 	some f in r
 	f.msg == "service legacy: endpoint https://old.acme.example allows 1.1 (below TLS 1.2)"
+	loc := deny with input as object.union(system({"network": {"tls_min_version": "TLS1.2", "tls13_enabled": true}, "services": [{"name": "legacy", "endpoints": [{"url": "https://old.acme.example", "tls_min_version": "1.1"}]}]}), {"lines": {"services.0.endpoints.0": 20, "services.0.endpoints.0.tls_min_version": 22}})
+	{g._loc.line | some g in loc} == {22}
 }
 
 test_soc2_cc6_7_01_fail_tls13_off_warns if {
@@ -66,6 +68,7 @@ test_soc2_cc6_7_01_fail_alb_old_policy if {
 	some f in r
 	f.resource == "aws_lb_listener.https"
 	contains(f.msg, "ELBSecurityPolicy-2016-08")
+	f._path == "resource_changes.0.change.after.ssl_policy"
 }
 
 test_soc2_cc6_7_01_fail_alb_no_tls13_warns if {
@@ -75,7 +78,9 @@ test_soc2_cc6_7_01_fail_alb_no_tls13_warns if {
 }
 
 test_soc2_cc6_7_01_fail_cloudfront_default_cert if {
-	count(deny) == 1 with input as plan([["aws_cloudfront_distribution", "cdn", {"viewer_certificate": [{"cloudfront_default_certificate": true, "minimum_protocol_version": "TLSv1"}]}]])
+	r := deny with input as plan([["aws_cloudfront_distribution", "cdn", {"viewer_certificate": [{"cloudfront_default_certificate": true, "minimum_protocol_version": "TLSv1"}]}]])
+	count(r) == 1
+	{f._path | some f in r} == {"resource_changes.0.change.after.viewer_certificate.0.cloudfront_default_certificate"}
 }
 
 test_soc2_cc6_7_01_fail_cloudfront_tls1 if {
@@ -86,16 +91,18 @@ test_soc2_cc6_7_01_fail_cloudfront_tls1 if {
 
 test_soc2_cc6_7_01_fail_cloudfront_version_not_set if {
 	r := deny with input as plan([["aws_cloudfront_distribution", "cdn", {"viewer_certificate": [{"acm_certificate_arn": "arn"}]}]])
-	r == {{"msg": "aws_cloudfront_distribution.cdn: viewer_certificate.minimum_protocol_version not set is below TLSv1.2", "resource": "aws_cloudfront_distribution.cdn"}}
+	r == {{"msg": "aws_cloudfront_distribution.cdn: viewer_certificate.minimum_protocol_version not set is below TLSv1.2", "resource": "aws_cloudfront_distribution.cdn", "_path": "resource_changes.0.change.after.viewer_certificate.0.minimum_protocol_version"}}
 }
 
 test_soc2_cc6_7_01_fail_azure_storage_tls10 if {
 	r := deny with input as plan([["azurerm_storage_account", "sa", {"min_tls_version": "TLS1_0"}]])
-	r == {{"msg": "azurerm_storage_account.sa: min_tls_version TLS1_0 is below TLS 1.2", "resource": "azurerm_storage_account.sa"}}
+	r == {{"msg": "azurerm_storage_account.sa: min_tls_version TLS1_0 is below TLS 1.2", "resource": "azurerm_storage_account.sa", "_path": "resource_changes.0.change.after.min_tls_version"}}
 }
 
 test_soc2_cc6_7_01_fail_azure_site_config if {
-	count(deny) == 1 with input as plan([["azurerm_windows_web_app", "app", {"site_config": [{"minimum_tls_version": "1.0"}]}]])
+	r := deny with input as plan([["azurerm_windows_web_app", "app", {"site_config": [{"minimum_tls_version": "1.0"}]}]])
+	count(r) == 1
+	{f._path | some f in r} == {"resource_changes.0.change.after.site_config.0.minimum_tls_version"}
 }
 
 test_soc2_cc6_7_01_fail_gcp_ssl_policy if {
@@ -103,16 +110,19 @@ test_soc2_cc6_7_01_fail_gcp_ssl_policy if {
 }
 
 test_soc2_cc6_7_01_fail_opensearch_policy if {
-	count(deny) == 1 with input as plan([["aws_opensearch_domain", "s", {"domain_endpoint_options": [{"tls_security_policy": "Policy-Min-TLS-1-0-2019-07"}]}]])
+	r := deny with input as plan([["aws_opensearch_domain", "s", {"domain_endpoint_options": [{"tls_security_policy": "Policy-Min-TLS-1-0-2019-07"}]}]])
+	count(r) == 1
+	{f._path | some f in r} == {"resource_changes.0.change.after.domain_endpoint_options.0.tls_security_policy"}
 }
 
 test_soc2_cc6_7_01_fail_api_gateway_tls10 if {
 	r := deny with input as plan([["aws_api_gateway_domain_name", "api", {"security_policy": "TLS_1_0"}]])
-	r == {{"msg": "aws_api_gateway_domain_name.api: security_policy TLS_1_0 is below TLS 1.2", "resource": "aws_api_gateway_domain_name.api"}}
+	r == {{"msg": "aws_api_gateway_domain_name.api: security_policy TLS_1_0 is below TLS 1.2", "resource": "aws_api_gateway_domain_name.api", "_path": "resource_changes.0.change.after.security_policy"}}
 }
 
 test_soc2_cc6_7_01_fail_listener_without_policy if {
 	r := deny with input as plan([["aws_lb_listener", "tls", {"protocol": "TLS"}]])
 	some f in r
 	f.msg == "aws_lb_listener.tls: ssl_policy is not set (not a TLS 1.2+ policy of data.cxgov.ref.security.tls12plus_policies)"
+	f._path == "resource_changes.0"
 }

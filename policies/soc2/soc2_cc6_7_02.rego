@@ -44,7 +44,7 @@ d := subject.descriptor
 
 network := object.get(d, "network", {})
 
-deny contains {"msg": msg, "resource": res, "_loc": subject.loc(sprintf("services.%d.endpoints.%d", [i, j]))} if {
+deny contains {"msg": msg, "resource": res, "_loc": subject.loc(sprintf("services.%d.endpoints.%d.url", [i, j]))} if {
 	some i, s in object.get(d, "services", [])
 	some j, e in object.get(s, "endpoints", [])
 	plaintext(e.url)
@@ -54,19 +54,19 @@ deny contains {"msg": msg, "resource": res, "_loc": subject.loc(sprintf("service
 }
 
 # URLs the system calls or publishes, with no redirect exemption
-urls contains [sprintf("ai_providers.%d", [i]), concat("", ["AI provider ", p.name]), p.endpoint] if {
+urls contains [sprintf("ai_providers.%d.endpoint", [i]), concat("", ["AI provider ", p.name]), p.endpoint] if {
 	some i, p in object.get(d, "ai_providers", [])
 }
 
-urls contains [sprintf("log_sinks.%d", [i]), concat("", ["log sink ", s.name]), s.endpoint] if {
+urls contains [sprintf("log_sinks.%d.endpoint", [i]), concat("", ["log sink ", s.name]), s.endpoint] if {
 	some i, s in object.get(d, "log_sinks", [])
 }
 
-urls contains [sprintf("channels.%d", [i]), concat("", ["channel ", display_name(c, c.type)]), c.url] if {
+urls contains [sprintf("channels.%d.url", [i]), concat("", ["channel ", display_name(c, c.type)]), c.url] if {
 	some i, c in object.get(d, "channels", [])
 }
 
-urls contains [sprintf("ui.entry_points.%d", [i]), concat("", ["UI entry point ", display_name(e, sprintf("%d", [i]))]), e.url] if {
+urls contains [sprintf("ui.entry_points.%d.url", [i]), concat("", ["UI entry point ", display_name(e, sprintf("%d", [i]))]), e.url] if {
 	some i, e in object.get(object.get(d, "ui", {}), "entry_points", [])
 }
 
@@ -81,7 +81,7 @@ deny contains {"msg": msg, "resource": u[1], "_loc": subject.loc(u[0])} if {
 }
 
 # HSTS: the endpoint's own max-age, else the system's
-warn contains {"msg": msg, "resource": res, "_loc": subject.loc(sprintf("services.%d.endpoints.%d", [i, j]))} if {
+warn contains {"msg": msg, "resource": res, "_loc": subject.loc(sprintf("services.%d.endpoints.%d.hsts_max_age", [i, j]))} if {
 	some i, s in object.get(d, "services", [])
 	some j, e in object.get(s, "endpoints", [])
 	not plaintext(object.get(e, "url", null))
@@ -91,7 +91,7 @@ warn contains {"msg": msg, "resource": res, "_loc": subject.loc(sprintf("service
 	msg := concat("", [res, ": endpoint ", e.url, " declares no HSTS max-age (nor does network.hsts_max_age)"])
 }
 
-warn contains {"msg": msg, "resource": res, "_loc": subject.loc(sprintf("services.%d.endpoints.%d", [i, j]))} if {
+warn contains {"msg": msg, "resource": res, "_loc": subject.loc(sprintf("services.%d.endpoints.%d.hsts_max_age", [i, j]))} if {
 	some i, s in object.get(d, "services", [])
 	some j, e in object.get(s, "endpoints", [])
 	e.hsts_max_age < hsts_min
@@ -115,24 +115,25 @@ external_tls if {
 	annotations[a]
 }
 
-deny contains {"msg": msg, "resource": kubernetes.label} if {
+deny contains {"msg": msg, "resource": kubernetes.label, "_path": kubernetes.field_path("spec", input.spec, "tls")} if {
 	input.kind == "Ingress"
 	count(object.get(input.spec, "tls", [])) == 0
 	not external_tls
 	msg := concat("", [kubernetes.label, ": no spec.tls, so it serves plain HTTP"])
 }
 
-deny contains {"msg": msg, "resource": kubernetes.label} if {
+deny contains {"msg": msg, "resource": concat("", ["host ", host]), "_path": sprintf("spec.rules.%d.host", [i])} if {
 	input.kind == "Ingress"
 	count(object.get(input.spec, "tls", [])) > 0
-	some rule in input.spec.rules
+	some i, rule in input.spec.rules
 	host := rule.host
 	is_string(host)
 	not tls_host(host)
 	msg := concat("", [kubernetes.label, ": host ", host, " is not covered by spec.tls, so it is served over plain HTTP"])
 }
 
-deny contains {"msg": msg, "resource": kubernetes.label} if {
+# the key has dots: a reader that cannot match it falls back to the annotations
+deny contains {"msg": msg, "resource": kubernetes.label, "_path": "metadata.annotations.nginx.ingress.kubernetes.io/ssl-redirect"} if {
 	input.kind == "Ingress"
 	annotations["nginx.ingress.kubernetes.io/ssl-redirect"] in {"false", false}
 	msg := concat("", [kubernetes.label, ": ssl-redirect is off, so plain HTTP is served alongside HTTPS"])
@@ -155,7 +156,7 @@ tls_host(host) if {
 
 # --- Terraform plan ---
 
-deny contains {"msg": msg, "resource": r.address} if {
+deny contains {"msg": msg, "resource": r.address, "_path": subject.tf_path(r, "default_action")} if {
 	some r in terraform.resources
 	r.type in {"aws_lb_listener", "aws_alb_listener"}
 	r.values.protocol == "HTTP"
@@ -183,17 +184,18 @@ https_redirect(action) if {
 	redirect.protocol == "HTTPS"
 }
 
-deny contains {"msg": msg, "resource": r.address} if {
+deny contains {"msg": msg, "resource": r.address, "_path": subject.tf_path(r, [key, k, "viewer_protocol_policy"])} if {
 	some r in terraform.of_type("aws_cloudfront_distribution")
-	some behaviour in array.concat(object.get(r.values, "default_cache_behavior", []), object.get(r.values, "ordered_cache_behavior", []))
+	some key in ["default_cache_behavior", "ordered_cache_behavior"]
+	some k, behaviour in object.get(r.values, key, [])
 	behaviour.viewer_protocol_policy == "allow-all"
 	msg := concat("", [r.address, ": viewer_protocol_policy allow-all serves plain HTTP (path ", path_pattern(behaviour), ")"])
 }
 
-deny contains {"msg": msg, "resource": r.address} if {
+deny contains {"msg": msg, "resource": r.address, "_path": subject.tf_path(r, ["domain_endpoint_options", k, "enforce_https"])} if {
 	some r in terraform.resources
 	r.type in {"aws_opensearch_domain", "aws_elasticsearch_domain"}
-	some o in r.values.domain_endpoint_options
+	some k, o in r.values.domain_endpoint_options
 	o.enforce_https == false
 	msg := concat("", [r.address, ": domain_endpoint_options.enforce_https is false"])
 }

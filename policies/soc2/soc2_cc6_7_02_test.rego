@@ -46,6 +46,15 @@ test_soc2_cc6_7_02_fail_plain_http_provider_and_ui if {
 	}
 }
 
+test_soc2_cc6_7_02_fail_descriptor_points_at_the_url if {
+	lines := {"services.0.endpoints.0": 21, "services.0.endpoints.0.url": 22, "ai_providers.0": 30, "ai_providers.0.endpoint": 32}
+	inp := object.union(system({
+		"services": [{"name": "api", "endpoints": [{"url": "http://chat.acme.example"}]}],
+		"ai_providers": [{"name": "llm", "endpoint": "http://llm.internal.example/v1"}],
+	}), {"lines": lines})
+	{f._loc.line | some f in deny} == {22, 32} with input as inp
+}
+
 test_soc2_cc6_7_02_fail_no_hsts_warns if {
 	r := warn with input as system({"services": [{"name": "api", "endpoints": [{"url": "https://chat.acme.example"}]}]})
 	some f in r
@@ -67,13 +76,15 @@ test_soc2_cc6_7_02_pass_ingress_alb_certificate if {
 
 test_soc2_cc6_7_02_fail_ingress_without_tls if {
 	r := deny with input as ingress({"name": "chat"}, {"rules": rules})
-	r == {{"msg": "Ingress/chat: no spec.tls, so it serves plain HTTP", "resource": "Ingress/chat"}}
+	r == {{"msg": "Ingress/chat: no spec.tls, so it serves plain HTTP", "resource": "Ingress/chat", "_path": "spec"}}
 }
 
 test_soc2_cc6_7_02_fail_ingress_host_not_covered if {
 	r := deny with input as ingress({"name": "chat"}, {"tls": [{"hosts": ["chat.acme.example"]}], "rules": rules})
 	some f in r
 	contains(f.msg, "host assist.acme.example is not covered")
+	f.resource == "host assist.acme.example"
+	f._path == "spec.rules.1.host"
 }
 
 test_soc2_cc6_7_02_fail_wildcard_one_level_only if {
@@ -94,14 +105,22 @@ test_soc2_cc6_7_02_pass_plan if {
 
 test_soc2_cc6_7_02_fail_http_listener_forwards if {
 	r := deny with input as plan([["aws_lb_listener", "http", {"protocol": "HTTP", "port": 80, "default_action": [{"type": "forward", "target_group_arn": "arn"}]}]])
-	r == {{"msg": "aws_lb_listener.http: HTTP listener on port 80 does not redirect to HTTPS", "resource": "aws_lb_listener.http"}}
+	r == {{"msg": "aws_lb_listener.http: HTTP listener on port 80 does not redirect to HTTPS", "resource": "aws_lb_listener.http", "_path": "resource_changes.0.change.after.default_action"}}
 }
 
 test_soc2_cc6_7_02_fail_cloudfront_allow_all if {
 	r := deny with input as plan([["aws_cloudfront_distribution", "cdn", {"default_cache_behavior": [{"viewer_protocol_policy": "allow-all"}]}]])
-	r == {{"msg": "aws_cloudfront_distribution.cdn: viewer_protocol_policy allow-all serves plain HTTP (path *)", "resource": "aws_cloudfront_distribution.cdn"}}
+	r == {{"msg": "aws_cloudfront_distribution.cdn: viewer_protocol_policy allow-all serves plain HTTP (path *)", "resource": "aws_cloudfront_distribution.cdn", "_path": "resource_changes.0.change.after.default_cache_behavior.0.viewer_protocol_policy"}}
 }
 
 test_soc2_cc6_7_02_fail_opensearch_http if {
-	count(deny) == 1 with input as plan([["aws_opensearch_domain", "s", {"domain_endpoint_options": [{"enforce_https": false}]}]])
+	r := deny with input as plan([["aws_opensearch_domain", "s", {"domain_endpoint_options": [{"enforce_https": false}]}]])
+	count(r) == 1
+	some f in r
+	f._path == "resource_changes.0.change.after.domain_endpoint_options.0.enforce_https"
+}
+
+test_soc2_cc6_7_02_fail_ingress_empty_tls_points_at_it if {
+	r := deny with input as ingress({"name": "chat"}, {"tls": [], "rules": rules})
+	r == {{"msg": "Ingress/chat: no spec.tls, so it serves plain HTTP", "resource": "Ingress/chat", "_path": "spec.tls"}}
 }

@@ -29,38 +29,66 @@ image(c) := c.image if is_string(c.image)
 
 image(c) := "(no image)" if not is_string(object.get(c, "image", null))
 
-deny contains {"msg": msg, "resource": kubernetes.label} if {
-	some c in kubernetes.containers
+deny contains {"msg": msg, "resource": concat("", ["container ", c.name]), "_path": kubernetes.field_path(entry.path, c, "image")} if {
+	some entry in kubernetes.container_entries
+	c := entry.container
 	img := image(c)
 	not contains(img, "@sha256:")
 	msg := concat("", [kubernetes.label, ": container ", c.name, " image ", img, " is not pinned by @sha256 digest"])
 }
 
-deny contains {"msg": msg, "resource": kubernetes.label} if {
+deny contains {"msg": msg, "resource": concat("", ["container ", c.name]), "_path": kubernetes.field_path(entry.path, c, "image")} if {
 	count(allowed_registries) > 0
-	some c in kubernetes.containers
+	some entry in kubernetes.container_entries
+	c := entry.container
 	img := image(c)
 	not registry_allowed(img, allowed_registries)
 	msg := concat("", [kubernetes.label, ": container ", c.name, " image ", img, " is not from an allowed registry"])
 }
 
-deny contains {"msg": msg, "resource": kubernetes.label} if {
-	some c in kubernetes.containers
+deny contains {"msg": msg, "resource": concat("", ["container ", c.name]), "_path": security_path(entry, "privileged")} if {
+	some entry in kubernetes.container_entries
+	c := entry.container
 	c.securityContext.privileged == true
 	msg := concat("", [kubernetes.label, ": container ", c.name, " is privileged"])
 }
 
-deny contains {"msg": msg, "resource": kubernetes.label} if {
-	some c in kubernetes.containers
+deny contains {"msg": msg, "resource": concat("", ["container ", c.name]), "_path": security_path(entry, "allowPrivilegeEscalation")} if {
+	some entry in kubernetes.container_entries
+	c := entry.container
 	not c.securityContext.allowPrivilegeEscalation == false
 	msg := concat("", [kubernetes.label, ": container ", c.name, " may escalate privileges (securityContext.allowPrivilegeEscalation is not false)"])
 }
 
-deny contains {"msg": msg, "resource": kubernetes.label} if {
-	some c in kubernetes.containers
+deny contains {"msg": msg, "resource": concat("", ["container ", c.name]), "_path": non_root_path(entry)} if {
+	some entry in kubernetes.container_entries
+	c := entry.container
 	not non_root(c)
 	msg := concat("", [kubernetes.label, ": container ", c.name, " may run as root (runAsNonRoot is not true on the pod or the container)"])
 }
+
+# a container's securityContext field, else its securityContext, else the container
+security_path(entry, key) := kubernetes.field_path(
+	kubernetes.field_path(entry.path, entry.container, "securityContext"),
+	object.get(entry.container, "securityContext", {}), key,
+)
+
+# runAsNonRoot where it is set (the container's, else the pod's), else the container's securityContext
+non_root_path(entry) := security_path(entry, "runAsNonRoot") if container_sets_non_root(entry)
+
+non_root_path(entry) := concat(".", [kubernetes.pod_spec_path, "securityContext.runAsNonRoot"]) if {
+	not container_sets_non_root(entry)
+	pod_sets_non_root
+}
+
+non_root_path(entry) := security_path(entry, "runAsNonRoot") if {
+	not container_sets_non_root(entry)
+	not pod_sets_non_root
+}
+
+container_sets_non_root(entry) if is_boolean(entry.container.securityContext.runAsNonRoot)
+
+pod_sets_non_root if is_boolean(kubernetes.pod_spec.securityContext.runAsNonRoot)
 
 non_root(c) if c.securityContext.runAsNonRoot == true
 

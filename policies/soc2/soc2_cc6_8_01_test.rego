@@ -21,13 +21,14 @@ test_soc2_cc6_8_01_pass_container_level_non_root if {
 
 test_soc2_cc6_8_01_fail_latest_tag if {
 	r := deny with input as deployment({"runAsNonRoot": true}, [{"name": "api", "image": "app:latest", "securityContext": hardened}])
-	r == {{"msg": "Deployment/chat-api: container api image app:latest is not pinned by @sha256 digest", "resource": "Deployment/chat-api"}}
+	r == {{"msg": "Deployment/chat-api: container api image app:latest is not pinned by @sha256 digest", "resource": "container api", "_path": "spec.template.spec.containers.0.image"}}
 }
 
 test_soc2_cc6_8_01_fail_privileged if {
 	r := deny with input as deployment({"runAsNonRoot": true}, [{"name": "api", "image": concat("", ["app", digest]), "securityContext": object.union(hardened, {"privileged": true})}])
 	some f in r
 	contains(f.msg, "container api is privileged")
+	f._path == "spec.template.spec.containers.0.securityContext.privileged"
 }
 
 test_soc2_cc6_8_01_fail_privilege_escalation_not_off if {
@@ -35,6 +36,7 @@ test_soc2_cc6_8_01_fail_privilege_escalation_not_off if {
 	count(r) == 1
 	some f in r
 	contains(f.msg, "may escalate privileges")
+	f._path == "spec.template.spec.containers.0"
 }
 
 test_soc2_cc6_8_01_fail_root if {
@@ -42,10 +44,19 @@ test_soc2_cc6_8_01_fail_root if {
 	count(r) == 1
 	some f in r
 	contains(f.msg, "may run as root")
+	f._path == "spec.template.spec.containers.0.securityContext"
 }
 
 test_soc2_cc6_8_01_fail_container_overrides_pod_non_root if {
-	count(deny) == 1 with input as deployment({"runAsNonRoot": true}, [{"name": "api", "image": concat("", ["app", digest]), "securityContext": object.union(hardened, {"runAsNonRoot": false})}])
+	r := deny with input as deployment({"runAsNonRoot": true}, [{"name": "api", "image": concat("", ["app", digest]), "securityContext": object.union(hardened, {"runAsNonRoot": false})}])
+	count(r) == 1
+	some f in r
+	f._path == "spec.template.spec.containers.0.securityContext.runAsNonRoot"
+}
+
+test_soc2_cc6_8_01_fail_pod_root_points_at_pod_setting if {
+	r := deny with input as deployment({"runAsNonRoot": false}, [{"name": "api", "image": concat("", ["app", digest]), "securityContext": hardened}])
+	r == {{"msg": "Deployment/chat-api: container api may run as root (runAsNonRoot is not true on the pod or the container)", "resource": "container api", "_path": "spec.template.spec.securityContext.runAsNonRoot"}}
 }
 
 test_soc2_cc6_8_01_fail_init_container if {
@@ -55,12 +66,12 @@ test_soc2_cc6_8_01_fail_init_container if {
 		"initContainers": [{"name": "migrate", "image": "migrate:1.0", "securityContext": hardened}],
 	}}
 	r := deny with input as inp
-	r == {{"msg": "Pod/p: container migrate image migrate:1.0 is not pinned by @sha256 digest", "resource": "Pod/p"}}
+	r == {{"msg": "Pod/p: container migrate image migrate:1.0 is not pinned by @sha256 digest", "resource": "container migrate", "_path": "spec.initContainers.0.image"}}
 }
 
 test_soc2_cc6_8_01_fail_no_image if {
 	r := deny with input as deployment({"runAsNonRoot": true}, [{"name": "api", "securityContext": hardened}])
-	r == {{"msg": "Deployment/chat-api: container api image (no image) is not pinned by @sha256 digest", "resource": "Deployment/chat-api"}}
+	r == {{"msg": "Deployment/chat-api: container api image (no image) is not pinned by @sha256 digest", "resource": "container api", "_path": "spec.template.spec.containers.0"}}
 }
 
 test_soc2_cc6_8_01_fail_manifest_registry_not_allowed if {
@@ -69,7 +80,7 @@ test_soc2_cc6_8_01_fail_manifest_registry_not_allowed if {
 		{"name": "sidecar", "image": concat("", ["ghcr.io/someone/proxy", digest]), "securityContext": hardened},
 	])
 	r := deny with input as inp with data.cxgov.config.allowed_registries as ["registry.acme.example"]
-	r == {{"msg": concat("", ["Deployment/chat-api: container sidecar image ghcr.io/someone/proxy", digest, " is not from an allowed registry"]), "resource": "Deployment/chat-api"}}
+	r == {{"msg": concat("", ["Deployment/chat-api: container sidecar image ghcr.io/someone/proxy", digest, " is not from an allowed registry"]), "resource": "container sidecar", "_path": "spec.template.spec.containers.1.image"}}
 }
 
 test_soc2_cc6_8_01_pass_not_a_workload if {

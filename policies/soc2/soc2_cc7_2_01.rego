@@ -52,7 +52,7 @@ deny contains {"msg": "log_sinks: no sink of type security or audit, so the rete
 	count(security_sinks) == 0
 }
 
-deny contains {"msg": msg, "resource": res, "_loc": subject.loc(sprintf("log_sinks.%d", [i]))} if {
+deny contains {"msg": msg, "resource": res, "_loc": subject.loc(sprintf("log_sinks.%d.retention_days", [i]))} if {
 	some i in security_sinks
 	s := sinks[i]
 	not is_number(object.get(s, "retention_days", null))
@@ -60,7 +60,7 @@ deny contains {"msg": msg, "resource": res, "_loc": subject.loc(sprintf("log_sin
 	msg := concat("", [res, ": ", s.type, " logs without a declared retention_days"])
 }
 
-deny contains {"msg": msg, "resource": res, "_loc": subject.loc(sprintf("log_sinks.%d", [i]))} if {
+deny contains {"msg": msg, "resource": res, "_loc": subject.loc(sprintf("log_sinks.%d.retention_days", [i]))} if {
 	some i in security_sinks
 	s := sinks[i]
 	s.retention_days > 0
@@ -69,7 +69,7 @@ deny contains {"msg": msg, "resource": res, "_loc": subject.loc(sprintf("log_sin
 	msg := concat("", [res, ": ", s.type, " logs kept ", sprintf("%d", [s.retention_days]), " days (at least ", sprintf("%d", [th.security_log_min_days]), ")"])
 }
 
-warn contains {"msg": msg, "resource": res, "_loc": subject.loc(sprintf("log_sinks.%d", [i]))} if {
+warn contains {"msg": msg, "resource": res, "_loc": subject.loc(sprintf("log_sinks.%d.retention_days", [i]))} if {
 	some i in security_sinks
 	s := sinks[i]
 	s.retention_days >= th.security_log_min_days
@@ -85,10 +85,11 @@ warn contains {"msg": msg, "resource": "monitoring", "_loc": subject.loc("monito
 	msg := concat("", ["monitoring: no ", alert, " alert in monitoring.alerts"])
 }
 
-# AWS resources in the system's plans, but no CloudTrail trail in any of them
-warn contains {"msg": "terraform: the system's plans manage AWS resources but none declares an aws_cloudtrail (make sure an organisation trail covers the account)", "resource": "aws_cloudtrail", "_loc": {"file": plans[0].file, "line": plans[0].line}} if {
-	plans := [doc | some doc in subject.documents("terraform-plan"); some rc in doc.document.resource_changes; startswith(rc.type, "aws_")]
-	count(plans) > 0
+# AWS resources in the system's plans, but no CloudTrail trail in any of them (points at the
+# first AWS resource)
+warn contains {"msg": "terraform: the system's plans manage AWS resources but none declares an aws_cloudtrail (make sure an organisation trail covers the account)", "resource": "aws_cloudtrail", "_loc": subject.doc_loc(aws[0][0], sprintf("resource_changes.%d", [aws[0][1]]))} if {
+	aws := [[doc, i] | some doc in subject.documents("terraform-plan"); some i, rc in doc.document.resource_changes; startswith(rc.type, "aws_")]
+	count(aws) > 0
 	not trail_in_plans
 }
 
@@ -100,7 +101,7 @@ trail_in_plans if {
 
 # --- Terraform plan ---
 
-deny contains {"msg": msg, "resource": t.address} if {
+deny contains {"msg": msg, "resource": t.address, "_path": subject.tf_path(t, "enable_logging")} if {
 	some t in terraform.of_type("aws_cloudtrail")
 	t.values.enable_logging == false
 	msg := concat("", [t.address, ": enable_logging is false (the trail records nothing)"])
@@ -112,7 +113,7 @@ security_log(r) if {
 	regex.match(pattern, lower(r.values.name))
 }
 
-deny contains {"msg": msg, "resource": r.address} if {
+deny contains {"msg": msg, "resource": r.address, "_path": subject.tf_path(r, attr)} if {
 	some r in terraform.resources
 	attr := ref.terraform_security_log_types[r.type]
 	security_log(r)
@@ -122,7 +123,7 @@ deny contains {"msg": msg, "resource": r.address} if {
 	msg := concat("", [r.address, ": security log ", r.values.name, " kept ", sprintf("%v", [days]), " days (at least ", sprintf("%d", [th.security_log_min_days]), ")"])
 }
 
-warn contains {"msg": msg, "resource": r.address} if {
+warn contains {"msg": msg, "resource": r.address, "_path": subject.tf_path(r, attr)} if {
 	some r in terraform.resources
 	attr := ref.terraform_security_log_types[r.type]
 	security_log(r)

@@ -62,10 +62,10 @@ test_soc2_cc7_2_01_fail_missing_ai_alerts if {
 }
 
 test_soc2_cc7_2_01_fail_no_cloudtrail_in_plans if {
-	r := warn with input as system(monitored, [plan_doc([["aws_s3_bucket", "b", {}]])])
+	r := warn with input as system(monitored, [plan_doc([["google_storage_bucket", "g", {}], ["aws_s3_bucket", "b", {}]])])
 	count(r) == 1
 	some f in r
-	f._loc == {"file": "terraform/plan.json", "line": 1}
+	f._loc == {"file": "terraform/plan.json", "line": 1, "path": "resource_changes.1"}
 }
 
 test_soc2_cc7_2_01_pass_plan if {
@@ -80,12 +80,14 @@ test_soc2_cc7_2_01_pass_plan if {
 }
 
 test_soc2_cc7_2_01_fail_trail_off if {
-	count(deny) == 1 with input as plan([["aws_cloudtrail", "org", {"enable_logging": false}]])
+	r := deny with input as plan([["aws_cloudtrail", "org", {"enable_logging": false}]])
+	count(r) == 1
+	{f._path | some f in r} == {"resource_changes.0.change.after.enable_logging"}
 }
 
 test_soc2_cc7_2_01_fail_security_log_group_short if {
 	r := deny with input as plan([["aws_cloudwatch_log_group", "trail", {"name": "/aws/CloudTrail/org", "retention_in_days": 30}]])
-	r == {{"msg": "aws_cloudwatch_log_group.trail: security log /aws/CloudTrail/org kept 30 days (at least 90)", "resource": "aws_cloudwatch_log_group.trail"}}
+	r == {{"msg": "aws_cloudwatch_log_group.trail: security log /aws/CloudTrail/org kept 30 days (at least 90)", "resource": "aws_cloudwatch_log_group.trail", "_path": "resource_changes.0.change.after.retention_in_days"}}
 }
 
 test_soc2_cc7_2_01_fail_security_workspace_below_target if {

@@ -56,7 +56,7 @@ alias_of(m) := object.get(m, "alias", contract.production_alias) if object.get(m
 
 alias_of(m) := contract.production_alias if object.get(m, "alias", null) == null
 
-deny contains {"msg": concat("", ["model ", m.name, " does not pin the version it deploys (models[].version)"]), "resource": concat("", ["model ", m.name]), "_loc": subject.loc(sprintf("models.%d", [i]))} if {
+deny contains {"msg": concat("", ["model ", m.name, " does not pin the version it deploys (models[].version)"]), "resource": concat("", ["model ", m.name]), "_loc": subject.loc(sprintf("models.%d.version", [i]))} if {
 	some i, m in models
 	object.get(m, "version", null) == null
 }
@@ -66,7 +66,7 @@ deny contains {"msg": concat("", ["model ", m.name, " was not read from the mode
 	count(registry(m.name)) == 0
 }
 
-deny contains {"msg": concat("", ["model ", m.name, ": the registry has no alias ", alias_of(m)]), "resource": concat("", ["model ", m.name]), "_loc": subject.loc(sprintf("models.%d", [i]))} if {
+deny contains {"msg": concat("", ["model ", m.name, ": the registry has no alias ", alias_of(m)]), "resource": concat("", ["model ", m.name]), "_loc": subject.loc(sprintf("models.%d.alias", [i]))} if {
 	some i, m in models
 	docs := registry(m.name)
 	count(docs) > 0

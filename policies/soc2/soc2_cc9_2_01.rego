@@ -37,7 +37,7 @@ processors contains [concat("", ["ai_providers.", format_int(i, 10)]), concat(""
 	some i, p in object.get(d, "ai_providers", [])
 }
 
-warn contains {"msg": msg, "resource": p[1], "_loc": subject.loc(p[0])} if {
+warn contains {"msg": msg, "resource": p[1], "_loc": subject.loc(concat(".", [p[0], "dpa_ref"]))} if {
 	some p in processors
 	party := p[2]
 	not party.role == "controller"
@@ -49,7 +49,7 @@ warn contains {"msg": msg, "resource": res, "_loc": subject.loc(path)} if {
 	some i, v in object.get(d, "vendors", [])
 	not reported(v)
 	res := concat("", ["vendor ", v.name])
-	path := concat("", ["vendors.", format_int(i, 10)])
+	path := concat("", ["vendors.", format_int(i, 10), ".soc2_period_end"])
 	msg := concat("", [res, ": no assurance report on record (soc2_period_end)"])
 }
 
@@ -59,7 +59,7 @@ warn contains {"msg": msg, "resource": res, "_loc": subject.loc(path)} if {
 	age > th.vendor_report_max_days
 	not v.bridge_letter == true
 	res := concat("", ["vendor ", v.name])
-	path := concat("", ["vendors.", format_int(i, 10)])
+	path := concat("", ["vendors.", format_int(i, 10), ".soc2_period_end"])
 	msg := concat("", [res, ": SOC 2 report period ended ", v.soc2_period_end, " (", sprintf("%v", [age]), " days ago, more than ", sprintf("%d", [th.vendor_report_max_days]), ") and no bridge letter"])
 }
 
@@ -67,7 +67,7 @@ warn contains {"msg": msg, "resource": res, "_loc": subject.loc(path)} if {
 	some i, v in object.get(d, "vendors", [])
 	not reviewed(v)
 	res := concat("", ["vendor ", v.name])
-	path := concat("", ["vendors.", format_int(i, 10)])
+	path := concat("", ["vendors.", format_int(i, 10), ".last_review"])
 	msg := concat("", [res, ": never reviewed (no last_review)"])
 }
 
@@ -76,7 +76,7 @@ warn contains {"msg": msg, "resource": res, "_loc": subject.loc(path)} if {
 	age := dates.age_days(v.last_review)
 	age > th.vendor_review_max_days
 	res := concat("", ["vendor ", v.name])
-	path := concat("", ["vendors.", format_int(i, 10)])
+	path := concat("", ["vendors.", format_int(i, 10), ".last_review"])
 	msg := concat("", [res, ": last reviewed ", v.last_review, " (", sprintf("%v", [age]), " days ago, more than ", sprintf("%d", [th.vendor_review_max_days]), ")"])
 }
 

@@ -25,11 +25,11 @@ import data.cxgov.wcag.helpers
 
 a := helpers.accessibility
 
-deny contains {"msg": "accessibility.eaa_in_scope is not declared: cannot tell whether the European Accessibility Act applies", "resource": "accessibility.eaa_in_scope", "_loc": subject.loc("accessibility")} if {
+deny contains {"msg": "accessibility.eaa_in_scope is not declared: cannot tell whether the European Accessibility Act applies", "resource": "accessibility.eaa_in_scope", "_loc": subject.loc("accessibility.eaa_in_scope")} if {
 	not is_boolean(object.get(a, "eaa_in_scope", null))
 }
 
-deny contains {"msg": "the service is in scope of the European Accessibility Act but publishes no accessibility statement (accessibility.statement_url)", "resource": "accessibility.statement_url", "_loc": subject.loc("accessibility")} if {
+deny contains {"msg": "the service is in scope of the European Accessibility Act but publishes no accessibility statement (accessibility.statement_url)", "resource": "accessibility.statement_url", "_loc": subject.loc("accessibility.statement_url")} if {
 	a.eaa_in_scope == true
 	not a.microenterprise == true
 	not published

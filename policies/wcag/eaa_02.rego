@@ -29,7 +29,7 @@ claimed if a.disproportionate_burden_claimed == true
 
 claimed if is_object(a.disproportionate_burden_ref)
 
-deny contains {"msg": sprintf("a disproportionate-burden claim is made without valid evidence (accessibility.disproportionate_burden_ref: %s)", [p]), "resource": "accessibility.disproportionate_burden_ref", "_loc": subject.loc("accessibility")} if {
+deny contains {"msg": sprintf("a disproportionate-burden claim is made without valid evidence (accessibility.disproportionate_burden_ref: %s)", [p]), "resource": "accessibility.disproportionate_burden_ref", "_loc": subject.loc("accessibility.disproportionate_burden_ref")} if {
 	claimed
 	p := evidence.problem(object.get(a, "disproportionate_burden_ref", null), data.cxgov.config.thresholds.evidence_max_days)
 }

@@ -27,7 +27,7 @@ min_s := data.cxgov.config.thresholds.session_timeout_min_s
 
 ui := helpers.ui
 
-deny contains {"msg": "ui.session_timeout_s is not declared: cannot tell whether the session timeout is adjustable", "resource": "ui.session_timeout_s", "_loc": subject.loc("ui")} if {
+deny contains {"msg": "ui.session_timeout_s is not declared: cannot tell whether the session timeout is adjustable", "resource": "ui.session_timeout_s", "_loc": subject.loc("ui.session_timeout_s")} if {
 	helpers.has_ui
 	not is_number(object.get(ui, "session_timeout_s", null))
 }

@@ -25,7 +25,7 @@ import data.cxgov.wcag.helpers
 
 checklist := object.get(helpers.accessibility, "manual_checklist", {})
 
-warn contains {"msg": sprintf("WCAG 2.2 SC %s has no manual check recorded (accessibility.manual_checklist)", [c]), "resource": sprintf("WCAG %s", [c]), "_loc": subject.loc("accessibility")} if {
+warn contains {"msg": sprintf("WCAG 2.2 SC %s has no manual check recorded (accessibility.manual_checklist)", [c]), "resource": sprintf("WCAG %s", [c]), "_loc": subject.loc("accessibility.manual_checklist")} if {
 	helpers.has_ui
 	some c in helpers.ref.manual_criteria
 	not is_string(object.get(checklist, c, null))
