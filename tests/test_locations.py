@@ -73,13 +73,18 @@ def test_locator_finds_fields_in_multi_document_yaml_lists_and_json(tmp_path):
     text = (tmp_path / "plan.json").read_text().splitlines()
     line = locator.line("plan.json", 1, "resource_changes.1.change.after.acl")
     assert '"acl": "public-read"' in text[line - 1]
+    # a key holding dots (an annotation) is reached by a dotted path too
+    (tmp_path / "ingress.yaml").write_text(
+        "kind: Ingress\nmetadata:\n  annotations:\n    a: b\n    nginx.ingress.kubernetes.io/ssl-redirect: 'false'\n")
+    assert locator.line("ingress.yaml", 1, "metadata.annotations.nginx.ingress.kubernetes.io/ssl-redirect") == 5
     # a field that is missing points at its nearest existing parent, never at nothing
     assert locator.line("two.yaml", 4, "b.c.9") == 5
     assert locator.line("missing.yaml", 1, "a") is None
     assert locator.line("https://example.eu/help", 1, "a") is None
     assert set(locator.resolved) == {("two.yaml", 4, "b.c.1.y"), ("two.yaml", 1, "a"),
                                      ("list.yaml", 7, "stringData.token"), ("list.yaml", 4, "data.k"),
-                                     ("plan.json", 1, "resource_changes.1.change.after.acl"), ("two.yaml", 4, "b.c.9")}
+                                     ("plan.json", 1, "resource_changes.1.change.after.acl"), ("two.yaml", 4, "b.c.9"),
+                                     ("ingress.yaml", 1, "metadata.annotations.nginx.ingress.kubernetes.io/ssl-redirect")}
 
 
 def test_a_conftest_policy_naming_path_points_at_that_line_in_text_and_sarif(tmp_path):

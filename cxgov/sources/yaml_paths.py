@@ -25,16 +25,21 @@ def line_in(node, path: Sequence[str | int]) -> int:
     """The 1-based line of `path` below `node`, or of the deepest part of it that exists: a mapping
     entry's key line, a list item's first line."""
     line = node.start_mark.line + 1
-    for part in path:
+    parts = [str(p) for p in path]
+    i = 0
+    while i < len(parts):
         if isinstance(node, yaml.MappingNode):
-            entry = next(((k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == str(part)),
-                         None)
-            if entry is None:
+            keys = {k.value: (k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode)}
+            # a key may hold dots itself (an annotation, a node-selector label, a provider alias):
+            # a dotted path reaches it through the shortest run of parts that names a key
+            n = next((n for n in range(1, len(parts) - i + 1) if ".".join(parts[i:i + n]) in keys), None)
+            if n is None:
                 return line
-            line, node = entry[0].start_mark.line + 1, entry[1]
-        elif isinstance(node, yaml.SequenceNode) and str(part).isdigit() and int(part) < len(node.value):
-            node = node.value[int(part)]
-            line = node.start_mark.line + 1
+            key, node = keys[".".join(parts[i:i + n])]
+            line, i = key.start_mark.line + 1, i + n
+        elif isinstance(node, yaml.SequenceNode) and parts[i].isdigit() and int(parts[i]) < len(node.value):
+            node = node.value[int(parts[i])]
+            line, i = node.start_mark.line + 1, i + 1
         else:
             return line
     return line
