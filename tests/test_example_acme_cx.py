@@ -155,7 +155,7 @@ def test_mistyped_region_is_caught_by_res_001(noncompliant):
     res_001 = [f for f in doc["findings"] if f["rule_id"] == "RES-001"]
     assert len(res_001) == 1
     assert "eu-centrl-1" in res_001[0]["message"]
-    assert res_001[0]["metadata"]["resource"] == "data store acme-cx-sessions"
+    assert res_001[0]["resource"] == "data store acme-cx-sessions"
     assert res_001[0]["gate"] == "deny"
 
 
@@ -165,8 +165,8 @@ def test_global_llm_routing_is_caught_by_res_006(noncompliant):
     res_006 = sorted((f for f in doc["findings"] if f["rule_id"] == "RES-006"), key=lambda f: f["subject"])
     assert [f["subject"] for f in res_006] == ["system:acme-cx", "terraform/plan.json"]  # declared, and deployed
     assert all("GlobalStandard" in f["message"] for f in res_006)
-    assert res_006[0]["metadata"]["resource"] == "AI provider azure-openai-chat"
-    assert res_006[1]["metadata"]["resource"] == "azurerm_cognitive_deployment.gpt4o_chat"
+    assert res_006[0]["resource"] == "AI provider azure-openai-chat"
+    assert res_006[1]["resource"] == "azurerm_cognitive_deployment.gpt4o_chat"
 
 
 def test_us_observability_site_in_a_manifest_is_caught_by_res_009(noncompliant):
