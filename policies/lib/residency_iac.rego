@@ -38,6 +38,7 @@ tf_locations(plan) := ((((((resource_locs | zone_locs) | provider_locs) | replic
 	provider_locs := {loc |
 		some name
 		cfg := plan.configuration.provider_config[name]
+		not cfg.cxgov_declared_in # a .tf file's provider borrowed from a sibling file: judged there, once
 		is_string(cfg.expressions.region.constant_value)
 		loc := {"provider": provider_of(name), "region": cfg.expressions.region.constant_value, "address": sprintf("provider.%s", [name]), "attribute": "provider region", "path": provider_path(plan, name)}
 	}

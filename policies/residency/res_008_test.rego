@@ -77,6 +77,13 @@ test_res_008_fail_undeclared_provider_region if {
 	{g._loc.path | some g in deny} == {"configuration.provider_config.aws.expressions.region"} with input as system(descriptor, [plan_doc(q)])
 }
 
+# a .tf file's provider borrowed from a sibling file (providers.tf) is judged in that file, not again here
+test_res_008_pass_provider_borrowed_from_a_sibling_tf_file if {
+	borrowed := object.union(aws_provider("us-east-1"), {"alias": "us", "cxgov_declared_in": "providers.tf"})
+	count(deny) == 0 with input as system(descriptor, [plan_doc(plan([], {"aws.us": borrowed}, []))])
+	count(deny) == 1 with input as system(descriptor, [plan_doc(plan([], {"aws.us": aws_provider("us-east-1")}, []))])
+}
+
 test_res_008_fail_replication_to_undeclared_region_by_arn if {
 	p := plan([
 		change("aws_s3_bucket.replica", "aws_s3_bucket", {"bucket": "t-replica"}),
