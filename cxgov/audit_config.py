@@ -17,8 +17,8 @@ from cxgov.descriptor_schema import UIEntryPoint
 from cxgov.errors import InputError
 
 CONFIG_VERSION = 1
-BUILTIN_PACKS = ("residency", "gdpr", "soc2", "ai_act", "wcag")
-Pack = Literal["residency", "gdpr", "soc2", "ai_act", "wcag"]
+BUILTIN_PACKS = ("residency", "gdpr", "soc2", "ai_act", "wcag", "governance")
+Pack = Literal["residency", "gdpr", "soc2", "ai_act", "wcag", "governance"]
 
 
 class _Model(BaseModel):

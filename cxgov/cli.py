@@ -472,7 +472,12 @@ def audit(config_file, evaluation_date, out, key_file, key_env, unsigned, overwr
 @click.argument("directory", default=".", metavar="[DIR]")
 @click.option("--system", metavar="NAME", help="The system's name. Default: the directory's name.")
 def init(directory, system):
-    """Scaffold cxgov.yaml, waivers.yaml and .github/workflows/cxgov-audit.yml (existing files are kept)."""
+    """Draft a descriptor from the repository's Kubernetes and Terraform files, and scaffold the rest.
+
+    Writes cxgov/descriptor.yaml (TODO where only a person knows the answer), cxgov.yaml, waivers.yaml,
+    .github/workflows/cxgov-audit.yml, .gitignore entries for keys and bundles, and a signing key pair
+    in .cxgov/keys/; existing files are kept. Prints the check and audit commands to run next.
+    """
     from cxgov.commands.init import run_init
 
     sys.exit(run_init(directory, system))
@@ -487,16 +492,18 @@ def evidence() -> None:
 @click.argument("bundle", metavar="BUNDLE")
 @click.option("--public-key", metavar="FILE", help="The signer's published public key (PEM).")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-def evidence_verify(bundle, public_key, as_json):
+@click.option("--allow-unsigned", is_flag=True,
+              help="Accept an unsigned bundle whose hashes match: exit 0, still marked UNSIGNED.")
+def evidence_verify(bundle, public_key, as_json, allow_unsigned):
     """Check that BUNDLE (directory or .tar.gz) is exactly what was signed.
 
     The manifest must list exactly the files present, every size and sha256 must match, and the
-    signature over the manifest must be valid. Exit 0 intact, 1 any difference (each one named),
-    2 unreadable.
+    signature over the manifest must be valid. Exit 0 intact and signed, 1 any difference (each one
+    named), 2 unreadable, or unsigned (UNSIGNED; --allow-unsigned accepts it).
     """
     from cxgov.commands.evidence import run_verify
 
-    sys.exit(run_verify(bundle, public_key, as_json))
+    sys.exit(run_verify(bundle, public_key, as_json, allow_unsigned))
 
 
 @evidence.command("show")

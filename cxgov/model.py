@@ -289,7 +289,7 @@ class Result:
     def unjudged(self) -> list[SubjectRef]:
         """Subjects no selected rule judged (no package applies to their kind): never a pass, listed by
         every format. A descriptor is judged through the system view built from it."""
-        judged = {c.subject for c in self.checks}
+        judged = {c.subject for c in self.checks} | {f.subject for f in self.findings}
         system = any(s.kind == "system" and s.id in judged for s in self.subjects)
         return [s for s in self.subjects
                 if s.id not in judged and not (s.kind == "descriptor" and system)]

@@ -28,6 +28,9 @@ class Options:
     waivers: Path | None = None
     root: Path = field(default_factory=Path.cwd)
     waivers_name: str | None = None  # how findings name the waivers file; default: its path from root
+    # the system has a descriptor (data.cxgov.run.has_descriptor); None: when the subjects hold one. A
+    # shard without the descriptor file sets it, since another shard evaluates the system view
+    has_descriptor: bool | None = None
 
 
 def subjects_for(subjects: Sequence[Subject], options: Options, *,
@@ -61,7 +64,8 @@ def run(subjects: Sequence[Subject], policies: PolicySet, engine: Engine, option
     evaluations: list = [([], []) for _ in subjects]
     if plans:
         engine.prepare(policies, plans, options.evaluation_date,
-                       has_descriptor=any(s.kind == "system" for s in subjects))
+                       has_descriptor=options.has_descriptor if options.has_descriptor is not None
+                       else any(s.kind == "system" for s in subjects))
         evaluations = engine.evaluate(subjects, progress)
     checks = [c for cs, _ in evaluations for c in cs]
     locator = locator if locator is not None else Locator(options.root)

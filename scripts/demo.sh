@@ -15,10 +15,12 @@
 # (broken/ for the non-compliant variant, fixed/ for the compliant one) and scanned there
 # (--ui-base-url). `check` and `audit` read both alike; each variant's audit runs while the registry
 # is in that variant's state (the compliant one before the unapproved promotion).
+# Set-up installs only what the demo runs: cxgov with its runtime dependencies and the `demo` extra
+# (a full mlflow, for the local registry), not the test suite's extras.
 # The test suite runs it too, with CXGOV_DEMO_NO_SETUP=1, CXGOV (the command) and CXGOV_DEMO_OUT set.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-[ -n "${CXGOV_DEMO_NO_SETUP:-}" ] || ./scripts/setup.sh
+[ -n "${CXGOV_DEMO_NO_SETUP:-}" ] || CXGOV_EXTRAS=demo ./scripts/setup.sh
 CXGOV="${CXGOV:-$PWD/.venv/bin/cxgov}"
 OUT="${CXGOV_DEMO_OUT:-$PWD/out}"
 DATE=2026-11-22  # the examples' evidence is dated relative to this evaluation date

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Set up everything cxgov needs to run and to be tested, idempotently:
 # system packages (Debian/Ubuntu, when missing and we may install them), then a virtualenv in .venv
-# with cxgov installed editable plus its test extras.
+# with cxgov installed editable plus its test extras (CXGOV_EXTRAS names others: scripts/demo.sh asks for
+# `demo`, which installs only what the demo runs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -66,6 +67,6 @@ fi
 OPA_PIN="$(sed -n 's/^OPA_BINDINGS_PIN = "\(.*\)"/\1/p' cxgov/engine/opa_library.py)"
 "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --no-deps --ignore-requires-python \
   "opa-golib-python-bindings==$OPA_PIN"
-"$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e '.[test]'
+"$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e ".[${CXGOV_EXTRAS:-test}]"
 
 echo "setup: ready ($("$VENV/bin/cxgov" --version))"

@@ -178,8 +178,10 @@ def test_an_unsigned_bundle_says_so(compliant_bundle, noncompliant_bundle):
     b = compliant_bundle
     assert b.code == 0
     assert "warning: the bundle is unsigned" in b.stderr
-    run = run_cxgov("evidence", "verify", str(b.archive))
-    assert run.code == 0 and "UNSIGNED" in run.stdout
+    run = run_cxgov("evidence", "verify", str(b.archive))  # the hashes match, but nobody vouches for it
+    assert run.code == 2 and "UNSIGNED" in run.stdout and "OK" not in run.stdout
+    run = run_cxgov("evidence", "verify", str(b.archive), "--allow-unsigned")
+    assert run.code == 0 and "OK (UNSIGNED)" in run.stdout
     # an auditor who expects a signature gets a failure, not a pass
     run = run_cxgov("evidence", "verify", str(b.archive), "--public-key", str(noncompliant_bundle.public_key))
     assert run.code == 1 and "carries no signature" in run.stdout
@@ -195,7 +197,7 @@ def test_a_bundle_signed_by_another_key_fails_with_the_published_key(noncomplian
 def test_show_summarises_the_bundle(noncompliant_bundle):
     run = run_cxgov("evidence", "show", str(noncompliant_bundle.archive))
     assert run.code == 0, run.stderr
-    assert "FAILED (fail on deny): 57 deny, 18 warn, 1 waived" in run.stdout
+    assert "FAILED (fail on deny): 76 findings (57 deny, 18 warn, 1 waived)" in run.stdout
     assert "subjects    27 (1 descriptor, 16 kubernetes, 2 model-version, 1 system, 1 terraform-plan, 6 ui-scan)" \
         in run.stdout
     assert "WAIVED SOC2-CC7.1-01" in run.stdout

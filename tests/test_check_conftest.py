@@ -37,7 +37,8 @@ def test_default_namespace_main_verdict_counts_and_messages(case, cxgov):
     run = cxgov(*BASE, "files", "-d", "data", "-o", "json", cwd=case)
     assert run.code == 1
     doc = as_json(run)
-    assert doc["verdict"]["counts"] == {"tests": 20, "successes": 14, "warn": 2, "deny": 3, "exceptions": 1, "waived": 0}
+    assert doc["verdict"]["counts"] == {"tests": 20, "successes": 14, "warn": 2, "deny": 3, "exceptions": 1, "waived": 0,
+                                       "findings": 5, "pre_enforcement": 0}
     assert findings(doc) == [
         ("K8S-ROOT", "deny", "files/app.yaml#Deployment/chat-api", "Deployment chat-api must set runAsNonRoot"),
         ("K8S-TAG", "deny", "files/app.yaml#Deployment/chat-api", "container api uses the latest tag"),
@@ -93,7 +94,8 @@ def test_namespace_globs_and_all_namespaces(case, cxgov):
     assert findings(network_only) == [("kubernetes.network.deny", "deny", "files/ingress.yaml#Ingress/chat", "Ingress chat serves plain HTTP")]
     assert network_only["verdict"]["counts"]["tests"] == 4  # one rule, four documents
     both = as_json(cxgov(*BASE, "files", "-d", "data", "-p", "policy", "-p", "network", "--all-namespaces", "-o", "json", cwd=case))
-    assert both["verdict"]["counts"] == {"tests": 24, "successes": 17, "warn": 2, "deny": 4, "exceptions": 1, "waived": 0}
+    assert both["verdict"]["counts"] == {"tests": 24, "successes": 17, "warn": 2, "deny": 4, "exceptions": 1, "waived": 0,
+                                    "findings": 6, "pre_enforcement": 0}
 
 
 def test_fail_on_warn_and_no_fail(case, cxgov):

@@ -1,8 +1,10 @@
-"""Drift comparison as pure functions: findings per (rule, subject), controls, aliases, digests, inputs."""
+"""Drift comparison as pure functions: findings per identity, controls by matrix status, aliases, digests, inputs."""
 
 from __future__ import annotations
 
-from cxgov.drift.compare import compare, control_states
+from dataclasses import replace
+
+from cxgov.drift.compare import compare, control_rules
 from cxgov.drift.snapshot import Snapshot, from_report, stable_digest
 from cxgov.model import Finding, Location, Waiver, sha256_of
 
@@ -19,9 +21,10 @@ def waiver(expires="2026-12-01"):
                   requested_by="dev@acme", ticket="SEC-1", expires=expires)
 
 
-def snap(findings=(), *, date="2026-11-22", subjects=None, models=None, digests=None, fail_on="deny"):
+def snap(findings=(), *, date="2026-11-22", subjects=None, models=None, digests=None, fail_on="deny", controls=None):
     return Snapshot(source="s", system="acme", created="", evaluation_date=date, findings=tuple(findings),
-                    subjects=subjects or {}, models=models or {}, digests=digests or {}, fail_on=fail_on)
+                    subjects=subjects or {}, models=models or {}, digests=digests or {}, fail_on=fail_on,
+                    controls=controls or {})
 
 
 def model(name, version, aliases):
@@ -87,19 +90,31 @@ def test_expired_waiver_is_named_with_its_date():
     assert change.change == "changed" and change.waiver_expired_on is None
 
 
-def test_control_states_take_the_worst_finding():
-    states = control_states([finding(controls={"gdpr": ["Art.44"], "soc2": ["CC6.1"]}),
-                             finding(rule="X", gate="warn", controls={"soc2": ["CC6.1", "CC7.2"]}),
-                             finding(rule="Y", waiver=waiver(), controls={"soc2": ["CC8.1"]})])
-    assert states == {"gdpr:Art.44": ("failing", ("RES-002",)), "soc2:CC6.1": ("failing", ("RES-002",)),
-                      "soc2:CC7.2": ("warning", ("X",)), "soc2:CC8.1": ("waived", ("Y",))}
+def test_control_rules_are_those_of_unwaived_findings():
+    rules = control_rules([finding(controls={"gdpr": ["Art.44"], "soc2": ["CC6.1"]}),
+                           finding(rule="X", gate="warn", controls={"soc2": ["CC6.1", "CC7.2"]}),
+                           finding(rule="Y", waiver=waiver(), controls={"soc2": ["CC8.1"]})])
+    assert rules == {"gdpr:Art.44": ("RES-002",), "soc2:CC6.1": ("RES-002", "X"), "soc2:CC7.2": ("X",)}
 
 
-def test_controls_that_change_state_are_listed_with_their_rules():
-    drift = compare(snap([finding(rule="A", controls={"soc2": ["CC6.1"]})]),
-                    snap([finding(rule="B", controls={"gdpr": ["Art.44"]})]))
+def test_controls_that_change_status_are_listed_with_their_rules():
+    before = snap([finding(rule="A", controls={"soc2": ["CC6.1"]})],
+                  controls={"soc2:CC6.1": "not-satisfied", "gdpr:Art.44": "satisfied", "soc2:CC7.1": "satisfied"})
+    after = snap([finding(rule="B", controls={"gdpr": ["Art.44"]})],
+                 controls={"soc2:CC6.1": "satisfied", "gdpr:Art.44": "not-satisfied", "soc2:CC7.1": "satisfied",
+                           "eu-ai-act:Art.10": "not-assessed"})
+    drift = compare(before, after)
+    # only moved statuses, in the matrix's three; a control the baseline's policies did not map was not
+    # assessed there, so a new one still not assessed is no change
     assert [(c.control, c.before, c.after, c.rules) for c in drift.controls] == [
-        ("gdpr:Art.44", "passing", "failing", ("B",)), ("soc2:CC6.1", "failing", "passing", ("A",))]
+        ("gdpr:Art.44", "satisfied", "not-satisfied", ("B",)), ("soc2:CC6.1", "not-satisfied", "satisfied", ("A",))]
+    assert compare(after, replace(after, controls={**after.controls, "eu-ai-act:Art.10": "satisfied"})).controls[0] \
+        .before == "not-assessed"
+
+
+def test_controls_are_not_guessed_without_a_matrix_on_both_sides():
+    before = snap([finding(rule="A", controls={"soc2": ["CC6.1"]})], controls={"soc2:CC6.1": "not-satisfied"})
+    assert compare(before, snap()).controls == ()  # a resolved finding shows in findings, not as a guess
 
 
 def test_alias_moved_to_another_version_added_and_removed():

@@ -116,6 +116,12 @@ CHECKS = [
     Check("k8s/deploy.yaml#Deployment/cx-router", "cxgov.residency", 3),
     Check("k8s/quiet.yaml#Service/ok", "cxgov.residency", 4, exceptions=("deny_public_service",)),
     Check("terraform/plan.json#aws_s3_bucket.logs", "cxgov.residency", 1),
+    # as the engine records them: a check for every subject and package evaluated, those with only
+    # findings too (no success), so every subject here was judged
+    Check("k8s/deploy.yaml#Deployment/cx-router", "cxgov.soc2", 0),
+    Check("k8s/logging.yaml#DaemonSet/fluent", "cxgov.residency", 0),
+    Check("models:/cx-router/7", "cxgov.ai_act", 0),
+    Check("descriptor", "main", 0),
 ]
 
 RULES = {
@@ -222,11 +228,14 @@ def test_text_groups_by_file_with_labels(result):
 
 def test_text_summary_and_verdict(result):
     lines = render("text", result).splitlines()
-    assert lines[-2] == "15 tests, 8 passed, 2 warnings, 3 failures, 1 exception, 1 waived"
+    # the findings as the verdict counts them, then conftest's tally, labelled
+    assert lines[-2] == ("6 findings (3 deny, 2 warn, 1 waived; 1 pre-enforcement) · "
+                         "conftest-style: 15 tests, 8 passed, 2 warnings, 3 failures, 1 exception")
     assert lines[-1].startswith("FAIL (fail-on deny; 6 subjects, 5 with findings)")
-    passing = make_result(findings=[], checks=[Check("x", "main", 1)], subjects=SUBJECTS[:1])
+    passing = make_result(findings=[], checks=[Check(SUBJECTS[0].id, "main", 1)], subjects=SUBJECTS[:1])
     assert render("text", passing).splitlines() == [
-        "1 test, 1 passed, 0 warnings, 0 failures, 0 exceptions",
+        "0 findings (0 deny, 0 warn, 0 waived) · conftest-style: 1 test, 1 passed, 0 warnings, 0 failures, "
+        "0 exceptions",
         "PASS (fail-on deny; 1 subject, 0 with findings)",
     ]
 
@@ -244,7 +253,8 @@ def test_text_colour_only_when_asked(result):
 def test_json_round_trips(result):
     text = render("json", result)
     doc = json.loads(text)
-    assert list(doc) == ["cxgov", "verdict", "subjects", "checks", "findings", "rules"]
+    assert list(doc) == ["cxgov", "verdict", "subjects", "not_judged", "checks", "findings", "rules"]
+    assert doc["not_judged"] == []
     # allow_nondeterministic is written only when a run allowed it, so ordinary results stay unchanged
     assert doc["cxgov"] == {k: v for k, v in dataclasses.asdict(RUN).items() if k != "allow_nondeterministic"}
     assert doc["verdict"] == json.loads(json.dumps(result.verdict.to_dict()))
@@ -252,7 +262,8 @@ def test_json_round_trips(result):
     assert doc["findings"] == [json.loads(json.dumps(f.to_dict())) for f in by_key]
     assert [f["waiver"]["ticket"] for f in doc["findings"] if f["waiver"]] == ["COMP-42"]
     assert doc["rules"]["RES-002"] == json.loads(json.dumps(RULES["RES-002"].to_dict()))
-    assert doc["checks"][1] == {
+    assert [c["subject"] for c in doc["checks"]] == sorted(c.subject for c in CHECKS)
+    assert next(c for c in doc["checks"] if c["subject"] == "k8s/quiet.yaml#Service/ok") == {
         "exceptions": ["deny_public_service"],
         "namespace": "cxgov.residency",
         "subject": "k8s/quiet.yaml#Service/ok",
@@ -377,6 +388,8 @@ def test_sarif_rules_and_results(result):
         "engine": "embedded",
         "engine_version": "OPA v1.20.2 (embedded)",
         "policy_digest": RUN.policy_digest,
+        "counts": dict(sorted(result.verdict.counts.items())),
+        "not_judged": [],
     }
     assert run["invocations"] == [{"executionSuccessful": True}]
     assert "originalUriBaseIds" not in run
@@ -466,7 +479,8 @@ def test_github_commands(result):
         "::warning title=AIA-012::models:/cx-router/7: Model version lacks a training dataset record [pre-enforcement]",
         "::error file=terraform/plan.json,line=40,title=RES-002::"
         "region eu-west-1 | us-east-1%0Asee 100%25 of pods: a, b",
-        "15 tests, 8 passed, 2 warnings, 3 failures, 1 exception, 1 waived",
+        "6 findings (3 deny, 2 warn, 1 waived; 1 pre-enforcement) · "
+        "conftest-style: 15 tests, 8 passed, 2 warnings, 3 failures, 1 exception",
     ]
 
 
@@ -508,7 +522,9 @@ def test_markdown_summary(result):
     text = render("markdown", result)
     lines = text.splitlines()
     assert lines[0] == "## ❌ cxgov: FAIL"
-    assert "| 15 | 8 | 2 | 3 | 1 | 1 |" in lines
+    counts = lines[lines.index("| findings | deny | warn | waived | pre-enforcement |"):][:5]
+    assert counts[2:] == ["| 6 | 3 | 2 | 1 | 1 |", "",
+                          "Conftest-style: 15 tests, 8 passed, 2 warnings, 3 failures, 1 exception"]
     findings = lines[lines.index("### Findings") + 2 :]
     assert findings[0] == "| status | severity | rule | location | message |"
     assert "| ❌ FAIL | high | `main.deny` | `descriptor` | no file for this one |" in lines
@@ -529,7 +545,10 @@ def test_markdown_summary(result):
         " | COMP-42 | dpo@example.com | 2031-01-31 |"
     )
     frameworks = lines[lines.index("### By framework") :]
-    assert frameworks[4:] == ["| eu-ai-act | 0 | 1 | 0 |", "| gdpr | 1 | 0 | 0 |", "| soc2 | 1 | 0 | 1 |"]
+    assert frameworks[2] == "Findings that map to each framework, each counted once."
+    assert frameworks[4:] == ["| framework | deny | warn | waived |", "|---|---|---|---|",
+                              "| eu-ai-act | 0 | 1 | 0 |", "| gdpr | 1 | 0 | 0 |", "| soc2 | 1 | 0 | 1 |"]
+    assert "### Not judged" not in text
 
 
 def test_markdown_passing_run():
@@ -543,3 +562,39 @@ def test_markdown_cell_escaping():
     assert cell("a|b\r\nc\nd") == "a\\|b<br>c<br>d"
     assert cell("<script>&") == "&lt;script&gt;&amp;"
     assert cell("back\\slash|") == "back\\\\slash\\|"
+
+
+# --- documents nothing judged ----------------------------------------------------------------------------
+
+UNJUDGED = SubjectRef("config", "app/settings.yaml", Location("app/settings.yaml", 1), "9" * 64)
+
+
+def test_a_document_nothing_judged_is_listed_by_every_format(sarif_validator):
+    result = make_result(subjects=[*SUBJECTS, UNJUDGED])
+    assert result.unjudged() == [UNJUDGED]
+    text = render("text", result).splitlines()
+    [line] = [x for x in text if x.startswith("NOT JUDGED")]
+    assert "app/settings.yaml: 1 config document not judged" in line and "-p" in line
+    assert text[-1].startswith("FAIL (fail-on deny; 7 subjects, 5 with findings, 1 not judged)")
+    doc = json.loads(render("json", result))
+    assert [(s["id"], s["kind"]) for s in doc["not_judged"]] == [("app/settings.yaml", "config")]
+    assert "own policies" in doc["not_judged"][0]["reason"]
+    sarif = json.loads(render("sarif", result))
+    assert sarif_validator.is_valid(sarif)
+    [note] = sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+    assert note["level"] == "warning" and note["descriptor"] == {"id": "cxgov/not-judged"}
+    assert note["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "app/settings.yaml"
+    assert sarif["runs"][0]["properties"]["not_judged"] == ["app/settings.yaml"]
+    assert len(sarif["runs"][0]["results"]) == len(FINDINGS)  # a note, not a result: no rule failed
+    root = ET.fromstring(render("junit", result))
+    counts = result.verdict.counts
+    assert int(root.get("skipped")) == counts["waived"] + counts["exceptions"] + 1
+    assert int(root.get("tests")) == counts["tests"] + 1
+    [case] = [c for c in root.iter("testcase") if c.get("classname") == "not judged"]
+    assert case.get("name") == "config: app/settings.yaml"
+    assert case.find("skipped").get("message").startswith("not judged: no selected rule judges plain YAML/JSON")
+    markdown = render("markdown", result)
+    assert "### Not judged" in markdown and "| `app/settings.yaml` | config | 1 |" in markdown
+    github = render("github", result).splitlines()
+    assert [x for x in github if "title=not judged" in x] == [
+        "::warning file=app/settings.yaml,title=not judged::" + escape_data(line.removeprefix("NOT JUDGED").strip())]

@@ -353,8 +353,12 @@ def run_audit_command(*, config_file: str, evaluation_date: str, out: str | None
     c = run.result.verdict.counts
     verdict = "PASSED" if run.result.verdict.passed else "FAILED"
     print(f"{config.system}: gate {verdict} ({c['deny']} deny, {c['warn']} warn, {c['waived']} waived)", file=sys.stderr)
-    print(f"evidence: {target}/ and {archive.name}" + ("" if key else " (unsigned: pass --key or set "
-                                                                    "evidence.signing_key to sign)"), file=sys.stderr)
-    if not key:
-        print("warning: the bundle is unsigned", file=sys.stderr)
+    if key:
+        print(f"evidence: {target}/ and {archive.name}, signed by key {key.keyid[:16]}", file=sys.stderr)
+    else:
+        print(f"evidence: {target}/ and {archive.name}, UNSIGNED", file=sys.stderr)
+        print("warning: the bundle is unsigned: its hashes show it is intact, but nothing shows who made it, and "
+              "`cxgov evidence verify` accepts it only with --allow-unsigned. Sign with --key FILE (`cxgov init` "
+              "makes .cxgov/keys/signing.key, `cxgov evidence keygen` another), --key-env VAR or "
+              "evidence.signing_key in the config", file=sys.stderr)
     return run.result.verdict.exit_code

@@ -55,6 +55,7 @@ def run_check(*, paths, policy, data, namespaces, all_namespaces, builtin, combi
     options = pipeline.Options(
         evaluation_date=evaluation_date, namespaces=namespaces, all_namespaces=all_namespaces, combine=combine,
         fail_on=fail_on, waivers=Path(waivers) if waivers else None, root=root,
+        has_descriptor=(system_from is not None or source.declares_descriptor()) if shard is not None else None,
     )
     with progress_for(len(subjects), "evaluating") as progress:
         result = pipeline.run(subjects, policies, evaluator, options, progress, system_from=system_from)

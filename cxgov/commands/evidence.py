@@ -25,27 +25,21 @@ def _bundle_shape(command):
     return wrapper
 
 
-def run_verify(bundle_path: str, public_key: str | None, as_json: bool) -> int:
-    from cxgov.evidence.sign import load_public
-    from cxgov.evidence.verify import verify
+def run_verify(bundle_path: str, public_key: str | None, as_json: bool, allow_unsigned: bool = False) -> int:
+    from cxgov.evidence import verify as check
 
-    key = load_public(Path(public_key)) if public_key else None
-    bundle = open_bundle(bundle_path)
-    report = verify(bundle, key)
+    key = check.sign.load_public(Path(public_key)) if public_key else None
+    report = check.verify(open_bundle(bundle_path), key)
+    line, code = check.outcome(report, allow_unsigned=allow_unsigned)
     if as_json:
-        click.echo(json.dumps({"ok": report.ok, "signed": report.signed, "keyid": report.keyid, "files": report.files,
-                               "problems": report.problems, "notes": report.notes}, indent=2, sort_keys=True))
-    else:
-        for problem in report.problems:
-            click.echo(f"{bundle_path}: {problem}")
-        for note in report.notes:
-            click.echo(f"note: {note}")
-        if report.ok:
-            how = f"signature valid (key {report.keyid})" if report.signed else "unsigned"
-            click.echo(f"OK: {report.files} files match the manifest; {how}")
-        else:
-            click.echo(f"FAILED: {len(report.problems)} problem(s); this bundle is not what was produced")
-    return 0 if report.ok else 1
+        click.echo(json.dumps(check.as_json(report, allow_unsigned=allow_unsigned), indent=2, sort_keys=True))
+        return code
+    for problem in report.problems:
+        click.echo(f"{bundle_path}: {problem}")
+    for note in report.notes:
+        click.echo(f"note: {note}")
+    click.echo(line)
+    return code
 
 
 @_bundle_shape
@@ -56,14 +50,19 @@ def run_show(bundle_path: str, as_json: bool) -> int:
         click.echo(json.dumps({"manifest": {k: v for k, v in manifest.items() if k != "files"}, "summary": summary},
                               indent=2, sort_keys=True))
         return 0
+    from cxgov.formats._common import conftest_summary, findings_summary, not_judged_text
+
     verdict = summary["verdict"]
-    c = verdict["counts"]
+    # the counts the audit's verdict computed (gate.verdict), read as recorded; a bundle written before
+    # they carried the findings total has it as the sum of its buckets
+    c = {"findings": sum(verdict["counts"][k] for k in ("deny", "warn", "waived")), **verdict["counts"]}
     sig = manifest.get("signature")
     lines = [
         f"system      {manifest['system']}",
         f"created     {manifest['created']} (evaluation date {summary['evaluation_date']})",
         f"verdict     {'PASSED' if verdict['passed'] else 'FAILED'} (fail on {verdict['fail_on']}): "
-        f"{c['deny']} deny, {c['warn']} warn, {c['waived']} waived",
+        f"{findings_summary(c)}",
+        f"tests       {conftest_summary(c)}",
         f"subjects    {summary['subject_counts']['total']} ("
         + ", ".join(f"{n} {k}" for k, n in summary["subject_counts"]["by_kind"].items()) + ")",
         f"cxgov       {manifest['cxgov']['version']}, engine {manifest['engine']['version']}",
@@ -76,9 +75,16 @@ def run_show(bundle_path: str, as_json: bool) -> int:
     ]
     for source, reason in sorted((summary.get("skipped_sources") or {}).items()):
         lines.append(f"skipped     {source}: {reason}")
+    unjudged: dict[tuple[str, str], int] = {}
+    for s in summary.get("not_judged") or []:
+        key = ((s.get("origin") or {}).get("file") or s["id"], s["kind"])
+        unjudged[key] = unjudged.get(key, 0) + 1
+    for (file, kind), n in sorted(unjudged.items()):
+        lines.append(f"not judged  {not_judged_text(file, kind, n)}")
     lines.append("")
+    # findings that map to each framework, each counted once (the verdict's by_framework)
     for fw, n in verdict["by_framework"].items():
-        lines.append(f"findings    {fw}: {n['deny']} deny, {n['warn']} warn, {n['waived']} waived")
+        lines.append(f"findings    {fw}: {sum(n.values())} ({n['deny']} deny, {n['warn']} warn, {n['waived']} waived)")
     matrix = bundle.controls
     for fw in (matrix or {}).get("frameworks", []):
         n = fw.get("summary", {})

@@ -1,6 +1,7 @@
 """What changed between an approved baseline and the current run: pure functions over snapshots.
 
-Findings are compared per (rule, subject); controls per `framework:control`; model aliases per
+Findings are compared per identity (rule, subject, resource, field); controls per `framework:control`
+by their status in the control matrix (satisfied, not-satisfied, not-assessed); model aliases per
 registered model; digests of policies, data and config by name; inputs per subject digest.
 Nothing here reads files, the clock or the network, so every case is a unit test.
 """
@@ -16,6 +17,8 @@ from cxgov.model import SEVERITIES, findings_by_key, sha256_of
 
 #: a (rule, subject) pair's status, worst first; "pass" means no finding
 STATUSES = ("deny", "warn", "waived", "pass")
+#: a control's status, as the control matrix (evidence/controls.py) decides it
+CONTROL_STATUSES = ("satisfied", "not-satisfied", "not-assessed")
 #: subject kinds derived from other subjects (the system view also ages daily): never input drift
 DERIVED_KINDS = frozenset({"system", "combined"})
 
@@ -40,9 +43,9 @@ class FindingChange:
 @dataclass(frozen=True)
 class ControlChange:
     control: str  # "framework:control"
-    before: str  # "failing", "warning", "waived" or "passing"
+    before: str  # a CONTROL_STATUSES value: "satisfied", "not-satisfied" or "not-assessed"
     after: str
-    rules: tuple[str, ...]  # the rules whose findings decide the control now (or before, when it passes now)
+    rules: tuple[str, ...]  # the rules of its unwaived findings now (or before, when it has none now)
 
 
 @dataclass(frozen=True)
@@ -140,7 +143,7 @@ def compare(baseline: Snapshot, current: Snapshot, *, fail_on: str | None = None
         baseline=baseline,
         current=current,
         findings=tuple(finding_changes(baseline.findings, current.findings, current.evaluation_date, fail_on)),
-        controls=tuple(control_changes(baseline.findings, current.findings)),
+        controls=tuple(control_changes(baseline, current)),
         aliases=tuple(alias_changes(baseline.models, current.models)),
         digests=tuple(digest_changes(baseline.digests, current.digests)),
         inputs=tuple(input_changes(baseline.subjects, current.subjects)),
@@ -212,30 +215,30 @@ def _expired_waiver(findings: list[dict], evaluation_date: str) -> str | None:
     return min(expired) if expired else None
 
 
-def control_states(findings: Iterable[dict]) -> dict[str, tuple[str, tuple[str, ...]]]:
-    """`framework:control` -> (worst state of its findings, the rules behind that state)."""
-    rules: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+def control_rules(findings: Iterable[dict]) -> dict[str, tuple[str, ...]]:
+    """`framework:control` -> the rules of the unwaived findings that name it (what keeps it not-satisfied)."""
+    rules: dict[str, set[str]] = defaultdict(set)
     for f in findings:
+        if f.get("waiver"):
+            continue
         for framework, controls in (f.get("controls") or {}).items():
             for control in controls:
-                rules[f"{framework}:{control}"][status(f)].add(f["rule_id"])
-    names = {"deny": "failing", "warn": "warning", "waived": "waived"}
-    states = {}
-    for control, by_status in rules.items():
-        worst = min(by_status, key=STATUSES.index)
-        states[control] = (names[worst], tuple(sorted(by_status[worst])))
-    return states
+                rules[f"{framework}:{control}"].add(f["rule_id"])
+    return {control: tuple(sorted(ids)) for control, ids in rules.items()}
 
 
-def control_changes(before: Iterable[dict], after: Iterable[dict]) -> list[ControlChange]:
-    """Controls whose state moved (a control no finding touches is passing)."""
-    old, new = control_states(before), control_states(after)
+def control_changes(before: Snapshot, after: Snapshot) -> list[ControlChange]:
+    """Controls whose status in the control matrix moved, between its three statuses only: a control
+    one side's policies do not map is not-assessed there (nothing in that run could assess it). Both
+    sides must carry the matrix (bundles, audits and JSON reports do); without it nothing is guessed."""
+    if not before.controls or not after.controls:
+        return []
+    old_rules, new_rules = control_rules(before.findings), control_rules(after.findings)
     changes = []
-    for control in sorted(old.keys() | new.keys()):
-        was, was_rules = old.get(control, ("passing", ()))
-        now, now_rules = new.get(control, ("passing", ()))
+    for control in sorted(before.controls.keys() | after.controls.keys()):
+        was, now = before.controls.get(control, "not-assessed"), after.controls.get(control, "not-assessed")
         if was != now:
-            changes.append(ControlChange(control, was, now, now_rules if now != "passing" else was_rules))
+            changes.append(ControlChange(control, was, now, new_rules.get(control) or old_rules.get(control, ())))
     return changes
 
 

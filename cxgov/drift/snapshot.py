@@ -1,13 +1,13 @@
 """One shape for both sides of a drift comparison: the approved baseline and the current run.
 
 A snapshot holds what a comparison needs and nothing else: finding dicts (Finding.to_dict()),
-subject digests, model-version documents (for aliases), and the digests of policies, data and
-config. It is built from an evidence bundle, a fresh audit run, or a `cxgov ... -o json` report.
+subject digests, model-version documents (for aliases), the control matrix's statuses, and the
+digests of policies, data and config. It is built from an evidence bundle, a fresh audit run, or a
+`cxgov ... -o json` report.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -30,6 +30,9 @@ class Snapshot:
     digests: Mapping[str, str] = field(default_factory=dict)  # "policy", "data", "config" -> sha256
     fail_on: str = "deny"
     config_text: str | None = None  # a bundle's recorded cxgov.yaml: what a drift run re-runs
+    # "framework:control" -> satisfied / not-satisfied / not-assessed, the control matrix's statuses
+    # (evidence.controls.control_statuses); empty when the source records no matrix
+    controls: Mapping[str, str] = field(default_factory=dict)
 
 
 def from_report(document: dict, source: str) -> Snapshot:
@@ -48,7 +51,20 @@ def from_report(document: dict, source: str) -> Snapshot:
         subjects={s["id"]: {"kind": s["kind"], "sha256": s["sha256"]} for s in subjects},
         digests={"policy": run["policy_digest"]} if run.get("policy_digest") else {},
         fail_on=document.get("verdict", {}).get("fail_on", "deny"),
+        controls=_report_controls(document),
     )
+
+
+def _report_controls(document: dict) -> dict[str, str]:
+    """The control statuses of a JSON report, from its rules, checks, subjects and findings as the
+    matrix computes them; none when the report lacks what they need."""
+    from cxgov.evidence.controls import control_statuses
+    from cxgov.formats.json_read import result_from_dict
+
+    try:
+        return control_statuses(result_from_dict(document))
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return {}
 
 
 def from_bundle(bundle: Any, source: str) -> Snapshot:
@@ -57,6 +73,7 @@ def from_bundle(bundle: Any, source: str) -> Snapshot:
     Subject digests come from inputs/index.json (taken over the redacted documents the bundle holds);
     model-version and UI-scan documents from their models/ and wcag/ files.
     """
+    from cxgov.engine.policyset import policy_digest
     from cxgov.evidence.bundle import INPUTS_INDEX, POLICIES_INDEX, POLICY_DATA
 
     manifest = bundle.manifest
@@ -70,9 +87,12 @@ def from_bundle(bundle: Any, source: str) -> Snapshot:
             if entry["kind"] == "model-version":
                 models[entry["id"]] = document
     digests = {}
-    if POLICIES_INDEX in bundle.files:
-        digests["policy"] = sources_digest(bundle.read(m["file"]).decode("utf-8")
-                                           for m in bundle.json(POLICIES_INDEX)["modules"])
+    if POLICIES_INDEX in bundle.files and POLICY_DATA in bundle.files:
+        # recomputed from the bundled sources and data with the one function every run uses
+        digests["policy"] = policy_digest([(m["path"], bundle.read(m["file"]).decode("utf-8"))
+                                           for m in bundle.json(POLICIES_INDEX)["modules"]], bundle.json(POLICY_DATA))
+    elif manifest.get("policy_digest"):
+        digests["policy"] = manifest["policy_digest"]
     if POLICY_DATA in bundle.files:
         digests["data"] = sha256_of(bundle.json(POLICY_DATA))
     digests["config"] = sha256_of(bundle.config_text)
@@ -88,19 +108,21 @@ def from_bundle(bundle: Any, source: str) -> Snapshot:
         digests=digests,
         fail_on=evaluation.get("fail_on", "deny"),
         config_text=bundle.config_text,
+        controls={f"{fw['id']}:{c['id']}": c["status"] for fw in (bundle.controls or {}).get("frameworks", [])
+                  for c in fw.get("controls", [])},
     )
 
 
 def from_audit(run: Any, *, created: str, source: str, config_text: str | None) -> Snapshot:
     """A fresh audit (cxgov.commands.audit.AuditRun), digested as its bundle would be: documents and
     findings redacted in the bundle's order, so an unchanged input has its baseline's digest."""
+    from cxgov.evidence.controls import control_statuses
     from cxgov.evidence.redact import Redactor
 
     redactor = Redactor()
     documents = [(s, redactor.document(s.document)) for s in run.subjects]
     findings = tuple(redactor.document(f.to_dict()) for f in run.result.findings)
-    digests = {"policy": sources_digest(m.source for m in run.policies.modules + run.policies.tests),
-               "data": sha256_of(run.policies.data)}
+    digests = {"policy": run.result.run.policy_digest, "data": sha256_of(run.policies.data)}
     if config_text is not None:
         digests["config"] = sha256_of(redactor.text(config_text))
     return Snapshot(
@@ -115,13 +137,8 @@ def from_audit(run: Any, *, created: str, source: str, config_text: str | None) 
         models={s.id: doc for s, doc in documents if s.kind == "model-version"},
         digests=digests,
         fail_on=run.result.verdict.fail_on,
+        controls=control_statuses(run.result),
     )
-
-
-def sources_digest(sources: Iterable[str]) -> str:
-    """The policies evaluated, as the multiset of their sources: where a checkout or an installation
-    keeps them does not change it, a changed rule does."""
-    return sha256_of(sorted(hashlib.sha256(text.encode()).hexdigest() for text in sources))
 
 
 #: per subject kind, the top-level keys (and "axe" keys) that differ on every run of an unchanged input

@@ -9,7 +9,7 @@ from __future__ import annotations
 import fnmatch
 import hashlib
 from dataclasses import dataclass, field
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +35,17 @@ def builtin_pack_paths(packs: Sequence[str]) -> list[Path]:
     """The directories of some builtin packs and the shared lib, for load(): named by path, they
     stay builtin (their data and their stricter lint come with them)."""
     return [builtin_policy_dir() / p for p in ("lib", *packs)]
+
+
+def policy_digest(sources: Iterable[tuple[str, str]], data: Any) -> str:
+    """The one policy digest: every run's (RunInfo, so every report), a bundle's manifest, replay and
+    drift all compute it here. sha256 over the multiset of the Rego sources evaluated and the canonical
+    JSON of the merged data. `sources` are (path, source); unit-test modules (`_test.rego`) are left
+    out, since they judge nothing and a check loads none, and so are paths: where a checkout or an
+    installation keeps a module does not change it, a changed rule or datum does."""
+    modules = sorted(hashlib.sha256(source.encode()).hexdigest()
+                     for path, source in sources if not path.endswith("_test.rego"))
+    return hashlib.sha256(canonical_json({"data": data, "modules": modules})).hexdigest()
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,12 +88,8 @@ class PolicySet:
         return out
 
     def digest(self) -> str:
-        """sha256 over every module's path and source and the merged data."""
-        h = hashlib.sha256()
-        for m in sorted(self.modules + self.tests, key=lambda m: m.path):
-            h.update(m.path.encode() + b"\0" + m.source.encode() + b"\0")
-        h.update(canonical_json(self.data))
-        return h.hexdigest()
+        """The policy digest of this set (policy_digest)."""
+        return policy_digest([(m.path, m.source) for m in self.modules], self.data)
 
     def plan(self, namespaces: list[str], *, all_namespaces: bool = False,
              kinds: set[str] | None = None) -> list[NamespacePlan]:

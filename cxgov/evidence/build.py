@@ -187,6 +187,7 @@ def _policies(inp: BundleInputs) -> dict[str, bytes]:
 
 def summary(inp: BundleInputs, findings: list[dict], index: list[dict]) -> dict:
     kinds = Counter(s.kind for s in inp.subjects)
+    unjudged = {s.id for s in inp.result.unjudged()}
     waivers = {canonical_json(f["waiver"]): f["waiver"] for f in findings if f["waiver"]}
     return {
         "system": inp.system,
@@ -199,6 +200,9 @@ def summary(inp: BundleInputs, findings: list[dict], index: list[dict]) -> dict:
         "findings": len(findings),
         "waivers_applied": [waivers[k] for k in sorted(waivers)],
         "skipped_sources": inp.skipped,
+        # documents no selected rule judged: never a pass, listed like the subjects
+        "not_judged": [{"id": e["id"], "kind": e["kind"], "origin": e["origin"], "sha256": e["sha256"]}
+                       for e in index if e["id"] in unjudged],
     }
 
 

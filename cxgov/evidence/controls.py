@@ -1,6 +1,11 @@
 """The control matrix (controls.json): per framework, per control, was it met, and what shows it.
 
-A control's rules are the rules whose METADATA `frameworks` name it. Its status:
+The matrix lists every control the selected policies map, for each framework they name: the
+controls of each rule's METADATA `frameworks` (the catalog in Result.rules), and the WCAG success
+criteria and EN 301 549 clauses the builtin A/AA scan rules name per violation from axe-core's tags
+(axe_controls.json). So it has the same controls whether findings pass or fail; only a control that a
+team rule names in a result's `_controls` and not in its METADATA can appear with its finding alone.
+A control's rules are the rules that map it. Its status, one of three and nothing else:
 
 - `not-assessed`: none of its rules judged a subject of a kind the rule applies to (e.g. model
   rules in a run without model versions, or a user package outside the chosen namespaces);
@@ -22,6 +27,7 @@ controls in natural order — Art.5 before Art.44 — findings by location, subj
         {
           "id": "gdpr", "title": "GDPR",
           "summary": {"satisfied": 9, "not-satisfied": 4, "not-assessed": 0},
+          "counts": {"deny": 30, "warn": 3, "waived": 1},
           "controls": [
             {
               "id": "Art.44",
@@ -41,6 +47,8 @@ controls in natural order — Art.5 before Art.44 — findings by location, subj
       ]
     }
 
+A framework's `counts` are the findings that map to it, each counted once (Verdict.by_framework, as
+every format shows them); a control's `counts` are the findings that name it.
 `rules[].subjects` are the subjects the rule judged; `evidence` on a finding is the bundle files of
 its subject (and of the subject whose file the finding points at); on a control, the files behind
 its findings, or — when it has none — the files of every subject its rules judged.
@@ -49,12 +57,14 @@ its findings, or — when it has none — the files of every subject its rules j
 from __future__ import annotations
 
 import functools
+import json
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from typing import Any
 
 from cxgov.evidence.view import BundleView
-from cxgov.model import Finding, RuleInfo, Subject
+from cxgov.model import Finding, Result, RuleInfo, Subject
 
 FORMAT = "cxgov-controls/1"
 STATUSES = ("satisfied", "not-satisfied", "not-assessed")
@@ -82,29 +92,18 @@ def natural_key(text: str) -> tuple:
 def control_matrix(view: BundleView) -> dict[str, Any]:
     result = view.result
     judged = judged_subjects(view)
-    by_control: dict[tuple[str, str], dict[str, Any]] = {}
-
-    def entry(framework: str, control: str) -> dict[str, Any]:
-        return by_control.setdefault((framework, control), {"rules": {}, "findings": []})
-
-    for rule in result.rules.values():
-        for framework, controls in rule.frameworks.items():
-            for control in controls:
-                entry(framework, control)["rules"][rule.id] = rule
-    for finding in result.findings:
-        for framework, controls in finding.controls.items():
-            for control in controls:
-                entry(framework, control)["findings"].append(finding)
-
     frameworks: dict[str, list[dict[str, Any]]] = defaultdict(list)
     by_file = subjects_by_file(view)
-    for (framework, control), data in by_control.items():
-        frameworks[framework].append(_control(view, control, data["rules"], data["findings"], judged, by_file))
+    for (framework, control), (rules, findings) in control_index(result).items():
+        frameworks[framework].append(_control(view, control, rules, findings, judged, by_file))
     out = []
+    zero = {"deny": 0, "warn": 0, "waived": 0}
     for framework in sorted(frameworks):
         controls = sorted(frameworks[framework], key=lambda c: natural_key(c["id"]))
+        # findings that map to the framework, each counted once: the verdict's by_framework, never a sum
+        # over controls (a finding naming three criteria is one finding)
         out.append({"id": framework, "title": framework_title(framework), "summary": _summary(controls),
-                    "controls": controls})
+                    "counts": dict(result.verdict.by_framework.get(framework, zero)), "controls": controls})
     return {
         "format": FORMAT,
         "system": view.system,
@@ -115,10 +114,74 @@ def control_matrix(view: BundleView) -> dict[str, Any]:
     }
 
 
+@functools.lru_cache(maxsize=1)
+def _axe_controls() -> tuple[frozenset[str], dict[str, tuple[str, ...]]]:
+    from importlib.resources import files
+
+    data = json.loads(files("cxgov.evidence").joinpath("axe_controls.json").read_text(encoding="utf-8"))
+    return frozenset(data["named_by"]), {fw: tuple(ids) for fw, ids in data["controls"].items()}
+
+
+def rule_controls(rule: RuleInfo) -> dict[str, list[str]]:
+    """The controls a rule maps: its METADATA frameworks and, for the builtin WCAG rules that name the
+    success criteria and EN 301 549 clauses of each violation from axe-core's tags (`_controls`), every
+    criterion and clause axe-core's A/AA rules carry (axe_controls.json). So a criterion is in the matrix
+    whether or not a scan fails it, and the matrix has the same controls however many findings are fixed."""
+    named_by, axe = _axe_controls()
+    if not (rule.builtin and rule.id in named_by):
+        return rule.frameworks
+    merged = {fw: list(ids) for fw, ids in rule.frameworks.items()}
+    for fw, ids in axe.items():
+        merged[fw] = list(dict.fromkeys([*merged.get(fw, []), *ids]))
+    return merged
+
+
+def control_index(result: Result) -> dict[tuple[str, str], tuple[dict[str, RuleInfo], list[Finding]]]:
+    """(framework, control) -> (the rules that map it, its findings), for every control the selected
+    policies map (the catalog in result.rules), with findings or without; plus any control only a
+    finding names (a team rule's `_controls` outside its METADATA), which cannot be known before."""
+    index: dict[tuple[str, str], tuple[dict[str, RuleInfo], list[Finding]]] = {}
+
+    def entry(framework: str, control: str) -> tuple[dict[str, RuleInfo], list[Finding]]:
+        return index.setdefault((framework, control), ({}, []))
+
+    for rule in result.rules.values():
+        for framework, controls in rule_controls(rule).items():
+            for control in controls:
+                entry(framework, control)[0][rule.id] = rule
+    for finding in result.findings:
+        for framework, controls in finding.controls.items():
+            for control in dict.fromkeys(controls):
+                entry(framework, control)[1].append(finding)
+    return index
+
+
+def status_of(rules: Iterable[str], findings: list[Finding], judged: dict[str, set[str]]) -> str:
+    """not-satisfied: an unwaived finding (deny or warn); satisfied: its rules judged subjects and every
+    finding is waived (or there is none); not-assessed: none of its rules judged anything."""
+    if any(f.waiver is None for f in findings):
+        return "not-satisfied"
+    if findings or any(judged.get(r) for r in rules):
+        return "satisfied"
+    return "not-assessed"
+
+
+def control_statuses(result: Result) -> dict[str, str]:
+    """`framework:control` -> satisfied / not-satisfied / not-assessed for every control of the matrix:
+    what `evidence diff` and drift compare."""
+    judged = rules_judged(result)
+    return {f"{framework}:{control}": status_of(rules, findings, judged)
+            for (framework, control), (rules, findings) in sorted(control_index(result).items())}
+
+
 def judged_subjects(view: BundleView) -> dict[str, set[str]]:
+    """Rule id -> the subjects it judged, in the view's run (see rules_judged)."""
+    return rules_judged(view.result)
+
+
+def rules_judged(result: Result) -> dict[str, set[str]]:
     """Rule id -> the subjects it judged: its package was evaluated on a subject of a kind the rule
     applies to (the engine records one Check per subject and package), or it reported a finding."""
-    result = view.result
     kinds = {s.id: s.kind for s in result.subjects}
     by_package: dict[str, set[str]] = defaultdict(set)
     for check in result.checks:
@@ -177,14 +240,8 @@ def finding_entry(view: BundleView, finding: Finding, by_file: dict[str, list[Su
 def _control(view: BundleView, control: str, rules: dict[str, RuleInfo], findings: list[Finding],
              judged: dict[str, set[str]], by_file: dict[str, list[Subject]]) -> dict[str, Any]:
     findings = sorted(findings, key=lambda f: (f.sort_key(), f.gate))
-    assessed_rules = [r for r in rules if judged.get(r)] + [f.rule_id for f in findings]
+    status = status_of(rules, findings, judged)
     active = [f for f in findings if f.waiver is None]
-    if active:
-        status = "not-satisfied"
-    elif assessed_rules:
-        status = "satisfied"
-    else:
-        status = "not-assessed"
     entries = [finding_entry(view, f, by_file) for f in findings]
     if entries:
         evidence = sorted({file for e in entries for file in e["evidence"]})

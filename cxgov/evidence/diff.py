@@ -1,9 +1,11 @@
-"""`cxgov evidence diff A B`: what changed between two bundles, control by control and rule by subject.
+"""`cxgov evidence diff A B`: what changed between two bundles, control by control and finding by finding.
 
-Findings are compared per (rule, subject): present only in B is new, only in A is resolved, in
-both with different findings (message, gate, severity, waiver) is changed. Controls are compared
-by their status in controls.json (satisfied, not-satisfied, not-assessed) when both bundles have
-one, else by the deny / warn / waived counts of summary.json. Inputs are compared by subject sha256.
+Findings are compared per identity (rule, subject, resource, field): present only in B is new, only
+in A is resolved, in both with different findings (message, gate, severity, waiver) is changed.
+Controls are compared by their status in controls.json: satisfied, not-satisfied or not-assessed,
+nothing else. A control one bundle's policies do not map is not-assessed there (no rule of that run
+could assess it); only a control whose status moved is listed. A bundle without controls.json has no
+statuses to compare: the diff says so instead of guessing. Inputs are compared by subject sha256.
 """
 
 from __future__ import annotations
@@ -11,13 +13,8 @@ from __future__ import annotations
 from cxgov.evidence.bundle import INPUTS_INDEX, Bundle
 from cxgov.model import canonical_json, findings_by_key
 
-
-def _status(counts: dict[str, int] | None) -> str:
-    if not counts:
-        return "no findings"
-    if counts.get("deny"):
-        return "failing"
-    return "warning" if counts.get("warn") else "waived"
+#: the status of a control one side's policies do not map: nothing in that run could assess it
+NOT_ASSESSED = "not-assessed"
 
 
 def diff(a: Bundle, b: Bundle) -> dict:
@@ -34,14 +31,12 @@ def diff(a: Bundle, b: Bundle) -> dict:
     ca, cb = a.summary["verdict"]["by_control"], b.summary["verdict"]["by_control"]
     sa, sb = _matrix(a), _matrix(b)
     controls = []
-    for control in sorted(set(ca) | set(cb) | set(sa) | set(sb)):
-        if sa and sb:  # both have a control matrix: compare its statuses
-            before, after = sa.get(control, "absent"), sb.get(control, "absent")
-        else:
-            before, after = _status(ca.get(control)), _status(cb.get(control))
-        if before != after or ca.get(control) != cb.get(control):
-            controls.append({"control": control, "before": before, "after": after,
-                             "counts_before": ca.get(control), "counts_after": cb.get(control)})
+    if sa is not None and sb is not None:
+        for control in sorted(set(sa) | set(sb)):
+            before, after = sa.get(control, NOT_ASSESSED), sb.get(control, NOT_ASSESSED)
+            if before != after:
+                controls.append({"control": control, "before": before, "after": after,
+                                 "counts_before": ca.get(control), "counts_after": cb.get(control)})
     ia, ib = _inputs(a), _inputs(b)
     inputs = {"added": sorted(set(ib) - set(ia)), "removed": sorted(set(ia) - set(ib)),
               "changed": sorted(k for k in set(ia) & set(ib) if ia[k] != ib[k])}
@@ -50,17 +45,18 @@ def diff(a: Bundle, b: Bundle) -> dict:
         "a": {"system": ma.get("system"), "created": ma.get("created"), "passed": ma["verdict"]["passed"]},
         "b": {"system": mb.get("system"), "created": mb.get("created"), "passed": mb["verdict"]["passed"]},
         "policy_digest_changed": ma.get("policy_digest") != mb.get("policy_digest"),
+        "controls_compared": sa is not None and sb is not None,
         "controls": controls,
         "findings": findings,
         "inputs": inputs,
     }
 
 
-def _matrix(bundle: Bundle) -> dict[str, str]:
-    """framework:control -> satisfied / not-satisfied / not-assessed, from controls.json when the bundle has one."""
+def _matrix(bundle: Bundle) -> dict[str, str] | None:
+    """framework:control -> satisfied / not-satisfied / not-assessed from controls.json; None without one."""
     matrix = bundle.controls
     if not isinstance(matrix, dict):
-        return {}
+        return None
     return {f"{fw['id']}:{c['id']}": c["status"] for fw in matrix.get("frameworks", []) for c in fw.get("controls", [])}
 
 
@@ -80,7 +76,10 @@ def render_text(d: dict) -> str:
     if d["policy_digest_changed"]:
         lines.append("policies: changed (different policy digest)")
     lines.append("")
-    lines.append(f"controls ({len(d['controls'])} changed)")
+    if d.get("controls_compared", True):
+        lines.append(f"controls ({len(d['controls'])} changed)")
+    else:
+        lines.append("controls: not compared (a bundle has no controls.json)")
     for c in d["controls"]:
         lines.append(f"  {c['control']}: {c['before']} -> {c['after']}")
     f = d["findings"]

@@ -23,6 +23,7 @@ from urllib.parse import quote
 from cxgov import __version__
 from cxgov.evidence.controls import control_matrix, finding_evidence, framework_title, natural_key, subjects_by_file
 from cxgov.evidence.view import BundleView
+from cxgov.formats._common import conftest_summary, not_judged, not_judged_hint
 from cxgov.model import Finding, Subject
 
 STATUS_LABELS = {
@@ -62,7 +63,11 @@ def report_context(view: BundleView, manifest: dict[str, Any]) -> dict[str, Any]
         "created": view.created,
         "run": result.run.to_dict(),
         "tool_version": __version__,
+        # the counts every format reads (gate.verdict), never recounted here
         "verdict": {"passed": verdict.passed, "fail_on": verdict.fail_on, "counts": verdict.counts},
+        "conftest": conftest_summary(verdict.counts).removeprefix("conftest-style: "),
+        "not_judged": [{"file": file, "kind": kind, "count": len(subjects), "hint": not_judged_hint(kind),
+                        "subjects": [s.id for s in subjects]} for file, kind, subjects in not_judged(result)],
         "summary": matrix["summary"],
         "frameworks": sorted((_framework(view, fw) for fw in matrix["frameworks"]),
                              key=lambda fw: (REPORT_ORDER.index(fw["id"]) if fw["id"] in REPORT_ORDER else len(REPORT_ORDER),
@@ -140,7 +145,8 @@ def _framework(view: BundleView, framework: dict[str, Any]) -> dict[str, Any]:
             "evidence": c["evidence"],
         })
     return {"id": framework["id"], "title": framework["title"], "slug": _slug(framework["id"]),
-            "counts": {k: sum(c["counts"][k] for c in framework["controls"]) for k in ("deny", "warn", "waived")},
+            # findings that map to the framework, each counted once (the verdict's by_framework)
+            "counts": framework["counts"],
             "summary": framework["summary"], "controls": controls}
 
 
@@ -255,6 +261,9 @@ def _manifest(manifest: dict[str, Any]) -> dict[str, Any]:
         jq = '.files[] | "\\(.sha256)  \\(.path)"'
         jq_paths = ".files[].path"
     facts = [(k, str(v)) for k, v in sorted(manifest.items()) if isinstance(v, (str, int, float, bool)) and k != "files"]
+    signature = manifest.get("signature")  # an unsigned bundle says so in its report, not by omission
+    facts = sorted(facts + [("signature", f"ed25519, key {signature.get('keyid')}" if isinstance(signature, dict)
+                                          else "UNSIGNED")])
     return {
         "facts": facts,
         "files": sorted(({"path": str(e.get("path")), "sha256": str(e.get("sha256", "")), "size": e.get("size")}

@@ -106,7 +106,8 @@ def load_key_env(name: str) -> SigningKey:
     value = os.environ.get(name)
     if not value:
         raise InputError(f"environment variable {name} is not set or empty", where=f"${name}",
-                         hint="set it to the PEM private key, or sign with a key file")
+                         hint="set it to the PEM private key, sign with a key file (--key FILE), or write an "
+                              "unsigned bundle (--unsigned)")
     return load_private(value.encode(), f"${name}")
 
 

@@ -4,6 +4,8 @@ Four checks, every problem named: the manifest lists exactly the files present (
 renamed), each file's size and sha256 match, the attestation's statement names manifest.json by
 its current sha256, and the DSSE signature over that statement is valid (for the key given with
 --public-key, or else the key the manifest names, which proves integrity but not authorship).
+An unsigned bundle whose hashes match is never a plain OK: it is UNSIGNED (exit 2) unless the
+caller accepts unsigned bundles, and then still marked so (`outcome`).
 """
 
 from __future__ import annotations
@@ -136,3 +138,28 @@ def _signature(envelope: dict, manifest: dict, public_key, out: Verification) ->
     if not any(sign.verify_signature(public_key, envelope["payloadType"], payload, str(s.get("sig", "")))
                for s in mine):
         out.problems.append(f"changed: the signature in {layout.ATTESTATION} is not valid for key {keyid}")
+
+
+def outcome(report: Verification, *, allow_unsigned: bool = False) -> tuple[str, int]:
+    """The verdict line and exit code of `cxgov evidence verify`: 0 intact and signed, 1 any
+    difference, 2 intact but unsigned (nothing shows who made it) unless `allow_unsigned`; then 0,
+    still marked UNSIGNED."""
+    if not report.ok:
+        return f"FAILED: {len(report.problems)} problem(s); this bundle is not what was produced", 1
+    if report.signed:
+        return f"OK: {report.files} files match the manifest; signature valid (key {report.keyid})", 0
+    if allow_unsigned:
+        return (f"OK (UNSIGNED): {report.files} files match the manifest; the bundle carries no signature "
+                "(accepted with --allow-unsigned)"), 0
+    return (f"UNSIGNED: {report.files} files match the manifest, but the bundle carries no signature, so nothing "
+            "shows who made it; pass --allow-unsigned to accept it, or have it signed "
+            "(`cxgov audit --key FILE`)"), 2
+
+
+def as_json(report: Verification, *, allow_unsigned: bool = False) -> dict:
+    """`cxgov evidence verify --json`: the checks, and the same verdict and exit code as the text."""
+    _, code = outcome(report, allow_unsigned=allow_unsigned)
+    verdict = "altered" if not report.ok else "signed" if report.signed else "unsigned"
+    return {"ok": report.ok and code == 0, "intact": report.ok, "signed": report.signed, "verdict": verdict,
+            "allow_unsigned": allow_unsigned, "exit_code": code, "keyid": report.keyid, "files": report.files,
+            "problems": report.problems, "notes": report.notes}

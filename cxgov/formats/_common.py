@@ -1,10 +1,11 @@
-"""Helpers more than one format needs: ordering, status labels, waiver notes, the summary line."""
+"""Helpers more than one format needs: ordering, status labels, waiver notes, the summary line, the
+subjects nothing judged."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from cxgov.model import Check, Finding, Waiver, canonical_json
+from cxgov.model import Check, Finding, Result, SubjectRef, Waiver, canonical_json
 
 #: what a finding counts as, the same buckets gate.verdict() counts
 LABELS = {"deny": "FAIL", "warn": "WARN", "waived": "WAIVED"}
@@ -68,17 +69,59 @@ def plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
+def findings_summary(counts: dict[str, int]) -> str:
+    """The findings, by what they count as: "76 findings (57 deny, 18 warn, 1 waived; 2 pre-enforcement)"."""
+    parts = f"{counts.get('deny', 0)} deny, {counts.get('warn', 0)} warn, {counts.get('waived', 0)} waived"
+    if counts.get("pre_enforcement"):
+        parts += f"; {counts['pre_enforcement']} pre-enforcement"
+    return f"{plural(counts.get('findings', 0), 'finding')} ({parts})"
+
+
+def conftest_summary(counts: dict[str, int]) -> str:
+    """Conftest's own tally line, labelled: "conftest-style: 1423 tests, 1347 passed, 18 warnings, 57
+    failures, 0 exceptions" (a test per rule evaluation and document; its warnings and failures are the
+    unwaived warn and deny findings)."""
+    return "conftest-style: " + ", ".join([
+        plural(counts.get("tests", 0), "test"),
+        f"{counts.get('successes', 0)} passed",
+        plural(counts.get("warn", 0), "warning"),
+        plural(counts.get("deny", 0), "failure"),
+        plural(counts.get("exceptions", 0), "exception"),
+    ])
+
+
 def summary_line(counts: dict[str, int]) -> str:
-    """Conftest's tally line, plus waived findings when there are any."""
-    line = ", ".join(
-        [
-            plural(counts.get("tests", 0), "test"),
-            f"{counts.get('successes', 0)} passed",
-            plural(counts.get("warn", 0), "warning"),
-            plural(counts.get("deny", 0), "failure"),
-            plural(counts.get("exceptions", 0), "exception"),
-        ]
-    )
-    if counts.get("waived"):
-        line += f", {counts['waived']} waived"
-    return line
+    """The one tally line of the terminal formats, read from Verdict.counts (never recounted):
+    the findings first, then conftest's tallies labelled as conftest-style."""
+    return f"{findings_summary(counts)} · {conftest_summary(counts)}"
+
+
+#: what to give instead, per kind of document no selected rule judges
+_NOT_JUDGED_HINTS = {
+    "config": "no selected rule judges plain YAML/JSON: give your own policies for it with -p (a rule without "
+              "applies_to judges every document), or give Kubernetes manifests, Terraform plans or .tf files, "
+              "or a cxgov descriptor instead",
+    "descriptor": "no selected rule judges the descriptor: select the builtin packs (or a package whose rules apply "
+                  "to system or descriptor)",
+}
+
+
+def not_judged_hint(kind: str) -> str:
+    """Why a document of this kind was not judged, and what to give instead."""
+    return _NOT_JUDGED_HINTS.get(kind, f"no selected rule applies to {kind} documents: select the builtin packs, or "
+                                       f"a package whose rules apply to {kind} (METADATA applies_to)")
+
+
+def not_judged(result: Result) -> list[tuple[str, str, list[SubjectRef]]]:
+    """The subjects no selected rule judged (Result.unjudged()), as (file, kind, subjects) in file order:
+    never a pass, so every format lists them."""
+    groups: dict[tuple[str, str], list[SubjectRef]] = {}
+    for s in result.unjudged():
+        groups.setdefault((s.origin.file or s.id, s.kind), []).append(s)
+    return [(file, kind, sorted(groups[(file, kind)], key=lambda s: (s.origin.line or 0, s.id)))
+            for file, kind in sorted(groups)]
+
+
+def not_judged_text(file: str, kind: str, count: int) -> str:
+    """One line for one file's documents of one kind that nothing judged, and what to give instead."""
+    return f"{file}: {plural(count, f'{kind} document')} not judged; {not_judged_hint(kind)}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 from cxgov.errors import CxgovError
-from cxgov.formats._common import annotated, is_uri, ordered, status, summary_line
+from cxgov.formats._common import annotated, is_uri, not_judged, not_judged_text, ordered, status, summary_line
 from cxgov.formats.interface import Format
 from cxgov.formats.markdown import MarkdownFormat
 from cxgov.model import Finding, Result
@@ -39,14 +39,23 @@ def command(finding: Finding) -> str:
     return f"::{COMMANDS[bucket]} {','.join(properties)}::{escape_data(message)}"
 
 
+def not_judged_command(file: str, kind: str, count: int) -> str:
+    """A warning annotation on a file whose documents of one kind no selected rule judged."""
+    properties = [] if is_uri(file) else [f"file={escape_property(file)}"]
+    properties.append(f"title={escape_property('not judged')}")
+    return f"::warning {','.join(properties)}::{escape_data(not_judged_text(file, kind, count))}"
+
+
 class GithubFormat(Format):
-    """One annotation per finding, then the tally; appends the Markdown summary to GITHUB_STEP_SUMMARY."""
+    """One annotation per finding and per file nothing judged, then the tally; appends the Markdown summary
+    to GITHUB_STEP_SUMMARY."""
 
     name = "github"
     extension = ".txt"
 
     def render(self, result: Result, *, color: bool = False) -> str:
         lines = [command(f) for f in ordered(result.findings)]
+        lines += [not_judged_command(file, kind, len(subjects)) for file, kind, subjects in not_judged(result)]
         lines.append(summary_line(result.verdict.counts))
         return "\n".join(lines) + "\n"
 

@@ -1,8 +1,9 @@
 """JUnit XML for CI test reports: a testsuite per file and namespace, a testcase per check.
 
-Counts match the text summary: every success, exception and finding is one testcase. Deny findings
-are failures, warnings pass with the warning in system-out, waived findings and exception rules are
-skipped.
+Counts match the verdict's (gate.verdict): every conftest-style test (success, exception, finding) is one
+testcase. Deny findings are failures, warnings pass with the warning in system-out, waived findings and
+exception rules are skipped. A document no selected rule judged is one more skipped testcase, in a
+"not judged" suite of its file, whose message says what to give instead: never a pass.
 """
 
 from __future__ import annotations
@@ -12,10 +13,11 @@ import xml.etree.ElementTree as ET
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from cxgov.formats._common import LABELS, annotated, control_tags, ordered, ordered_checks, where
+from cxgov.formats._common import LABELS, annotated, control_tags, not_judged_hint, ordered, ordered_checks, where
 from cxgov.formats.interface import Format
-from cxgov.model import Finding, Result
+from cxgov.model import Finding, Result, SubjectRef
 
+NOT_JUDGED = "not judged"  # the namespace of the suites listing documents nothing judged
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
@@ -59,10 +61,12 @@ class _Suite:
     findings: list[Finding] = field(default_factory=list)
     exceptions: list[tuple[str, str]] = field(default_factory=list)  # (subject, rule)
     successes: list[tuple[str, int, int]] = field(default_factory=list)  # (subject, i, of n)
+    unjudged: list[SubjectRef] = field(default_factory=list)  # documents no selected rule judged
 
 
 class JunitFormat(Format):
-    """JUnit XML whose tests/failures/skipped agree with the verdict's counts."""
+    """JUnit XML whose counts agree with the verdict's: failures = deny; skipped = waived + exceptions +
+    documents not judged; tests = conftest-style tests + documents not judged."""
 
     name = "junit"
     extension = ".xml"
@@ -76,6 +80,8 @@ class JunitFormat(Format):
             bucket = suites[(origin.get(c.subject) or c.subject, c.namespace)]
             bucket.exceptions += [(c.subject, rule) for rule in sorted(c.exceptions)]
             bucket.successes += [(c.subject, i, c.successes) for i in range(1, c.successes + 1)]
+        for s in sorted(result.unjudged(), key=lambda s: (s.origin.line or 0, s.id)):
+            suites[(s.origin.file or s.id, NOT_JUDGED)].unjudged.append(s)
 
         root = ET.Element("testsuites", {"name": "cxgov"})
         totals = dict.fromkeys(("tests", "failures", "errors", "skipped"), 0)
@@ -88,6 +94,9 @@ class JunitFormat(Format):
                 ET.SubElement(case, "skipped", {"message": _xml(f"exception: {rule} turned off")})
             for subject, i, n in content.successes:
                 _case(suite, namespace, f"{subject}: passed {i} of {n}")
+            for s in content.unjudged:
+                case = _case(suite, namespace, f"{s.kind}: {s.id}")
+                ET.SubElement(case, "skipped", {"message": _xml(f"not judged: {not_judged_hint(s.kind)}")})
             counts = {
                 "tests": len(suite),
                 "failures": len(suite.findall("testcase/failure")),

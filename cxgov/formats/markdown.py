@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from cxgov.formats._common import LABELS, PRE_ENFORCEMENT, ordered, where
+from cxgov.formats._common import (LABELS, PRE_ENFORCEMENT, conftest_summary, not_judged, not_judged_hint, ordered,
+                                   plural, where)
 from cxgov.formats.interface import Format
 from cxgov.model import Result
 
@@ -31,7 +32,8 @@ def table(header: list[str], rows: list[list[str]], align: str = "---") -> list[
 
 
 class MarkdownFormat(Format):
-    """Verdict heading, counts, active findings, waived findings and per-framework counts."""
+    """Verdict heading, counts (findings, then conftest-style tests, labelled), active findings, waived
+    findings, documents nothing judged and per-framework counts; every count read from the verdict."""
 
     name = "markdown"
     extension = ".md"
@@ -48,9 +50,10 @@ class MarkdownFormat(Format):
             f" · fail on {cell(v.fail_on)}",
             "",
         ]
-        keys = [("tests", "tests"), ("successes", "passed"), ("warn", "warnings"), ("deny", "failures")]
-        keys += [("exceptions", "exceptions"), ("waived", "waived")]
+        keys = [("findings", "findings"), ("deny", "deny"), ("warn", "warn"), ("waived", "waived"),
+                ("pre_enforcement", "pre-enforcement")]
         out += table([title for _, title in keys], [[str(counts.get(k, 0)) for k, _ in keys]], "--:")
+        out += ["", cell(conftest_summary(counts).capitalize())]
 
         findings = ordered(result.findings)
         active = [f for f in findings if f.waiver is None]
@@ -87,11 +90,20 @@ class MarkdownFormat(Format):
             out += ["", "### Waived", ""]
             out += table(["rule", "location", "message", "reason", "ticket", "approved by", "expires"], rows)
 
+        unjudged = not_judged(result)
+        if unjudged:
+            rows = [[code(file), cell(kind), str(len(subjects)), cell(not_judged_hint(kind))]
+                    for file, kind, subjects in unjudged]
+            total = sum(len(subjects) for _, _, subjects in unjudged)
+            out += ["", "### Not judged", "",
+                    f"{plural(total, 'document')} no selected rule judged (never a pass):", ""]
+            out += table(["file", "kind", "documents", "what to give instead"], rows)
+
         if v.by_framework:
             rows = [
                 [cell(name), str(c.get("deny", 0)), str(c.get("warn", 0)), str(c.get("waived", 0))]
                 for name, c in sorted(v.by_framework.items())
             ]
-            out += ["", "### By framework", ""]
-            out += table(["framework", "failures", "warnings", "waived"], rows)
+            out += ["", "### By framework", "", "Findings that map to each framework, each counted once.", ""]
+            out += table(["framework", "deny", "warn", "waived"], rows)
         return "\n".join(out) + "\n"

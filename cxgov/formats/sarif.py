@@ -10,7 +10,7 @@ import json
 import re
 from urllib.parse import quote
 
-from cxgov.formats._common import control_tags, is_uri, ordered, sorted_keys, waiver_note
+from cxgov.formats._common import control_tags, is_uri, not_judged, not_judged_text, ordered, sorted_keys, waiver_note
 from cxgov.formats.interface import Format
 from cxgov.model import Finding, Location, Result, RuleInfo, sha256_of
 
@@ -119,6 +119,22 @@ def _result(finding: Finding, index: int) -> dict:
     return entry
 
 
+def _not_judged(result: Result) -> list[dict]:
+    """A tool execution notification per file and kind no selected rule judged: never a pass, and not a
+    result either (no rule failed), so a SARIF viewer shows it beside the results."""
+    out = []
+    for file, kind, subjects in not_judged(result):
+        first = subjects[0].origin
+        out.append({
+            "descriptor": {"id": "cxgov/not-judged"},
+            "level": "warning",
+            "message": {"text": not_judged_text(file, kind, len(subjects))},
+            "locations": _location(Location(first.file, first.line)),
+            "properties": {"kind": kind, "subjects": [s.id for s in subjects]},
+        })
+    return out
+
+
 class SarifFormat(Format):
     """One SARIF run: a rule per rule id found, a result per finding, waived ones suppressed."""
 
@@ -133,6 +149,7 @@ class SarifFormat(Format):
         ids = sorted(rules)
         index = {rule_id: i for i, rule_id in enumerate(ids)}
         run = result.run
+        notes = _not_judged(result)
         document = {
             "$schema": SCHEMA,
             "version": "2.1.0",
@@ -146,13 +163,17 @@ class SarifFormat(Format):
                             "rules": [_descriptor(rules[rule_id]) for rule_id in ids],
                         }
                     },
-                    "invocations": [{"executionSuccessful": True}],
+                    "invocations": [{"executionSuccessful": True,
+                                     **({"toolExecutionNotifications": notes} if notes else {})}],
                     "results": [_result(f, index[f.rule_id]) for f in findings],
                     "properties": {
                         "evaluation_date": run.evaluation_date,
                         "engine": run.engine,
                         "engine_version": run.engine_version,
                         "policy_digest": run.policy_digest,
+                        # the counts every format reads (gate.verdict), and what nothing judged
+                        "counts": sorted_keys(result.verdict.counts),
+                        "not_judged": sorted(s.id for s in result.unjudged()),
                     },
                 }
             ],

@@ -1,14 +1,16 @@
-"""Terminal output: findings grouped by file, then conftest's tally line and the verdict."""
+"""Terminal output: findings grouped by file, the documents nothing judged, the tally line (findings,
+then conftest-style tests) and the verdict."""
 
 from __future__ import annotations
 
 from itertools import groupby
 
-from cxgov.formats._common import LABELS, annotated, ordered, plural, status, summary_line, where
+from cxgov.formats._common import (LABELS, annotated, not_judged, not_judged_text, ordered, plural, status,
+                                   summary_line, where)
 from cxgov.formats.interface import Format
 from cxgov.model import Finding, Result
 
-_COLORS = {"deny": "31", "warn": "33", "waived": "36", "pass": "32", "dim": "2"}  # ANSI SGR codes
+_COLORS = {"deny": "31", "warn": "33", "waived": "36", "pass": "32", "dim": "2", "unjudged": "35"}  # ANSI SGR
 
 
 def _paint(text: str, what: str, color: bool) -> str:
@@ -43,12 +45,19 @@ class TextFormat(Format):
             lines.append(file or _paint("(no file)", "dim", color))
             lines.extend(_group(list(group), color))
             lines.append("")
+        unjudged = not_judged(result)
+        if unjudged:  # never a pass: each file and kind nothing judged, and what to give instead
+            lines.extend(f"{_paint('NOT JUDGED', 'unjudged', color)}  {not_judged_text(file, kind, len(subjects))}"
+                         for file, kind, subjects in unjudged)
+            lines.append("")
         v = result.verdict
         lines.append(summary_line(v.counts))
         with_findings = len({f.subject for f in result.findings})
         verdict = _paint("PASS", "pass", color) if v.passed else _paint("FAIL", "deny", color)
         subjects = plural(len(result.subjects), "subject")
-        lines.append(f"{verdict} (fail-on {v.fail_on}; {subjects}, {with_findings} with findings)")
+        skipped = sum(len(s) for _, _, s in unjudged)
+        lines.append(f"{verdict} (fail-on {v.fail_on}; {subjects}, {with_findings} with findings"
+                     + (f", {skipped} not judged)" if skipped else ")"))
         if result.shard is not None:
             s = result.shard
             lines.append(f"shard {s.index}/{s.count}: {s.files} of {s.inputs} files; `cxgov merge` all {s.count} "

@@ -102,6 +102,23 @@ class FileSource(Source):
                     else Subject(subject.kind, subject_id, subject.origin, subject.document)
                 )
 
+    def declares_descriptor(self) -> bool:
+        """Whether any input file, in any shard, holds a cxgov descriptor: a shard without it must
+        still know the system has one (rules for plans without a descriptor stay silent). Files are
+        sniffed for the descriptor's apiVersion and only those that name it are parsed."""
+        for path, shown in self._files():
+            if path == STDIN:
+                continue
+            try:
+                with open(path, "rb") as f:
+                    head = f.read(self.limits.max_file_bytes + 1)
+            except OSError:
+                continue  # reading it in its own shard reports why
+            if b"cxgov.io/v1" in head and b"AISystem" in head and any(
+                    s.kind == "descriptor" for s in self._subjects(path, shown, self._read(path, shown))):
+                return True
+        return False
+
     def _parsed(self, files: list[tuple[str, str]]) -> Iterator[list[Subject]]:
         """Each file's subjects, in file order. Many files are parsed in worker processes (parsing
         is most of a large check's Python time); errors are raised as they would be in order.
