@@ -280,3 +280,17 @@ def test_keyboard_focus_is_visible_and_the_skip_link_appears(browser, bundles):
     assert focused == ["skip-link", "solid", 3.0, True]
     ActionChains(driver).send_keys(Keys.ENTER).perform()
     assert driver.execute_script("return document.activeElement.id") == "main"
+
+
+def test_a_findings_line_number_never_wraps(chromium, bundles):
+    """A long path may wrap; the `:127` after it stays whole, even at 320 CSS pixels."""
+    driver = chromium.driver
+    try:
+        chromium.set_viewport((320, 640))
+        open_report(driver, bundles["noncompliant"])
+        lines = driver.execute_script(
+            "return [...document.querySelectorAll('section#findings code.line')]"
+            ".map(e => [e.textContent, e.getClientRects().length])")
+    finally:
+        chromium.set_viewport(DEFAULT_VIEWPORT)
+    assert lines and all(text[0] == ":" and text[1:].isdigit() and rects == 1 for text, rects in lines), lines
