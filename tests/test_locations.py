@@ -112,7 +112,7 @@ def test_a_conftest_policy_naming_path_points_at_that_line_in_text_and_sarif(tmp
 
 def _builtin_lines(tmp_path, *files) -> dict[str, set[int]]:
     run = run_cxgov("check", *files, "--evaluation-date", EVALUATION_DATE, "-o", "json=out.json",
-                    "-o", "sarif=out.sarif", cwd=tmp_path)
+                    "-o", "sarif=out.sarif", "-o", "text", cwd=tmp_path)
     assert run.code == 1, run.stderr
     findings = json.loads((tmp_path / "out.json").read_text())["findings"]
     sarif = json.loads((tmp_path / "out.sarif").read_text())["runs"][0]["results"]
@@ -122,6 +122,8 @@ def _builtin_lines(tmp_path, *files) -> dict[str, set[int]]:
     for r in sarif:  # SARIF carries the same lines as regions
         region = r["locations"][0]["physicalLocation"].get("region", {})
         assert region.get("startLine") in by_rule[r["ruleId"]]
+    for f in findings:  # and the text report names the same file:line
+        assert f"{f['location']['file']}:{f['location']['line']}" in run.stdout
     return by_rule
 
 
