@@ -28,6 +28,7 @@ package cxgov.gdpr.gdpr_32_01
 import rego.v1
 
 import data.cxgov.lib.subject
+import data.cxgov.lib.terraform
 
 d := subject.descriptor
 
@@ -98,14 +99,9 @@ deny contains {"msg": msg, "resource": concat(" ", ["data store", s.name]), "_lo
 }
 
 # ---------------------------------------------------------------- Terraform side (terraform-plan)
+# a value known only at apply (terraform.unknown_at / unknown_in) is not judged: TF-001 reports it
 
-resources := {r |
-	some i, rc in input.resource_changes
-	rc.mode == "managed"
-	not "delete" in object.get(rc, ["change", "actions"], [])
-	is_object(rc.change.after)
-	r := {"address": rc.address, "type": rc.type, "name": rc.name, "values": rc.change.after, "path": sprintf("resource_changes.%d", [i])}
-}
+resources := terraform.resources
 
 tagged_out(r) if {
 	some k in ["tags", "tags_all", "labels"]
@@ -125,6 +121,7 @@ deny contains {"msg": msg, "resource": r.address, "_path": subject.tf_path(r, at
 	some r in resources
 	attr := flags[r.type]
 	not r.values[attr] == true
+	not terraform.unknown_at(r, attr)
 	not tagged_out(r)
 	msg := concat("", [r.address, ": ", attr, " is not true (data stored unencrypted)"])
 }
@@ -144,13 +141,24 @@ deny contains {"msg": msg, "resource": b.address, "_path": subject.tf_path(b, "s
 	b.type == "aws_s3_bucket"
 	not tagged_out(b)
 	not inline_sse(b)
+	not terraform.unknown_in(b, ["server_side_encryption_configuration", "rule", "apply_server_side_encryption_by_default"])
+	not unlinked_sse_configuration
 	count([c | some c in resources; c.type == "aws_s3_bucket_server_side_encryption_configuration"; sse_applies(c, b)]) == 0
 	msg := concat("", [b.address, ": no aws_s3_bucket_server_side_encryption_configuration applies to the bucket"])
+}
+
+# a configuration whose bucket is known only at apply (and names no aws_s3_bucket) may be any
+# bucket's: buckets without one are not judged, TF-001 reports its bucket
+unlinked_sse_configuration if {
+	some c in resources
+	c.type == "aws_s3_bucket_server_side_encryption_configuration"
+	terraform.unknown_at(c, "bucket")
 }
 
 inline_sse(b) if {
 	some c in b.values.server_side_encryption_configuration
 	some rule in c.rule
+	is_array(rule.apply_server_side_encryption_by_default)
 	count(rule.apply_server_side_encryption_by_default) > 0
 }
 

@@ -2,6 +2,8 @@ package cxgov.gdpr.gdpr_32_01
 
 import rego.v1
 
+import data.cxgov.lib.terraform
+
 system(d) := {"evaluation_date": "2026-11-22", "descriptor": d, "descriptor_file": "cxgov.yaml", "lines": {}, "evidence": {}, "documents": []}
 
 rc(type, name, after) := {"address": concat(".", [type, name]), "type": type, "name": name, "mode": "managed", "change": {"actions": ["create"], "after": after}}
@@ -121,4 +123,51 @@ test_gdpr_32_01_fail_terraform_change_without_actions if {
 	r := deny with input as plan([{"address": "aws_db_instance.db", "type": "aws_db_instance", "name": "db", "mode": "managed", "change": {"after": {"storage_encrypted": false}}}])
 	some f in r
 	f.msg == "aws_db_instance.db: storage_encrypted is not true (data stored unencrypted)"
+}
+
+# --- a value known only at apply is TF-001's (could not check), not judged here ---
+
+test_gdpr_32_01_unknown_encryption_is_tf_001s if {
+	doc := terraform.source_doc([
+		terraform.expression_row("aws_db_instance", "main", {"engine": "postgres"}, {"storage_encrypted": "encrypted"}),
+		terraform.expression_row("aws_ebs_volume", "v", {"size": 10}, {"encrypted": "encrypted"}),
+	])
+	count(deny) == 0 with input as doc
+	reported := terraform.tf_001_paths(doc)
+	["aws_db_instance.main", "resource_changes.0.change.after.storage_encrypted"] in reported
+	["aws_ebs_volume.v", "resource_changes.1.change.after.encrypted"] in reported
+	r := deny with input as terraform.source_doc([
+		terraform.literal_row("aws_db_instance", "main", {"engine": "postgres", "storage_encrypted": false}),
+		terraform.literal_row("aws_ebs_volume", "v", {"size": 10, "encrypted": false}),
+	])
+	{f.msg | some f in r} == {
+		"aws_db_instance.main: storage_encrypted is not true (data stored unencrypted)",
+		"aws_ebs_volume.v: encrypted is not true (data stored unencrypted)",
+	}
+}
+
+test_gdpr_32_01_unknown_bucket_encryption_is_tf_001s if {
+	# a dynamic inline block, or a configuration whose bucket is an expression (it may be this one's)
+	inline := terraform.source_doc([["aws_s3_bucket", "b", {"bucket": "acme-b", "server_side_encryption_configuration": null}, {"server_side_encryption_configuration": true}, {"bucket": {"constant_value": "acme-b"}, "server_side_encryption_configuration": terraform.var_ref("sse")}]])
+	count(deny) == 0 with input as inline
+	["aws_s3_bucket.b", "resource_changes.0.change.after.server_side_encryption_configuration"] in terraform.tf_001_paths(inline)
+	nested := terraform.source_doc([[
+		"aws_s3_bucket", "b",
+		{"bucket": "acme-b", "server_side_encryption_configuration": [{"rule": null}]},
+		{"server_side_encryption_configuration": [{"rule": true}]},
+		{"bucket": {"constant_value": "acme-b"}, "server_side_encryption_configuration": [{"rule": terraform.var_ref("rules")}]},
+	]])
+	count(deny) == 0 with input as nested
+	["aws_s3_bucket.b", "resource_changes.0.change.after.server_side_encryption_configuration.0.rule"] in terraform.tf_001_paths(nested)
+	unlinked := terraform.source_doc([
+		terraform.literal_row("aws_s3_bucket", "b", {"bucket": "acme-b"}),
+		terraform.expression_row("aws_s3_bucket_server_side_encryption_configuration", "c", {"rule": [{"apply_server_side_encryption_by_default": [{"sse_algorithm": "AES256"}]}]}, {"bucket": "bucket_name"}),
+	])
+	count(deny) == 0 with input as unlinked
+	["aws_s3_bucket_server_side_encryption_configuration.c", "resource_changes.1.change.after.bucket"] in terraform.tf_001_paths(unlinked)
+	r := deny with input as terraform.source_doc([
+		terraform.literal_row("aws_s3_bucket", "b", {"bucket": "acme-b", "server_side_encryption_configuration": []}),
+		terraform.literal_row("aws_s3_bucket_server_side_encryption_configuration", "c", {"bucket": "other", "rule": [{"apply_server_side_encryption_by_default": [{"sse_algorithm": "AES256"}]}]}),
+	])
+	{f.msg | some f in r} == {"aws_s3_bucket.b: no aws_s3_bucket_server_side_encryption_configuration applies to the bucket"}
 }

@@ -30,6 +30,7 @@ package cxgov.gdpr.gdpr_5e_01
 import rego.v1
 
 import data.cxgov.lib.subject
+import data.cxgov.lib.terraform
 
 d := subject.descriptor
 
@@ -124,6 +125,7 @@ deny contains {"msg": msg, "resource": it.what, "_loc": field_loc(it.path, "rete
 	finite(it.item)
 	some pr in plan_retention
 	e := pr.e
+	not e.unknown
 	doc := {"file": pr.file}
 	it.item.name in e.names
 	e.days != it.item.retention_days
@@ -142,11 +144,13 @@ keeps(e) := concat("", ["keeps ", num(e.days), " days"]) if e.days > 0
 keeps(e) := concat("", ["keeps data forever: ", e.why]) if e.days == 0
 
 # ---------------------------------------------------------------- Terraform side (terraform-plan)
+# a value known only at apply (terraform.unknown_at / unknown_in) is not judged: TF-001 reports it
 
 deny contains {"msg": msg, "resource": e.address, "_path": e.path} if {
 	is_array(input.resource_changes)
 	some e in retained(input)
 	e.days == 0
+	not e.unknown
 	not e.opt_out
 	msg := concat(": ", [e.address, e.why])
 }
@@ -154,47 +158,78 @@ deny contains {"msg": msg, "resource": e.address, "_path": e.path} if {
 # a lifecycle configuration for a bucket outside this plan that expires nothing
 deny contains {"msg": msg, "resource": lc.address, "_path": subject.tf_path(lc, "rule")} if {
 	is_array(input.resource_changes)
-	some lc in resources(input)
-	lc.type == "aws_s3_bucket_lifecycle_configuration"
-	not linked_to_planned_bucket(input, lc)
+	some l in index(input).lifecycles
+	count(l.buckets) == 0
+	lc := l.lc
 	count(expiring_days(object.get(lc.values, "rule", []))) == 0
+	not unknown_rules(lc)
 	msg := concat("", [lc.address, ": no enabled rule expires objects of bucket ", bucket_name(lc), " (kept forever)"])
 }
 
-linked_to_planned_bucket(plan, lc) if {
-	some b in resources(plan)
-	b.type == "aws_s3_bucket"
-	lifecycle_applies(plan, lc, b)
+# resources as they will be after apply, from any plan document
+resources(plan) := rs if {
+	configs := {c.address: c |
+		some c in object.get(plan, ["configuration", "root_module", "resources"], [])
+		object.get(c, "mode", "managed") == "managed"
+	}
+	rs := {r |
+		some i, rc in plan.resource_changes
+		rc.mode == "managed"
+		not "delete" in object.get(rc, ["change", "actions"], [])
+		is_object(rc.change.after)
+		r := {
+			"address": rc.address, "type": rc.type, "name": rc.name, "values": rc.change.after, "path": sprintf("resource_changes.%d", [i]),
+			"unknown": terraform.unknown_of(rc), "config": config_in(configs, rc),
+		}
+	}
 }
 
-# resources as they will be after apply, from any plan document
-resources(plan) := {r |
-	some i, rc in plan.resource_changes
-	rc.mode == "managed"
-	not "delete" in object.get(rc, ["change", "actions"], [])
-	is_object(rc.change.after)
-	r := {"address": rc.address, "type": rc.type, "name": rc.name, "values": rc.change.after, "path": sprintf("resource_changes.%d", [i])}
-}
+# a resource's configuration block: the plan's own root module (another plan of the system), else
+# as the Terraform helpers find it in the input
+config_in(configs, rc) := configs[base(rc.address)] if {
+	object.get(rc, "module_address", "") == ""
+} else := terraform.config_of(rc)
 
 # every retention-bearing resource of a plan: {address, type, names, days (0 = forever), why, opt_out,
-# path (where a finding points)}
-retained(plan) := log_groups(plan) | buckets(plan) | gcs_buckets(plan)
+# unknown (a value it is judged by is known only at apply: not judged, TF-001 reports it), path
+# (where a finding points)}
+retained(plan) := (log_groups(idx) | buckets(idx)) | gcs_buckets(idx) if idx := index(plan)
 
-log_groups(plan) := {e |
-	some r in resources(plan)
+# a plan's resources, its S3 lifecycle configurations with the addresses of the planned buckets each
+# applies to, and whether one's bucket is known only at apply: computed once per plan (functions are
+# not memoised)
+index(plan) := {"resources": rs, "lifecycles": lifecycles, "unlinked": count(unlinked) > 0} if {
+	rs := resources(plan)
+	refs := bucket_references(plan)
+	planned := [{"address": b.address, "base": base(b.address), "bucket": object.get(b.values, "bucket", null)} |
+		some b in rs
+		b.type == "aws_s3_bucket"
+	]
+	lifecycles := [{"lc": lc, "buckets": {b.address | some b in planned; lifecycle_applies(link, b)}} |
+		some lc in rs
+		lc.type == "aws_s3_bucket_lifecycle_configuration"
+		link := {"bucket": object.get(lc.values, "bucket", null), "refs": object.get(refs, base(lc.address), [])}
+	]
+	# lifecycle configurations whose bucket is known only at apply: they may be any bucket's
+	unlinked := [l | some l in lifecycles; terraform.unknown_at(l.lc, "bucket")]
+}
+
+log_groups(idx) := {e |
+	some r in idx.resources
 	r.type in {"aws_cloudwatch_log_group", "azurerm_log_analytics_workspace"}
-	e := {"address": r.address, "type": r.type, "names": names(r), "days": positive(object.get(r.values, "retention_in_days", null)), "why": attr_why(r.values, "retention_in_days"), "opt_out": opted_out(r), "path": subject.tf_path(r, "retention_in_days")}
+	e := {"address": r.address, "type": r.type, "names": names(r), "days": positive(object.get(r.values, "retention_in_days", null)), "why": attr_why(r.values, "retention_in_days"), "opt_out": opted_out(r), "unknown": unknown_any(r, [["retention_in_days"]]), "path": subject.tf_path(r, "retention_in_days")}
 }
 
-buckets(plan) := {e |
-	some b in resources(plan)
+buckets(idx) := {e |
+	some b in idx.resources
 	b.type == "aws_s3_bucket"
-	ds := s3_days(plan, b)
-	e := {"address": b.address, "type": b.type, "names": names(b), "days": largest(ds), "why": s3_why(plan, b), "opt_out": opted_out(b), "path": b.path}
+	configs := [l.lc | some l in idx.lifecycles; b.address in l.buckets]
+	ds := s3_days(configs, b)
+	e := {"address": b.address, "type": b.type, "names": names(b), "days": largest(ds), "why": s3_why(configs), "opt_out": opted_out(b), "unknown": s3_unknown(idx, configs, b), "path": b.path}
 }
 
-gcs_buckets(plan) := {e |
-	some b in resources(plan)
+gcs_buckets(idx) := {e |
+	some b in idx.resources
 	b.type == "google_storage_bucket"
 	ds := [a |
 		some lr in object.get(b.values, "lifecycle_rule", [])
@@ -205,8 +240,27 @@ gcs_buckets(plan) := {e |
 		is_number(a)
 		a > 0
 	]
-	e := {"address": b.address, "type": b.type, "names": names(b), "days": largest(ds), "why": "no lifecycle_rule deletes objects (action Delete with an age condition)", "opt_out": opted_out(b), "path": subject.tf_path(b, "lifecycle_rule")}
+	e := {"address": b.address, "type": b.type, "names": names(b), "days": largest(ds), "why": "no lifecycle_rule deletes objects (action Delete with an age condition)", "opt_out": opted_out(b), "unknown": unknown_any(b, [["lifecycle_rule", "action", "type"], ["lifecycle_rule", "condition", "age"]]), "path": subject.tf_path(b, "lifecycle_rule")}
 }
+
+# true when a value under one of these key paths is known only at apply
+unknown_any(r, paths) := true if {
+	some keys in paths
+	terraform.unknown_in(r, keys)
+} else := false
+
+# an S3 bucket's expiration is unknown when its inline rules' or its lifecycle configurations' are,
+# or when a lifecycle configuration's bucket is (it may be this bucket's)
+s3_unknown(idx, configs, b) := true if {
+	unknown_any(b, [["lifecycle_rule", "enabled"], ["lifecycle_rule", "expiration", "days"]])
+} else := true if {
+	some lc in configs
+	unknown_rules(lc)
+} else := true if {
+	idx.unlinked
+} else := false
+
+unknown_rules(lc) if unknown_any(lc, [["rule", "status"], ["rule", "expiration", "days"]])
 
 positive(v) := v if {
 	is_number(v)
@@ -235,9 +289,9 @@ attr_why(values, attr) := concat("", [attr, " not set (kept forever)"]) if not i
 attr_why(values, attr) := concat("", [attr, " = ", num(values[attr]), " (kept forever)"]) if is_number(values[attr])
 
 # expiration days of an S3 bucket: its lifecycle configurations' rules and any inline lifecycle_rule
-s3_days(plan, b) := array.concat(configured, inline) if {
+s3_days(configs, b) := array.concat(configured, inline) if {
 	configured := [n |
-		some lc in lifecycle_configs(plan, b)
+		some lc in configs
 		some n in expiring_days(object.get(lc.values, "rule", []))
 	]
 	inline := [n |
@@ -259,28 +313,20 @@ expiring_days(rules) := [n |
 	n > 0
 ]
 
-lifecycle_configs(plan, b) := [lc |
-	some lc in resources(plan)
-	lc.type == "aws_s3_bucket_lifecycle_configuration"
-	lifecycle_applies(plan, lc, b)
-]
+s3_why(configs) := "no lifecycle configuration expires its objects (kept forever)" if count(configs) == 0
 
-s3_why(plan, b) := "no lifecycle configuration expires its objects (kept forever)" if count(lifecycle_configs(plan, b)) == 0
+s3_why(configs) := "its lifecycle configuration has no enabled expiration rule (kept forever)" if count(configs) > 0
 
-s3_why(plan, b) := "its lifecycle configuration has no enabled expiration rule (kept forever)" if count(lifecycle_configs(plan, b)) > 0
-
-# a bucket settings resource (lifecycle, encryption, ...) applies to bucket b: same bucket name
-# after apply, or its configuration refers to b
-lifecycle_applies(_, r, b) if {
-	is_string(r.values.bucket)
-	r.values.bucket == b.values.bucket
+# a lifecycle configuration ({bucket, refs}: its bucket after apply, the references of its bucket
+# expression) applies to a planned bucket ({address, base, bucket}): same bucket name, or it refers to it
+lifecycle_applies(link, b) if {
+	is_string(link.bucket)
+	link.bucket == b.bucket
 }
 
-lifecycle_applies(plan, r, b) if {
-	some cr in config_resources(plan)
-	cr.address == base(r.address)
-	some ref in cr.refs
-	points_to(ref, base(b.address))
+lifecycle_applies(link, b) if {
+	some ref in link.refs
+	points_to(ref, b.base)
 }
 
 points_to(ref, address) if ref == address
@@ -289,23 +335,21 @@ points_to(ref, address) if startswith(ref, concat("", [address, "."]))
 
 base(address) := regex.replace(address, `\[[^\]]*\]`, "")
 
-# configuration resources of the root module and of modules one level down, with the references of
-# their `bucket` expression (module-relative addresses made absolute)
-config_resources(plan) := root | nested if {
-	root := {c |
-		some cr in object.get(object.get(object.get(plan, "configuration", {}), "root_module", {}), "resources", [])
-		c := {"address": cr.address, "refs": object.get(object.get(object.get(cr, "expressions", {}), "bucket", {}), "references", [])}
+# the references of each configuration resource's `bucket` expression, by address: the root module
+# and modules one level down (module-relative addresses made absolute)
+bucket_references(plan) := object.union(root, nested) if {
+	module := object.get(plan, ["configuration", "root_module"], {})
+	root := {cr.address: bucket_refs(cr, "") |
+		some cr in object.get(module, "resources", [])
 	}
-	calls := object.get(object.get(object.get(plan, "configuration", {}), "root_module", {}), "module_calls", {})
-	nested := {c |
-		some m
-		call := calls[m]
+	nested := {concat("", [prefix, cr.address]): bucket_refs(cr, prefix) |
+		some m, call in object.get(module, "module_calls", {})
 		prefix := concat("", ["module.", m, "."])
-		some cr in object.get(object.get(call, "module", {}), "resources", [])
-		refs := [concat("", [prefix, ref]) | some ref in object.get(object.get(object.get(cr, "expressions", {}), "bucket", {}), "references", [])]
-		c := {"address": concat("", [prefix, cr.address]), "refs": refs}
+		some cr in object.get(call, ["module", "resources"], [])
 	}
 }
+
+bucket_refs(cr, prefix) := [concat("", [prefix, ref]) | some ref in object.get(cr, ["expressions", "bucket", "references"], [])]
 
 names(r) := {n |
 	some k in ["name", "bucket", "identifier", "cluster_identifier"]

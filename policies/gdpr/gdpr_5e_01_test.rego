@@ -2,6 +2,8 @@ package cxgov.gdpr.gdpr_5e_01
 
 import rego.v1
 
+import data.cxgov.lib.terraform
+
 system(d) := {"evaluation_date": "2026-11-22", "descriptor": d, "descriptor_file": "cxgov.yaml", "lines": {}, "evidence": {}, "documents": []}
 
 with_plan(d, plan) := {"evaluation_date": "2026-11-22", "descriptor": d, "descriptor_file": "cxgov.yaml", "lines": {}, "evidence": {}, "documents": [{"id": "plan.json", "kind": "terraform-plan", "file": "plan.json", "line": 1, "document": plan}]}
@@ -164,4 +166,47 @@ test_gdpr_5e_01_fail_terraform_change_without_actions if {
 	r := deny with input as plan([{"address": "aws_cloudwatch_log_group.app", "type": "aws_cloudwatch_log_group", "name": "app", "mode": "managed", "change": {"after": {"name": "app"}}}])
 	some f in r
 	f.msg == "aws_cloudwatch_log_group.app: retention_in_days not set (kept forever)"
+}
+
+# --- a value known only at apply is TF-001's (could not check), not judged here ---
+
+test_gdpr_5e_01_unknown_retention_is_tf_001s if {
+	doc := terraform.source_doc([
+		terraform.expression_row("aws_cloudwatch_log_group", "app", {"name": "app-logs"}, {"retention_in_days": "days"}),
+		["google_storage_bucket", "g", {"name": "g", "lifecycle_rule": [{"action": [{"type": "Delete"}], "condition": [{"age": null}]}]}, {"lifecycle_rule": [{"condition": [{"age": true}]}]}, {"lifecycle_rule": [{"action": [{"type": {"constant_value": "Delete"}}], "condition": [{"age": terraform.var_ref("age")}]}]}],
+		terraform.literal_row("aws_s3_bucket", "b", {"bucket": "acme-b"}),
+		["aws_s3_bucket_lifecycle_configuration", "b", {"bucket": "acme-b", "rule": [{"status": "Enabled", "expiration": [{"days": null}]}]}, {"rule": [{"expiration": [{"days": true}]}]}, {"bucket": {"constant_value": "acme-b"}, "rule": [{"status": {"constant_value": "Enabled"}, "expiration": [{"days": terraform.var_ref("days")}]}]}],
+	])
+	count(deny) == 0 with input as doc
+	reported := terraform.tf_001_paths(doc)
+	["aws_cloudwatch_log_group.app", "resource_changes.0.change.after.retention_in_days"] in reported
+	["google_storage_bucket.g", "resource_changes.1.change.after.lifecycle_rule.0.condition.0.age"] in reported
+	["aws_s3_bucket_lifecycle_configuration.b", "resource_changes.3.change.after.rule.0.expiration.0.days"] in reported
+	# nor does the descriptor compare its period with a value known only at apply
+	count(deny) == 0 with input as with_plan(good, object.remove(doc, ["cxgov_source"]))
+	r := deny with input as terraform.source_doc([
+		terraform.literal_row("aws_cloudwatch_log_group", "app", {"name": "app-logs", "retention_in_days": 0}),
+		terraform.literal_row("google_storage_bucket", "g", {"name": "g", "lifecycle_rule": [{"action": [{"type": "Delete"}], "condition": [{"age": false}]}]}),
+		terraform.literal_row("aws_s3_bucket", "b", {"bucket": "acme-b"}),
+		terraform.literal_row("aws_s3_bucket_lifecycle_configuration", "b", {"bucket": "acme-b", "rule": [{"status": "Enabled", "expiration": [{"days": false}]}]}),
+	])
+	{f.msg | some f in r} == {
+		"aws_cloudwatch_log_group.app: retention_in_days = 0 (kept forever)",
+		"google_storage_bucket.g: no lifecycle_rule deletes objects (action Delete with an age condition)",
+		"aws_s3_bucket.b: its lifecycle configuration has no enabled expiration rule (kept forever)",
+	}
+}
+
+test_gdpr_5e_01_lifecycle_of_an_unknown_bucket_is_tf_001s if {
+	# a lifecycle configuration whose bucket is an expression may be any bucket's; a dynamic rule
+	# block is null, never iterated
+	doc := terraform.source_doc([
+		terraform.literal_row("aws_s3_bucket", "b", {"bucket": "acme-b"}),
+		terraform.expression_row("aws_s3_bucket_lifecycle_configuration", "l", {"rule": [{"status": "Enabled", "expiration": [{"days": 30}]}]}, {"bucket": "bucket_name"}),
+		terraform.expression_row("aws_s3_bucket_lifecycle_configuration", "d", {"bucket": "acme-b"}, {"rule": "rules"}),
+	])
+	count(deny) == 0 with input as doc
+	reported := terraform.tf_001_paths(doc)
+	["aws_s3_bucket_lifecycle_configuration.l", "resource_changes.1.change.after.bucket"] in reported
+	["aws_s3_bucket_lifecycle_configuration.d", "resource_changes.2.change.after.rule"] in reported
 }

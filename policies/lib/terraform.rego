@@ -276,3 +276,52 @@ doc_path(r, path) := concat(".", array.concat([r.path, "change.after"], [sprintf
 instead := "give a plan JSON (terraform show -json) or a literal" if input.cxgov_source == "terraform-hcl"
 
 instead := "set it to a literal or a variable so the plan records it" if not input.cxgov_source == "terraform-hcl"
+
+# ---------------------------------------------------------------------------------------------
+# For the rules that judge attribute values: a value known only at apply is not judged, since
+# TF-001 reports it (could not check). Only what TF-001 reports counts: a value the configuration
+# sets (or any, without a configuration) that is no judged reference; a computed value's absence
+# stays the rules' to judge. A path a rule skips must be one TF-001 reads for that resource type
+# (ref.terraform_checked_attributes, or derived from the reference data), else skipping passes it.
+# ---------------------------------------------------------------------------------------------
+
+# the value at `attr` (a key, or keys and list indexes below it) is known only at apply: it or a
+# block around it
+unknown_at(r, attr) if {
+	path := as_path(attr)
+	top := path[0]
+	some n in numbers.range(1, count(path))
+	prefix := array.slice(path, 0, n)
+	object.get(r.unknown, prefix, null) == true
+	configured(r, prefix)
+	not judged_reference(r, top)
+}
+
+# some value under these keys (a path of keys; every block of a list) is known only at apply
+unknown_in(r, keys) if {
+	some path in unknown_paths(r)
+	top := path[0]
+	k := keys_of(path)
+	count(k) > 0
+	count(k) <= count(keys)
+	array.slice(keys, 0, count(k)) == k
+	configured(r, path)
+	not judged_reference(r, top)
+}
+
+as_path(attr) := [attr] if is_string(attr)
+
+as_path(attr) := attr if is_array(attr)
+
+# an attribute whose expression names only resources of the document the rules judge themselves
+# (ref.terraform_checked_attributes judged_references: a policy_arn naming an aws_iam_policy, a
+# bucket naming an aws_s3_bucket); TF-001 does not report it, any other expression it does
+judged_reference(r, attr) if {
+	prefixes := data.cxgov.ref.terraform_checked_attributes.judged_references[attr]
+	refs := references(r, [attr])
+	count(refs) > 0
+	every ref in refs {
+		some prefix in prefixes
+		startswith(ref, prefix)
+	}
+}

@@ -135,3 +135,72 @@ test_instead_names_what_to_give if {
 	instead == "give a plan JSON (terraform show -json) or a literal" with input as {"cxgov_source": "terraform-hcl"}
 	instead == "set it to a literal or a variable so the plan records it" with input as {"resource_changes": []}
 }
+
+# --- values known only at apply, for the rules that judge attributes ---------------------------
+
+# a `.tf` source as cxgov reads it, from [type, name, after, after_unknown, expressions] rows (the
+# aws provider in eu-west-1); the rule packs' tests build their inputs with it
+source_doc(rows) := {
+	"cxgov_source": "terraform-hcl",
+	"resource_changes": [change(concat(".", [r[0], r[1]]), r[2], r[3]) | some r in rows],
+	"configuration": {"provider_config": {"aws": aws("eu-west-1")}, "root_module": {"resources": [cfg(concat(".", [r[0], r[1]]), "aws", r[4]) | some r in rows]}},
+}
+
+# a row whose attributes are all literals
+literal_row(type, name, after) := [type, name, after, {}, {k: {"constant_value": v} | some k, v in after}]
+
+# a row whose attributes in `vars` ({attribute: variable name}) are `var.<name>` expressions
+expression_row(type, name, after, vars) := [
+	type, name,
+	object.union(after, {k: null | some k, _ in vars}),
+	{k: true | some k, _ in vars},
+	object.union({k: {"constant_value": v} | some k, v in after}, {k: var_ref(v) | some k, v in vars}),
+]
+
+var_ref(name) := {"references": [concat("", ["var.", name])]}
+
+# what TF-001 reports on a document: [resource, _path] pairs
+tf_001_paths(doc) := {[f.resource, f._path] | some f in fs} if {
+	fs := data.cxgov.residency.tf_001.deny with input as doc
+}
+
+test_unknown_at_the_attribute_or_a_block_around_it if {
+	doc := source_doc([
+		expression_row("aws_db_instance", "a", {"engine": "postgres"}, {"storage_encrypted": "encrypted"}),
+		["aws_opensearch_domain", "s", {"encrypt_at_rest": null}, {"encrypt_at_rest": true}, {"encrypt_at_rest": var_ref("blocks")}],
+	])
+	rs := by_address(resources) with input as doc
+	db := rs["aws_db_instance.a"]
+	unknown_at(db, "storage_encrypted")
+	not unknown_at(db, "engine")
+	unknown_at(rs["aws_opensearch_domain.s"], ["encrypt_at_rest", 0, "enabled"])
+	unknown_in(rs["aws_opensearch_domain.s"], ["encrypt_at_rest", "enabled"])
+}
+
+test_unknown_in_any_block_but_only_on_the_way if {
+	after := {"default_action": [{"type": "forward", "target_group_arn": null}, {"type": null}]}
+	unknown := {"default_action": [{"target_group_arn": true}, {"type": true}]}
+	exprs := {"default_action": [{"type": {"constant_value": "forward"}, "target_group_arn": {"references": ["aws_lb_target_group.t.arn"]}}, {"type": var_ref("t")}]}
+	doc := source_doc([["aws_lb_listener", "l", after, unknown, exprs]])
+	some r in resources with input as doc
+	unknown_in(r, ["default_action", "type"])
+	unknown_at(r, ["default_action", 1, "type"])
+	not unknown_at(r, ["default_action", 0, "type"])
+	not unknown_in(r, ["default_action", "redirect", "protocol"])
+}
+
+test_unknown_leaves_out_computed_values_and_judged_references if {
+	# a plan: computed (not configured) values and a bucket naming an aws_s3_bucket are not unknown
+	doc := plan(
+		[change("aws_s3_bucket_public_access_block.p", {"block_public_acls": true}, {"bucket": true, "id": true})],
+		{"aws": aws("eu-west-1")},
+		[cfg("aws_s3_bucket_public_access_block.p", "aws", {"bucket": {"references": ["aws_s3_bucket.b.id", "aws_s3_bucket.b"]}})],
+	)
+	some r in resources with input as doc
+	not unknown_at(r, "id")
+	not unknown_at(r, "bucket")
+	judged_reference(r, "bucket")
+	other := source_doc([expression_row("aws_s3_bucket_public_access_block", "p", {}, {"bucket": "bucket_name"})])
+	some o in resources with input as other
+	unknown_at(o, "bucket")
+}

@@ -10,7 +10,9 @@
 #   replication destination whose region cannot be named. An attribute the configuration leaves to
 #   the provider (computed, not set) is not reported: the rules judge its absence themselves; nor is
 #   a reference to a resource the rules judge themselves (ref.terraform_checked_attributes
-#   judged_references: a policy_arn naming an aws_iam_policy of the same plan).
+#   judged_references: a policy_arn naming an aws_iam_policy of the same plan, a bucket setting's
+#   bucket naming an aws_s3_bucket). The attribute-judging rules skip exactly what is reported here
+#   (lib terraform.unknown_at / unknown_in), so a value known only at apply is this one finding.
 # custom:
 #   id: TF-001
 #   severity: high
@@ -50,19 +52,8 @@ deny contains finding(sprintf("%s.%s", [r.address, tf_residency.dotted(path)]), 
 	some spec in needed(r)
 	tf_residency.covers(terraform.keys_of(path), spec)
 	terraform.configured(r, path)
-	not judged_reference(r, path)
-}
-
-# a reference to a resource of the document that the rules judge themselves (a policy_arn naming
-# the aws_iam_policy the plan creates); a variable, local or anything else is still reported
-judged_reference(r, path) if {
-	prefixes := checked.judged_references[path[0]]
-	refs := terraform.references(r, [path[0]])
-	count(refs) > 0
-	every ref in refs {
-		some prefix in prefixes
-		startswith(ref, prefix)
-	}
+	top := path[0]
+	not terraform.judged_reference(r, top)
 }
 
 finding(what, why, fix, path, resource) := {"msg": sprintf("could not check %s: %s; %s", [what, why, fix]), "resource": resource, "_path": path}

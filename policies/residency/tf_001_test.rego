@@ -147,3 +147,29 @@ test_tf_001_fail_policy_arn_from_a_variable if {
 	r := deny with input as p
 	{f._path | some f in r} == {"resource_changes.0.change.after.policy_arn"}
 }
+
+test_tf_001_bucket_of_a_bucket_setting if {
+	# naming an aws_s3_bucket of the document links the setting to it; a variable does not
+	by_reference := source(
+		[change("aws_s3_bucket_public_access_block.p", {"bucket": null, "block_public_acls": true}, {"bucket": true})],
+		{"aws": aws("eu-west-1")},
+		[cfg("aws_s3_bucket_public_access_block.p", "aws", {"bucket": {"references": ["aws_s3_bucket.b.id", "aws_s3_bucket.b"]}})],
+	)
+	count(deny) == 0 with input as by_reference
+	by_variable := source(
+		[change("aws_s3_bucket_lifecycle_configuration.l", {"bucket": null}, {"bucket": true})],
+		{"aws": aws("eu-west-1")},
+		[cfg("aws_s3_bucket_lifecycle_configuration.l", "aws", {"bucket": {"references": ["var.bucket"]}})],
+	)
+	r := deny with input as by_variable
+	{f._path | some f in r} == {"resource_changes.0.change.after.bucket"}
+}
+
+test_tf_001_listener_action_down_to_what_is_judged if {
+	# the redirect protocol is judged, a forward action's target group is not
+	after := {"protocol": "HTTP", "default_action": [{"type": "redirect", "redirect": [{"protocol": null}]}, {"type": "forward", "target_group_arn": null}]}
+	unknown := {"default_action": [{"redirect": [{"protocol": true}]}, {"target_group_arn": true}]}
+	expr := {"default_action": [{"redirect": [{"protocol": {"references": ["var.protocol"]}}]}, {"target_group_arn": {"references": ["aws_lb_target_group.t.arn"]}}]}
+	r := deny with input as source([change("aws_lb_listener.l", after, unknown)], {"aws": aws("eu-west-1")}, [cfg("aws_lb_listener.l", "aws", expr)])
+	{f._path | some f in r} == {"resource_changes.0.change.after.default_action.0.redirect.0.protocol"}
+}

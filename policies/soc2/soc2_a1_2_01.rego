@@ -120,10 +120,12 @@ hpa_min(spec) := spec.minReplicas if is_number(spec.minReplicas)
 hpa_min(spec) := 1 if not is_number(object.get(spec, "minReplicas", null))
 
 # --- Terraform plan ---
+# a value known only at apply (terraform.unknown_at / unknown_in) is not judged: TF-001 reports it
 
 deny contains {"msg": msg, "resource": r.address, "_path": subject.tf_path(r, "backup_retention_period")} if {
 	some r in terraform.of_type("aws_db_instance")
 	not replica(r)
+	not terraform.unknown_at(r, "replicate_source_db")
 	r.values.backup_retention_period == 0
 	msg := concat("", [r.address, ": backup_retention_period is 0 (automated backups are off)"])
 }
@@ -131,28 +133,35 @@ deny contains {"msg": msg, "resource": r.address, "_path": subject.tf_path(r, "b
 warn contains {"msg": msg, "resource": r.address, "_path": subject.tf_path(r, "multi_az")} if {
 	some r in terraform.of_type("aws_db_instance")
 	not replica(r)
+	not terraform.unknown_at(r, "replicate_source_db")
 	not r.values.multi_az == true
+	not terraform.unknown_at(r, "multi_az")
 	msg := concat("", [r.address, ": single-AZ database (multi_az is not true)"])
 }
 
 warn contains {"msg": msg, "resource": r.address, "_path": subject.tf_path(r, ["point_in_time_recovery", 0, "enabled"])} if {
 	some r in terraform.of_type("aws_dynamodb_table")
 	not pitr(object.get(r, "values", {}))
+	not terraform.unknown_in(r, ["point_in_time_recovery", "enabled"])
 	msg := concat("", [r.address, ": point-in-time recovery is off"])
 }
 
 deny contains {"msg": msg, "resource": r.address, "_path": subject.tf_path(r, ["settings", 0, "backup_configuration", 0, "enabled"])} if {
 	some r in terraform.of_type("google_sql_database_instance")
 	not gcp_replica(r)
+	not terraform.unknown_at(r, "master_instance_name")
 	not gcp_backups(object.get(r, "values", {}))
+	not terraform.unknown_in(r, ["settings", "backup_configuration", "enabled"])
 	msg := concat("", [r.address, ": settings.backup_configuration.enabled is not true (automated backups are off)"])
 }
 
 warn contains {"msg": msg, "resource": r.address, "_path": subject.tf_path(r, ["settings", k, "availability_type"])} if {
 	some r in terraform.of_type("google_sql_database_instance")
 	not gcp_replica(r)
+	not terraform.unknown_at(r, "master_instance_name")
 	some k, settings in r.values.settings
 	not settings.availability_type == "REGIONAL"
+	not terraform.unknown_at(r, ["settings", k, "availability_type"])
 	msg := concat("", [r.address, ": zonal instance (settings.availability_type is not REGIONAL)"])
 }
 

@@ -2,6 +2,8 @@ package cxgov.soc2.soc2_a1_2_01
 
 import rego.v1
 
+import data.cxgov.lib.terraform
+
 system(d, docs) := {"evaluation_date": "2026-11-22", "descriptor": d, "descriptor_file": "cxgov.yaml", "lines": {"data_stores.0": 40}, "evidence": {}, "documents": docs}
 
 plan(resources) := {"format_version": "1.2", "terraform_version": "1.9.8", "evaluation_date": "2026-11-22", "resource_changes": [rc |
@@ -112,4 +114,39 @@ test_soc2_a1_2_01_fail_cloud_sql if {
 	count(warn) == 1 with input as inp
 	{f._path | some f in deny} == {"resource_changes.0.change.after.settings.0.backup_configuration.0.enabled"} with input as inp
 	{f._path | some f in warn} == {"resource_changes.0.change.after.settings.0.availability_type"} with input as inp
+}
+
+# --- a value known only at apply is TF-001's (could not check), not judged here ---
+
+test_soc2_a1_2_01_unknown_availability_settings_are_tf_001s if {
+	doc := terraform.source_doc([
+		terraform.expression_row("aws_db_instance", "main", {"backup_retention_period": 7}, {"multi_az": "multi_az"}),
+		terraform.expression_row("aws_db_instance", "copy", {"backup_retention_period": 0, "multi_az": false}, {"replicate_source_db": "source"}),
+		["aws_dynamodb_table", "t", {"point_in_time_recovery": [{"enabled": null}]}, {"point_in_time_recovery": [{"enabled": true}]}, {"point_in_time_recovery": [{"enabled": terraform.var_ref("pitr")}]}],
+		["google_sql_database_instance", "g", {"settings": [{"availability_type": null, "backup_configuration": [{"enabled": null}]}]}, {"settings": [{"availability_type": true, "backup_configuration": [{"enabled": true}]}]}, {"settings": [{"availability_type": terraform.var_ref("availability"), "backup_configuration": [{"enabled": terraform.var_ref("backups")}]}]}],
+	])
+	count(deny) == 0 with input as doc
+	count(warn) == 0 with input as doc
+	reported := terraform.tf_001_paths(doc)
+	["aws_db_instance.main", "resource_changes.0.change.after.multi_az"] in reported
+	["aws_db_instance.copy", "resource_changes.1.change.after.replicate_source_db"] in reported
+	["aws_dynamodb_table.t", "resource_changes.2.change.after.point_in_time_recovery.0.enabled"] in reported
+	["google_sql_database_instance.g", "resource_changes.3.change.after.settings.0.availability_type"] in reported
+	["google_sql_database_instance.g", "resource_changes.3.change.after.settings.0.backup_configuration.0.enabled"] in reported
+	literal := terraform.source_doc([
+		terraform.literal_row("aws_db_instance", "main", {"backup_retention_period": 7, "multi_az": false}),
+		terraform.literal_row("aws_db_instance", "copy", {"backup_retention_period": 0, "multi_az": false}),
+		terraform.literal_row("aws_dynamodb_table", "t", {"point_in_time_recovery": [{"enabled": false}]}),
+		terraform.literal_row("google_sql_database_instance", "g", {"settings": [{"availability_type": false, "backup_configuration": [{"enabled": false}]}]}),
+	])
+	{f.msg | some f in deny} == {
+		"aws_db_instance.copy: backup_retention_period is 0 (automated backups are off)",
+		"google_sql_database_instance.g: settings.backup_configuration.enabled is not true (automated backups are off)",
+	} with input as literal
+	{f.msg | some f in warn} == {
+		"aws_db_instance.main: single-AZ database (multi_az is not true)",
+		"aws_db_instance.copy: single-AZ database (multi_az is not true)",
+		"aws_dynamodb_table.t: point-in-time recovery is off",
+		"google_sql_database_instance.g: zonal instance (settings.availability_type is not REGIONAL)",
+	} with input as literal
 }

@@ -22,25 +22,13 @@ package cxgov.soc2.soc2_cc6_1_01
 
 import rego.v1
 
+import data.cxgov.lib.messages
 import data.cxgov.lib.subject
 import data.cxgov.lib.terraform
 
 ref := data.cxgov.ref.soc2_encryption
 
 d := subject.descriptor
-
-# a setting as a message shows it; "not set" when absent
-shown(o, k) := o[k] if is_string(o[k])
-
-shown(o, k) := sprintf("%v", [v]) if {
-	v := o[k]
-	v != null
-	not is_string(v)
-}
-
-shown(o, k) := "not set" if not has_value(o, k)
-
-has_value(o, k) if o[k] != null
 
 # --- descriptor (system) ---
 
@@ -49,7 +37,7 @@ deny contains {"msg": msg, "resource": res, "_loc": subject.loc(path)} if {
 	not s.encryption_at_rest == true
 	res := concat("", ["data store ", s.name])
 	path := sprintf("data_stores.%d.encryption_at_rest", [i])
-	msg := concat("", [res, ": encryption_at_rest is ", shown(s, "encryption_at_rest"), " (stores and their backups must be encrypted)"])
+	msg := concat("", [res, ": encryption_at_rest is ", messages.shown(s, "encryption_at_rest"), " (stores and their backups must be encrypted)"])
 }
 
 deny contains {"msg": msg, "resource": res, "_loc": subject.loc(path)} if {
@@ -57,17 +45,20 @@ deny contains {"msg": msg, "resource": res, "_loc": subject.loc(path)} if {
 	not s.encryption_at_rest == true
 	res := concat("", ["log sink ", s.name])
 	path := sprintf("log_sinks.%d.encryption_at_rest", [i])
-	msg := concat("", [res, ": encryption_at_rest is ", shown(s, "encryption_at_rest")])
+	msg := concat("", [res, ": encryption_at_rest is ", messages.shown(s, "encryption_at_rest")])
 }
 
 # --- Terraform plan ---
+# a value known only at apply (terraform.unknown_at / unknown_in) is not judged: TF-001 reports it
 
 deny contains {"msg": msg, "resource": r.address, "_path": subject.tf_path(r, attr)} if {
 	some r in terraform.resources
 	attr := ref.must_be_true[r.type]
 	not r.values[attr] == true
+	not terraform.unknown_at(r, attr)
 	not replica(r)
-	msg := concat("", [r.address, ": ", attr, " is ", shown(r.values, attr), " (encryption at rest is off)"])
+	not maybe_replica(r)
+	msg := concat("", [r.address, ": ", attr, " is ", messages.shown(r.values, attr), " (encryption at rest is off)"])
 }
 
 deny contains {"msg": msg, "resource": r.address, "_path": subject.tf_path(r, attr)} if {
@@ -81,6 +72,7 @@ deny contains {"msg": msg, "resource": r.address, "_path": subject.tf_path(r, [p
 	some r in terraform.resources
 	path := ref.nested_must_be_true[r.type]
 	not nested_true(object.get(r, "values", {}), path)
+	not terraform.unknown_in(r, path)
 	msg := concat("", [r.address, ": ", path[0], ".", path[1], " is not true (encryption at rest is off)"])
 }
 
@@ -88,7 +80,8 @@ deny contains {"msg": msg, "resource": r.address, "_path": subject.tf_path(r, "e
 	some r in terraform.resources
 	r.type == "aws_kinesis_stream"
 	not object.get(r, ["values", "encryption_type"], null) in object.get(ref, "kinesis_encryption_types", [])
-	msg := concat("", [r.address, ": encryption_type is ", shown(r.values, "encryption_type"), " (records are stored unencrypted)"])
+	not terraform.unknown_at(r, "encryption_type")
+	msg := concat("", [r.address, ": encryption_type is ", messages.shown(r.values, "encryption_type"), " (records are stored unencrypted)"])
 }
 
 deny contains {"msg": msg, "resource": c.address, "_path": subject.tf_path(c, ["rule", k, "apply_server_side_encryption_by_default", j, "sse_algorithm"])} if {
@@ -96,7 +89,8 @@ deny contains {"msg": msg, "resource": c.address, "_path": subject.tf_path(c, ["
 	some k, rule in c.values.rule
 	some j, by_default in rule.apply_server_side_encryption_by_default
 	not object.get(by_default, "sse_algorithm", null) in object.get(ref, "s3_sse_algorithms", [])
-	msg := concat("", [c.address, ": sse_algorithm is ", shown(by_default, "sse_algorithm")])
+	not terraform.unknown_at(c, ["rule", k, "apply_server_side_encryption_by_default", j, "sse_algorithm"])
+	msg := concat("", [c.address, ": sse_algorithm is ", messages.shown(by_default, "sse_algorithm")])
 }
 
 # S3 has encrypted new objects with SSE-S3 by default since January 2023, so a bucket without a
@@ -104,7 +98,9 @@ deny contains {"msg": msg, "resource": c.address, "_path": subject.tf_path(c, ["
 warn contains {"msg": msg, "resource": b.address, "_path": subject.tf_path(b, "server_side_encryption_configuration")} if {
 	some b in terraform.of_type("aws_s3_bucket")
 	not inline_sse(b)
+	not terraform.unknown_at(b, "server_side_encryption_configuration")
 	not has_sse_configuration(b)
+	not unlinked_sse_configuration
 	msg := concat("", [b.address, ": no aws_s3_bucket_server_side_encryption_configuration in the plan (relies on the S3 default, SSE-S3)"])
 }
 
@@ -115,16 +111,34 @@ replica(r) if {
 	r.values.replicate_source_db != ""
 }
 
+# whether it is a replica is known only at apply (TF-001 reports replicate_source_db)
+maybe_replica(r) if {
+	r.type == "aws_db_instance"
+	terraform.unknown_at(r, "replicate_source_db")
+}
+
 nested_true(values, path) if {
 	some block in values[path[0]]
 	block[path[1]] == true
 }
 
-inline_sse(b) if count(b.values.server_side_encryption_configuration) > 0
+# a block known only at apply is null: no count of it (builtin errors are errors)
+inline_sse(b) if {
+	blocks := b.values.server_side_encryption_configuration
+	is_array(blocks)
+	count(blocks) > 0
+}
 
 has_sse_configuration(b) if {
 	some c in terraform.of_type("aws_s3_bucket_server_side_encryption_configuration")
 	same_bucket(c, b)
+}
+
+# a configuration whose bucket is known only at apply (and names no aws_s3_bucket) may be any
+# bucket's: buckets without one are not judged, TF-001 reports its bucket
+unlinked_sse_configuration if {
+	some c in terraform.of_type("aws_s3_bucket_server_side_encryption_configuration")
+	terraform.unknown_at(c, "bucket")
 }
 
 # a bucket-scoped resource belongs to a bucket by name, or by reference in the configuration
@@ -134,8 +148,13 @@ same_bucket(c, b) if {
 }
 
 same_bucket(c, b) if {
-	some res in input.configuration.root_module.resources
-	res.address == c.address
-	some reference in res.expressions.bucket.references
+	some reference in bucket_references[c.address]
 	reference in {b.address, concat("", [b.address, ".id"]), concat("", [b.address, ".bucket"])}
+}
+
+# the references of each root-module resource's `bucket` expression, by address: computed once, so
+# matching settings to buckets stays quadratic on large plans
+bucket_references := {res.address: refs |
+	some res in object.get(input, ["configuration", "root_module", "resources"], [])
+	refs := object.get(res, ["expressions", "bucket", "references"], [])
 }

@@ -2,6 +2,8 @@ package cxgov.soc2.soc2_cc6_1_01
 
 import rego.v1
 
+import data.cxgov.lib.terraform
+
 system(d) := {"evaluation_date": "2026-11-22", "descriptor": d, "descriptor_file": "cxgov.yaml", "lines": {"data_stores.0": 12}, "evidence": {}, "documents": []}
 
 plan(resources) := {"format_version": "1.2", "terraform_version": "1.9.8", "evaluation_date": "2026-11-22", "resource_changes": [rc |
@@ -119,4 +121,71 @@ test_soc2_cc6_1_01_fail_sse_algorithm_not_set if {
 		["aws_s3_bucket_server_side_encryption_configuration", "t", {"bucket": "acme-t", "rule": [{"apply_server_side_encryption_by_default": [{"kms_master_key_id": "k"}]}]}],
 	])
 	r == {{"msg": "aws_s3_bucket_server_side_encryption_configuration.t: sse_algorithm is not set", "resource": "aws_s3_bucket_server_side_encryption_configuration.t", "_path": "resource_changes.1.change.after.rule.0.apply_server_side_encryption_by_default.0.sse_algorithm"}}
+}
+
+# --- a value known only at apply is TF-001's (could not check), not judged here ---
+
+sse_rows(algorithm, unknown, expression) := [
+	terraform.literal_row("aws_s3_bucket", "t", {"bucket": "acme-t"}),
+	[
+		"aws_s3_bucket_server_side_encryption_configuration", "t",
+		{"bucket": "acme-t", "rule": [{"apply_server_side_encryption_by_default": [{"sse_algorithm": algorithm}]}]},
+		unknown,
+		{"bucket": {"constant_value": "acme-t"}, "rule": [{"apply_server_side_encryption_by_default": [{"sse_algorithm": expression}]}]},
+	],
+]
+
+test_soc2_cc6_1_01_unknown_storage_encrypted_is_tf_001s if {
+	doc := terraform.source_doc([terraform.expression_row("aws_db_instance", "main", {"engine": "postgres"}, {"storage_encrypted": "encrypted"})])
+	count(deny) == 0 with input as doc
+	["aws_db_instance.main", "resource_changes.0.change.after.storage_encrypted"] in terraform.tf_001_paths(doc)
+	r := deny with input as terraform.source_doc([terraform.literal_row("aws_db_instance", "main", {"engine": "postgres", "storage_encrypted": false})])
+	{f.msg | some f in r} == {"aws_db_instance.main: storage_encrypted is false (encryption at rest is off)"}
+}
+
+test_soc2_cc6_1_01_unknown_replica_source_is_tf_001s if {
+	# a replica inherits its source's encryption: whether it is one is known only at apply
+	doc := terraform.source_doc([terraform.expression_row("aws_db_instance", "r", {"engine": "postgres"}, {"replicate_source_db": "source"})])
+	count(deny) == 0 with input as doc
+	["aws_db_instance.r", "resource_changes.0.change.after.replicate_source_db"] in terraform.tf_001_paths(doc)
+	count(deny) == 1 with input as terraform.source_doc([terraform.literal_row("aws_db_instance", "r", {"engine": "postgres"})])
+}
+
+test_soc2_cc6_1_01_unknown_sse_algorithm_is_tf_001s if {
+	doc := terraform.source_doc(sse_rows(null, {"rule": [{"apply_server_side_encryption_by_default": [{"sse_algorithm": true}]}]}, terraform.var_ref("algorithm")))
+	count(deny) == 0 with input as doc
+	count(warn) == 0 with input as doc
+	path := "resource_changes.1.change.after.rule.0.apply_server_side_encryption_by_default.0.sse_algorithm"
+	["aws_s3_bucket_server_side_encryption_configuration.t", path] in terraform.tf_001_paths(doc)
+	r := deny with input as terraform.source_doc(sse_rows(false, {}, {"constant_value": false}))
+	r == {{"msg": "aws_s3_bucket_server_side_encryption_configuration.t: sse_algorithm is false", "resource": "aws_s3_bucket_server_side_encryption_configuration.t", "_path": path}}
+}
+
+test_soc2_cc6_1_01_unknown_kinesis_and_opensearch_are_tf_001s if {
+	doc := terraform.source_doc([
+		terraform.expression_row("aws_kinesis_stream", "events", {"shard_count": 1}, {"encryption_type": "stream_encryption"}),
+		["aws_opensearch_domain", "search", {"encrypt_at_rest": [{"enabled": null}]}, {"encrypt_at_rest": [{"enabled": true}]}, {"encrypt_at_rest": [{"enabled": terraform.var_ref("at_rest")}]}],
+	])
+	count(deny) == 0 with input as doc
+	reported := terraform.tf_001_paths(doc)
+	["aws_kinesis_stream.events", "resource_changes.0.change.after.encryption_type"] in reported
+	["aws_opensearch_domain.search", "resource_changes.1.change.after.encrypt_at_rest.0.enabled"] in reported
+	r := deny with input as terraform.source_doc([
+		terraform.literal_row("aws_kinesis_stream", "events", {"shard_count": 1, "encryption_type": "NONE"}),
+		terraform.literal_row("aws_opensearch_domain", "search", {"encrypt_at_rest": [{"enabled": false}]}),
+	])
+	count(r) == 2
+}
+
+test_soc2_cc6_1_01_bucket_of_an_unknown_configuration_is_tf_001s if {
+	# the configuration may be this bucket's: no warning, TF-001 reports its bucket
+	rows := [
+		terraform.literal_row("aws_s3_bucket", "t", {"bucket": "acme-t"}),
+		terraform.expression_row("aws_s3_bucket_server_side_encryption_configuration", "c", {"rule": [{"apply_server_side_encryption_by_default": [{"sse_algorithm": "AES256"}]}]}, {"bucket": "bucket_name"}),
+	]
+	count(warn) == 0 with input as terraform.source_doc(rows)
+	["aws_s3_bucket_server_side_encryption_configuration.c", "resource_changes.1.change.after.bucket"] in terraform.tf_001_paths(terraform.source_doc(rows))
+	# a literal bucket of another name: the bucket has no configuration
+	literal := [rows[0], terraform.literal_row("aws_s3_bucket_server_side_encryption_configuration", "c", {"bucket": "other", "rule": [{"apply_server_side_encryption_by_default": [{"sse_algorithm": "AES256"}]}]})]
+	count(warn) == 1 with input as terraform.source_doc(literal)
 }

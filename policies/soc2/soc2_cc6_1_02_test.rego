@@ -2,6 +2,8 @@ package cxgov.soc2.soc2_cc6_1_02
 
 import rego.v1
 
+import data.cxgov.lib.terraform
+
 system(d) := {"evaluation_date": "2026-11-22", "descriptor": d, "descriptor_file": "cxgov.yaml", "lines": {}, "evidence": {}, "documents": []}
 
 plan(resources) := {"format_version": "1.2", "terraform_version": "1.9.8", "evaluation_date": "2026-11-22", "resource_changes": [rc |
@@ -80,4 +82,31 @@ test_soc2_cc6_1_02_fail_descriptor_points_at_the_field if {
 	{f._loc.line | some f in warn} == {11} with input as inp
 	inp2 := object.union(system({"data_stores": [{"name": "t", "classification": "restricted"}]}), {"lines": {"data_stores.0": 8, "data_stores.0.classification": 9}})
 	{f._loc.line | some f in warn} == {8} with input as inp2
+}
+
+# --- a value known only at apply is TF-001's (could not check), not judged here ---
+
+test_soc2_cc6_1_02_unknown_key_settings_are_tf_001s if {
+	doc := terraform.source_doc([
+		terraform.expression_row("aws_kms_key", "a", {}, {"enable_key_rotation": "rotate"}),
+		terraform.expression_row("aws_kms_key", "b", {"enable_key_rotation": false}, {"customer_master_key_spec": "spec"}),
+		terraform.expression_row("google_kms_crypto_key", "g", {}, {"rotation_period": "period"}),
+		["azurerm_key_vault_key", "z", {"rotation_policy": [{"automatic": null}]}, {"rotation_policy": [{"automatic": true}]}, {"rotation_policy": [{"automatic": terraform.var_ref("automatic")}]}],
+	])
+	count(warn) == 0 with input as doc
+	reported := terraform.tf_001_paths(doc)
+	["aws_kms_key.a", "resource_changes.0.change.after.enable_key_rotation"] in reported
+	["aws_kms_key.b", "resource_changes.1.change.after.customer_master_key_spec"] in reported
+	["google_kms_crypto_key.g", "resource_changes.2.change.after.rotation_period"] in reported
+	["azurerm_key_vault_key.z", "resource_changes.3.change.after.rotation_policy.0.automatic"] in reported
+	r := warn with input as terraform.source_doc([
+		terraform.literal_row("aws_kms_key", "a", {"enable_key_rotation": false}),
+		terraform.literal_row("google_kms_crypto_key", "g", {"rotation_period": false}),
+		terraform.literal_row("azurerm_key_vault_key", "z", {"rotation_policy": [{"automatic": []}]}),
+	])
+	{f.msg | some f in r} == {
+		"aws_kms_key.a: enable_key_rotation is false (key rotation is off)",
+		"google_kms_crypto_key.g: rotation_period is false (no automatic rotation within 365 days)",
+		"azurerm_key_vault_key.z: no automatic rotation_policy (key rotation is off)",
+	}
 }

@@ -20,20 +20,8 @@ package cxgov.soc2.soc2_cc6_1_03
 
 import rego.v1
 
+import data.cxgov.lib.messages
 import data.cxgov.lib.subject
-
-# a setting as a message shows it; "not set" when absent
-shown(o, k) := o[k] if is_string(o[k])
-
-shown(o, k) := sprintf("%v", [v]) if {
-	v := o[k]
-	v != null
-	not is_string(v)
-}
-
-shown(o, k) := "not set" if not has_value(o, k)
-
-has_value(o, k) if o[k] != null
 
 d := subject.descriptor
 
@@ -42,7 +30,7 @@ identity := object.get(d, "identity", {})
 deny contains {"msg": msg, "resource": "identity", "_loc": subject.loc("identity.mfa_enforced")} if {
 	is_object(d)
 	not identity.mfa_enforced == true
-	msg := concat("", ["identity: mfa_enforced is ", shown(identity, "mfa_enforced"), " (MFA must be enforced)"])
+	msg := concat("", ["identity: mfa_enforced is ", messages.shown(identity, "mfa_enforced"), " (MFA must be enforced)"])
 }
 
 deny contains {"msg": msg, "resource": concat("", ["role ", role]), "_loc": subject.loc("identity.mfa_required_roles")} if {
@@ -55,5 +43,5 @@ deny contains {"msg": msg, "resource": concat("", ["role ", role]), "_loc": subj
 warn contains {"msg": msg, "resource": "identity", "_loc": subject.loc("identity.phishing_resistant_admin_mfa")} if {
 	is_object(d)
 	not identity.phishing_resistant_admin_mfa == true
-	msg := concat("", ["identity: phishing_resistant_admin_mfa is ", shown(identity, "phishing_resistant_admin_mfa"), " (admins should use FIDO2/WebAuthn factors)"])
+	msg := concat("", ["identity: phishing_resistant_admin_mfa is ", messages.shown(identity, "phishing_resistant_admin_mfa"), " (admins should use FIDO2/WebAuthn factors)"])
 }

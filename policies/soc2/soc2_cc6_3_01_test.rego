@@ -2,6 +2,8 @@ package cxgov.soc2.soc2_cc6_3_01
 
 import rego.v1
 
+import data.cxgov.lib.terraform
+
 plan(resources) := {"format_version": "1.2", "terraform_version": "1.9.8", "evaluation_date": "2026-11-22", "resource_changes": [rc |
 	some r in resources
 	rc := {"address": concat("", [r[0], ".", r[1]]), "type": r[0], "name": r[1], "mode": "managed", "change": {"actions": ["create"], "after": r[2]}}
@@ -84,4 +86,29 @@ test_soc2_cc6_3_01_fail_managed_policy_arns if {
 
 test_soc2_cc6_3_01_pass_invalid_or_unknown_policy_skipped if {
 	count(deny) == 0 with input as plan([["aws_iam_policy", "p", {"name": "later"}]])
+}
+
+# --- a value known only at apply is TF-001's (could not check), not judged here ---
+
+test_soc2_cc6_3_01_unknown_grants_are_tf_001s if {
+	# only a literal broad role or policy is judged; an expression is never read as one
+	doc := terraform.source_doc([
+		terraform.expression_row("azurerm_role_assignment", "a", {"principal_type": "ServicePrincipal"}, {"role_definition_name": "role"}),
+		terraform.expression_row("aws_iam_role_policy_attachment", "p", {"role": "app"}, {"policy_arn": "policy_arn"}),
+		terraform.expression_row("google_project_iam_member", "m", {"role": "roles/owner"}, {"member": "member"}),
+		terraform.expression_row("aws_iam_policy", "i", {"name": "app"}, {"policy": "document"}),
+	])
+	count(deny) == 0 with input as doc
+	reported := terraform.tf_001_paths(doc)
+	["azurerm_role_assignment.a", "resource_changes.0.change.after.role_definition_name"] in reported
+	["aws_iam_role_policy_attachment.p", "resource_changes.1.change.after.policy_arn"] in reported
+	["google_project_iam_member.m", "resource_changes.2.change.after.member"] in reported
+	["aws_iam_policy.i", "resource_changes.3.change.after.policy"] in reported
+	r := deny with input as terraform.source_doc([
+		terraform.literal_row("azurerm_role_assignment", "a", {"principal_type": "ServicePrincipal", "role_definition_name": "Owner"}),
+		terraform.literal_row("aws_iam_role_policy_attachment", "p", {"role": "app", "policy_arn": "arn:aws:iam::aws:policy/AdministratorAccess"}),
+		terraform.literal_row("google_project_iam_member", "m", {"role": "roles/owner", "member": "serviceAccount:bot@p.iam.gserviceaccount.com"}),
+		terraform.literal_row("aws_iam_policy", "i", {"name": "app", "policy": json.marshal({"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]})}),
+	])
+	{f.resource | some f in r} == {"azurerm_role_assignment.a", "aws_iam_role_policy_attachment.p", "google_project_iam_member.m", "aws_iam_policy.i"}
 }

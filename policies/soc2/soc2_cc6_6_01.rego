@@ -27,27 +27,16 @@ import rego.v1
 
 import data.cxgov.lib.geo
 import data.cxgov.lib.kubernetes
+import data.cxgov.lib.messages
 import data.cxgov.lib.subject
 import data.cxgov.lib.terraform
-
-# a setting as a message shows it; "not set" when absent
-shown(o, k) := o[k] if is_string(o[k])
-
-shown(o, k) := sprintf("%v", [v]) if {
-	v := o[k]
-	v != null
-	not is_string(v)
-}
-
-shown(o, k) := "not set" if not has_value(o, k)
-
-has_value(o, k) if o[k] != null
 
 s3_block_settings := ["block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets"]
 
 public_members := {"allUsers", "allAuthenticatedUsers"}
 
 # --- Terraform plan ---
+# a value known only at apply (terraform.unknown_at / unknown_in) is not judged: TF-001 reports it
 
 all_blocked(values) if {
 	every k in s3_block_settings {
@@ -63,15 +52,39 @@ account_blocked if {
 deny contains {"msg": msg, "resource": b.address, "_path": b.path} if {
 	some b in terraform.of_type("aws_s3_bucket")
 	not account_blocked
+	not account_block_unknown
 	not has_block(b)
+	not unlinked_block
 	msg := concat("", [b.address, ": no aws_s3_bucket_public_access_block for the bucket (and no account-level block)"])
 }
 
 deny contains {"msg": msg, "resource": p.address, "_path": subject.tf_path(p, off[0])} if {
 	some p in terraform.of_type("aws_s3_bucket_public_access_block")
-	off := [k | some k in s3_block_settings; not p.values[k] == true]
+	off := [k | some k in s3_block_settings; not p.values[k] == true; not terraform.unknown_at(p, k)]
 	count(off) > 0
 	msg := concat("", [p.address, ": ", concat(", ", off), " not true (all four settings must be)"])
+}
+
+# an account-level block whose settings are true or known only at apply (at least one): whether it
+# blocks is not known, and TF-001 reports the unknown ones
+account_block_unknown if {
+	some a in terraform.of_type("aws_s3_account_public_access_block")
+	every k in s3_block_settings {
+		settled(a, k)
+	}
+	some k in s3_block_settings
+	terraform.unknown_at(a, k)
+}
+
+settled(a, k) if a.values[k] == true
+
+settled(a, k) if terraform.unknown_at(a, k)
+
+# a block whose bucket is known only at apply (and names no aws_s3_bucket) may be any bucket's:
+# buckets without one are not judged, TF-001 reports its bucket
+unlinked_block if {
+	some p in terraform.of_type("aws_s3_bucket_public_access_block")
+	terraform.unknown_at(p, "bucket")
 }
 
 has_block(b) if {
@@ -85,16 +98,22 @@ same_bucket(c, b) if {
 }
 
 same_bucket(c, b) if {
-	some res in input.configuration.root_module.resources
-	res.address == c.address
-	some reference in res.expressions.bucket.references
+	some reference in bucket_references[c.address]
 	reference in {b.address, concat("", [b.address, ".id"]), concat("", [b.address, ".bucket"])}
+}
+
+# the references of each root-module resource's `bucket` expression, by address: computed once, so
+# matching settings to buckets stays quadratic on large plans
+bucket_references := {res.address: refs |
+	some res in object.get(input, ["configuration", "root_module", "resources"], [])
+	refs := object.get(res, ["expressions", "bucket", "references"], [])
 }
 
 deny contains {"msg": msg, "resource": b.address, "_path": subject.tf_path(b, "public_access_prevention")} if {
 	some b in terraform.of_type("google_storage_bucket")
 	not b.values.public_access_prevention == "enforced"
-	msg := concat("", [b.address, ": public_access_prevention is ", shown(b.values, "public_access_prevention"), " (must be \"enforced\")"])
+	not terraform.unknown_at(b, "public_access_prevention")
+	msg := concat("", [b.address, ": public_access_prevention is ", messages.shown(b.values, "public_access_prevention"), " (must be \"enforced\")"])
 }
 
 deny contains {"msg": msg, "resource": r.address, "_path": subject.tf_path(r, g[0])} if {
@@ -122,7 +141,8 @@ deny contains {"msg": msg, "resource": r.address, "_path": subject.tf_path(r, "e
 deny contains {"msg": msg, "resource": a.address, "_path": subject.tf_path(a, "public_network_access_enabled")} if {
 	some a in terraform.of_type("azurerm_storage_account")
 	not a.values.public_network_access_enabled == false
-	msg := concat("", [a.address, ": public_network_access_enabled is ", shown(a.values, "public_network_access_enabled"), " (must be false)"])
+	not terraform.unknown_at(a, "public_network_access_enabled")
+	msg := concat("", [a.address, ": public_network_access_enabled is ", messages.shown(a.values, "public_network_access_enabled"), " (must be false)"])
 }
 
 deny contains {"msg": msg, "resource": r.address, "_path": subject.tf_path(r, "publicly_accessible")} if {
@@ -164,7 +184,7 @@ deny contains {"msg": msg, "resource": res, "_loc": subject.loc(sprintf("data_st
 warn contains {"msg": msg, "resource": "network", "_loc": subject.loc("network.default_deny")} if {
 	is_object(d)
 	not network.default_deny == true
-	msg := concat("", ["network: default_deny is ", shown(network, "default_deny"), " (no default-deny network policy declared)"])
+	msg := concat("", ["network: default_deny is ", messages.shown(network, "default_deny"), " (no default-deny network policy declared)"])
 }
 
 warn contains {"msg": msg, "resource": "network", "_loc": subject.loc("network.llm_egress_allowlist")} if {

@@ -2,6 +2,8 @@ package cxgov.soc2.soc2_cc6_6_01
 
 import rego.v1
 
+import data.cxgov.lib.terraform
+
 system(d, docs) := {"evaluation_date": "2026-11-22", "descriptor": d, "descriptor_file": "cxgov.yaml", "lines": {}, "evidence": {}, "documents": docs}
 
 segmented := {"network": {"default_deny": true, "llm_egress_allowlist": ["*.openai.azure.com"]}, "ai_providers": [{"name": "aoai", "endpoint": "https://acme-eu.openai.azure.com/"}]}
@@ -155,4 +157,67 @@ test_soc2_cc6_6_01_fail_exact_messages if {
 test_soc2_cc6_6_01_fail_gcs_public_acl if {
 	r := deny with input as plan([["google_storage_bucket_access_control", "a", {"entity": "allUsers", "role": "READER"}]])
 	r == {{"msg": "google_storage_bucket_access_control.a: grants access to allUsers", "resource": "google_storage_bucket_access_control.a", "_path": "resource_changes.0.change.after.entity"}}
+}
+
+# --- a value known only at apply is TF-001's (could not check), not judged here ---
+
+test_soc2_cc6_6_01_unknown_settings_are_tf_001s if {
+	doc := terraform.source_doc([
+		terraform.literal_row("aws_s3_bucket", "b", {"bucket": "acme-b"}),
+		terraform.expression_row("aws_s3_bucket_public_access_block", "b", object.remove(object.union(blocked, {"bucket": "acme-b"}), ["block_public_policy"]), {"block_public_policy": "block_policy"}),
+		terraform.expression_row("google_storage_bucket", "g", {"name": "g"}, {"public_access_prevention": "prevention"}),
+		terraform.expression_row("azurerm_storage_account", "s", {"name": "s"}, {"public_network_access_enabled": "public"}),
+	])
+	count(deny) == 0 with input as doc
+	reported := terraform.tf_001_paths(doc)
+	["aws_s3_bucket_public_access_block.b", "resource_changes.1.change.after.block_public_policy"] in reported
+	["google_storage_bucket.g", "resource_changes.2.change.after.public_access_prevention"] in reported
+	["azurerm_storage_account.s", "resource_changes.3.change.after.public_network_access_enabled"] in reported
+	r := deny with input as terraform.source_doc([
+		terraform.literal_row("aws_s3_bucket", "b", {"bucket": "acme-b"}),
+		terraform.literal_row("aws_s3_bucket_public_access_block", "b", object.union(blocked, {"bucket": "acme-b", "block_public_policy": false})),
+		terraform.literal_row("google_storage_bucket", "g", {"name": "g", "public_access_prevention": false}),
+		terraform.literal_row("azurerm_storage_account", "s", {"name": "s", "public_network_access_enabled": true}),
+	])
+	{f.msg | some f in r} == {
+		"aws_s3_bucket_public_access_block.b: block_public_policy not true (all four settings must be)",
+		"google_storage_bucket.g: public_access_prevention is false (must be \"enforced\")",
+		"azurerm_storage_account.s: public_network_access_enabled is true (must be false)",
+	}
+}
+
+test_soc2_cc6_6_01_unknown_block_of_a_bucket_is_tf_001s if {
+	# an account block with an unknown setting, or a bucket block whose bucket is an expression:
+	# whether the bucket is blocked is not known
+	account := terraform.source_doc([
+		terraform.literal_row("aws_s3_bucket", "b", {"bucket": "acme-b"}),
+		terraform.expression_row("aws_s3_account_public_access_block", "all", object.remove(blocked, ["ignore_public_acls"]), {"ignore_public_acls": "ignore"}),
+	])
+	count(deny) == 0 with input as account
+	["aws_s3_account_public_access_block.all", "resource_changes.1.change.after.ignore_public_acls"] in terraform.tf_001_paths(account)
+	unlinked := terraform.source_doc([
+		terraform.literal_row("aws_s3_bucket", "b", {"bucket": "acme-b"}),
+		terraform.expression_row("aws_s3_bucket_public_access_block", "p", blocked, {"bucket": "bucket_name"}),
+	])
+	count(deny) == 0 with input as unlinked
+	["aws_s3_bucket_public_access_block.p", "resource_changes.1.change.after.bucket"] in terraform.tf_001_paths(unlinked)
+	# literals: an account block with a setting off, a bucket block for another bucket
+	r := deny with input as terraform.source_doc([
+		terraform.literal_row("aws_s3_bucket", "b", {"bucket": "acme-b"}),
+		terraform.literal_row("aws_s3_account_public_access_block", "all", object.union(blocked, {"ignore_public_acls": false})),
+		terraform.literal_row("aws_s3_bucket_public_access_block", "p", object.union(blocked, {"bucket": "other"})),
+	])
+	"aws_s3_bucket.b: no aws_s3_bucket_public_access_block for the bucket (and no account-level block)" in {f.msg | some f in r}
+}
+
+test_soc2_cc6_6_01_bucket_block_by_reference_is_judged if {
+	# a block whose bucket names an aws_s3_bucket belongs to that one: not TF-001's, others judged
+	rows := [
+		terraform.literal_row("aws_s3_bucket", "b", {"bucket": "acme-b"}),
+		terraform.literal_row("aws_s3_bucket", "c", {"bucket": "acme-c"}),
+		["aws_s3_bucket_public_access_block", "b", object.union(blocked, {"bucket": null}), {"bucket": true}, {"bucket": {"references": ["aws_s3_bucket.b.id", "aws_s3_bucket.b"]}}],
+	]
+	r := deny with input as terraform.source_doc(rows)
+	{f.resource | some f in r} == {"aws_s3_bucket.c"}
+	not "resource_changes.2.change.after.bucket" in {p[1] | some p in terraform.tf_001_paths(terraform.source_doc(rows))}
 }

@@ -24,6 +24,7 @@ package cxgov.soc2.soc2_cc6_7_01
 
 import rego.v1
 
+import data.cxgov.lib.messages
 import data.cxgov.lib.subject
 import data.cxgov.lib.terraform
 
@@ -41,19 +42,6 @@ tls_num(v) := tls.version_aliases[v] if not has_key(object.get(security, "tls_ve
 version_problem(v) := "an unknown TLS version" if not tls_num(v)
 
 version_problem(v) := "below TLS 1.2" if tls_num(v) < tls.min_version
-
-# a setting as a message shows it; "not set" when absent
-shown(o, k) := o[k] if is_string(o[k])
-
-shown(o, k) := sprintf("%v", [v]) if {
-	v := o[k]
-	v != null
-	not is_string(v)
-}
-
-shown(o, k) := "not set" if not has_value(o, k)
-
-has_value(o, k) if o[k] != null
 
 # --- descriptor (system) ---
 
@@ -91,6 +79,7 @@ warn contains {"msg": msg, "resource": "network", "_loc": subject.loc("network.t
 }
 
 # --- Terraform plan ---
+# a value known only at apply (terraform.unknown_at / unknown_in) is not judged: TF-001 reports it
 
 listener_types := {"aws_lb_listener", "aws_alb_listener"}
 
@@ -99,7 +88,8 @@ deny contains {"msg": msg, "resource": r.address, "_path": subject.tf_path(r, "s
 	r.type in listener_types
 	r.values.protocol in {"HTTPS", "TLS"}
 	not object.get(r, ["values", "ssl_policy"], null) in object.get(security, ["tls12plus_policies", "aws_alb"], [])
-	msg := concat("", [r.address, ": ssl_policy is ", shown(r.values, "ssl_policy"), " (not a TLS 1.2+ policy of data.cxgov.ref.security.tls12plus_policies)"])
+	not terraform.unknown_at(r, "ssl_policy")
+	msg := concat("", [r.address, ": ssl_policy is ", messages.shown(r.values, "ssl_policy"), " (not a TLS 1.2+ policy of data.cxgov.ref.security.tls12plus_policies)"])
 }
 
 warn contains {"msg": msg, "resource": r.address, "_path": subject.tf_path(r, "ssl_policy")} if {
@@ -124,7 +114,9 @@ deny contains {"msg": msg, "resource": r.address, "_path": subject.tf_path(r, ["
 	some k, vc in r.values.viewer_certificate
 	not vc.cloudfront_default_certificate == true
 	not object.get(vc, "minimum_protocol_version", null) in object.get(security, ["tls12plus_policies", "aws_cloudfront"], [])
-	msg := concat("", [r.address, ": viewer_certificate.minimum_protocol_version ", shown(vc, "minimum_protocol_version"), " is below TLSv1.2"])
+	not terraform.unknown_at(r, ["viewer_certificate", k, "minimum_protocol_version"])
+	not terraform.unknown_at(r, ["viewer_certificate", k, "cloudfront_default_certificate"])
+	msg := concat("", [r.address, ": viewer_certificate.minimum_protocol_version ", messages.shown(vc, "minimum_protocol_version"), " is below TLSv1.2"])
 }
 
 deny contains {"msg": msg, "resource": r.address, "_path": subject.tf_path(r, attr)} if {

@@ -2,6 +2,8 @@ package cxgov.soc2.soc2_cc6_7_01
 
 import rego.v1
 
+import data.cxgov.lib.terraform
+
 system(d) := {"evaluation_date": "2026-11-22", "descriptor": d, "descriptor_file": "cxgov.yaml", "lines": {}, "evidence": {}, "documents": []}
 
 plan(resources) := {"format_version": "1.2", "terraform_version": "1.9.8", "evaluation_date": "2026-11-22", "resource_changes": [rc |
@@ -125,4 +127,34 @@ test_soc2_cc6_7_01_fail_listener_without_policy if {
 	some f in r
 	f.msg == "aws_lb_listener.tls: ssl_policy is not set (not a TLS 1.2+ policy of data.cxgov.ref.security.tls12plus_policies)"
 	f._path == "resource_changes.0"
+}
+
+# --- a value known only at apply is TF-001's (could not check), not judged here ---
+
+test_soc2_cc6_7_01_unknown_tls_settings_are_tf_001s if {
+	doc := terraform.source_doc([
+		terraform.expression_row("aws_lb_listener", "https", {"protocol": "HTTPS", "port": 443}, {"ssl_policy": "ssl_policy"}),
+		["aws_cloudfront_distribution", "cdn", {"viewer_certificate": [{"minimum_protocol_version": null}]}, {"viewer_certificate": [{"minimum_protocol_version": true}]}, {"viewer_certificate": [{"minimum_protocol_version": terraform.var_ref("tls")}]}],
+		["aws_cloudfront_distribution", "cert", {"viewer_certificate": [{"cloudfront_default_certificate": null}]}, {"viewer_certificate": [{"cloudfront_default_certificate": true}]}, {"viewer_certificate": [{"cloudfront_default_certificate": terraform.var_ref("default")}]}],
+		terraform.expression_row("azurerm_storage_account", "s", {"name": "s"}, {"min_tls_version": "tls"}),
+	])
+	count(deny) == 0 with input as doc
+	count(warn) == 0 with input as doc
+	reported := terraform.tf_001_paths(doc)
+	["aws_lb_listener.https", "resource_changes.0.change.after.ssl_policy"] in reported
+	["aws_cloudfront_distribution.cdn", "resource_changes.1.change.after.viewer_certificate.0.minimum_protocol_version"] in reported
+	["aws_cloudfront_distribution.cert", "resource_changes.2.change.after.viewer_certificate.0.cloudfront_default_certificate"] in reported
+	["azurerm_storage_account.s", "resource_changes.3.change.after.min_tls_version"] in reported
+	r := deny with input as terraform.source_doc([
+		terraform.literal_row("aws_lb_listener", "https", {"protocol": "HTTPS", "port": 443, "ssl_policy": false}),
+		terraform.literal_row("aws_cloudfront_distribution", "cdn", {"viewer_certificate": [{"minimum_protocol_version": false}]}),
+		terraform.literal_row("aws_cloudfront_distribution", "cert", {"viewer_certificate": [{"cloudfront_default_certificate": false}]}),
+		terraform.literal_row("azurerm_storage_account", "s", {"name": "s", "min_tls_version": "TLS1_0"}),
+	])
+	{f.msg | some f in r} == {
+		"aws_lb_listener.https: ssl_policy is false (not a TLS 1.2+ policy of data.cxgov.ref.security.tls12plus_policies)",
+		"aws_cloudfront_distribution.cdn: viewer_certificate.minimum_protocol_version false is below TLSv1.2",
+		"aws_cloudfront_distribution.cert: viewer_certificate.minimum_protocol_version not set is below TLSv1.2",
+		"azurerm_storage_account.s: min_tls_version TLS1_0 is below TLS 1.2",
+	}
 }

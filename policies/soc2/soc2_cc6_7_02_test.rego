@@ -2,6 +2,8 @@ package cxgov.soc2.soc2_cc6_7_02
 
 import rego.v1
 
+import data.cxgov.lib.terraform
+
 system(d) := {"evaluation_date": "2026-11-22", "descriptor": d, "descriptor_file": "cxgov.yaml", "lines": {"services.0.endpoints.0": 21}, "evidence": {}, "documents": []}
 
 plan(resources) := {"format_version": "1.2", "terraform_version": "1.9.8", "evaluation_date": "2026-11-22", "resource_changes": [rc |
@@ -123,4 +125,43 @@ test_soc2_cc6_7_02_fail_opensearch_http if {
 test_soc2_cc6_7_02_fail_ingress_empty_tls_points_at_it if {
 	r := deny with input as ingress({"name": "chat"}, {"tls": [], "rules": rules})
 	r == {{"msg": "Ingress/chat: no spec.tls, so it serves plain HTTP", "resource": "Ingress/chat", "_path": "spec.tls"}}
+}
+
+# --- a value known only at apply is TF-001's (could not check), not judged here ---
+
+listener(action, unknown, expression) := [
+	"aws_lb_listener", "http",
+	{"protocol": "HTTP", "port": 80, "default_action": action},
+	unknown,
+	{"protocol": {"constant_value": "HTTP"}, "port": {"constant_value": 80}, "default_action": expression},
+]
+
+test_soc2_cc6_7_02_unknown_redirect_is_tf_001s if {
+	doc := terraform.source_doc([listener(
+		[{"type": "redirect", "redirect": [{"protocol": null}]}],
+		{"default_action": [{"redirect": [{"protocol": true}]}]},
+		[{"type": {"constant_value": "redirect"}, "redirect": [{"protocol": terraform.var_ref("protocol")}]}],
+	)])
+	count(deny) == 0 with input as doc
+	["aws_lb_listener.http", "resource_changes.0.change.after.default_action.0.redirect.0.protocol"] in terraform.tf_001_paths(doc)
+	# a dynamic default_action: null, never counted
+	dynamic := terraform.source_doc([listener(null, {"default_action": true}, terraform.var_ref("actions"))])
+	count(deny) == 0 with input as dynamic
+	["aws_lb_listener.http", "resource_changes.0.change.after.default_action"] in terraform.tf_001_paths(dynamic)
+	r := deny with input as terraform.source_doc([listener(
+		[{"type": "redirect", "redirect": [{"protocol": false}]}], {},
+		[{"type": {"constant_value": "redirect"}, "redirect": [{"protocol": {"constant_value": false}}]}],
+	)])
+	{f.msg | some f in r} == {"aws_lb_listener.http: HTTP listener on port 80 does not redirect to HTTPS"}
+}
+
+test_soc2_cc6_7_02_a_reference_beside_the_action_is_still_judged if {
+	# a forward action's target group is an expression, but the action type is not
+	doc := terraform.source_doc([listener(
+		[{"type": "forward", "target_group_arn": null}],
+		{"default_action": [{"target_group_arn": true}]},
+		[{"type": {"constant_value": "forward"}, "target_group_arn": {"references": ["aws_lb_target_group.t.arn", "aws_lb_target_group.t"]}}],
+	)])
+	count(deny) == 1 with input as doc
+	count(terraform.tf_001_paths(doc)) == 0
 }

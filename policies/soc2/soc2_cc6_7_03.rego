@@ -20,6 +20,7 @@ package cxgov.soc2.soc2_cc6_7_03
 
 import rego.v1
 
+import data.cxgov.lib.messages
 import data.cxgov.lib.subject
 
 d := subject.descriptor
@@ -28,7 +29,7 @@ deny contains {"msg": msg, "resource": res, "_loc": subject.loc(sprintf("ai_prov
 	some i, p in object.get(d, "ai_providers", [])
 	not p.training_on_customer_data == false
 	res := concat("", ["AI provider ", p.name])
-	msg := concat("", [res, ": training_on_customer_data is ", shown(p, "training_on_customer_data"), " (the vendor may train on customer conversations)"])
+	msg := concat("", [res, ": training_on_customer_data is ", messages.shown(p, "training_on_customer_data"), " (the vendor may train on customer conversations)"])
 }
 
 warn contains {"msg": msg, "resource": res, "_loc": subject.loc(sprintf("ai_providers.%d.pii_redaction", [i]))} if {
@@ -36,18 +37,5 @@ warn contains {"msg": msg, "resource": res, "_loc": subject.loc(sprintf("ai_prov
 	not p.pii_redaction == true
 	not d.pii_redaction.enabled == true
 	res := concat("", ["AI provider ", p.name])
-	msg := concat("", [res, ": no PII redaction before the call (pii_redaction is ", shown(p, "pii_redaction"), ", and pii_redaction.enabled is not true)"])
+	msg := concat("", [res, ": no PII redaction before the call (pii_redaction is ", messages.shown(p, "pii_redaction"), ", and pii_redaction.enabled is not true)"])
 }
-
-# a setting as a message shows it; "not set" when absent
-shown(o, k) := o[k] if is_string(o[k])
-
-shown(o, k) := sprintf("%v", [v]) if {
-	v := o[k]
-	v != null
-	not is_string(v)
-}
-
-shown(o, k) := "not set" if not has_value(o, k)
-
-has_value(o, k) if o[k] != null

@@ -24,6 +24,7 @@ package cxgov.soc2.soc2_cc7_2_01
 
 import rego.v1
 
+import data.cxgov.lib.messages
 import data.cxgov.lib.subject
 import data.cxgov.lib.terraform
 
@@ -44,7 +45,7 @@ security_sinks := [i | some i; s := sinks[i]; s.type in ref.security_sink_types]
 deny contains {"msg": msg, "resource": "monitoring", "_loc": subject.loc("monitoring.audit_logging")} if {
 	is_object(d)
 	not monitoring.audit_logging == true
-	msg := concat("", ["monitoring: audit_logging is ", shown(monitoring, "audit_logging"), " (audit logging must be on)"])
+	msg := concat("", ["monitoring: audit_logging is ", messages.shown(monitoring, "audit_logging"), " (audit logging must be on)"])
 }
 
 deny contains {"msg": "log_sinks: no sink of type security or audit, so the retention of security logs cannot be shown", "resource": "log_sinks", "_loc": subject.loc("log_sinks")} if {
@@ -132,16 +133,3 @@ warn contains {"msg": msg, "resource": r.address, "_path": subject.tf_path(r, at
 	days < th.security_log_target_days
 	msg := concat("", [r.address, ": security log ", r.values.name, " kept ", sprintf("%v", [days]), " days (", sprintf("%d", [th.security_log_target_days]), " recommended)"])
 }
-
-# a setting as a message shows it; "not set" when absent
-shown(o, k) := o[k] if is_string(o[k])
-
-shown(o, k) := sprintf("%v", [v]) if {
-	v := o[k]
-	v != null
-	not is_string(v)
-}
-
-shown(o, k) := "not set" if not has_value(o, k)
-
-has_value(o, k) if o[k] != null

@@ -2,6 +2,8 @@ package cxgov.soc2.soc2_cc7_2_01
 
 import rego.v1
 
+import data.cxgov.lib.terraform
+
 system(d, docs) := {"evaluation_date": "2026-11-22", "descriptor": d, "descriptor_file": "cxgov.yaml", "lines": {"log_sinks.0": 50}, "evidence": {}, "documents": docs}
 
 plan(resources) := {"format_version": "1.2", "terraform_version": "1.9.8", "evaluation_date": "2026-11-22", "resource_changes": [rc |
@@ -94,4 +96,27 @@ test_soc2_cc7_2_01_fail_security_workspace_below_target if {
 	inp := plan([["azurerm_log_analytics_workspace", "sec", {"name": "law-security-weu", "retention_in_days": 90}]])
 	count(deny) == 0 with input as inp
 	count(warn) == 1 with input as inp
+}
+
+# --- a value known only at apply is TF-001's (could not check), not judged here ---
+
+test_soc2_cc7_2_01_unknown_logging_settings_are_tf_001s if {
+	# only literal retentions and a literal enable_logging false are judged
+	doc := terraform.source_doc([
+		terraform.expression_row("aws_cloudwatch_log_group", "audit", {"name": "acme-audit"}, {"retention_in_days": "days"}),
+		terraform.expression_row("aws_cloudtrail", "trail", {"name": "trail"}, {"enable_logging": "logging"}),
+	])
+	count(deny) == 0 with input as doc
+	count(warn) == 0 with input as doc
+	reported := terraform.tf_001_paths(doc)
+	["aws_cloudwatch_log_group.audit", "resource_changes.0.change.after.retention_in_days"] in reported
+	["aws_cloudtrail.trail", "resource_changes.1.change.after.enable_logging"] in reported
+	r := deny with input as terraform.source_doc([
+		terraform.literal_row("aws_cloudwatch_log_group", "audit", {"name": "acme-audit", "retention_in_days": 30}),
+		terraform.literal_row("aws_cloudtrail", "trail", {"name": "trail", "enable_logging": false}),
+	])
+	{f.msg | some f in r} == {
+		"aws_cloudwatch_log_group.audit: security log acme-audit kept 30 days (at least 90)",
+		"aws_cloudtrail.trail: enable_logging is false (the trail records nothing)",
+	}
 }
