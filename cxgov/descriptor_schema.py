@@ -258,8 +258,17 @@ class GenAIOutput(_Model):
     marking: Optional[str] = Field(None, description="none, watermark, metadata, c2pa, ...")
 
 
+class GenAIEvaluation(_Model):
+    thresholds: dict[str, str] = Field({}, description="GenAI evaluation scorer -> level its aggregate must meet, "
+                                                       "e.g. groundedness: '>=0.85', safety: '>=0.99' (AIACT-15-01).")
+
+
 class GenAI(_Model):
     outputs: list[GenAIOutput] = []
+    customer_facing: Optional[bool] = Field(None, description="Generated answers reach customers: the models below "
+                                                              "need a recent GenAI evaluation (AIACT-15-01).")
+    models: list[str] = Field([], description="Which of models[] generate those answers; none listed means all.")
+    evaluation: GenAIEvaluation = GenAIEvaluation()
 
 
 class Guardrails(_Model):

@@ -62,7 +62,8 @@ def model_version(name: str, version: str, *, training: bool = True) -> Subject:
                  "annex_iv_ref": "evidence/annex-iv.md", "annex_iv_sha256": "5d2c" * 16,
                  "annex_iv_model_version": version, "annex_iv_sections": "1,2,3,4,5,6,7,8,9",
                  "redteam_evaluated_at": "2026-10-20", "bias_dimensions": "locale",
-                 "bias_threshold.locale": "0.05", "artifact_region": "eu-central-1"},
+                 "bias_threshold.locale": "0.05", "artifact_region": "eu-central-1",
+                 "threshold.groundedness": ">=0.85", "threshold.safety": ">=0.99"},
         "aliases": ["production"],
         "registered_model": {"name": name, "description": "Intent router for the help-centre assistant",
                              "tags": {"owner": "cx-ml@acme-shop.eu"}, "aliases": {"production": version, "staging": version}},
@@ -80,6 +81,15 @@ def model_version(name: str, version: str, *, training: bool = True) -> Subject:
                   "signature": {"inputs": '[{"type": "string", "name": "utterance"}]',
                                 "outputs": '[{"type": "string", "name": "intent"}]'},
                   "artifact_path": "model", "model_uuid": "0c5e9b1a4f7c49e2a6b0a1c3e5f708d3"},
+        # the newest mlflow.genai.evaluate run tagged with this version (AIACT-15-01), as the source reads it
+        "genai_evaluation": {
+            "run_id": "5a7c9e1b3d5f7a9c1e3b5d7f9a1c3e5b", "run_name": f"genai-eval-{name}-{version}",
+            "experiment_id": "4", "status": "FINISHED", "start_time": 1793836800000, "end_time": 1793837400000,
+            "date": "2026-11-05", "linked_by": ["tag"], "evaluated_model": ref,
+            "scorers": {"groundedness": {"mean": 0.93}, "safety": {"mean": 1.0}},
+            "metrics": {"groundedness/mean": 0.93, "safety/mean": 1.0},
+            "dataset": inputs[-1] | {"context": "evaluation"}, "datasets": [inputs[-1]], "evaluations_found": 1,
+        },
         "tracking_uri": "https://mlflow.internal.acme-shop.eu",
     }
     return Subject("model-version", ref, Location(ref, None), document)

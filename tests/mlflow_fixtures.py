@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT / "model_registry"))
 import local_server  # noqa: E402  (model_registry/ is scripts, not a package)
 import seed_registry  # noqa: E402
 
-# versions the shared registry holds (seed_registry's `contract` and `acme-compliant` scenarios)
+# versions the shared registry holds (seed_registry's `contract`, `acme-compliant` and `genai` scenarios)
 FAILED_REGISTRATION = ("cx-intent-router", "2")
 SLOW_SECONDS = 60
 
@@ -45,7 +45,7 @@ def mlflow_registry(tmp_path_factory):
     server = local_server.start(tmp_path_factory.mktemp("mlflow-registry"))
     try:
         created: dict[str, Any] = {}
-        for scenario in ("contract", "acme-compliant"):
+        for scenario in ("contract", "acme-compliant", "genai"):
             created.update(seed_registry.seed(server.uri, scenario))
         # MLflow's REST API cannot make a registration fail; its sqlite store can
         with sqlite3.connect(server.workdir / "mlflow.db") as db:

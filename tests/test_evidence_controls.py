@@ -87,8 +87,9 @@ def test_model_and_ui_controls_are_judged_on_their_own_evidence():
 
 
 #: the controls only rules over model versions name: an audit that read no registry judges none of them
+#: (Art.13(3)(b) is not among them: AIACT-15-01 also judges the descriptor's declared GenAI levels)
 MODEL_ONLY_CONTROLS = {("eu-ai-act", c) for c in (
-    "Art.10", "Art.10(2)", "Art.10(2)(f)", "Art.10(2)(g)", "Art.10(3)", "Art.11", "Annex IV", "Art.13(3)(b)",
+    "Art.10", "Art.10(2)", "Art.10(2)(f)", "Art.10(2)(g)", "Art.10(3)", "Art.11", "Annex IV",
     "Art.15(1)-(3)", "Art.15(4)", "Art.15(5)")}
 
 

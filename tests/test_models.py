@@ -2,7 +2,8 @@
 
 The registry is seeded by model_registry/seed_registry.py: cx-intent-router version 1 meets every
 rule, version 2 breaks every rule (and its registration is marked failed), cx-faq-ranker version 1
-is limited risk with incomplete lineage.
+is limited risk with incomplete lineage; cx-answer-llm (the `genai` scenario) is registered from
+MLflow 3 logged models and evaluated with mlflow.genai.evaluate.
 """
 
 from __future__ import annotations
@@ -15,8 +16,8 @@ import pytest
 from conftest import EVALUATION_DATE, ROOT, run_cxgov
 from mlflow_fixtures import SLOW_SECONDS
 
-MODEL_RULES = {"AIACT-10-01", "AIACT-10-02", "AIACT-11-01", "AIACT-13-15", "AIACT-15-02", "SOC2-CC8.1-01",
-               "SOC2-CC8.1-02", "SOC2-CC8.1-03", "RES-011"}
+MODEL_RULES = {"AIACT-10-01", "AIACT-10-02", "AIACT-11-01", "AIACT-13-15", "AIACT-15-01", "AIACT-15-02",
+               "SOC2-CC8.1-01", "SOC2-CC8.1-02", "SOC2-CC8.1-03", "RES-011"}
 
 
 def models_check(registry_uri, *refs, extra=()):
@@ -73,8 +74,15 @@ def test_document_holds_the_registry_and_run_facts(mlflow_registry, tmp_path):
     assert all(i["digest"] and i["source"].startswith("https://") for i in doc["run"]["inputs"])
     assert doc["run"]["inputs"][0]["schema"] == {"mlflow_colspec": [{"name": "text", "type": "string"}]}
     assert doc["status"] == "READY" and doc["tracking_uri"] == mlflow_registry.uri
-    # batched: one search, one registered-model read, one experiments search, one runs search
-    assert source.calls == 4
+    evaluation = doc["genai_evaluation"]  # cxgov's tag style: a run tagged evaluated_model=models:/...
+    assert evaluation["linked_by"] == ["tag"] and evaluation["date"] == "2026-10-15"
+    assert evaluation["scorers"] == {"groundedness": {"mean": 0.93}, "safety": {"mean": 1.0}}
+    assert evaluation["dataset"]["name"] == "cx-answers-golden"
+    assert evaluation["dataset"]["source"].startswith("https://")
+    assert doc["logged_model"] is None  # registered from an s3:// source, not a logged model
+    # batched: one search, one registered-model read, one experiments search, one runs search, and one
+    # search for evaluation runs tagged with a version of the model
+    assert source.calls == 5
 
 
 def test_a_logged_models_flavors_and_signature_come_from_its_mlmodel_file(mlflow_registry, monkeypatch):
@@ -105,7 +113,9 @@ def test_a_logged_models_flavors_and_signature_come_from_its_mlmodel_file(mlflow
     assert model["read_from"] == "MLmodel" and model["model_id"] == info.model_id
     assert model["flavors"]["python_function"]["loader_module"] == "mlflow.pyfunc.model"
     assert json.loads(model["signature"]["inputs"]) == [{"type": "string", "name": "text", "required": True}]
-    assert source.calls == 6  # the four batched reads, the logged model and its MLmodel file
+    assert subject.document["logged_model"]["model_id"] == info.model_id
+    # the five batched reads, the logged-model search and the MLmodel file
+    assert source.calls == 7
 
     [mlmodel] = (mlflow_registry.server.workdir / "artifacts").glob(f"*/models/{info.model_id}/artifacts/MLmodel")
     intact = mlmodel.read_text()
@@ -123,7 +133,8 @@ def test_filter_selects_every_matching_version(mlflow_registry):
     run = models_check(mlflow_registry.uri, extra=("--filter", "name LIKE 'cx-%'"))
     doc = json.loads(run.stdout)
     assert {s["id"] for s in doc["subjects"]} == {"models:/cx-intent-router/1", "models:/cx-intent-router/2",
-                                                  "models:/cx-faq-ranker/1"}
+                                                  "models:/cx-faq-ranker/1", "models:/cx-answer-llm/1",
+                                                  "models:/cx-answer-llm/2"}
 
 
 def test_every_page_is_read(mlflow_registry):
@@ -136,7 +147,7 @@ def test_every_page_is_read(mlflow_registry):
 
     whole, calls = read(1000)
     paged, paged_calls = read(1)
-    assert paged == whole and len(whole) == 3
+    assert paged == whole and len(whole) == 5
     assert paged_calls > calls  # one version (or experiment, or run) per page
 
 
@@ -277,9 +288,12 @@ def test_contract_schema_accepts_the_compliant_version_and_rejects_the_other(mlf
     schema = json.loads((ROOT / "model_registry" / "model-version.schema.json").read_text())
     jsonschema.Draft202012Validator.check_schema(schema)
     validator = jsonschema.Draft202012Validator(schema)
-    docs = {s.id: s.document for s in
-            MlflowSource(mlflow_registry.uri, ["cx-intent-router/1", "cx-intent-router/2"]).subjects()}
+    refs = ["cx-intent-router/1", "cx-intent-router/2", "cx-answer-llm/1"]
+    docs = {s.id: s.document for s in MlflowSource(mlflow_registry.uri, refs).subjects()}
     assert list(validator.iter_errors(docs["models:/cx-intent-router/1"])) == []
+    assert list(validator.iter_errors(docs["models:/cx-answer-llm/1"])) == []  # MLflow 3 style: logged model
+    untested = dict(docs["models:/cx-intent-router/1"], genai_evaluation=None)  # high risk, never evaluated
+    assert {"/".join(map(str, e.absolute_path)) for e in validator.iter_errors(untested)} == {"genai_evaluation"}
     problems = {"/".join(map(str, e.absolute_path)) for e in validator.iter_errors(docs["models:/cx-intent-router/2"])}
     assert {"status", "tags/approval_status", "tags", "run/tags/mlflow.source.git.commit"} <= problems
 

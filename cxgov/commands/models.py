@@ -76,6 +76,7 @@ def run_models_check(*, refs, filters, tracking_uri, policy, data, builtin, outp
     from cxgov.engine.embedded import EmbeddedEngine
     from cxgov.engine.policyset import load
     from cxgov.sources.mlflow import MlflowSource
+    from cxgov.sources.mlflow_reader import masked
 
     if not refs and not filters:
         raise UsageError("no model versions to check", hint="give references (name@alias, name/version) or --filter")
@@ -86,7 +87,8 @@ def run_models_check(*, refs, filters, tracking_uri, policy, data, builtin, outp
     if not policy and not builtin:
         raise UsageError("no policies to evaluate", hint="give -p/--policy, or drop --no-builtin")
     source = MlflowSource(tracking_uri, refs, filters=filters, timeout=timeout, retries=retries)
-    # the registry is read while the policies are parsed: the reads mostly wait on the server
+    # the registry is read while the policies are parsed: the reads mostly wait on the server, or on
+    # importing mlflow for a local or database store
     read: dict[str, Any] = {}
 
     def read_registry() -> None:
@@ -103,7 +105,7 @@ def run_models_check(*, refs, filters, tracking_uri, policy, data, builtin, outp
         raise read["error"]
     subjects = read["subjects"]
     if not subjects:
-        raise UsageError("the filter selected no model versions in " + tracking_uri,
+        raise UsageError("the filter selected no model versions in " + masked(tracking_uri),
                          hint="check the --filter expression")
     options = pipeline.Options(evaluation_date=evaluation_date, fail_on=fail_on,
                                waivers=Path(waivers) if waivers else None, root=root)

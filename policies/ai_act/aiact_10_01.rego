@@ -3,7 +3,9 @@
 # description: >-
 #   Art 10(2)-(3): the version's source run logs at least one training dataset and at least one
 #   evaluation (validation, test) dataset, each with a digest and a source, and no evaluation
-#   dataset has the digest of a training dataset. Blocking for high-risk systems (a missing
+#   dataset has the digest of a training dataset. Datasets linked to the MLflow 3 logged model (by
+#   the metrics computed on them) count with the context their run logged them in, and a GenAI
+#   evaluation's datasets count as evaluation data. Blocking for high-risk systems (a missing
 #   risk_class tag counts as high), advisory otherwise.
 # custom:
 #   id: AIACT-10-01
@@ -21,11 +23,25 @@ package cxgov.ai_act.aiact_10_01
 
 import rego.v1
 
+import data.cxgov.ai_act.model_evidence as me
 import data.cxgov.lib.model_version as mv
 
 contract := mv.contract
 
-datasets(contexts) := [d | some d in mv.inputs; d.context in contexts]
+# the source run's inputs, the logged model's linked datasets and the GenAI evaluation's (as evaluation data)
+linked := object.get(me.section(input, "logged_model"), "datasets", [])
+
+evaluated := [object.union(d, {"context": evaluation_context(d)}) |
+	some d in object.get(me.section(input, "genai_evaluation"), "datasets", [])
+]
+
+evaluation_context(d) := d.context if is_string(object.get(d, "context", null))
+
+evaluation_context(d) := contract.evaluation_contexts[0] if not is_string(object.get(d, "context", null))
+
+lineage := array.concat(array.concat(mv.inputs, linked), evaluated)
+
+datasets(contexts) := [d | some d in lineage; d.context in contexts]
 
 complete(d) if {
 	trim_space(object.get(d, "digest", "")) != ""

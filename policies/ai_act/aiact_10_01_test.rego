@@ -48,3 +48,29 @@ test_aiact_10_01_fail_no_source_run if {
 	r := deny with input as d
 	r == {{"msg": "models:/router/3 has no source run, so its data lineage cannot be traced", "resource": "models:/router/3"}}
 }
+
+test_aiact_10_01_pass_evaluation_dataset_linked_to_the_logged_model if {
+	linked := object.union(ds("golden", "ccc", "evaluation"), {"run_id": "r2"})
+	d := object.union(mv("high", [ds("train", "aaa", "training")]), {"logged_model": {"model_id": "m-1", "datasets": [linked]}})
+	count(deny) == 0 with input as d
+}
+
+test_aiact_10_01_pass_genai_evaluation_dataset_counts_as_evaluation_data if {
+	golden := {"name": "cx-answers-golden", "digest": "ddd", "source": "d-123", "source_type": "mlflow_evaluation_dataset", "context": null}
+	d := object.union(mv("high", [ds("train", "aaa", "training")]), {"genai_evaluation": {"run_id": "e1", "datasets": [golden]}})
+	count(deny) == 0 with input as d
+}
+
+test_aiact_10_01_fail_genai_evaluation_on_training_data if {
+	golden := {"name": "cx-answers-golden", "digest": "aaa", "source": "d-123", "context": null}
+	d := object.union(mv("high", [ds("train", "aaa", "training")]), {"genai_evaluation": {"run_id": "e1", "datasets": [golden]}})
+	r := deny with input as d
+	r == {{"msg": "models:/router/3: evaluation dataset cx-answers-golden has the digest of training dataset train", "resource": "models:/router/3"}}
+}
+
+test_aiact_10_01_fail_logged_model_dataset_without_context_is_not_lineage if {
+	linked := {"name": "golden", "digest": "ccc", "source": "https://data.example/g", "context": null, "run_id": "r2"}
+	d := object.union(mv("high", [ds("train", "aaa", "training")]), {"logged_model": {"model_id": "m-1", "datasets": [linked]}})
+	r := deny with input as d
+	r == {{"msg": "models:/router/3: its run logs no evaluation dataset", "resource": "models:/router/3"}}
+}

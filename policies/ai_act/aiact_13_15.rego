@@ -3,8 +3,10 @@
 # description: >-
 #   Art 13(3)(b) and 15(1)-(3): the version states its intended purpose (tag intended_purpose) and
 #   declares at least one metric threshold with its direction (tag threshold.<metric> = ">=0.90"
-#   or "<=0.05"), and the source run's metric meets each one. Blocking for high-risk systems (a
-#   missing risk_class tag counts as high), advisory otherwise.
+#   or "<=0.05"), and the metric meets each one: the source run's, else the MLflow 3 logged
+#   model's, else the newest GenAI evaluation's scorer aggregate. Thresholds on GenAI scorers
+#   (groundedness, correctness, relevance, safety, ...) are AIACT-15-01's. Blocking for high-risk
+#   systems (a missing risk_class tag counts as high), advisory otherwise.
 # custom:
 #   id: AIACT-13-15
 #   severity: high
@@ -15,51 +17,46 @@
 #     eu-ai-act: [Art.13(3)(b), Art.15(1)-(3)]
 #   remediation: >-
 #     Tag the version with intended_purpose and threshold.<metric> (">=" or "<=" and a number) for
-#     the metrics published in the instructions for use, log those metrics on the source run, and
-#     register only versions that meet them.
+#     the metrics published in the instructions for use, log those metrics on the source run (or
+#     on the logged model: mlflow.log_metric(..., model_id=...)), and register only versions that
+#     meet them.
 package cxgov.ai_act.aiact_13_15
 
 import rego.v1
 
+import data.cxgov.ai_act.model_evidence as me
 import data.cxgov.lib.model_version as mv
 
-thresholds := mv.tags_with_prefix(mv.contract.threshold_tag_prefix)
+declared := mv.tags_with_prefix(mv.contract.threshold_tag_prefix)
 
-well_formed(v) if regex.match(`^(>=|<=)\s*-?[0-9]+(\.[0-9]+)?$`, trim_space(v))
+# thresholds on GenAI scorers are judged against the evaluation by AIACT-15-01
+thresholds := {m: v | some m, v in declared; not me.genai_scorer(m)}
 
-operator(v) := substring(trim_space(v), 0, 2)
-
-bound(v) := to_number(trim_space(substring(trim_space(v), 2, -1)))
-
-# null when the metric is missing, so callers test it without a negated lookup
-value(m) := object.get(mv.metrics, m, null)
+# null when no source has the metric, so callers test it without a negated lookup
+value(m) := me.metric(input, m)
 
 measured(m) if is_number(value(m))
 
-misses(">=", value, limit) if value < limit
-
-misses("<=", value, limit) if value > limit
-
 violations contains concat("", [mv.label, " states no intended purpose (tag intended_purpose)"]) if not mv.has_tag("intended_purpose")
 
-violations contains concat("", [mv.label, " declares no metric thresholds (tags threshold.<metric>)"]) if count(thresholds) == 0
+violations contains concat("", [mv.label, " declares no metric thresholds (tags threshold.<metric>)"]) if count(declared) == 0
 
 violations contains concat("", [mv.label, ": threshold.", m, " is not \">=\" or \"<=\" and a number"]) if {
 	some m, v in thresholds
-	not well_formed(v)
+	not me.well_formed(v)
 }
 
-violations contains concat("", [mv.label, ": declared metric ", m, " is missing from the source run"]) if {
+violations contains concat("", [mv.label, ": declared metric ", m, " is missing from the source run, its logged model and its GenAI evaluation"]) if {
 	some m, v in thresholds
-	well_formed(v)
+	me.well_formed(v)
 	not measured(m)
 }
 
-violations contains concat("", [mv.label, ": ", m, " is ", sprintf("%v", [value(m)]), ", which misses its threshold ", operator(v), " ", sprintf("%v", [bound(v)])]) if {
+violations contains concat("", [mv.label, ": ", m, " is ", sprintf("%v", [value(m)]), ", which misses its threshold ", me.operator(v), " ", sprintf("%v", [me.bound(v)])]) if {
 	some m, v in thresholds
-	well_formed(v)
+	me.well_formed(v)
 	measured(m)
-	misses(operator(v), value(m), bound(v))
+	me.misses(me.operator(v), value(m), me.bound(v))
 }
 
 deny contains {"msg": m, "resource": mv.label} if {

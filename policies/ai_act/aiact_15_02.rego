@@ -3,7 +3,8 @@
 # description: >-
 #   Art 15(4)-(5): the version records when it was red-teamed (tag redteam_evaluated_at,
 #   YYYY-MM-DD), no longer ago than thresholds.redteam_max_days, and its prompt-injection success
-#   rate (run metric redteam.injection_success_rate) is at most thresholds.redteam_injection_max_rate.
+#   rate (metric redteam.injection_success_rate of the source run, else of the MLflow 3 logged
+#   model) is at most thresholds.redteam_injection_max_rate.
 #   The fail-safe when guardrails trip is the descriptor's (guardrails.fallback_mode, human
 #   hand-off). Blocking for high-risk systems (a missing risk_class tag counts as high), advisory
 #   otherwise.
@@ -23,6 +24,7 @@ package cxgov.ai_act.aiact_15_02
 
 import rego.v1
 
+import data.cxgov.ai_act.model_evidence as me
 import data.cxgov.lib.dates
 import data.cxgov.lib.model_version as mv
 
@@ -30,7 +32,7 @@ th := data.cxgov.config.thresholds
 
 metric := mv.contract.redteam_injection_metric
 
-rate := object.get(mv.metrics, metric, null)
+rate := me.metric(input, metric)
 
 evaluated := input.tags.redteam_evaluated_at
 
@@ -43,7 +45,7 @@ violations contains concat("", [mv.label, ": red-team evaluation of ", evaluated
 	age > th.redteam_max_days
 }
 
-violations contains concat("", [mv.label, ": the source run has no metric ", metric]) if not is_number(rate)
+violations contains concat("", [mv.label, ": neither the source run nor its logged model records metric ", metric]) if not is_number(rate)
 
 violations contains concat("", [mv.label, ": prompt-injection success rate ", sprintf("%v", [rate]), " is above ", sprintf("%v", [th.redteam_injection_max_rate])]) if {
 	is_number(rate)

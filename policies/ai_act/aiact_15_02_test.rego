@@ -28,3 +28,14 @@ test_aiact_15_02_fail_limited_risk_warns if {
 	count(deny) == 0 with input as mv("limited", "2026-05-01", 0.2)
 	count(warn) == 2 with input as mv("limited", "2026-05-01", 0.2)
 }
+
+test_aiact_15_02_pass_injection_rate_on_the_logged_model if {
+	d := object.union(object.remove(mv("high", "2026-10-15", 0.01), ["run"]), {"run": {"metrics": {}}, "logged_model": {"model_id": "m-1", "metrics": {"redteam.injection_success_rate": 0.02}}})
+	count(deny) == 0 with input as d
+}
+
+test_aiact_15_02_fail_no_injection_rate_anywhere if {
+	d := object.union(object.remove(mv("high", "2026-10-15", 0.01), ["run"]), {"run": {"metrics": {}}, "logged_model": {"model_id": "m-1", "metrics": {}}})
+	r := deny with input as d
+	r == {{"msg": "models:/router/3: neither the source run nor its logged model records metric redteam.injection_success_rate", "resource": "models:/router/3"}}
+}
