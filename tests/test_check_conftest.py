@@ -165,3 +165,18 @@ def test_evaluation_date_reaches_input_and_data(tmp_path, cxgov):
     (tmp_path / "a.json").write_text('{"x": 1}')
     doc = as_json(cxgov("check", "--no-builtin", "-p", "p.rego", "a.json", "--evaluation-date", "2027-01-02", "-o", "json", cwd=tmp_path))
     assert [f["message"] for f in doc["findings"]] == ["2027-01-02 2027-01-02"]
+
+
+def test_policies_above_the_working_directory_are_found_and_hidden_ones_skipped(tmp_path, cxgov):
+    """`-p ../policy` names a directory by a path that starts with `..`: its policies load; a hidden
+    directory below it (an editor's or VCS's) is skipped."""
+    policy = tmp_path / "policy"
+    (policy / ".backup").mkdir(parents=True)
+    (policy / "main.rego").write_text('package main\n\nimport rego.v1\n\ndeny contains "no" if input.bad\n')
+    (policy / ".backup" / "old.rego").write_text("package main\n\nthis is not rego\n")
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / "app.yaml").write_text("bad: true\n")
+    run = cxgov("check", "--no-builtin", "-p", "../policy", "app.yaml", cwd=work)
+    assert run.code == 1, run.stderr
+    assert "no" in run.stdout

@@ -167,7 +167,9 @@ def find_rego_files(paths: list[str | Path]) -> list[Path]:
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
-            files += sorted(f for f in p.rglob("*.rego") if not any(part.startswith(".") for part in f.parts))
+            # hidden directories below the one given are skipped; the given path itself may be `..`
+            files += sorted(f for f in p.rglob("*.rego")
+                            if not any(part.startswith(".") for part in f.relative_to(p).parts))
         elif p.is_file():
             files.append(p)
         else:
