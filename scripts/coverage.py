@@ -17,8 +17,11 @@ sys.path.insert(0, str(ROOT))
 # it is adequate is a person's judgement.
 EVIDENCE_ONLY = {
     "AIACT-04-01", "AIACT-09-01", "AIACT-73-01", "AIACT-GPAI-01", "GDPR-5E-03", "GDPR-32-05", "GDPR-35-01",
-    "SOC2-CC7.3-01", "SOC2-P-01", "WCAG-413-01", "WCAG-22-01",
+    "SOC2-CC7.3-01", "SOC2-P-01",
 }
+# Machine-checked where a machine can decide (cxgov's behavioural UI checks), with a person's evidence
+# still required for the rest (a screen reader's speech; criteria no check decides).
+MACHINE_AND_EVIDENCE = {"WCAG-413-01", "WCAG-22-01"}
 
 # Catalog controls no builtin Rego rule encodes, with where they are (or will be) handled.
 NOT_ENCODED = {
@@ -27,7 +30,9 @@ NOT_ENCODED = {
 }
 
 # Built into cxgov itself rather than Rego.
-IN_CXGOV = {"GOV-002": ("soc2", ["CC8.1", "CC6.1"], "waivers are validated by cxgov (cxgov/waivers.py)")}
+IN_CXGOV = {"GOV-002": ("soc2", ["CC8.1", "CC6.1"], "waivers are validated by cxgov (cxgov/waivers.py)"),
+            "WCAG-BASE-01": ("wcag22", ["baseline"], "UI baselines are applied and their fixed entries reported by "
+                                                     "cxgov (cxgov/sources/ui_baseline.py)")}
 
 LIMITS = [
     "whether a retention period is necessary",
@@ -35,7 +40,8 @@ LIMITS = [
     "whether risk management, bias analysis or human oversight is adequate or effective",
     "whether the AI nature of a system is obvious (Art. 50(1)); cxgov never assumes it is",
     "whether text watermarking is feasible",
-    "WCAG conformance beyond what axe-core detects",
+    "WCAG conformance beyond what axe-core and cxgov's behavioural checks detect (a screen reader's speech, "
+    "dragging, consistent help, redundant entry, accessible authentication)",
     "whether the intended purpose in the descriptor is stated truthfully",
 ]
 
@@ -49,7 +55,8 @@ def render() -> str:
     rules = [r for r in load([], builtin=True).catalog().values() if r.builtin]
     rows: dict[str, list[tuple[str, str, str, str]]] = {}
     for r in rules:
-        status = "evidence only" if r.id in EVIDENCE_ONLY else "machine-checked"
+        status = ("evidence only" if r.id in EVIDENCE_ONLY else
+                  "machine-checked + evidence" if r.id in MACHINE_AND_EVIDENCE else "machine-checked")
         for framework, controls in r.frameworks.items():
             rows.setdefault(framework, []).append((r.id, ", ".join(controls), status, r.title))
     for rid, (framework, controls, why) in {**NOT_ENCODED, **IN_CXGOV}.items():
@@ -65,7 +72,10 @@ def render() -> str:
         f"{len(NOT_ENCODED)} catalog controls are not in the builtin packs (below, with why).",
         "",
         "- **machine-checked**: decided from the descriptor, Kubernetes manifests, Terraform plans, MLflow model",
-        "  versions or UI scans (axe-core).",
+        "  versions or UI scans (axe-core and cxgov's behavioural checks).",
+        "- **machine-checked + evidence**: the UI scans decide what a machine can (live regions, focus hidden by",
+        "  the widget); a person's recorded test still covers the rest (a screen reader's speech, criteria no",
+        "  check decides).",
         "- **evidence only**: cxgov checks that the evidence exists, matches its recorded sha256, was approved",
         "  by a named person and is recent enough; whether it is adequate is a person's judgement.",
         "- **not in the builtin packs**: needs a source the packs do not read yet, or lives elsewhere in cxgov.",

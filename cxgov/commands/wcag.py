@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sys
 import tempfile
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,8 +19,10 @@ from typing import Any
 import click
 
 from cxgov import pipeline
+from cxgov.sources import ui_baseline
 from cxgov.errors import InputError, UsageError
 from cxgov.model import Subject
+from cxgov.paths import display_path
 from cxgov.commands.outputs import parse_outputs, write_outputs
 
 # the builtin packs with rules for ui-scan subjects: all `cxgov wcag` loads (tests/test_ui_scan.py
@@ -41,6 +44,7 @@ class UIOptions:
     page_timeout: float = 30.0
     step_timeout: float = 10.0
     jobs: int | None = None
+    screenshots: str = "all"  # or "violations": only states with a violation are photographed
 
 
 def scan_targets(targets, options: UIOptions, probe_selectors=()) -> list[Subject]:
@@ -63,7 +67,7 @@ def scan_targets(targets, options: UIOptions, probe_selectors=()) -> list[Subjec
         artifacts = Path(options.artifacts) if options.artifacts else Path(scratch)
         source = UISource(targets, artifacts_dir=artifacts, axe_source=options.axe_source, settings=settings,
                           tags=options.tags, axe_options=options.axe_options, jobs=options.jobs,
-                          probe_selectors=probe_selectors, on_scan=on_scan)
+                          probe_selectors=probe_selectors, on_scan=on_scan, screenshots=options.screenshots)
         if source.axe.warning:
             click.echo(f"cxgov: warning: {source.axe.warning}", err=True)
         return list(source.subjects())
@@ -117,7 +121,7 @@ def load_states(path: str) -> tuple[list[Any] | None, list[dict] | None]:
 
 
 def run_wcag(*, urls: list[str], states_file: str | None, ui: UIOptions, data: list[str], outputs: list[str], output_file: str | None, fail_on: str, waivers: str | None,
-             evaluation_date: str, color: bool) -> int:
+             evaluation_date: str, color: bool, baseline: str | None = None, write_baseline: str | None = None) -> int:
     from cxgov.engine.embedded import EmbeddedEngine
     from cxgov.engine.policyset import builtin_pack_paths, load
     from cxgov.sources.ui import page_url
@@ -133,9 +137,29 @@ def run_wcag(*, urls: list[str], states_file: str | None, ui: UIOptions, data: l
         raise UsageError("no pages to scan", hint="give one or more URLs, or --states FILE with entry_points")
     targets = ui_targets(declared, where=states_file or "command line", base_url=ui.base_url)
     policies = load(builtin_pack_paths(UI_PACKS), data, root=root)  # a bad -d file fails before any scan
+    if baseline:
+        ui_baseline.load(Path(baseline), evaluation_date)  # so does a malformed baseline
     subjects = scan_targets(targets, ui)
     options = pipeline.Options(evaluation_date=evaluation_date, fail_on=fail_on,
                                waivers=Path(waivers) if waivers else None, root=root)
-    result = pipeline.run(subjects, policies, EmbeddedEngine(), options)
-    write_outputs(result, targets_out, color=color, stdout=sys.stdout)
+    result = apply_baseline(pipeline.run(subjects, policies, EmbeddedEngine(), options), baseline, evaluation_date,
+                            display_path(Path(baseline), root) if baseline else None)
+    if write_baseline:
+        count = ui_baseline.write(result, Path(write_baseline))
+        click.echo(f"cxgov: wrote {count} known violation(s) to {write_baseline}: fill in its review fields "
+                   "before it applies", err=True)
+    write_outputs(result, targets_out, color=color, stdout=sys.stdout, subjects=subjects)
     return result.verdict.exit_code
+
+
+def apply_baseline(result, baseline: str | Path | None, evaluation_date: str, display: str | None = None):
+    """The result with a UI baseline applied (cxgov wcag --baseline, cxgov.yaml ui.baseline), and a
+    line on stderr saying what it did: known, new and fixed violations."""
+    if not baseline:
+        return result
+    result = ui_baseline.apply(result, Path(baseline), evaluation_date, display or str(baseline))
+    counts = Counter("new" if isinstance(mark, dict) else mark for f in result.findings
+                     if (mark := f.metadata.get("baseline")))
+    click.echo(f"cxgov: baseline {display or baseline}: {counts['known']} known (baselined), {counts['new']} new, "
+               f"{counts['fixed']} fixed", err=True)
+    return result

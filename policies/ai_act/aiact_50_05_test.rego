@@ -31,3 +31,12 @@ test_aiact_50_05_fail_not_probed if {
 	some f in r
 	f.msg == "the scan of https://acme.example/help#open did not check the disclosure element #acme-chat-ai-notice"
 }
+
+test_aiact_50_05_fail_behavioural_violation_inside_notice if {
+	small := {"id": "cx-target-size", "impact": "serious", "tags": ["cat.behaviour", "wcag22aa", "wcag258"], "nodes": [{"target": ["#acme-chat-ai-notice > a"]}]}
+	d := doc("open", [], ["#acme-chat-ai-notice > a"])
+	r := deny with input as system([object.union(d, {"document": {"behaviour": {"violations": [small]}}})])
+	count(r) == 1
+	some f in r
+	f.msg == "the AI disclosure (#acme-chat-ai-notice) on https://acme.example/help fails cx-target-size in: open (#acme-chat-ai-notice > a)"
+}

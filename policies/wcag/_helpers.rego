@@ -92,6 +92,13 @@ en_clauses(v) := sort([clause |
 # the failing nodes' selectors (a node inside a frame or shadow root is a list of selectors)
 node_targets(v) := [concat(" >>> ", [selector_text(p) | some p in n.target]) | some n in v.nodes]
 
+# the elements as a message lists them: a behavioural check's also say what happened to each
+described(v, targets) := targets if not behavioural(v)
+
+described(v, targets) := [concat("", [t, " (", object.get(v.nodes[i], "failureSummary", ""), ")"]) | some i, t in targets] if behavioural(v)
+
+behavioural(v) if "cat.behaviour" in v.tags
+
 selector_text(p) := p if is_string(p)
 
 selector_text(p) := concat(" >>> ", p) if is_array(p)
@@ -99,7 +106,7 @@ selector_text(p) := concat(" >>> ", p) if is_array(p)
 # a finding about one axe violation in the scan being judged (each part computed once: the
 # embedded engine does not cache function results, and the regex matches dominate a scan's cost)
 violation_finding(v) := {
-	"msg": concat("", [state_name, ": ", v.id, " (", impact(v), ", ", concat(", ", level_tags(v)), "): ", v.help, "; ", sprintf("%d", [count(v.nodes)]), " element(s): ", concat(", ", targets)]),
+	"msg": concat("", [state_name, ": ", v.id, " (", impact(v), ", ", concat(", ", level_tags(v)), "): ", v.help, "; ", sprintf("%d", [count(v.nodes)]), " element(s): ", concat(", ", described(v, targets))]),
 	"resource": v.id,
 	"state": input.state,
 	"impact": impact(v),
@@ -124,3 +131,22 @@ impact(v) := v.impact if is_string(v.impact)
 impact(v) := "unknown impact" if not is_string(object.get(v, "impact", null))
 
 level_tags(v) := sort({t | some t in v.tags} & a_aa_tags)
+
+# --- the behavioural checks (cxgov's second engine beside axe-core), judged like axe-core's ---
+
+behaviour_violations := object.get(input, ["behaviour", "violations"], [])
+
+# a behavioural violation a rule of its own judges (4.1.3: WCAG-413-01, 2.4.11: WCAG-22-01)
+judged_by(v, rule_id) if scan_ref.dedicated_checks[v.id] == rule_id
+
+has_own_rule(v) if scan_ref.dedicated_checks[v.id]
+
+# what the impact-based rules (WCAG-A-AA-01/02) judge in a scan: axe-core's violations and the
+# behavioural checks' that have no rule of their own
+impact_judged := array.concat(object.get(input, ["axe", "violations"], []), [v | some v in behaviour_violations; not has_own_rule(v)])
+
+# every violation of a scan in the system view, from both engines
+all_violations(s) := array.concat(object.get(s, ["axe", "violations"], []), object.get(s, ["behaviour", "violations"], []))
+
+# behavioural violations of the scan being judged that `rule_id` judges
+own_violations(rule_id) := [v | some v in behaviour_violations; judged_by(v, rule_id)]

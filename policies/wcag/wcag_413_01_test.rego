@@ -36,3 +36,41 @@ test_wcag_413_01_fail_older_than_180_days if {
 test_wcag_413_01_fail_voice_with_web_entry_point if {
 	count(deny) == 1 with input as system({"channels": [{"type": "voice"}], "ui": {"entry_points": [{"url": "https://example.com/help"}]}}, {})
 }
+
+# --- machine-checked in each scanned state (the live-announcements check) ---
+
+live(id, impact) := {"id": id, "impact": impact, "tags": ["cat.behaviour", "wcag21aa", "wcag413", "EN-301-549", "EN-9.4.1.3"], "help": "New chat messages and status changes must be announced", "helpUrl": "https://www.w3.org/WAI/WCAG22/Understanding/status-messages", "nodes": [{"target": ["#acme-chat-typing"], "failureSummary": "appeared outside any live region"}]}
+
+scan(violations) := {"evaluation_date": "2026-11-22", "url": "https://acme.example/help", "state": "streaming", "state_index": 2, "timestamp": "2026-11-20T10:00:00Z", "axe": {"violations": [], "incomplete": []}, "behaviour": {"checks": {"live-announcements": {"status": "failed"}}, "violations": violations, "incomplete": []}, "elements": {}}
+
+test_wcag_413_01_pass_scan_announced if {
+	count(deny) == 0 with input as object.union(scan([]), {"behaviour": {"checks": {"live-announcements": {"status": "passed"}}}})
+}
+
+test_wcag_413_01_pass_scan_ignores_other_checks if {
+	trap := object.union(live("cx-keyboard-trap", "critical"), {"tags": ["cat.behaviour", "wcag2a", "wcag212"]})
+	count(deny) == 0 with input as scan([trap])
+}
+
+test_wcag_413_01_pass_scan_needs_no_evidence if {
+	count(deny) == 0 with input as scan([])
+}
+
+test_wcag_413_01_fail_scan_not_in_a_live_region if {
+	r := deny with input as scan([live("cx-live-region", "serious")])
+	count(r) == 1
+	some f in r
+	f.resource == "cx-live-region"
+	f.state == "streaming"
+	f.targets == ["#acme-chat-typing"]
+	f.wcag == ["4.1.3"]
+	startswith(f.msg, "streaming: cx-live-region (serious, wcag21aa)")
+}
+
+test_wcag_413_01_fail_scan_streaming_warns if {
+	r := warn with input as scan([live("cx-live-streaming", "moderate")])
+	count(r) == 1
+	count(deny) == 0 with input as scan([live("cx-live-streaming", "moderate")])
+	some f in r
+	f.resource == "cx-live-streaming"
+}

@@ -42,3 +42,28 @@ test_wcag_a_aa_01_fail_serious_two_digit_criterion if {
 	some f in r
 	f.wcag == ["1.3.4", "1.4.10"]
 }
+
+# --- the behavioural checks' violations are judged like axe-core's ---
+
+behaviour(id, impact, tags) := {"id": id, "impact": impact, "tags": tags, "help": "Keyboard focus must be able to leave the chat widget", "helpUrl": "https://www.w3.org/WAI/WCAG22/Understanding/no-keyboard-trap", "nodes": [{"target": ["#acme-chat-messages"], "impact": impact, "failureSummary": "Tab does not move focus away from #acme-chat-messages"}]}
+
+with_behaviour(violations) := object.union(scan([]), {"behaviour": {"violations": violations, "incomplete": []}})
+
+test_wcag_a_aa_01_fail_behavioural_trap if {
+	r := deny with input as with_behaviour([behaviour("cx-keyboard-trap", "critical", ["cat.behaviour", "wcag2a", "wcag212", "EN-301-549", "EN-9.2.1.2"])])
+	count(r) == 1
+	some f in r
+	f.resource == "cx-keyboard-trap"
+	f.wcag == ["2.1.2"]
+	f.en301549 == ["9.2.1.2"]
+	f.targets == ["#acme-chat-messages"]
+	f.msg == "open: cx-keyboard-trap (critical, wcag2a): Keyboard focus must be able to leave the chat widget; 1 element(s): #acme-chat-messages (Tab does not move focus away from #acme-chat-messages)"
+}
+
+test_wcag_a_aa_01_pass_behaviour_with_a_rule_of_its_own if {
+	count(deny) == 0 with input as with_behaviour([behaviour("cx-live-region", "serious", ["wcag21aa", "wcag413"]), behaviour("cx-focus-obscured", "serious", ["wcag22aa", "wcag2411"])])
+}
+
+test_wcag_a_aa_01_pass_no_behaviour_section if {
+	count(deny) == 0 with input as object.remove(scan([]), ["behaviour"])
+}

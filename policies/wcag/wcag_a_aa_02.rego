@@ -1,7 +1,8 @@
 # METADATA
 # title: No other WCAG 2.2 A/AA failures in the agent UI
 # description: >-
-#   Any A/AA violation means the page does not conform, whatever axe-core's impact rating: moderate
+#   Any A/AA violation (axe-core's, or a behavioural check's without a rule of its own) means the
+#   page does not conform, whatever its impact rating: moderate
 #   and minor ones (and those without an impact) are reported as warnings, or deny when the
 #   configuration sets a11y.strict. Findings name the success criteria, EN 301 549 clauses and the
 #   failing elements' selectors.
@@ -39,7 +40,7 @@ deny contains helpers.violation_finding(v) if {
 }
 
 other_violations contains v if {
-	some v in input.axe.violations
+	some v in helpers.impact_judged
 	helpers.a_aa(v)
 	not helpers.blocking(v)
 }

@@ -32,3 +32,12 @@ test_wcag_a_aa_02_fail_impact_missing_warns if {
 	some f in r
 	f.msg == "closed: meta-viewport (unknown impact, wcag2aa): Zooming and scaling must not be disabled; 1 element(s): meta[name=viewport]"
 }
+
+test_wcag_a_aa_02_fail_behavioural_moderate_warns if {
+	esc := {"id": "cx-escape-closes", "impact": "moderate", "tags": ["cat.behaviour", "wcag2a", "wcag212"], "help": "Escape must close a floating chat widget", "nodes": [{"target": ["#acme-chat-panel"]}]}
+	r := warn with input as object.union(scan([]), {"behaviour": {"violations": [esc]}})
+	count(r) == 1
+	some f in r
+	f.resource == "cx-escape-closes"
+	f.wcag == ["2.1.2"]
+}

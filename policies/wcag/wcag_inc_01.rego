@@ -1,9 +1,10 @@
 # METADATA
 # title: Items axe-core marked "needs review" have been checked by a person
 # description: >-
-#   axe-core reports as incomplete what it cannot decide (text over images, ARIA it cannot resolve).
-#   Each such rule, on any scanned page and state of the system, needs a person's review, recorded
-#   by its axe rule id in accessibility.manual_reviews. One warning per unreviewed rule id, naming
+#   axe-core reports as incomplete what it cannot decide (text over images, ARIA it cannot resolve),
+#   and so does a behavioural check that could not run (a keyboard probe that failed). Each such
+#   rule, on any scanned page and state of the system, needs a person's review, recorded by its rule
+#   id in accessibility.manual_reviews. One warning per unreviewed rule id, naming
 #   where it occurred.
 # custom:
 #   id: WCAG-INC-01
@@ -25,10 +26,13 @@ import data.cxgov.wcag.helpers
 
 reviewed := object.get(helpers.accessibility, "manual_reviews", [])
 
-# [axe rule id, url#state] for every needs-review item
+# needs-review items of a scan: axe-core's, and behavioural checks' that could not run
+needs_review(s) := array.concat(object.get(s, ["axe", "incomplete"], []), object.get(s, ["behaviour", "incomplete"], []))
+
+# [rule id, url#state] for every needs-review item
 incomplete contains [v.id, concat("#", [s.url, s.state])] if {
 	some s in helpers.scans
-	some v in s.axe.incomplete
+	some v in needs_review(s)
 }
 
 rule_ids contains x[0] if some x in incomplete
@@ -42,7 +46,7 @@ warn contains {"msg": concat("", ["axe-core could not decide ", rule_id, " on ",
 # [axe rule id, success criterion] from the tags of every needs-review item
 rule_criteria contains [v.id, sc] if {
 	some s in helpers.scans
-	some v in s.axe.incomplete
+	some v in needs_review(s)
 	some sc in helpers.success_criteria(v)
 }
 

@@ -25,3 +25,13 @@ test_wcag_inc_01_fail_one_warning_per_rule if {
 	f.msg == "axe-core could not decide aria-prohibited-attr on https://acme.example/help#handoff, https://acme.example/help#streaming: a person must review it (accessibility.manual_reviews)"
 	f.wcag == ["4.1.2"]
 }
+
+test_wcag_inc_01_fail_behavioural_check_that_could_not_run if {
+	probe := {"id": "cx-keyboard-trap", "impact": "critical", "tags": ["cat.behaviour", "wcag2a", "wcag212"], "nodes": [{"target": ["#acme-chat-panel"], "failureSummary": "the keyboard probe could not run: the page navigated away"}]}
+	d := doc("open", [])
+	r := warn with input as system([], [object.union(d, {"document": {"behaviour": {"incomplete": [probe]}}})])
+	count(r) == 1
+	some f in r
+	f.resource == "cx-keyboard-trap"
+	f.wcag == ["2.1.2"]
+}

@@ -1,6 +1,10 @@
 // Acme help-centre chat widget (demo build): launcher, panel, message list, composer, typing
 // indicator, hand-off to a person, and an error state when the assistant cannot be reached.
 // The "assistant" is scripted so the page works offline; ?offline makes every send fail.
+// Build options (data-* attributes of #acme-chat; the variants under variants/ use them to get one
+// behaviour wrong each): data-reply-delay-ms, data-message-tag, data-stream-ms (stream replies word
+// by word), data-stream-busy="false" (no aria-busy while streaming), data-focus-on-open="false",
+// data-return-focus="false", data-close-on-escape="false".
 (function () {
   "use strict";
   var root = document.getElementById("acme-chat");
@@ -16,12 +20,16 @@
   var replyDelay = Number(root.getAttribute("data-reply-delay-ms") || 4000);
   var offline = /[?&]offline\b/.test(window.location.search);
   var itemTag = root.getAttribute("data-message-tag") || "li";
+  var streamMs = Number(root.getAttribute("data-stream-ms") || 0);
+  function option(name) { return root.getAttribute("data-" + name) !== "false"; }
 
   function setOpen(open) {
+    var hadFocus = panel.contains(document.activeElement);
     panel.hidden = !open;
     launcher.setAttribute("aria-expanded", String(open));
     root.classList.toggle("acme-chat--open", open);
-    if (open) { input.focus(); } else { launcher.focus(); }
+    if (open && option("focus-on-open")) { input.focus(); }
+    if (!open && (hadFocus || document.activeElement === launcher) && option("return-focus")) { launcher.focus(); }
   }
 
   function addMessage(who, text, avatar) {
@@ -29,10 +37,23 @@
     item.className = "acme-chat__message acme-chat__message--" + who;
     if (avatar) { item.appendChild(avatar); }
     var body = document.createElement("p");
-    body.textContent = text;
     item.appendChild(body);
     list.appendChild(item);
-    list.scrollTop = list.scrollHeight;
+    if (!streamMs || who === "user") {
+      body.textContent = text;
+      list.scrollTop = list.scrollHeight;
+      return;
+    }
+    // the reply arrives word by word, as from a streaming model API
+    var words = text.split(" "), busy = option("stream-busy");
+    if (busy) { list.setAttribute("aria-busy", "true"); }
+    words.forEach(function (word, n) {
+      window.setTimeout(function () {
+        body.textContent += (n ? " " : "") + word;
+        list.scrollTop = list.scrollHeight;
+        if (n === words.length - 1 && busy) { list.removeAttribute("aria-busy"); }
+      }, n * streamMs);
+    });
   }
 
   function reply(text) {
@@ -76,6 +97,6 @@
     error.hidden = true;
   });
   document.addEventListener("keydown", function (event) {
-    if (event.key === "Escape" && !panel.hidden) { setOpen(false); }
+    if (event.key === "Escape" && !panel.hidden && option("close-on-escape")) { setOpen(false); }
   });
 })();

@@ -4,7 +4,8 @@
     python3 examples/acme-cx/ui/serve.py [--port 8765] [--dir DIR]
 
 prints `http://127.0.0.1:PORT/` once it accepts connections, then serves DIR (default: this
-folder: broken/help/ and fixed/help/) until interrupted. Port 0 (the default) picks a free port.
+folder: broken/help/, fixed/help/ and variants/<check>/help/) until interrupted. Port 0 (the
+default) picks a free port.
 """
 
 from __future__ import annotations
