@@ -48,6 +48,13 @@ def test_the_check_writes_every_report_and_never_hides_its_exit_code():
     run = step("Check for drift")["run"]
     command = " ".join(line.strip().rstrip("\\") for line in run.splitlines())
     assert re.search(r"cxgov drift check --baseline \"\$BASELINE\" --state \.cxgov-drift/state\.db", command)
+    # the baseline is trusted only through the key pinned in the repository, never by the bundle's own
+    assert '--public-key "$BASELINE_KEY"' in command
+    assert "--allow-untrusted" not in command and "--allow-unsigned" not in command
+    restore = step("Restore the approved baseline")
+    assert restore["env"]["BASELINE_PUBLIC_KEY"] == "${{ secrets.CXGOV_BASELINE_PUBLIC_KEY }}"
+    assert 'if [ -z "$BASELINE_PUBLIC_KEY" ]' in restore["run"] and "exit 2" in restore["run"]  # fails closed
+    assert 'echo "BASELINE_KEY=' in restore["run"]
     for part in ("markdown=drift-report/drift.md", "json=drift-report/drift.json", "--metrics", "--report-url"):
         assert part in command
     assert 'echo "exit-code=$code" >> "$GITHUB_OUTPUT"' in run

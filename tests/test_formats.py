@@ -195,8 +195,7 @@ def test_formats_import_nothing_heavy():
 
 @pytest.mark.parametrize("name", sorted(formats.FORMATS))
 def test_output_does_not_leak_the_machine_path(name, result):
-    text = render(name, result)
-    assert ("/home/someone/checkout" in text) == (name == "json")
+    assert "/home/someone/checkout" not in render(name, result)
 
 
 def test_format_attributes():
@@ -253,10 +252,13 @@ def test_text_colour_only_when_asked(result):
 def test_json_round_trips(result):
     text = render("json", result)
     doc = json.loads(text)
-    assert list(doc) == ["cxgov", "verdict", "subjects", "not_judged", "checks", "findings", "rules"]
+    assert list(doc) == ["schema_version", "cxgov", "verdict", "subjects", "not_judged", "checks", "findings", "rules"]
+    assert doc["schema_version"] == 2
     assert doc["not_judged"] == []
-    # allow_nondeterministic is written only when a run allowed it, so ordinary results stay unchanged
-    assert doc["cxgov"] == {k: v for k, v in dataclasses.asdict(RUN).items() if k != "allow_nondeterministic"}
+    # allow_nondeterministic is written only when a run allowed it, so ordinary results stay unchanged; the
+    # root is "." (paths are relative to it), never the machine's directory
+    assert doc["cxgov"] == {**{k: v for k, v in dataclasses.asdict(RUN).items() if k != "allow_nondeterministic"},
+                            "root": "."}
     assert doc["verdict"] == json.loads(json.dumps(result.verdict.to_dict()))
     by_key = sorted(FINDINGS, key=Finding.sort_key)
     assert doc["findings"] == [json.loads(json.dumps(f.to_dict())) for f in by_key]
@@ -346,11 +348,9 @@ def test_sarif_rules_and_results(result):
             }
         }
     ]
+    # the identity, never the message (which may carry day counts)
     expected = hashlib.sha256(
-        json.dumps(
-            ["RES-002", "k8s/deploy.yaml#Deployment/cx-router", "", "", "Deployment cx-router runs in us-east-1"],
-            separators=(",", ":"),
-        ).encode()
+        json.dumps(["RES-002", "k8s/deploy.yaml#Deployment/cx-router", "", ""], separators=(",", ":")).encode()
     ).hexdigest()
     assert deny["partialFingerprints"] == {"cxgovFinding/v2": expected}
     assert deny["properties"] == {
@@ -362,9 +362,13 @@ def test_sarif_rules_and_results(result):
     }
     assert "suppressions" not in deny
 
-    model = by_message["Model version lacks a training dataset record"]
+    # a model version no descriptor declares: a repository file of the run stands in, the URI is in the
+    # message and the properties (GitHub rejects a whole upload over one non-file URI)
+    model = by_message["models:/cx-router/7: Model version lacks a training dataset record"]
     assert model["level"] == "warning" and model["properties"]["pre_enforcement"] is True
-    assert model["locations"] == [{"physicalLocation": {"artifactLocation": {"uri": "models:/cx-router/7"}}}]
+    assert model["properties"]["uri"] == "models:/cx-router/7"
+    assert model["locations"] == [{"physicalLocation": {"artifactLocation": {"uri": "k8s/deploy.yaml",
+                                                                             "uriBaseId": "%SRCROOT%"}}}]
 
     waived = by_message["Audit log retention is 7 days"]
     assert waived["suppressions"] == [
@@ -381,7 +385,9 @@ def test_sarif_rules_and_results(result):
         }
     ]
     assert [r for r in results if "suppressions" in r] == [waived]
-    assert "locations" not in by_message["no file for this one"]
+    assert by_message["no file for this one"]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == \
+        "k8s/deploy.yaml"
+    assert all(r["locations"] for r in results)
 
     assert run["properties"] == {
         "evaluation_date": "2026-03-01",
@@ -393,6 +399,49 @@ def test_sarif_rules_and_results(result):
     }
     assert run["invocations"] == [{"executionSuccessful": True}]
     assert "originalUriBaseIds" not in run
+    assert "automationDetails" not in run  # no category given: upload-sarif's `category` applies
+    assert all("helpUri" not in r for r in driver["rules"])  # only builtin rules have documentation
+
+
+def test_sarif_builtin_rules_link_their_documentation_and_the_category_is_the_automation_id(monkeypatch):
+    builtin = dict(RULES, **{"RES-002": dataclasses.replace(RULES["RES-002"], builtin=True)})
+    result = dataclasses.replace(make_result(), rules=builtin)
+    monkeypatch.setenv("CXGOV_SARIF_CATEGORY", "cxgov-acme")
+    (run,) = json.loads(render("sarif", result))["runs"]
+    rules = {r["id"]: r for r in run["tool"]["driver"]["rules"]}
+    assert rules["RES-002"]["helpUri"] == "https://github.com/cxgov/cxgov/blob/main/docs/rules/RES-002.md"
+    assert (ROOT / "docs" / "rules" / "RES-002.md").is_file()
+    assert run["automationDetails"] == {"id": "cxgov-acme/"}
+
+
+def test_sarif_fingerprints_ignore_the_message_and_number_findings_sharing_an_identity():
+    day1 = _finding("main.deny", "deny", "certificate expires in 30 days", "k8s/a.yaml#Secret/tls", "k8s/a.yaml", 3,
+                    query="data.main.deny")
+    day2 = dataclasses.replace(day1, message="certificate expires in 29 days")
+    other = dataclasses.replace(day1, message="another problem of the same document")
+
+    def prints(*findings):
+        doc = json.loads(render("sarif", make_result(findings=list(findings), checks=[])))
+        return sorted(r["partialFingerprints"]["cxgovFinding/v2"] for r in doc["runs"][0]["results"])
+
+    assert prints(day1) == prints(day2)
+    assert prints(day1, other) == prints(day2, other)
+    assert len(set(prints(day1, other))) == 2  # one identity, two results: numbered, never merged
+
+
+def test_sarif_results_over_githubs_limit_are_cut_with_a_notice(monkeypatch, sarif_validator):
+    from cxgov.formats import sarif
+
+    monkeypatch.setattr(sarif, "MAX_RESULTS", 3)
+    doc = json.loads(render("sarif", make_result()))
+    (run,) = doc["runs"]
+    assert len(run["results"]) == 3 and run["properties"]["results_left_out"] == len(FINDINGS) - 3
+    # the most important are kept: unwaived deny findings, most severe first
+    assert {r["ruleId"] for r in run["results"]} == {"RES-002", "main.deny"}
+    [notice] = [n for n in run["invocations"][0]["toolExecutionNotifications"]
+                if n["descriptor"]["id"] == "cxgov/results-limit"]
+    assert notice["message"]["text"].startswith(f"{len(FINDINGS) - 3} of {len(FINDINGS)} results left out")
+    assert sarif_validator.is_valid(doc)
 
 
 def test_sarif_paths_become_relative_uri_references(result, sarif_validator):
@@ -408,45 +457,77 @@ def test_sarif_paths_become_relative_uri_references(result, sarif_validator):
 # --- junit ----------------------------------------------------------------------------------------------
 
 
-def test_junit_counts_match_the_verdict(result):
+def test_junit_counts_agree_with_its_cases(result):
     text = render("junit", result)
     assert text.startswith('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites ')
     root = ET.fromstring(text)
-    counts = result.verdict.counts
-    assert root.tag == "testsuites"
-    assert int(root.get("tests")) == counts["tests"] == len(root.findall("testsuite/testcase"))
-    assert int(root.get("failures")) == counts["deny"] == len(root.findall(".//failure"))
-    assert int(root.get("skipped")) == counts["waived"] + counts["exceptions"] == len(root.findall(".//skipped"))
+    assert root.tag == "testsuites" and root.get("time") == "0"
+    assert int(root.get("tests")) == len(root.findall("testsuite/testcase"))
+    assert int(root.get("failures")) == len(root.findall(".//failure"))
+    assert int(root.get("skipped")) == len(root.findall(".//skipped"))
     assert root.get("errors") == "0"
     for suite in root.findall("testsuite"):
         assert int(suite.get("tests")) == len(suite.findall("testcase"))
         assert int(suite.get("failures")) == len(suite.findall("testcase/failure"))
         assert int(suite.get("skipped")) == len(suite.findall("testcase/skipped"))
+        assert suite.get("time") == "0"
+    # one case per (rule, subject): the deny findings' pairs fail, nothing is a placeholder
+    deny_pairs = {(f.rule_id, f.subject) for f in FINDINGS if f.gate == "deny" and f.waiver is None}
+    assert int(root.get("failures")) == len(deny_pairs)
+    names = [c.get("name") for c in root.iter("testcase")]
+    assert len(names) == len(set(names)) and not any("passed" in n for n in names)
 
 
 def test_junit_cases(result):
     root = ET.fromstring(render("junit", result))
     suites = {s.get("name"): s for s in root.findall("testsuite")}
     assert list(suites) == sorted(suites)
-    deploy = suites["k8s/deploy.yaml - cxgov.residency"]
-    failure = deploy.find("testcase/failure")
+    cases = {c.get("name"): c for c in root.iter("testcase")}
+    assert all(c.get("time") == "0" and c.get("file") for c in cases.values())
+    deny = cases["RES-002: k8s/deploy.yaml#Deployment/cx-router"]
+    assert (deny.get("file"), deny.get("line"), deny.get("classname")) == ("k8s/deploy.yaml", "12", "cxgov.residency")
+    failure = deny.find("failure")
     assert failure.get("type") == "RES-002"
     assert failure.get("message") == "Deployment cx-router runs in us-east-1"
     assert "remediation: Pin the region to an EU region." in failure.text
     assert "controls: gdpr/Art.44, soc2/CC6.1" in failure.text
-    assert len(deploy.findall("testcase")) == 1 + 3  # the finding and three successes
-    warn = suites["k8s/deploy.yaml - cxgov.soc2"].find("testcase")
-    assert warn.find("failure") is None and warn.find("skipped") is None
-    assert warn.find("system-out").text.startswith("WARN k8s/deploy.yaml:30 SOC2-004")
-    waived = suites["k8s/logging.yaml - cxgov.residency"].find("testcase/skipped")
+    assert deny in list(suites["k8s/deploy.yaml"])
+    # a warning is reported as one: skipped with type warning, never a silent pass
+    warn = cases["SOC2-004: k8s/deploy.yaml#Deployment/cx-router"]
+    assert warn.find("failure") is None
+    assert warn.find("skipped").get("type") == "warning"
+    assert warn.find("skipped").get("message") == "warning: Audit log retention is 30 days"
+    assert "[pre-enforcement]" in cases["AIA-012: models:/cx-router/7"].find("skipped").text
+    waived = cases["SOC2-004: k8s/logging.yaml#DaemonSet/fluent"].find("skipped")
+    assert waived.get("type") == "waived"
     assert waived.get("message").startswith("Audit log retention is 7 days [waived: legacy logging sidecar")
-    assert "[pre-enforcement]" in suites["models:/cx-router/7 - cxgov.ai_act"].find("testcase/system-out").text
-    # newline and pipe survive the attribute round trip
-    plan = suites["terraform/plan.json - cxgov.residency"]
-    assert plan.find("testcase/failure").get("message") == NASTY
-    quiet = suites["k8s/quiet.yaml - cxgov.residency"]
-    assert quiet.find("testcase/skipped").get("message") == "exception: deny_public_service turned off"
-    assert suites["descriptor - main"].find("testcase/failure").get("type") == "main.deny"
+    # a rule evaluated on a subject that found nothing there passed: a case with no child
+    passed = cases["RES-002: k8s/quiet.yaml#Service/ok"]
+    assert list(passed) == [] and (passed.get("file"), passed.get("line")) == ("k8s/quiet.yaml", "1")
+    exception = cases["cxgov.residency.deny_public_service: k8s/quiet.yaml#Service/ok"].find("skipped")
+    assert exception.get("type") == "exception"
+    # newline and pipe survive the round trip: the message attribute has the first line, the text all
+    plan = cases["RES-002: terraform/plan.json#aws_s3_bucket.logs"].find("failure")
+    assert plan.get("message") == NASTY.splitlines()[0] and NASTY in plan.text
+    assert cases["main.deny: descriptor"].find("failure").get("type") == "main.deny"
+
+
+def test_junit_fails_warnings_only_when_the_gate_does():
+    root = ET.fromstring(render("junit", make_result(fail_on="warn")))
+    warn = next(c for c in root.iter("testcase") if c.get("name") == "SOC2-004: k8s/deploy.yaml#Deployment/cx-router")
+    assert warn.find("failure") is not None
+
+
+def test_junit_one_case_holds_every_finding_of_its_rule_and_subject():
+    a = _finding("WCAG-A-AA-01", "deny", "closed: button-name", "https://x.eu/help#closed", "https://x.eu/help",
+                 resource="button-name")
+    b = dataclasses.replace(a, message="closed: label", resource="label")
+    root = ET.fromstring(render("junit", make_result(findings=[a, b], checks=[], subjects=[])))
+    [case] = root.iter("testcase")
+    assert case.get("name") == "WCAG-A-AA-01: https://x.eu/help#closed"
+    failure = case.find("failure")
+    assert failure.get("message") == "closed: button-name (and 1 more)"
+    assert "closed: button-name" in failure.text and "closed: label" in failure.text
 
 
 def test_junit_drops_characters_xml_cannot_hold():
@@ -470,23 +551,43 @@ def test_github_escaping_matches_the_toolkit():
 
 def test_github_commands(result):
     lines = render("github", result).splitlines()
+    # by level, the most severe first; every annotation on a repository file (a model version no
+    # descriptor declares: a file of the run stands in, the URI leads the message)
     assert lines == [
-        "::error title=main.deny::no file for this one",
         "::error file=k8s/deploy.yaml,line=12,title=RES-002::Deployment cx-router runs in us-east-1",
-        "::warning file=k8s/deploy.yaml,line=30,title=SOC2-004::Audit log retention is 30 days",
-        "::notice file=k8s/logging.yaml,line=3,title=SOC2-004::Audit log retention is 7 days "
-        "[waived: legacy logging sidecar (ticket COMP-42; approved by dpo@example.com; expires 2031-01-31)]",
-        "::warning title=AIA-012::models:/cx-router/7: Model version lacks a training dataset record [pre-enforcement]",
+        "::error file=k8s/deploy.yaml,title=main.deny::no file for this one",
         "::error file=terraform/plan.json,line=40,title=RES-002::"
         "region eu-west-1 | us-east-1%0Asee 100%25 of pods: a, b",
+        "::warning file=k8s/deploy.yaml,line=30,title=SOC2-004::Audit log retention is 30 days",
+        "::warning file=k8s/deploy.yaml,title=AIA-012::models:/cx-router/7: Model version lacks a training dataset "
+        "record [pre-enforcement]",
+        "::notice file=k8s/logging.yaml,line=3,title=SOC2-004::Audit log retention is 7 days "
+        "[waived: legacy logging sidecar (ticket COMP-42; approved by dpo@example.com; expires 2031-01-31)]",
         "6 findings (3 deny, 2 warn, 1 waived; 1 pre-enforcement) · "
         "conftest-style: 15 tests, 8 passed, 2 warnings, 3 failures, 1 exception",
     ]
 
 
+def test_github_annotates_the_ten_most_severe_per_level_and_counts_the_rest():
+    severities = ["low", "medium", "critical", "info", "high"] * 3
+    findings = [_finding(f"R-{i:02d}", "deny", f"problem {i}", f"k8s/a.yaml#D/{i}", "k8s/a.yaml", i + 1, severity=sev)
+                for i, sev in enumerate(severities)]
+    warnings = [_finding("W-1", "warn", "a warning", "k8s/a.yaml#D/w", "k8s/a.yaml", 99)]
+    lines = render("github", make_result(findings=findings + warnings, checks=[], subjects=[])).splitlines()
+    errors = [line for line in lines if line.startswith("::error ")]
+    assert len(errors) == 10
+    shown = [int(line.split("title=R-")[1][:2]) for line in errors]
+    ranks = [("critical", "high", "medium", "low", "info").index(severities[i]) for i in shown]
+    assert ranks == [0, 0, 0, 1, 1, 1, 2, 2, 2, 3]  # every critical, high and medium one, then a low; no info
+    assert [line for line in lines if line.startswith("::warning ")] == [
+        "::warning file=k8s/a.yaml,line=99,title=W-1::a warning"]
+    assert lines[-2] == ("::notice title=cxgov::GitHub shows 10 annotations per level: 5 more errors are in the "
+                         "job summary")
+
+
 def test_github_escapes_properties():
     odd = _finding("X:1,2", "warn", "m", "s", "dir,a/b:c%.yaml", 5)
-    line = render("github", make_result(findings=[odd], checks=[])).splitlines()[0]
+    line = render("github", make_result(findings=[odd], checks=[], subjects=[])).splitlines()[0]
     assert line == "::warning file=dir%2Ca/b%3Ac%25.yaml,line=5,title=X%3A1%2C2::m"
 
 
@@ -587,14 +688,64 @@ def test_a_document_nothing_judged_is_listed_by_every_format(sarif_validator):
     assert sarif["runs"][0]["properties"]["not_judged"] == ["app/settings.yaml"]
     assert len(sarif["runs"][0]["results"]) == len(FINDINGS)  # a note, not a result: no rule failed
     root = ET.fromstring(render("junit", result))
-    counts = result.verdict.counts
-    assert int(root.get("skipped")) == counts["waived"] + counts["exceptions"] + 1
-    assert int(root.get("tests")) == counts["tests"] + 1
+    without = ET.fromstring(render("junit", make_result()))
+    assert int(root.get("skipped")) == int(without.get("skipped")) + 1
+    assert int(root.get("tests")) == int(without.get("tests")) + 1
     [case] = [c for c in root.iter("testcase") if c.get("classname") == "not judged"]
     assert case.get("name") == "config: app/settings.yaml"
-    assert case.find("skipped").get("message").startswith("not judged: no selected rule judges plain YAML/JSON")
+    assert (case.get("file"), case.get("line")) == ("app/settings.yaml", "1")
+    skipped = case.find("skipped")
+    assert skipped.get("type") == "not-judged"
+    assert skipped.get("message").startswith("not judged: no selected rule judges plain YAML/JSON")
+    for name in ("tap", "table", "conftest-json"):
+        assert "app/settings.yaml" in render(name, result), name
     markdown = render("markdown", result)
     assert "### Not judged" in markdown and "| `app/settings.yaml` | config | 1 |" in markdown
     github = render("github", result).splitlines()
     assert [x for x in github if "title=not judged" in x] == [
-        "::warning file=app/settings.yaml,title=not judged::" + escape_data(line.removeprefix("NOT JUDGED").strip())]
+        "::warning file=app/settings.yaml,line=1,title=not judged::" + escape_data(line.removeprefix("NOT JUDGED").strip())]
+
+
+# --- suppressions and baselines, as every format shows them ------------------------------------------
+
+def test_suppressed_and_baselined_findings_are_labelled_in_every_format(sarif_validator):
+    from cxgov.suppressions import Suppression
+
+    inline = Suppression("RES-002", "s", "pinned in the deploy job", "", "", "", "", Location("k8s/deploy.yaml", 11),
+                         kind="inline")
+    known = Suppression("RES-002", "s", "known finding, in the baseline base.json", "", "", "", "",
+                        Location("base.json"), kind="baseline")
+    findings = [dataclasses.replace(FINDINGS[0], waiver=inline), dataclasses.replace(FINDINGS[1], waiver=known),
+                *FINDINGS[2:]]
+    counts_result = make_result(findings=findings)
+    counts = dict(counts_result.verdict.counts, suppressed=1, baselined=1)
+    result = dataclasses.replace(counts_result, verdict=dataclasses.replace(counts_result.verdict, counts=counts))
+    text = render("text", result)
+    assert "SUPPRESSED  k8s/deploy.yaml:12" in text and "[suppressed: pinned in the deploy job (comment at k8s/deploy.yaml:11)]" in text
+    assert "BASELINED  terraform/plan.json:40" in text
+    assert "3 waived; 1 pre-enforcement; 1 suppressed; 1 baselined)" in text
+    markdown = render("markdown", result)
+    assert "| `RES-002` | `k8s/deploy.yaml:12` | Deployment cx-router runs in us-east-1 | pinned in the deploy job " \
+           "| — | comment k8s/deploy.yaml:11 | — |" in markdown
+    assert "Of these: 1 suppressed next to their line, 1 baselined (known before)." in markdown
+    doc = json.loads(render("sarif", result))
+    assert sarif_validator.is_valid(doc)
+    kinds = {r["message"]["text"][:10]: (r["suppressions"][0]["kind"], r.get("baselineState"))
+             for r in doc["runs"][0]["results"] if "suppressions" in r and r["ruleId"] == "RES-002"}
+    assert sorted(kinds.values()) == [("external", "unchanged"), ("inSource", None)]
+    back = json.loads(render("json", result))
+    assert sorted(f["waiver"]["kind"] for f in back["findings"] if f["waiver"] and "kind" in f["waiver"]) == \
+        ["baseline", "inline"]
+    from cxgov.formats.json_read import result_from_dict
+
+    again = result_from_dict(back)
+    assert {type(f.waiver).__name__ for f in again.findings if f.waiver} == {"Suppression", "Waiver"}
+    assert render("json", again) == render("json", result)
+    junit = ET.fromstring(render("junit", result))
+    types = {c.get("name"): c.find("skipped").get("type") for c in junit.iter("testcase")
+             if c.find("skipped") is not None}
+    assert types["RES-002: k8s/deploy.yaml#Deployment/cx-router"] == "suppressed"
+    assert types["RES-002: terraform/plan.json#aws_s3_bucket.logs"] == "baselined"
+    conftest = json.loads(render("conftest-json", result))
+    skipped = [s["msg"] for r in conftest for s in r.get("skipped", [])]
+    assert any("[suppressed: pinned" in m for m in skipped) and any("[baselined: known finding" in m for m in skipped)

@@ -6,8 +6,14 @@ import dataclasses
 import sys
 from pathlib import Path
 
+import click
+
 from cxgov import pipeline
 from cxgov.errors import UsageError
+from cxgov.formats._common import RenderOptions, rendering
+from cxgov.paths import display_path
+from cxgov.selection import Selection, policy_paths, rejudge, restrict
+from cxgov.suppressions import GOV_005, Baseline, apply_inline, load_baseline
 from cxgov.commands.models import deployed_model_subjects
 from cxgov.commands.outputs import show_warnings, write_outputs, parse_outputs
 from cxgov.commands.progress import progress_for
@@ -17,7 +23,8 @@ from cxgov.engine.choice import EngineChoice
 def run_check(*, paths, policy, data, namespaces, all_namespaces, builtin, combine, parser, include, exclude,
               outputs, output_file, fail_on, waivers, evaluation_date, jobs, limits, color, tracking_uri=None,
               read_models=True, mlflow_timeout=10.0, mlflow_retries=3, ui=None, no_ui: bool = False,
-              engine: EngineChoice = EngineChoice(), shard=None) -> int:
+              engine: EngineChoice = EngineChoice(), shard=None, selection: Selection = Selection(),
+              baseline: str | None = None, render: RenderOptions = RenderOptions()) -> int:
     from cxgov.engine.policyset import load
     from cxgov.shard import ShardInfo
     from cxgov.sources.files import FileSource, Limits
@@ -29,9 +36,12 @@ def run_check(*, paths, policy, data, namespaces, all_namespaces, builtin, combi
     evaluator = engine.create(jobs)  # before any work: bad engine options are a usage error
     if not policy and Path("policy").is_dir():
         policy = ["policy"]  # conftest's default policy directory
+    policy, builtin = policy_paths(selection, list(policy), builtin)
     if not policy and not builtin:
         raise UsageError("no policies to evaluate", hint="give -p/--policy, or drop --no-builtin")
+    known = load_baseline(Path(baseline), display_path(baseline, root)) if baseline else None  # fail before work
     policies = load(policy, data, builtin=builtin, root=root, allow_nondeterministic=engine.allow_nondeterministic)
+    policies = restrict(policies, selection)
     show_warnings(policies.warnings)
     limits = Limits(**{k: v for k, v in limits.items() if v is not None})
     source = FileSource(paths, root=root, include=include, exclude=exclude, parser=parser, limits=limits, shard=shard)
@@ -62,5 +72,19 @@ def run_check(*, paths, policy, data, namespaces, all_namespaces, builtin, combi
     if shard is not None:
         mine = len(shard.pick(source.all_files))
         result = dataclasses.replace(result, shard=ShardInfo.of(shard, source.all_files, mine))
-    write_outputs(result, targets, color=color, stdout=sys.stdout)
+    result = judged(result, subjects, root, selection, known)
+    with rendering(render):
+        write_outputs(result, targets, color=color, stdout=sys.stdout, subjects=subjects)
     return result.verdict.exit_code
+
+
+def judged(result, subjects, root: Path, selection: Selection, baseline: Baseline | None):
+    """The result after inline suppressions, the baseline and the rule selection, with its verdict
+    computed again (cxgov.selection.rejudge)."""
+    findings, problems = apply_inline(result, subjects, root)
+    if baseline is not None:
+        findings, gone = baseline.apply(findings)
+        if gone:
+            click.echo(f"cxgov: note: {gone} finding(s) of the baseline {baseline.display} no longer occur; "
+                       "refresh it to keep them from coming back unnoticed", err=True)
+    return rejudge(result, findings + problems, selection, extra_rules=[GOV_005] if problems else [])

@@ -17,6 +17,9 @@ FORMATS = {
     "junit": "cxgov.formats.junit:JunitFormat",
     "github": "cxgov.formats.github:GithubFormat",
     "markdown": "cxgov.formats.markdown:MarkdownFormat",
+    "tap": "cxgov.formats.tap:TapFormat",
+    "table": "cxgov.formats.table:TableFormat",
+    "conftest-json": "cxgov.formats.conftest_json:ConftestJsonFormat",
 }
 
 

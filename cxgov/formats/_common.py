@@ -1,15 +1,65 @@
 """Helpers more than one format needs: ordering, status labels, waiver notes, the summary line, the
-subjects nothing judged."""
+subjects nothing judged, and the render options a command sets (--quiet, --compact)."""
 
 from __future__ import annotations
 
+import contextlib
+from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Any
 
-from cxgov.model import Check, Finding, Result, SubjectRef, Waiver, canonical_json
+from cxgov.anchors import is_uri  # noqa: F401 - where formats used to find it
+from cxgov.model import SEVERITIES, Check, Finding, Result, SubjectRef, Waiver, canonical_json
 
 #: what a finding counts as, the same buckets gate.verdict() counts
 LABELS = {"deny": "FAIL", "warn": "WARN", "waived": "WAIVED"}
+#: how a finding in the `waived` bucket got there (cxgov.suppressions), for its label
+WAIVED_LABELS = {"waiver": "WAIVED", "inline": "SUPPRESSED", "annotation": "SUPPRESSED", "baseline": "BASELINED"}
 PRE_ENFORCEMENT = "pre-enforcement"
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    """How terminal formats render: `quiet` shows only the findings that fail the gate (and what
+    nothing judged), `compact` one line per finding."""
+
+    quiet: bool = False
+    compact: bool = False
+
+
+_OPTIONS: ContextVar[RenderOptions] = ContextVar("cxgov_render_options", default=RenderOptions())
+
+
+def render_options() -> RenderOptions:
+    return _OPTIONS.get()
+
+
+@contextlib.contextmanager
+def rendering(options: RenderOptions):
+    """Render with these options inside the block (a command sets them around write_outputs)."""
+    token = _OPTIONS.set(options)
+    try:
+        yield
+    finally:
+        _OPTIONS.reset(token)
+
+
+def waiver_kind(waiver: Waiver | None) -> str | None:
+    """"waiver", "inline", "annotation", "baseline", or None."""
+    if waiver is None:
+        return None
+    return getattr(waiver, "kind", "waiver")
+
+
+def label(finding: Finding) -> str:
+    """FAIL, WARN, WAIVED, SUPPRESSED or BASELINED."""
+    kind = waiver_kind(finding.waiver)
+    return WAIVED_LABELS[kind] if kind else LABELS[finding.gate]
+
+
+def severity_rank(severity: str) -> int:
+    """0 for critical ... 4 for info; unknown severities last."""
+    return SEVERITIES.index(severity) if severity in SEVERITIES else len(SEVERITIES)
 
 
 def ordered(findings: list[Finding]) -> list[Finding]:
@@ -28,7 +78,12 @@ def status(finding: Finding) -> str:
 
 
 def waiver_note(waiver: Waiver) -> str:
-    """One line saying why a finding is waived, by whom and until when."""
+    """One line saying why a finding is waived, by whom and until when (or where it was suppressed)."""
+    kind = waiver_kind(waiver)
+    if kind in ("inline", "annotation"):
+        return f"{waiver.reason} ({'comment' if kind == 'inline' else 'annotation'} at {waiver.source})"
+    if kind == "baseline":
+        return waiver.reason
     return f"{waiver.reason} (ticket {waiver.ticket}; approved by {waiver.approved_by}; expires {waiver.expires})"
 
 
@@ -40,13 +95,9 @@ def where(finding: Finding) -> str:
 def annotated(finding: Finding) -> str:
     """The message with what a reader must not miss: [waived: ...] or [pre-enforcement]."""
     if finding.waiver is not None:
-        return f"{finding.message} [waived: {waiver_note(finding.waiver)}]"
+        word = label(finding).lower()
+        return f"{finding.message} [{word}: {waiver_note(finding.waiver)}]"
     return f"{finding.message} [{PRE_ENFORCEMENT}]" if finding.pre_enforcement else finding.message
-
-
-def is_uri(file: str) -> bool:
-    """True when a location names a URI (https://..., models:/...) rather than a repository file."""
-    return "://" in file or file.startswith("models:/")
 
 
 def control_tags(controls: dict[str, list[str]]) -> list[str]:
@@ -70,10 +121,15 @@ def plural(n: int, word: str) -> str:
 
 
 def findings_summary(counts: dict[str, int]) -> str:
-    """The findings, by what they count as: "76 findings (57 deny, 18 warn, 1 waived; 2 pre-enforcement)"."""
+    """The findings, by what they count as: "76 findings (57 deny, 18 warn, 1 waived; 2 pre-enforcement)";
+    of the waived, those suppressed or baselined, and the findings below --severity, when there are any."""
     parts = f"{counts.get('deny', 0)} deny, {counts.get('warn', 0)} warn, {counts.get('waived', 0)} waived"
     if counts.get("pre_enforcement"):
         parts += f"; {counts['pre_enforcement']} pre-enforcement"
+    for key, words in (("suppressed", "suppressed"), ("baselined", "baselined"),
+                       ("below_severity", "below the severity threshold, not gating")):
+        if counts.get(key):
+            parts += f"; {counts[key]} {words}"
     return f"{plural(counts.get('findings', 0), 'finding')} ({parts})"
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from cxgov.errors import InputError
+from cxgov.formats.json import SCHEMA_VERSION
 from cxgov.model import Check, Finding, Location, Result, RuleInfo, RunInfo, SubjectRef, Verdict, Waiver
 from cxgov.shard import ShardInfo
 
@@ -25,6 +26,9 @@ def read_result(path: Path) -> Result:
 
 
 def result_from_dict(doc: dict[str, Any]) -> Result:
+    """The Result of any schema version so far (1 had no `schema_version` and an absolute root)."""
+    if int(doc.get("schema_version", 1)) > SCHEMA_VERSION:
+        raise ValueError(f"schema_version {doc['schema_version']} (this cxgov reads up to {SCHEMA_VERSION})")
     run = doc["cxgov"]
     verdict = doc["verdict"]
     return Result(
@@ -42,8 +46,16 @@ def result_from_dict(doc: dict[str, Any]) -> Result:
 
 def finding_from_dict(f: dict[str, Any]) -> Finding:
     w = f.get("waiver")
-    waiver = None if w is None else Waiver(w["rule"], w["subject"], w["reason"], w["approved_by"], w["requested_by"],
-                                           w["ticket"], w["expires"], _location(w["source"]), w.get("resource") or "")
+    waiver = None
+    if w is not None:
+        fields = (w["rule"], w["subject"], w["reason"], w["approved_by"], w["requested_by"], w["ticket"], w["expires"],
+                  _location(w["source"]), w.get("resource") or "")
+        if w.get("kind"):  # an inline suppression or a baselined finding (cxgov.suppressions)
+            from cxgov.suppressions import Suppression
+
+            waiver = Suppression(*fields, kind=w["kind"])
+        else:
+            waiver = Waiver(*fields)
     return Finding(f["rule_id"], f["title"], f["severity"], f["gate"], f["message"], f["subject"],
                    _location(f["location"]), f["controls"], f["remediation"], f["query"], bool(f["pre_enforcement"]),
                    f["metadata"], waiver, f.get("resource") or "", f.get("path") or "")

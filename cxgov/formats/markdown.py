@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from cxgov.formats._common import (LABELS, PRE_ENFORCEMENT, conftest_summary, not_judged, not_judged_hint, ordered,
-                                   plural, where)
+                                   plural, waiver_kind, where)
 from cxgov.formats.interface import Format
 from cxgov.model import Result
 
@@ -31,6 +31,20 @@ def table(header: list[str], rows: list[list[str]], align: str = "---") -> list[
     return lines + ["| " + " | ".join(row) + " |" for row in rows]
 
 
+#: counts shown only when a run has them (cxgov.selection)
+_EXTRA_COUNTS = (("suppressed", "suppressed next to their line"), ("baselined", "baselined (known before)"),
+                 ("below_severity", "below the severity threshold (not gating)"))
+
+
+def _by_whom(f) -> list[str]:
+    """The ticket, approver and expiry of a waiver; for a suppression, where it was made."""
+    kind = waiver_kind(f.waiver)
+    if kind == "waiver":
+        return [cell(f.waiver.ticket), cell(f.waiver.approved_by), cell(f.waiver.expires)]
+    what = {"inline": "comment", "annotation": "annotation", "baseline": "baseline"}[kind]
+    return ["—", cell(f"{what} {f.waiver.source}"), "—"]
+
+
 class MarkdownFormat(Format):
     """Verdict heading, counts (findings, then conftest-style tests, labelled), active findings, waived
     findings, documents nothing judged and per-framework counts; every count read from the verdict."""
@@ -54,6 +68,9 @@ class MarkdownFormat(Format):
                 ("pre_enforcement", "pre-enforcement")]
         out += table([title for _, title in keys], [[str(counts.get(k, 0)) for k, _ in keys]], "--:")
         out += ["", cell(conftest_summary(counts).capitalize())]
+        extra = [f"{counts[k]} {words}" for k, words in _EXTRA_COUNTS if counts.get(k)]
+        if extra:
+            out += ["", cell("Of these: " + ", ".join(extra) + ".")]
 
         findings = ordered(result.findings)
         active = [f for f in findings if f.waiver is None]
@@ -81,9 +98,7 @@ class MarkdownFormat(Format):
                     code(where(f)),
                     cell(f.message),
                     cell(f.waiver.reason),
-                    cell(f.waiver.ticket),
-                    cell(f.waiver.approved_by),
-                    cell(f.waiver.expires),
+                    *_by_whom(f),
                 ]
                 for f in waived
             ]

@@ -1,12 +1,15 @@
 """Terminal output: findings grouped by file, the documents nothing judged, the tally line (findings,
-then conftest-style tests) and the verdict."""
+then conftest-style tests) and the verdict.
+
+With --compact, one line per finding (no grouping, a message's first line); with --quiet, only the
+findings that fail the gate, what nothing judged, the tally and the verdict."""
 
 from __future__ import annotations
 
 from itertools import groupby
 
-from cxgov.formats._common import (LABELS, annotated, not_judged, not_judged_text, ordered, plural, status,
-                                   summary_line, where)
+from cxgov.formats._common import (annotated, label, not_judged, not_judged_text, ordered, plural, render_options,
+                                   status, summary_line, where)
 from cxgov.formats.interface import Format
 from cxgov.model import Finding, Result
 
@@ -21,12 +24,12 @@ def _group(findings: list[Finding], color: bool) -> list[str]:
     """The lines for one file's findings, in aligned columns."""
     loc_width = max(len(where(f)) for f in findings)
     rule_width = max(len(f.rule_id) for f in findings)
+    width = max(6, *(len(label(f)) for f in findings))  # FAIL, WARN, WAIVED; SUPPRESSED and BASELINED widen it
     lines = []
     for f in findings:
-        bucket = status(f)
-        label = _paint(f"{LABELS[bucket]:<6}", bucket, color)
-        head = f"  {label}  {where(f):<{loc_width}}  {f.rule_id:<{rule_width}}  "
-        indent = " " * (2 + 6 + 2 + loc_width + 2 + rule_width + 2)
+        tag = _paint(f"{label(f):<{width}}", status(f), color)
+        head = f"  {tag}  {where(f):<{loc_width}}  {f.rule_id:<{rule_width}}  "
+        indent = " " * (2 + width + 2 + loc_width + 2 + rule_width + 2)
         message = annotated(f).splitlines() or [""]
         lines.append(head + message[0])
         lines.extend(indent + part for part in message[1:])
@@ -40,16 +43,26 @@ class TextFormat(Format):
     extension = ".txt"
 
     def render(self, result: Result, *, color: bool = False) -> str:
+        options = render_options()
+        findings = ordered(result.findings)
+        if options.quiet:
+            failing = ("deny", "warn") if result.verdict.fail_on == "warn" else ("deny",)
+            findings = [f for f in findings if f.waiver is None and f.gate in failing]
         lines: list[str] = []
-        for file, group in groupby(ordered(result.findings), key=lambda f: f.location.file or ""):
-            lines.append(file or _paint("(no file)", "dim", color))
-            lines.extend(_group(list(group), color))
-            lines.append("")
+        if options.compact:
+            lines += [f"{_paint(label(f), status(f), color)} {where(f)} {f.rule_id} "
+                      f"{(annotated(f).splitlines() or [''])[0]}" for f in findings]
+        else:
+            for file, group in groupby(findings, key=lambda f: f.location.file or ""):
+                lines.append(file or _paint("(no file)", "dim", color))
+                lines.extend(_group(list(group), color))
+                lines.append("")
         unjudged = not_judged(result)
         if unjudged:  # never a pass: each file and kind nothing judged, and what to give instead
             lines.extend(f"{_paint('NOT JUDGED', 'unjudged', color)}  {not_judged_text(file, kind, len(subjects))}"
                          for file, kind, subjects in unjudged)
-            lines.append("")
+            if not options.compact:
+                lines.append("")
         v = result.verdict
         lines.append(summary_line(v.counts))
         with_findings = len({f.subject for f in result.findings})
