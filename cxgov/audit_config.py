@@ -8,10 +8,11 @@ working directory. `cxgov schema config` prints the JSON Schema for editors.
 
 from __future__ import annotations
 
-from pathlib import Path
+import re
+from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any, Literal, Optional, Union
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from cxgov.descriptor_schema import UIEntryPoint
 from cxgov.errors import InputError
@@ -25,6 +26,44 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+# --- names and paths that end up in file names: checked before anything is read or written ------
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_UNSAFE_NAME = re.compile(r'[/\\<>:"|?*]')
+_RESERVED = re.compile(r"^(con|prn|aux|nul|com\d|lpt\d)(\..*)?$", re.I)  # names Windows gives to devices
+MAX_NAME = 100
+
+
+def safe_name(name: str) -> str:
+    """A system name as it stands in the bundle's file name (`<out>/<system>-<date>/`), or ValueError:
+    no path separator, `..`, control character or character a file system refuses."""
+    if _CONTROL.search(name) or _UNSAFE_NAME.search(name) or name.strip() in (".", "..") or _RESERVED.match(name):
+        raise ValueError(f"the system name {name!r} is not a safe file name (the bundle is written to "
+                         "<evidence.out>/<system>-<date>/): use letters, digits, spaces, '.', '-' and '_', "
+                         "without / \\ : * ? \" < > |")
+    if name != name.strip() or name.startswith((".", "-")):
+        raise ValueError(f"the system name {name!r} must not start with '.' or '-' nor start or end with a space")
+    if len(name) > MAX_NAME:
+        raise ValueError(f"the system name is longer than {MAX_NAME} characters")
+    return name
+
+
+def relative_path(path: str) -> str:
+    """A path of the config: relative to the config file, so the audit (and a drift re-run of the
+    recorded config on another checkout) reads the same files; no control characters."""
+    if not path.strip():
+        raise ValueError("empty path")
+    if _CONTROL.search(path):
+        raise ValueError(f"the path {path!r} holds a control character")
+    if PurePosixPath(path).is_absolute() or PureWindowsPath(path).is_absolute() or path.startswith("~"):
+        raise ValueError(f"the path {path!r} is absolute: paths in cxgov.yaml are relative to the file itself")
+    return path
+
+
+def _paths(values):
+    return [relative_path(v) for v in values] if isinstance(values, list) else relative_path(values)
+
+
 class Policies(_Model):
     builtin: Union[bool, list[Pack]] = Field(
         True, description="The builtin packs: true (all), false (none) or a list of packs to run.")
@@ -32,6 +71,8 @@ class Policies(_Model):
     data: list[str] = Field([], description="JSON/YAML data merged under data.* (overrides builtin settings).")
     namespaces: list[str] = Field(["main"], description="Packages of your policies to evaluate (globs).")
     all_namespaces: bool = False
+
+    _check_paths = field_validator("paths", "data")(_paths)
 
     def packs(self) -> tuple[str, ...]:
         if self.builtin is True:
@@ -67,6 +108,8 @@ class SigningKey(_Model):
     file: Optional[str] = Field(None, description="PEM Ed25519 private key (from `cxgov evidence keygen`).")
     env: Optional[str] = Field(None, description="Environment variable holding the PEM key (e.g. a CI secret).")
 
+    _check_file = field_validator("file")(_paths)
+
     @model_validator(mode="after")
     def _one(self) -> "SigningKey":
         if (self.file is None) == (self.env is None):
@@ -77,6 +120,20 @@ class SigningKey(_Model):
 class Evidence(_Model):
     out: str = Field("evidence-bundles", description="Directory the bundles go into: <out>/<system>-<date>/ and .tar.gz.")
     signing_key: Optional[SigningKey] = Field(None, description="Sign the bundle; without it the bundle is unsigned.")
+    trusted_keys: list[str] = Field(
+        [], description="Public keys whose signatures `cxgov evidence` and `cxgov drift` trust on a bundle: PEM "
+                        "files (relative to this file) or key ids `sha256:<64 hex>`. --public-key and "
+                        "CXGOV_TRUSTED_KEYS take precedence.")
+
+    _check_out = field_validator("out")(_paths)
+
+    @field_validator("trusted_keys")
+    @classmethod
+    def _keys(cls, values: list[str]) -> list[str]:
+        for v in values:
+            if v.lower().startswith("sha256:") and not re.fullmatch(r"sha256:[0-9a-fA-F]{64}", v):
+                raise ValueError(f"the key id {v!r} is not sha256: and 64 hex digits (`cxgov evidence keygen` prints it)")
+        return [v if v.lower().startswith("sha256:") else relative_path(v) for v in values]
 
 
 class AuditConfig(_Model):
@@ -94,6 +151,15 @@ class AuditConfig(_Model):
     models: Models = Models()
     ui: UI = UI()
     evidence: Evidence = Evidence()
+
+    _check_system = field_validator("system")(lambda v: safe_name(v))
+    _check_paths = field_validator("descriptor", "manifests", "plans", "files", "waivers")(
+        lambda v: None if v is None else _paths(v))
+
+    def bundle_dir(self, root: Path, evaluation_date: str) -> Path:
+        """Where this config's bundle is written: always inside evidence.out."""
+        out = root / self.evidence.out
+        return out / f"{safe_name(self.system)}-{evaluation_date}"
 
     def file_paths(self) -> list[str]:
         return ([self.descriptor] if self.descriptor else []) + self.manifests + self.plans + self.files

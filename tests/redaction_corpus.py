@@ -36,6 +36,49 @@ SHAPES = [
     ("slack bot token", j("xo", "xb-123456789012-123456789012-abcdefghijklmnopqrstuvwx"),
      j("xo", "xb-123456789012-123456789012-abcdefghijklmnopqrstuvwx")),
     ("payment live key", j("sk_", "live_4eC39HqLyjWDarjtT1zdp7dc"), j("key sk_", "live_4eC39HqLyjWDarjtT1zdp7dc")),
+    # the shapes the issue found reaching reports and bundles, and current provider key formats (each
+    # checked against detect-secrets' and gitleaks' rules for that provider; values invented)
+    ("openai project key", j("sk-", "proj-", "Xq3vT9mB2nL8wR4kY7pZ1cF6hJ0dG5sA_e-Uo2iK8vW3x"),
+     j("OPENAI_KEY is sk-", "proj-", "Xq3vT9mB2nL8wR4kY7pZ1cF6hJ0dG5sA_e-Uo2iK8vW3x today")),
+    ("openai user key", j("sk-", "Ab3dEf5hIj7lMn9pQr1t", "T3Blbk", "FJ", "Uv2wXy4zAb6cDe8fGh0i"),
+     j("client = OpenAI(key='sk-", "Ab3dEf5hIj7lMn9pQr1t", "T3Blbk", "FJ", "Uv2wXy4zAb6cDe8fGh0i')")),
+    ("anthropic api key", j("sk-ant-", "api03-", "R7fK2pX9mQ4vL8nB3cT6yW1zH5jD0gS-aE_uI2oP7kM4rN9qZ", "AA"),
+     j("x-api-key sk-ant-", "api03-", "R7fK2pX9mQ4vL8nB3cT6yW1zH5jD0gS-aE_uI2oP7kM4rN9qZ", "AA")),
+    ("anthropic admin key", j("sk-ant-", "admin01-", "Q2wE4rT6yU8iO0pA1sD3fG5hJ7kL9zX-cV_bN"),
+     j("admin: sk-ant-", "admin01-", "Q2wE4rT6yU8iO0pA1sD3fG5hJ7kL9zX-cV_bN")),
+    ("url with an empty user name", "Rd1sPassw0rd", "redis://:Rd1sPassw0rd@cache.internal:6379/0"),
+    ("google api key", j("AIza", "SyD3x8Kq2LmN5pR7tV9wY1zB4cF6hJ0kM2o"), j("maps key AIza", "SyD3x8Kq2LmN5pR7tV9wY1zB4cF6hJ0kM2o")),
+    ("gitlab token", j("gl", "pat-", "xK9mP2qR7tV4wY8zB3cF"), j("CI_TOKEN gl", "pat-", "xK9mP2qR7tV4wY8zB3cF")),
+    ("hugging face token", j("hf", "_aBcDeFgHiJkLmNoPqRsTuVwXyZ01234567"), j("HF hub: hf", "_aBcDeFgHiJkLmNoPqRsTuVwXyZ01234567")),
+    ("payment restricted key", j("rk_", "live_", "51HxYzAbCdEfGhIjKlMnOp"), j("rk_", "live_", "51HxYzAbCdEfGhIjKlMnOp")),
+    ("payment test key", j("sk_", "test_", "4eC39HqLyjWDarjtT1zdp7dc"), j("sk_", "test_", "4eC39HqLyjWDarjtT1zdp7dc")),
+    ("npm token", j("np", "m_aB3dE5fG7hI9jK1lM3nO5pQ7rS9tU1vW3xY5"), j("//registry.npmjs.org/:_authToken=np",
+                                                                       "m_aB3dE5fG7hI9jK1lM3nO5pQ7rS9tU1vW3xY5")),
+    ("pypi token", j("pypi-", "AgEIcHlwaS5vcmc", "CJDk2ZmE4YTJjLWI3ZGEtNDJjYi05ZTA3LTE0ZWZmMzQ1NjE3OAACKlsz"),
+     j("password = pypi-", "AgEIcHlwaS5vcmc", "CJDk2ZmE4YTJjLWI3ZGEtNDJjYi05ZTA3LTE0ZWZmMzQ1NjE3OAACKlsz")),
+    ("sendgrid key", j("SG", ".aBcDeFgHiJkLmNoPqRsTuV.", "wXyZ0123456789aBcDeFgHiJkLmNoPqRsTuVwXyZ012"),
+     j("mail via SG", ".aBcDeFgHiJkLmNoPqRsTuV.", "wXyZ0123456789aBcDeFgHiJkLmNoPqRsTuVwXyZ012")),
+    ("slack webhook url", j("https://hooks.slack.com/services/", "T0123ABCD/B0456EFGH/", "aBcDeFgHiJkLmNoPqRsTuVwX"),
+     j("alerts go to https://hooks.slack.com/services/", "T0123ABCD/B0456EFGH/", "aBcDeFgHiJkLmNoPqRsTuVwX")),
+    ("groq key", j("gsk", "_Zq8Wm3Lp5Tn7Rk2Vx9Bc4Hd6Jf1Gs0Ya8Ue3Io5Pr7Ty2Qw4Es6Dz"),
+     j("gsk", "_Zq8Wm3Lp5Tn7Rk2Vx9Bc4Hd6Jf1Gs0Ya8Ue3Io5Pr7Ty2Qw4Es6Dz")),
+    ("azure ad client secret", j("abc", "8Q~", "Xy7.Zw6_Vu5-Ts4~Rq3.Po2_Nm1-Lk0Ji9"),
+     j("AZURE_CLIENT_SECRET value abc", "8Q~", "Xy7.Zw6_Vu5-Ts4~Rq3.Po2_Nm1-Lk0Ji9")),
+    ("databricks token", j("da", "pi0123456789abcdef0123456789abcdef"), j("host token da", "pi0123456789abcdef0123456789abcdef")),
+    ("digitalocean token", j("dop", "_v1_", "0123456789abcdef" * 4), j("doctl auth dop", "_v1_", "0123456789abcdef" * 4)),
+    ("twilio api key", j("S", "K0123456789abcdef0123456789abcdef"), j("twilio S", "K0123456789abcdef0123456789abcdef")),
+    ("basic auth header", "dXNlcjpTM2NyM3RQYXNz", "Authorization: Basic dXNlcjpTM2NyM3RQYXNz"),
+    ("password assignment in text", "Env-Pa55word!", "DB_PASSWORD=Env-Pa55word! and more"),
+    ("openssh private key", "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAAB",
+     j("-----BEGIN ", "OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAAB\n-----END ",
+       "OPENSSH PRIVATE KEY-----")),
+]
+
+# strings that look a little like secrets and are not: redaction keeps them
+NOT_SECRETS = [
+    "max_token=40960000", "password: ${DB_PASSWORD}", "secretKeyRef: db-credentials", "https://host:8080/path@tag",
+    "sk-learn model", "ASIA-PACIFIC region ap-southeast-1", "token budget 4096", "the basic plan",
+    "registry.example/app@sha256:" + "ab" * 32, "arn:aws:iam::123456789012:role/cx-bot",
 ]
 
 # values of keys named like secrets

@@ -138,3 +138,37 @@ def test_limits_can_be_raised_and_lowered_from_the_command_line(cxgov, project):
     assert check(cxgov, project, "deep.json", "--max-depth", "100").code == 1  # read, and the Pod is denied
     (project / "two.yaml").write_text("kind: A\n---\nkind: B\n")
     assert_one_line_error(check(cxgov, project, "two.yaml", "--max-documents", "1"), "two.yaml", "--max-documents")
+
+
+AUDIT_CONFIG = "system: {system}\nfiles: [ok.yaml]\npolicies: {{builtin: false, paths: [policy]}}\n" \
+               "models: {{skip: none here}}\nui: {{skip: none here}}\n{extra}"
+
+
+@pytest.mark.parametrize("system", ['"../../../elsewhere/ESCAPED"', '"a/b"', '".."', '"back\\\\slash"',
+                                    '"nul\\x00byte"', '"CON"'])
+def test_a_system_name_that_is_no_safe_file_name_is_refused(cxgov, project, system):
+    """The bundle goes to <evidence.out>/<system>-<date>/: a name that would leave that folder (or is
+    no file name at all) is an error naming the config's line, before anything is read or written."""
+    (project / "cxgov.yaml").write_text(AUDIT_CONFIG.format(system=system, extra=""))
+    before = sorted(p.relative_to(project.parent).as_posix() for p in project.parent.rglob("*"))
+    run = cxgov("audit", "--evaluation-date", EVALUATION_DATE, cwd=project)
+    assert run.code == 2 and "cxgov.yaml:1: system:" in run.stderr and "safe file name" in run.stderr, run.stderr
+    assert sorted(p.relative_to(project.parent).as_posix() for p in project.parent.rglob("*")) == before
+
+
+@pytest.mark.parametrize("extra, field", [("evidence: {out: /tmp/elsewhere}\n", "evidence.out"),
+                                          ("waivers: /etc/waivers.yaml\n", "waivers"),
+                                          ("plans: [~/plan.json]\n", "plans"),
+                                          ("evidence: {trusted_keys: [sha256:1234]}\n", "evidence.trusted_keys")])
+def test_config_paths_are_relative_to_the_config(cxgov, project, extra, field):
+    (project / "cxgov.yaml").write_text(AUDIT_CONFIG.format(system="ok", extra=extra))
+    run = cxgov("audit", "--evaluation-date", EVALUATION_DATE, cwd=project)
+    assert run.code == 2 and f"cxgov.yaml:6: {field}" in run.stderr, run.stderr
+    assert not (project / "evidence-bundles").exists()
+
+
+def test_a_safe_system_name_writes_inside_the_bundle_folder(cxgov, project):
+    (project / "cxgov.yaml").write_text(AUDIT_CONFIG.format(system='"Acme CX bot 2"', extra=""))
+    run = cxgov("audit", "--evaluation-date", EVALUATION_DATE, cwd=project)
+    assert run.code == 0, run.stderr
+    assert (project / "evidence-bundles" / f"Acme CX bot 2-{EVALUATION_DATE}" / "manifest.json").is_file()

@@ -90,7 +90,7 @@ def test_compile_errors_keep_file_and_line():
     engine = _prepared_engine("package main\n\nimport rego.v1\n\ndeny contains \"x\" if {\n\tinput.a == nope(1)\n}\n")
     with pytest.raises(PolicyError) as err:
         engine.evaluate([Subject("config", "a", Location("a.json", 1), {})])
-    assert str(err.value).startswith("p.rego:6: rego_type_error: undefined function nope")
+    assert str(err.value).startswith("p.rego:6:13: rego_type_error: undefined function nope")
 
 
 def test_builtin_errors_are_errors_not_undefined():
@@ -131,8 +131,9 @@ def test_a_kind_no_package_judges_gets_no_findings_and_no_error():
 
 
 def test_files_are_parsed_without_forking_a_process_that_runs_opa(tmp_path):
-    # a long-lived process (drift watch) evaluates, then reads many files again: the workers must
-    # not be forked from the Go runtime (that hangs), and the subjects must be the same
+    # a long-lived process (drift watch) evaluates, then reads many files again: evaluation runs in
+    # spawned workers, so this process never loads the Go runtime (a fork of it would hang), and
+    # parsing in forked workers stays safe and gives the same subjects
     from cxgov.engine.opa_library import go_runtime_loaded
     from cxgov.sources.files import FileSource
 
@@ -141,8 +142,8 @@ def test_files_are_parsed_without_forking_a_process_that_runs_opa(tmp_path):
         (tmp_path / f"f{i}.yaml").write_text(DEPLOYMENT.format(i=i, ctx="", image="nginx:1"))
     before = [s.id for s in FileSource([str(tmp_path)], root=tmp_path).subjects()]
     engine = _prepared_engine(POLICY)
-    engine.evaluate([Subject("config", "a", Location("a.json", 1), {"bad": False})])
-    assert go_runtime_loaded()
+    [(checks, _)] = engine.evaluate([Subject("config", "a", Location("a.json", 1), {"bad": False})])
+    assert checks and not go_runtime_loaded()
     after = [s.id for s in FileSource([str(tmp_path)], root=tmp_path).subjects()]
     assert after == before and len(after) == 50
 

@@ -1,4 +1,5 @@
-"""Every single tamper with a signed bundle makes `evidence verify` fail and name what changed.
+"""Every single tamper with a signed bundle makes `evidence verify` fail and name what changed, and
+every other reader refuses the bundle before reading it.
 
 The property runs over every file of the real acme-cx bundle: a changed byte (first, last and a
 seeded random position), a removed file, an added file, a renamed file; then a replaced signature,
@@ -165,10 +166,65 @@ def test_malformed_manifest_fields_fail_cleanly(pristine, field, value):
     assert not report.ok and any("manifest.json" in p for p in report.problems), report.problems
 
 
-def test_show_and_diff_refuse_a_bundle_of_another_shape(noncompliant_bundle, tmp_path):
+def test_show_and_diff_refuse_an_altered_bundle_before_reading_it(noncompliant_bundle, tmp_path):
     copy = tmp_path / "bundle"
     shutil.copytree(noncompliant_bundle.bundle, copy)
     (copy / "summary.json").write_text("{}")
-    for args in (("show", str(copy)), ("diff", str(copy), str(noncompliant_bundle.bundle))):
-        run = run_cxgov("evidence", *args)
+    key = str(noncompliant_bundle.public_key)
+    for args in (("show", str(copy)), ("diff", str(copy), str(noncompliant_bundle.bundle)),
+                 ("replay", str(copy))):
+        run = run_cxgov("evidence", *args, "--public-key", key)
+        assert run.code == 2 and "FAILED: 1 problem(s)" in run.stderr and "changed: summary.json" in run.stderr, \
+            run.stderr
+
+
+def test_show_and_diff_refuse_a_consistent_bundle_of_another_shape(noncompliant_bundle, tmp_path):
+    """Hashes re-made to match (so unsigned), but summary.json is not format 1.0: an input error, not a
+    traceback, once the reader accepts the unsigned bundle."""
+    copy = tmp_path / "bundle"
+    shutil.copytree(noncompliant_bundle.bundle, copy)
+    (copy / "summary.json").write_text("{}")
+    unsign(copy)
+    for args in (("show", str(copy)), ("diff", str(copy), str(copy))):
+        run = run_cxgov("evidence", *args, "--allow-unsigned")
         assert run.code == 2 and "not a cxgov evidence bundle of format 1.0" in run.stderr, run.stderr
+
+
+def unsign(bundle) -> None:
+    """Re-hash every file into the manifest, drop the signature, and point the statement at the new manifest."""
+    from cxgov.evidence.sign import envelope
+
+    manifest = json.loads((bundle / "manifest.json").read_text())
+    for entry in manifest["files"]:
+        data = (bundle / entry["path"]).read_bytes()
+        entry["sha256"], entry["size"] = hashlib.sha256(data).hexdigest(), len(data)
+    manifest["signature"] = None
+    raw = (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode()
+    (bundle / "manifest.json").write_bytes(raw)
+    statement = json.loads(base64.b64decode(json.loads((bundle / "attestation.intoto.json").read_text())["payload"]))
+    statement["subject"][0]["digest"]["sha256"] = hashlib.sha256(raw).hexdigest()
+    payload = json.dumps(statement, sort_keys=True, separators=(",", ":")).encode()
+    (bundle / "attestation.intoto.json").write_text(json.dumps(envelope(payload, None)))
+
+
+def test_an_empty_directory_is_named(pristine):
+    from cxgov.evidence.bundle import Bundle
+    from cxgov.evidence.verify import verify
+
+    bundle, key = pristine
+    report = verify(Bundle("padded", dict(bundle.files), empty_dirs=["inputs/extra"]), key)
+    assert report.problems == ["added: inputs/extra/ (an empty directory; a bundle holds only the files its "
+                               "manifest lists)"]
+
+
+def test_a_bundle_signed_by_a_key_it_does_not_hold_is_named(pristine):
+    """The manifest names one key id but carries another key's PEM: changed, whatever is trusted."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from cxgov.evidence.sign import public_pem
+
+    bundle, key = pristine
+    manifest = json.loads(bundle.files["manifest.json"])
+    manifest["signature"]["public_key"] = public_pem(Ed25519PrivateKey.generate().public_key())
+    report = check({**bundle.files, "manifest.json": json.dumps(manifest).encode()}, None)
+    assert any("holds the public key of" in p for p in report.problems), report.problems

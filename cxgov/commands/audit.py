@@ -349,7 +349,7 @@ def run_audit_command(*, config_file: str, evaluation_date: str, out: str | None
         target, archive = write_bundle(run, bundle_dir, key=key, overwrite=overwrite)
     finally:
         shutil.rmtree(run.artifacts_dir, ignore_errors=True)
-    write_outputs(run.result, targets, color=color, stdout=sys.stdout)
+    write_outputs(run.result, targets, color=color, stdout=sys.stdout, subjects=run.subjects)
     c = run.result.verdict.counts
     verdict = "PASSED" if run.result.verdict.passed else "FAILED"
     print(f"{config.system}: gate {verdict} ({c['deny']} deny, {c['warn']} warn, {c['waived']} waived)", file=sys.stderr)

@@ -4,6 +4,12 @@ One drift run: read the baseline, produce the current run (re-run the audit the 
 recorded config describes, or read a report/bundle given with --current), compare, append to the
 history, write reports and metrics, post an alert when the drift changed. Anything that could not
 be checked makes the run `errored` (exit 2), recorded as such and never as clean.
+
+A bundle (baseline or --current) is read only once it verifies against the trusted keys
+(cxgov/evidence/trust.py: --public-key, $CXGOV_TRUSTED_KEYS, or evidence.trusted_keys of the
+checkout's --config-path, never of the bundle's own recorded config), or with --allow-untrusted /
+--allow-unsigned; how it was accepted is in every report and in the history. Every byte written
+(reports, metrics, the history, the alert) goes through one Redaction (commands/outputs.py).
 """
 
 from __future__ import annotations
@@ -16,7 +22,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TextIO
 
-from cxgov.commands.outputs import Target, parse_outputs, write_atomically
+from cxgov.commands.outputs import Redaction, Target, parse_outputs, write_atomically
+from cxgov.commands.trust_options import TrustRequest
 from cxgov.drift import report, snapshot
 from cxgov.drift.compare import compare
 from cxgov.drift.report import Outcome
@@ -41,6 +48,11 @@ class DriftOptions:
     # where the re-run audit reads the live sources, as `cxgov audit --tracking-uri/--ui-base-url`
     tracking_uri: str | None = None
     ui_base_url: str | None = None
+    mlflow_timeout: float = 10.0
+    mlflow_retries: int = 3
+    axe_source: str | None = None
+    page_timeout: float = 30.0
+    trust: TrustRequest = TrustRequest()  # whose signature a baseline or --current bundle must carry
 
 
 def parse_targets(specs: list[str]) -> tuple[Target, ...]:
@@ -59,7 +71,7 @@ def run_check(options: DriftOptions, *, stdout: TextIO, stderr: TextIO) -> int:
     if outcome.error:
         print(f"cxgov: error: {outcome.error}", file=stderr)
     if alert_error:
-        print(f"cxgov: error: {alert_error}", file=stderr)
+        print(f"cxgov: error: {Redaction().text(str(alert_error))}", file=stderr)
         return 2
     return outcome.exit_code
 
@@ -69,8 +81,9 @@ def drift_once(options: DriftOptions, *, stdout: TextIO) -> tuple[Outcome, Cxgov
     started = now()
     baseline, current = None, None
     try:
-        baseline = snapshot.load(options.baseline)
-        current = current_snapshot(options, baseline)
+        trust = options.trust.resolve(options.config_path)
+        baseline = snapshot.load(options.baseline, trust)
+        current = current_snapshot(options, baseline, trust)
         drift = compare(baseline, current, fail_on=options.fail_on)
         outcome = Outcome("drift" if drift.drifted else "ok", 1 if drift.fails_gate else 0, started, now(),
                           str(options.baseline), drift=drift)
@@ -79,6 +92,12 @@ def drift_once(options: DriftOptions, *, stdout: TextIO) -> tuple[Outcome, Cxgov
     except Exception as exc:  # noqa: BLE001 - whatever broke, this run checked nothing: record it as errored
         outcome = Outcome("errored", 2, started, now(), str(options.baseline),
                           error=f"unexpected {type(exc).__name__}: {exc}")
+    accepted = {k: v for k, v in (("baseline", baseline.trust if baseline else None),
+                                  ("current", current.trust if current else None)) if v is not None}
+    # one redaction for every byte this run writes, knowing the secrets the re-run audit's inputs hold
+    redaction = Redaction(redactor=current.redactor if current is not None else None)
+    outcome = Outcome(**{**outcome.__dict__, "trust": accepted or None,
+                         "error": redaction.text(outcome.error) if outcome.error else None})
     system = (current or baseline).system if (current or baseline) else ""
 
     history, alert_id = None, None
@@ -93,29 +112,30 @@ def drift_once(options: DriftOptions, *, stdout: TextIO) -> tuple[Outcome, Cxgov
                       evaluation_date=current.evaluation_date if current else "",
                       fingerprint=d.fingerprint() if d is not None and d.drifted else None,
                       counts=d.counts() if d is not None else None, report=_report_link(options),
-                      error=outcome.error),
-            current.findings if current is not None and outcome.status != "errored" else (),
+                      error=outcome.error, trust=outcome.trust),
+            redaction.value(list(current.findings)) if current is not None and outcome.status != "errored" else (),
             alert_scope=_alert_scope(options, system) if options.webhook else None)
         outcome = Outcome(**{**outcome.__dict__, "run_id": appended.run_id})
         alert_id = appended.alert_id
     try:
-        _write_reports(outcome, options.targets, stdout)
+        _write_reports(outcome, options.targets, stdout, redaction)
         if options.metrics is not None:
-            _write_metrics(options.metrics, outcome, history, system, current)
+            _write_metrics(options.metrics, outcome, history, system, current, redaction)
         alert_error = None
         if alert_id is not None:
-            alert_error = _alert(options, outcome, history, alert_id, system)
+            alert_error = _alert(options, outcome, history, alert_id, system, redaction)
     finally:
         if history is not None:
             history.close()
     return outcome, alert_error
 
 
-def current_snapshot(options: DriftOptions, baseline: snapshot.Snapshot) -> snapshot.Snapshot:
-    """The run to compare: --current when given, else the audit the baseline's recorded config describes,
-    re-run on the current checkout (files), live model registry and live UI."""
+def current_snapshot(options: DriftOptions, baseline: snapshot.Snapshot, trust=None) -> snapshot.Snapshot:
+    """The run to compare: --current when given (a bundle verified like the baseline), else the audit
+    the baseline's recorded config describes, re-run on the current checkout (files), live model
+    registry and live UI."""
     if options.current is not None:
-        return snapshot.load(options.current)
+        return snapshot.load(options.current, trust)
     if baseline.config_text is None:
         raise UsageError(f"{options.baseline} is a JSON report, which records no audit config to re-run",
                          hint="give an evidence bundle as --baseline, or the run to compare with --current")
@@ -135,7 +155,9 @@ def rerun_audit(options: DriftOptions, config_text: str) -> snapshot.Snapshot:
         recorded.write_text(config_text, encoding="utf-8")
         config = load_config(recorded)
     checkout = options.config_path
-    live = LiveOptions(tracking_uri=options.tracking_uri, ui_base_url=options.ui_base_url)
+    live = LiveOptions(tracking_uri=options.tracking_uri, mlflow_timeout=options.mlflow_timeout,
+                       mlflow_retries=options.mlflow_retries, ui_base_url=options.ui_base_url,
+                       axe_source=options.axe_source, page_timeout=options.page_timeout)
     run = run_audit(config, config_path=checkout, evaluation_date=options.evaluation_date or _today(),
                     jobs=options.jobs, live=live)
     try:
@@ -161,9 +183,9 @@ def _alert_scope(options: DriftOptions, system: str) -> str:
     return f"{options.baseline.resolve()}|{system}"
 
 
-def _write_reports(outcome: Outcome, targets: tuple[Target, ...], stdout: TextIO) -> None:
+def _write_reports(outcome: Outcome, targets: tuple[Target, ...], stdout: TextIO, redaction: Redaction) -> None:
     for target in targets:
-        text = report.render(outcome, target.format)
+        text = redaction.text(report.render(outcome, target.format))
         if target.file is None:
             stdout.write(text)
             stdout.flush()
@@ -171,7 +193,7 @@ def _write_reports(outcome: Outcome, targets: tuple[Target, ...], stdout: TextIO
             write_atomically(target.file, text)
 
 
-def _write_metrics(path: Path, outcome: Outcome, history, system: str, current) -> None:
+def _write_metrics(path: Path, outcome: Outcome, history, system: str, current, redaction: Redaction) -> None:
     from cxgov.drift import metrics
     from cxgov.drift.history import finding_rows
 
@@ -184,11 +206,13 @@ def _write_metrics(path: Path, outcome: Outcome, history, system: str, current) 
         findings, counts, last_success = list(finding_rows(current.findings)), outcome.drift.counts(), outcome.finished
     else:
         findings, counts, last_success = None, None, None
-    write_atomically(path, metrics.render(system=system, status=outcome.status, finished=outcome.finished,
-                                          last_success=last_success, findings=findings, drift_counts=counts))
+    write_atomically(path, redaction.text(metrics.render(system=system, status=outcome.status, finished=outcome.finished,
+                                                         last_success=last_success, findings=findings,
+                                                         drift_counts=counts)))
 
 
-def _alert(options: DriftOptions, outcome: Outcome, history, alert_id: int, system: str) -> CxgovError | None:
+def _alert(options: DriftOptions, outcome: Outcome, history, alert_id: int, system: str,
+           redaction: Redaction) -> CxgovError | None:
     """Post the alert this run claimed in the history; None when delivered."""
     from cxgov.drift import alerts
     from cxgov.drift.history import CLEAN
@@ -197,9 +221,11 @@ def _alert(options: DriftOptions, outcome: Outcome, history, alert_id: int, syst
     fingerprint = drift.fingerprint() if drift is not None and drift.drifted else CLEAN
     scope = _alert_scope(options, system)
     sent = [a for a in history.alerts() if a["status"] == "sent" and a["scope"] == scope]
-    body = alerts.payload(drift, run_id=outcome.run_id or 0, system=system, baseline=str(options.baseline),
-                          report=_report_link(options), fingerprint=fingerprint,
-                          previous=sent[-1]["fingerprint"] if sent else None)
+    body = redaction.value(alerts.payload(drift, run_id=outcome.run_id or 0, system=system,
+                                          baseline=str(options.baseline), report=_report_link(options),
+                                          fingerprint=fingerprint, previous=sent[-1]["fingerprint"] if sent else None))
+    if outcome.trust and outcome.trust.get("baseline"):
+        body["baseline_trust"] = outcome.trust["baseline"]
     try:
         alerts.post(options.webhook, body, timeout=options.webhook_timeout, retries=options.webhook_retries)
     except CxgovError as exc:
@@ -263,8 +289,10 @@ def run_history(state: Path, *, fmt: str, limit: int | None, stdout: TextIO) -> 
         c = r["counts"]
         kinds = ("new", "changed", "waiver-expired", "resolved", "controls", "aliases", "digests", "inputs")
         summary = r["error"] or ", ".join(f"{c[k]} {k}" for k in kinds if c.get(k))
+        baseline = (r.get("trust") or {}).get("baseline") or {}
+        flag = {"untrusted": " [baseline UNTRUSTED]", "unsigned": " [baseline UNSIGNED]"}.get(baseline.get("trust"), "")
         lines.append(f"  {r['id']:>5}  {r['finished']:<20}  {r['status']:<7}  {r['exit_code']:>4}  "
-                     f"{summary or 'no drift'} ({r['finding_count']} findings)")
+                     f"{summary or 'no drift'} ({r['finding_count']} findings){flag}")
     lines += ["", "Findings (first seen, resolved, time to remediate):"]
     for e in episodes:
         resolved = (f"resolved run {e['resolved_run']} {e['resolved_at']}  after {_duration(e['time_to_remediate'])}"

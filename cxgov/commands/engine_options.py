@@ -6,6 +6,7 @@ import functools
 
 import click
 
+from cxgov.engine.bounds import DEFAULT_MEMORY, DEFAULT_TIMEOUT, EvalBounds, evaluation_bounds, format_size, parse_size
 from cxgov.engine.choice import ENGINES, EngineChoice
 
 _OPTIONS = [
@@ -35,8 +36,36 @@ ALLOW_NONDETERMINISTIC = click.option(
          "uuid.rfc4122. Off by default: the verdict could not be replayed. Recorded in the result.")
 
 
+_BOUNDS = [
+    click.option("--eval-timeout", type=click.FloatRange(min=0.1), default=DEFAULT_TIMEOUT, show_default=True,
+                 metavar="SECONDS", envvar="CXGOV_EVAL_TIMEOUT",
+                 help="Longest one batch of documents may take to evaluate on the embedded engine; past it the "
+                      "run stops with exit 2 naming the package and document (env CXGOV_EVAL_TIMEOUT)."),
+    click.option("--eval-memory", default=format_size(DEFAULT_MEMORY).replace(" ", ""), show_default=True,
+                 metavar="SIZE", envvar="CXGOV_EVAL_MEMORY",
+                 help="Most memory an evaluation worker may take on top of the engine itself (its address "
+                      "space, RLIMIT_AS), e.g. 512MiB or 4G; past it the run stops with exit 2 (env "
+                      "CXGOV_EVAL_MEMORY)."),
+]
+
+
+def eval_bound_options(command):
+    """Adds --eval-timeout and --eval-memory; the command runs with those bounds (cxgov/engine/bounds.py),
+    so every embedded engine it creates, directly or through an audit, replay or drift run, has them."""
+
+    @functools.wraps(command)
+    def wrapper(*args, eval_timeout, eval_memory, **kwargs):
+        with evaluation_bounds(EvalBounds(eval_timeout, parse_size(eval_memory))):
+            return command(*args, **kwargs)
+
+    for option in reversed(_BOUNDS):
+        wrapper = option(wrapper)
+    return wrapper
+
+
 def engine_options(command):
-    """Adds --engine and --opa-* to a click command and passes them on as `engine=EngineChoice(...)`."""
+    """Adds --engine, --opa-* and the evaluation bounds to a click command and passes the engine on as
+    `engine=EngineChoice(...)`."""
 
     @functools.wraps(command)
     def wrapper(*args, engine, opa_url, opa_token, opa_ca_cert, opa_client_cert, opa_client_key, opa_timeout,
@@ -47,4 +76,4 @@ def engine_options(command):
 
     for option in reversed([*_OPTIONS, ALLOW_NONDETERMINISTIC]):
         wrapper = option(wrapper)
-    return wrapper
+    return eval_bound_options(wrapper)

@@ -1,4 +1,7 @@
-"""`cxgov evidence ...`: the auditor's commands over a bundle (verify, show, replay, diff) and keygen."""
+"""`cxgov evidence ...`: the auditor's commands over a bundle (verify, show, replay, diff) and keygen.
+
+Every one of them verifies the bundle first, against the trusted keys (cxgov/evidence/trust.py):
+show, replay and diff read only a bundle that verify accepts under the same options."""
 
 from __future__ import annotations
 
@@ -8,8 +11,11 @@ from pathlib import Path
 
 import click
 
+from cxgov.commands.trust_options import TrustRequest
 from cxgov.errors import InputError
 from cxgov.evidence.bundle import open_bundle
+
+CONFIG = "cxgov.yaml"  # where a repository's evidence.trusted_keys are read from, when present
 
 
 def _bundle_shape(command):
@@ -25,14 +31,14 @@ def _bundle_shape(command):
     return wrapper
 
 
-def run_verify(bundle_path: str, public_key: str | None, as_json: bool, allow_unsigned: bool = False) -> int:
+def run_verify(bundle_path: str, trust: TrustRequest, as_json: bool) -> int:
     from cxgov.evidence import verify as check
 
-    key = check.sign.load_public(Path(public_key)) if public_key else None
-    report = check.verify(open_bundle(bundle_path), key)
-    line, code = check.outcome(report, allow_unsigned=allow_unsigned)
+    pinned = trust.resolve(CONFIG)
+    report = check.verify(open_bundle(bundle_path), pinned)
+    line, code = check.outcome(report, pinned)
     if as_json:
-        click.echo(json.dumps(check.as_json(report, allow_unsigned=allow_unsigned), indent=2, sort_keys=True))
+        click.echo(json.dumps(check.as_json(report, pinned), indent=2, sort_keys=True))
         return code
     for problem in report.problems:
         click.echo(f"{bundle_path}: {problem}")
@@ -42,13 +48,34 @@ def run_verify(bundle_path: str, public_key: str | None, as_json: bool, allow_un
     return code
 
 
+def open_checked(bundle_path: str, trust: TrustRequest):
+    """The bundle, once it verified under the reader's trust options; (bundle, verification, trust)."""
+    from cxgov.evidence.trust import open_verified
+
+    pinned = trust.resolve(CONFIG)
+    bundle, report = open_verified(bundle_path, pinned)
+    return bundle, report, pinned
+
+
+def signature_line(report, pinned) -> str:
+    """How the bundle's signature was accepted, as `show` and the other readers say it."""
+    if report.trust == "trusted":
+        return f"ed25519 key {report.keyid}: valid, a trusted key ({pinned.origin})"
+    if report.trust == "untrusted":
+        return (f"ed25519 key {report.keyid}: valid for the key the bundle names, NOT checked against a trusted key "
+                "(accepted with --allow-untrusted)")
+    return "UNSIGNED (accepted with --allow-unsigned)"
+
+
 @_bundle_shape
-def run_show(bundle_path: str, as_json: bool) -> int:
-    bundle = open_bundle(bundle_path)
+def run_show(bundle_path: str, as_json: bool, trust: TrustRequest = TrustRequest()) -> int:
+    from cxgov.evidence.verify import as_json as verification_json
+
+    bundle, report, pinned = open_checked(bundle_path, trust)
     manifest, summary = bundle.manifest, bundle.summary
     if as_json:
-        click.echo(json.dumps({"manifest": {k: v for k, v in manifest.items() if k != "files"}, "summary": summary},
-                              indent=2, sort_keys=True))
+        click.echo(json.dumps({"manifest": {k: v for k, v in manifest.items() if k != "files"}, "summary": summary,
+                               "verification": verification_json(report, pinned)}, indent=2, sort_keys=True))
         return 0
     from cxgov.formats._common import conftest_summary, findings_summary, not_judged_text
 
@@ -56,7 +83,6 @@ def run_show(bundle_path: str, as_json: bool) -> int:
     # the counts the audit's verdict computed (gate.verdict), read as recorded; a bundle written before
     # they carried the findings total has it as the sum of its buckets
     c = {"findings": sum(verdict["counts"][k] for k in ("deny", "warn", "waived")), **verdict["counts"]}
-    sig = manifest.get("signature")
     lines = [
         f"system      {manifest['system']}",
         f"created     {manifest['created']} (evaluation date {summary['evaluation_date']})",
@@ -70,7 +96,7 @@ def run_show(bundle_path: str, as_json: bool) -> int:
         f"git         {manifest['git']['commit'] if manifest.get('git') else '-'}"
         + (" (with uncommitted changes)" if (manifest.get('git') or {}).get('dirty') else ""),
         f"ci          {manifest['ci'].get('url', '-') if manifest.get('ci') else '-'}",
-        f"signature   {('ed25519 key ' + sig['keyid']) if sig else 'UNSIGNED'} (run `cxgov evidence verify` to check)",
+        f"signature   {signature_line(report, pinned)}",
         f"redactions  {manifest['redactions']}",
     ]
     for source, reason in sorted((summary.get("skipped_sources") or {}).items()):
@@ -103,10 +129,12 @@ def run_show(bundle_path: str, as_json: bool) -> int:
 
 
 @_bundle_shape
-def run_replay(bundle_path: str, jobs: int | None) -> int:
+def run_replay(bundle_path: str, jobs: int | None, trust: TrustRequest = TrustRequest()) -> int:
     from cxgov.evidence.replay import replay
 
-    outcome = replay(open_bundle(bundle_path), jobs)
+    bundle, report, pinned = open_checked(bundle_path, trust)
+    click.echo(f"{bundle_path}: verified: signature {signature_line(report, pinned)}")
+    outcome = replay(bundle, jobs)
     for line in outcome.differences:
         click.echo(f"{bundle_path}: {line}")
     if outcome.reproduced:
@@ -118,10 +146,15 @@ def run_replay(bundle_path: str, jobs: int | None) -> int:
 
 
 @_bundle_shape
-def run_diff(a: str, b: str, as_json: bool) -> int:
+def run_diff(a: str, b: str, as_json: bool, trust: TrustRequest = TrustRequest()) -> int:
     from cxgov.evidence.diff import diff, has_differences, render_text
 
-    d = diff(open_bundle(a), open_bundle(b))
+    opened = []
+    for path in (a, b):
+        bundle, report, pinned = open_checked(path, trust)
+        click.echo(f"cxgov: {path}: verified: signature {signature_line(report, pinned)}", err=True)
+        opened.append(bundle)
+    d = diff(*opened)
     click.echo(json.dumps(d, indent=2, sort_keys=True) if as_json else render_text(d), nl=as_json)
     return 1 if has_differences(d) else 0
 

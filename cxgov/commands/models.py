@@ -111,5 +111,5 @@ def run_models_check(*, refs, filters, tracking_uri, policy, data, builtin, outp
                                waivers=Path(waivers) if waivers else None, root=root)
     with progress_for(len(subjects), "evaluating") as progress:
         result = pipeline.run(subjects, policies, EmbeddedEngine(jobs), options, progress)
-    write_outputs(result, targets, color=color, stdout=sys.stdout)
+    write_outputs(result, targets, color=color, stdout=sys.stdout, subjects=subjects)
     return result.verdict.exit_code

@@ -1,17 +1,67 @@
-"""Writing a Result in the formats asked for: to stdout, or atomically to files."""
+"""Writing a Result in the formats asked for: to stdout, or atomically to files; all of it redacted.
+
+`Redaction` is the one redaction step between cxgov and what it writes for a person or a tool:
+every `-o` format, GitHub annotations and the step summary (write_outputs), drift reports, alerts,
+metrics and history (commands/drift.py) go through it, as the evidence bundle goes through the same
+Redactor (cxgov/evidence/redact.py). It redacts the Result before any format renders it (so a
+format's own escaping cannot hide a secret from it) and the rendered text after (so nothing a format
+adds escapes it), having first learnt the secrets the evaluated documents hold by name.
+"""
 
 from __future__ import annotations
 
 import os
 import tempfile
-from dataclasses import dataclass
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from cxgov import formats
 from cxgov.errors import UsageError
-from cxgov.model import Result
+from cxgov.evidence.redact import Redactor
+from cxgov.model import Check, Location, Result, Subject, SubjectRef
+
+
+class Redaction:
+    """Redacts what cxgov writes: a Result, rendered text, JSON-like values. `documents`: the
+    evaluated documents (or subjects), whose secrets by name are then cut from text quoting them."""
+
+    def __init__(self, documents: Iterable[Any] = (), *, redactor: Redactor | None = None):
+        self.redactor = redactor or Redactor()
+        for document in documents:
+            self.redactor.learn(document.document if isinstance(document, Subject) else document)
+
+    def text(self, text: str) -> str:
+        return self.redactor.text(text)
+
+    def value(self, value: Any) -> Any:
+        """Every string in a JSON-like value redacted (keys kept: they are the value's shape)."""
+        if isinstance(value, str):
+            return self.text(value)
+        if isinstance(value, list):
+            return [self.value(v) for v in value]
+        if isinstance(value, tuple):
+            return tuple(self.value(v) for v in value)
+        if isinstance(value, dict):
+            return {k: self.value(v) for k, v in value.items()}
+        return value
+
+    def result(self, result: Result) -> Result:
+        """The Result every format renders: findings (messages, metadata, waivers), subject ids and
+        origins, checks and the run's root redacted; rules are policy text, kept."""
+        from cxgov.formats.json_read import finding_from_dict
+
+        def location(loc: Location) -> Location:
+            return Location(self.text(loc.file), loc.line) if loc.file else loc
+
+        return replace(
+            result,
+            run=replace(result.run, root=self.text(result.run.root)),
+            subjects=[SubjectRef(s.kind, self.text(s.id), location(s.origin), s.sha256) for s in result.subjects],
+            checks=[Check(self.text(c.subject), c.namespace, c.successes, c.exceptions) for c in result.checks],
+            findings=[finding_from_dict(self.redactor.document(f.to_dict())) for f in result.findings],
+        )
 
 
 @dataclass(frozen=True)
@@ -41,16 +91,21 @@ def parse_outputs(specs: list[str], output_file: str | None, *,
     return targets
 
 
-def write_outputs(result: Result, targets: list[Target], *, color: bool, stdout: TextIO) -> None:
+def write_outputs(result: Result, targets: list[Target], *, color: bool, stdout: TextIO,
+                  subjects: Iterable[Subject] = ()) -> None:
+    """Render and write each target, through one Redaction. `subjects`: the evaluated subjects, so a
+    secret a document holds by name (a `password:` value) is cut from a message that quotes it."""
+    redaction = Redaction(subjects)
+    clean = redaction.result(result)
     for target in targets:
         fmt = formats.get(target.format)
-        text = fmt.render(result, color=color and target.file is None)
+        text = redaction.text(fmt.render(clean, color=color and target.file is None))
         if target.file is None:
             stdout.write(text)
             stdout.flush()
         else:
             write_atomically(target.file, text)
-        fmt.side_effects(result)
+        fmt.side_effects(clean)
 
 
 def write_atomically(path: Path, text: str) -> None:

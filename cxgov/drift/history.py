@@ -7,6 +7,9 @@ process killed mid-write leaves the file as it was before that run.
 
 Episodes give time to remediate: one row per (rule, subject) from the run where it first
 appeared to the run where it was gone. Errored runs are recorded but never open or close one.
+
+Each run records how its baseline (and a --current bundle) was accepted: verified against a trusted
+key, or read with --allow-untrusted / --allow-unsigned (schema 2; a schema 1 file gains the column).
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from pathlib import Path
 
 from cxgov.errors import InputError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 STATUSES = ("ok", "drift", "errored")
 #: a pending alert older than this was claimed by a process that died before posting it
 STALE_CLAIM = timedelta(minutes=15)
@@ -43,7 +46,8 @@ CREATE TABLE IF NOT EXISTS runs (
     counts TEXT NOT NULL DEFAULT '{}',
     finding_count INTEGER NOT NULL,
     report TEXT,
-    error TEXT
+    error TEXT,
+    trust TEXT
 );
 CREATE TABLE IF NOT EXISTS findings (
     run_id INTEGER NOT NULL REFERENCES runs (id),
@@ -95,6 +99,8 @@ class RunRecord:
     counts: dict | None = None
     report: str | None = None
     error: str | None = None
+    # how the baseline and a --current bundle were accepted ({"baseline": {...}, "current": {...}})
+    trust: dict | None = None
 
 
 @dataclass(frozen=True)
@@ -148,6 +154,11 @@ class History:
             elif int(row[0]) > SCHEMA_VERSION:
                 raise InputError(f"state file schema {row[0]} is newer than this cxgov understands "
                                  f"({SCHEMA_VERSION})", where=str(self.path), hint="upgrade cxgov")
+            columns = {r[1] for r in self._db.execute("PRAGMA table_info(runs)")}
+            if "trust" not in columns:  # schema 1: runs did not record how the baseline was accepted
+                self._db.execute("ALTER TABLE runs ADD COLUMN trust TEXT")
+            if row is not None and int(row[0]) < SCHEMA_VERSION:
+                self._db.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),))
 
     def _unusable(self, exc: Exception) -> InputError:
         return InputError(f"cannot use the state file: {exc}", where=str(self.path),
@@ -184,10 +195,10 @@ class History:
         with self._transaction():
             cur = self._db.execute(
                 "INSERT INTO runs (started, finished, status, exit_code, system, baseline, evaluation_date,"
-                " fingerprint, counts, finding_count, report, error) VALUES (?,?,?,?,?,?,?,?,?,0,?,?)",
+                " fingerprint, counts, finding_count, report, error, trust) VALUES (?,?,?,?,?,?,?,?,?,0,?,?,?)",
                 (run.started, run.finished, run.status, run.exit_code, run.system, run.baseline,
                  run.evaluation_date, run.fingerprint, json.dumps(run.counts or {}, sort_keys=True), run.report,
-                 run.error))
+                 run.error, json.dumps(run.trust, sort_keys=True) if run.trust is not None else None))
             run_id = cur.lastrowid
             present: dict[tuple[str, str], dict] = {}
             count = 0
@@ -238,7 +249,7 @@ class History:
         """Runs, newest first."""
         rows = self._db.execute("SELECT * FROM runs ORDER BY id DESC" + (" LIMIT ?" if limit else ""),
                                 (limit,) if limit else ())
-        return [{**dict(r), "counts": json.loads(r["counts"])} for r in rows]
+        return [_run(r) for r in rows]
 
     def findings_of(self, run_id: int) -> list[dict]:
         """A run's findings in the finding_rows() shape."""
@@ -260,10 +271,16 @@ class History:
 
     def last_success(self) -> dict | None:
         row = self._db.execute("SELECT * FROM runs WHERE status != 'errored' ORDER BY id DESC LIMIT 1").fetchone()
-        return {**dict(row), "counts": json.loads(row["counts"])} if row else None
+        return _run(row) if row else None
 
     def alerts(self) -> list[dict]:
         return [dict(r) for r in self._db.execute("SELECT * FROM alerts ORDER BY id")]
+
+
+def _run(row: sqlite3.Row) -> dict:
+    out = {**dict(row), "counts": json.loads(row["counts"])}
+    out["trust"] = json.loads(row["trust"]) if row["trust"] else None
+    return out
 
 
 def finding_rows(findings: Iterable[dict]) -> Iterable[dict]:

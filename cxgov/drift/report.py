@@ -24,11 +24,30 @@ class Outcome:
     drift: Drift | None = None
     error: str | None = None
     run_id: int | None = None  # the history row, when --state is given
+    # how the baseline (and a --current bundle) were accepted: {"baseline": {"trust": "trusted", ...}}
+    trust: dict | None = None
 
     def to_dict(self) -> dict:
         return {"status": self.status, "exit_code": self.exit_code, "run_id": self.run_id, "started": self.started,
                 "finished": self.finished, "baseline": self.baseline, "error": self.error,
-                "drift": self.drift.to_dict() if self.drift else None}
+                "trust": self.trust, "drift": self.drift.to_dict() if self.drift else None}
+
+
+def trust_text(accepted: dict | None) -> str:
+    """How a baseline or current bundle was accepted, in words."""
+    if not accepted:
+        return ""
+    kind = accepted.get("trust")
+    if kind == "trusted":
+        return f"signed by trusted key {str(accepted.get('keyid'))[:16]} ({accepted.get('trusted_keys_from')})"
+    if kind == "untrusted":
+        return (f"signed by key {str(accepted.get('keyid'))[:16]}, NOT checked against a trusted key "
+                "(accepted with --allow-untrusted)")
+    if kind == "unsigned":
+        return "UNSIGNED (accepted with --allow-unsigned)"
+    if kind == "report":
+        return "a JSON report: not signed, nothing shows who made it"
+    return str(kind)
 
 
 def render(outcome: Outcome, fmt: str) -> str:
@@ -52,6 +71,8 @@ def headline(outcome: Outcome) -> str:
 
 def _text(o: Outcome) -> str:
     lines = [f"baseline  {o.baseline}"]
+    if o.trust and o.trust.get("baseline"):
+        lines.append(f"          {trust_text(o.trust['baseline'])}")
     d = o.drift
     if d is not None:
         lines.append(f"current   {d.current.source} (evaluated {d.current.evaluation_date})")
@@ -84,8 +105,10 @@ def _text(o: Outcome) -> str:
 def _markdown(o: Outcome) -> str:
     d = o.drift
     icon = {"ok": "✅", "drift": "❌" if d is not None and d.fails_gate else "⚠️", "errored": "🛑"}[o.status]
+    accepted = trust_text((o.trust or {}).get("baseline"))
     out = [f"## {icon} cxgov drift: {cell(headline(o))}", "",
-           f"baseline {code(o.baseline)}" + (f" · run {o.run_id}" if o.run_id else "") + f" · finished {o.finished}"]
+           f"baseline {code(o.baseline)}" + (f" ({cell(accepted)})" if accepted else "")
+           + (f" · run {o.run_id}" if o.run_id else "") + f" · finished {o.finished}"]
     if d is not None and d.drifted:
         if d.findings:
             rows = [[cell(c.change), code(c.rule_id), code(c.subject), cell(c.resource), f"{c.before} → {c.after}",

@@ -33,6 +33,11 @@ class Snapshot:
     # "framework:control" -> satisfied / not-satisfied / not-assessed, the control matrix's statuses
     # (evidence.controls.control_statuses); empty when the source records no matrix
     controls: Mapping[str, str] = field(default_factory=dict)
+    # how it was accepted: a bundle's verification (trusted, untrusted or unsigned, the key, the flags),
+    # {"trust": "report"} for a JSON report (nothing signs one), None for a fresh audit
+    trust: Mapping[str, Any] | None = None
+    # the redactor that redacted a fresh audit, with the secrets it learnt: drift's outputs use it
+    redactor: Any = field(default=None, compare=False, repr=False)
 
 
 def from_report(document: dict, source: str) -> Snapshot:
@@ -52,6 +57,7 @@ def from_report(document: dict, source: str) -> Snapshot:
         digests={"policy": run["policy_digest"]} if run.get("policy_digest") else {},
         fail_on=document.get("verdict", {}).get("fail_on", "deny"),
         controls=_report_controls(document),
+        trust={"trust": "report", "note": "a JSON report carries no signature: nothing shows who made it"},
     )
 
 
@@ -67,8 +73,8 @@ def _report_controls(document: dict) -> dict[str, str]:
         return {}
 
 
-def from_bundle(bundle: Any, source: str) -> Snapshot:
-    """An evidence bundle opened with cxgov.evidence.bundle.open_bundle.
+def from_bundle(bundle: Any, source: str, trust: Mapping[str, Any] | None = None) -> Snapshot:
+    """An evidence bundle opened (and verified) with cxgov.evidence.trust.open_verified.
 
     Subject digests come from inputs/index.json (taken over the redacted documents the bundle holds);
     model-version and UI-scan documents from their models/ and wcag/ files.
@@ -110,6 +116,7 @@ def from_bundle(bundle: Any, source: str) -> Snapshot:
         config_text=bundle.config_text,
         controls={f"{fw['id']}:{c['id']}": c["status"] for fw in (bundle.controls or {}).get("frameworks", [])
                   for c in fw.get("controls", [])},
+        trust=trust,
     )
 
 
@@ -138,6 +145,7 @@ def from_audit(run: Any, *, created: str, source: str, config_text: str | None) 
         digests=digests,
         fail_on=run.result.verdict.fail_on,
         controls=control_statuses(run.result),
+        redactor=redactor,
     )
 
 
@@ -157,8 +165,10 @@ def stable_digest(kind: str, document: Any) -> str:
     return sha256_of(kept)
 
 
-def load(path: Path) -> Snapshot:
-    """A baseline or current run from disk: a JSON report file, or an evidence bundle (directory or .tar.gz)."""
+def load(path: Path, trust: Any = None) -> Snapshot:
+    """A baseline or current run from disk: a JSON report file, or an evidence bundle (directory or
+    .tar.gz) that verifies under `trust` (cxgov.evidence.trust.Trust; None trusts no key, so only an
+    explicitly allowed untrusted or unsigned bundle is read)."""
     if path.is_file() and path.suffix == ".json":
         try:
             document = json.loads(path.read_text(encoding="utf-8"))
@@ -168,9 +178,12 @@ def load(path: Path) -> Snapshot:
     if not path.exists():
         raise InputError("no such bundle or report", where=str(path),
                          hint="give an evidence bundle (directory or .tar.gz) or a cxgov JSON report")
-    from cxgov.evidence.bundle import open_bundle
+    from cxgov.evidence.trust import Trust, open_verified
 
-    return from_bundle(open_bundle(path), str(path))
+    trust = trust if trust is not None else Trust()
+    bundle, report = open_verified(path, trust)
+    accepted = {"trust": report.trust, "keyid": report.keyid, **trust.to_dict()}
+    return from_bundle(bundle, str(path), accepted)
 
 
 def _system_name(subject_ids: Iterable[str]) -> str:

@@ -1,45 +1,48 @@
-"""The embedded engine: OPA itself, in process (or in spawned workers), queried in batches.
+"""The embedded engine: OPA itself, in spawned worker processes, queried in batches, under bounds.
 
 The library prepares every distinct query string once per OPA instance, at the price of compiling
 every module again (a third of a second for the builtin packs) and about 40 MB kept for the life of
 the instance. So a run asks exactly one query: a generated `batch` rule that evaluates each item of
-`input.docs` `with input as` its document, through the collector of its subject kind. A process
-that has loaded the Go runtime must not fork, so a large run evaluates in spawned worker processes,
-each with its own OPA (threads shared one Go runtime and one GIL, and gained only 1.3x on two
-cores); a small one evaluates in this process, which costs no second compile.
+`input.docs` `with input as` its document, through the collector of its subject kind.
+
+Every run evaluates in worker processes (cxgov/engine/workers.py), even a run of one document: a
+call into Go cannot be interrupted, so only a process cxgov can kill bounds the time a policy takes,
+and only a process of its own can have its memory capped (`--eval-timeout`, `--eval-memory`;
+cxgov/engine/bounds.py). Hitting either is exit 2 naming the limit, the package and the subject.
+cxgov's own process never loads OPA, so it may fork freely; the workers are fresh interpreters.
+A large run uses several workers (threads shared one Go runtime and one GIL, and gained only 1.3x
+on two cores); a worker costs a start and a compile (~0.5 s), so a small run uses one.
 """
 
 from __future__ import annotations
 
-import json
 import os
+import re
 from collections.abc import Sequence
 
-from cxgov.errors import EngineError, PolicyError
-from cxgov.model import Subject
+from cxgov.engine import bounds as eval_bounds
+from cxgov.engine import workers as pool
+from cxgov.engine.bounds import EvalBounds
 from cxgov.engine.interface import Engine, Evaluation, Progress, data_with_run_facts, rego_input
-from cxgov.engine.opa_library import (ENGINE_VERSION, describe, is_compile_error, loaded_opa, opa_error_type,
-                                      policy_error, undefined_error_type)
+from cxgov.engine.opa_library import ENGINE_VERSION
 from cxgov.engine.policyset import NamespacePlan, PolicySet
 from cxgov.engine.results import grouped, judge_subject
+from cxgov.engine.worker import BATCH_MODULE, BATCH_QUERY  # noqa: F401 - BATCH_QUERY: the one query
+from cxgov.errors import EngineError, PolicyError
+from cxgov.model import Subject
 
 COLLECTOR_PACKAGE = "cxgov_run"
 BATCH = 128  # documents per call: large enough to amortise the call, small enough for steady progress
-PER_INSTANCE = 400  # subjects that pay for a worker process (its start and compile cost ~0.5 s)
-BATCH_QUERY = "cxgov_batch.batch"
-BATCH_MODULE = f"""package cxgov_batch
-
-import rego.v1
-
-batch := [r | some item in input.docs; r := data.{COLLECTOR_PACKAGE}[item.kind].results with input as item.doc]
-"""
+PER_INSTANCE = 400  # subjects that pay for a further worker process (its start and compile cost ~0.5 s)
 
 
 class EmbeddedEngine(Engine):
     name = "embedded"
 
-    def __init__(self, jobs: int | None = None):
+    def __init__(self, jobs: int | None = None, bounds: EvalBounds | None = None):
         self.jobs = max(1, jobs or os.cpu_count() or 1)
+        self.bounds = bounds or eval_bounds.current()
+        pool.prestart(self.bounds)  # Python and OPA start while the command reads its inputs
         self._policies: PolicySet | None = None
         self._plans: list[NamespacePlan] = []
         self._evaluation_date = ""
@@ -63,9 +66,9 @@ class EmbeddedEngine(Engine):
             return []
         kinds = sorted({s.kind for s in subjects})
         modules = dict(self._policies.sources_for(self._plans))
-        modules.update({f"<cxgov>/collect-{k}.rego": collector_module(k, self._plans) for k in kinds})
+        modules.update({f"<cxgov>/collect-{k}.rego": collector_module(k, self._plans, marked=True) for k in kinds})
         modules["<cxgov>/batch.rego"] = BATCH_MODULE
-        compiled = _Compiled(data_with_run_facts(self._policies, self._evaluation_date, self._has_descriptor), modules)
+        data = data_with_run_facts(self._policies, self._evaluation_date, self._has_descriptor)
         # the system view (one heavy subject) goes first, on its own, not last
         system = [i for i, s in enumerate(subjects) if s.kind == "system"]
         rest = [i for i, s in enumerate(subjects) if s.kind != "system"]
@@ -73,64 +76,83 @@ class EmbeddedEngine(Engine):
         workers = min(self.jobs, len(batches), 1 + len(subjects) // PER_INSTANCE)
         out: list[Evaluation | None] = [None] * len(subjects)
 
-        def judge(batch: list[int], values: list[dict]) -> None:
-            for i, by_package in zip(batch, values):
-                out[i] = judge_subject(subjects[i], self._plans, by_package, self._policies.rules,
-                                       self._evaluation_date)
-            if progress:
-                progress(len(batch))
+        def make(index: int) -> list[dict]:
+            return [{"kind": _package(subjects[i].kind), "doc": rego_input(subjects[i], self._evaluation_date)}
+                    for i in batches[index]]
 
-        if workers == 1:
-            try:
-                for batch in batches:
-                    judge(batch, compiled.evaluate([subjects[i] for i in batch], self._evaluation_date))
-            finally:
-                compiled.close()
-        else:
-            _in_workers(compiled, subjects, batches, workers, self._evaluation_date, judge)
+        try:
+            for index, rows in pool.evaluate(len(batches), make, workers=workers, data=data, modules=modules,
+                                             bounds=self.bounds):
+                for i, row in zip(batches[index], rows):
+                    try:
+                        out[i] = judge_subject(subjects[i], self._plans, grouped(row), self._policies.rules,
+                                               self._evaluation_date)
+                    except PolicyError as exc:
+                        raise self._located(exc) from None
+                if progress:
+                    progress(len(batches[index]))
+        except pool.Failure as failure:
+            raise self._error(failure, subjects, batches) from None
         return [ev for ev in out if ev is not None]
 
+    def _error(self, failure: pool.Failure, subjects: Sequence[Subject], batches: list[list[int]]) -> Exception:
+        """The CxgovError a failed batch stands for, naming the subject, the package and the limit."""
+        batch = batches[failure.batch] if failure.batch is not None else []
+        subject = subjects[batch[failure.doc]] if failure.doc is not None and failure.doc < len(batch) else None
+        where = _where(subject, batch, subjects)
+        if failure.kind == "policy":
+            return PolicyError(failure.message, hint="fix the policy")
+        if failure.kind == "input":
+            return EngineError(failure.message, where=where)
+        if failure.kind == "eval":
+            return EngineError(f"evaluation failed: {failure.message}", where=where,
+                               hint="a builtin failed on this document; see the policy line named")
+        if failure.kind == "engine":
+            return EngineError(failure.message, hint=failure.hint)
+        package = self._package_of(failure.package)
+        doing = "loading the policies" if failure.batch is None else "evaluating" + (f" package {package}"
+                                                                                      if package else "")
+        if failure.kind == "time":
+            return EngineError(f"{doing} passed the time limit of {self.bounds.timeout:g} s per batch (--eval-timeout)",
+                               where=where, hint="raise --eval-timeout, or fix the rule that loops without bound")
+        if failure.kind == "memory":
+            return EngineError(f"{doing} reached the memory limit of {self.bounds.describe_memory()} per worker "
+                               "(--eval-memory)", where=where,
+                               hint="raise --eval-memory, or fix the rule that builds an unbounded collection")
+        return EngineError(f"{doing} failed: {failure.message}", where=where,
+                           hint="report this with the policy and the document named")
 
-# Go's collector runs at GOGC=400 in workers (10-25% faster here, for a larger heap); Go reads it
-# only when a process starts, so it is set for the spawned ones; a value the user set wins
-WORKER_GOGC = "400"
-_WORKER: "_Compiled | None" = None
+    def _package_of(self, index: int | None) -> str:
+        """`main (policy/main.rego)`: a package by its index in the plans, and its first file."""
+        if index is None or not 0 <= index < len(self._plans):
+            return ""
+        package = self._plans[index].package
+        files = sorted(m.path for m in self._policies.modules if m.package == package)
+        return f"{package} ({files[0]})" if files else package
+
+    def _located(self, exc: PolicyError) -> PolicyError:
+        """A result-type error of data.<package>.<rule>, at the rule's file:line:col."""
+        if exc.where:
+            return exc
+        match = re.search(r"data\.([\w.]+)\.(\w+)", exc.message)
+        if match:
+            for module in self._policies.modules:
+                if module.package == match[1]:
+                    rule = next((r for r in module.rules if r.name == match[2]), None)
+                    if rule is not None:
+                        return PolicyError(exc.message, where=f"{module.path}:{rule.line}:{rule.col}", hint=exc.hint)
+        return exc
 
 
-def _in_workers(compiled: "_Compiled", subjects: Sequence[Subject], batches: list[list[int]], workers: int,
-                evaluation_date: str, judge) -> None:
-    """Evaluate batches in spawned processes, each loading the policies once; judge as they finish."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor, as_completed
-
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
-                             initargs=(compiled.data, compiled.modules)) as pool:
-        gogc = os.environ.get("GOGC")
-        os.environ["GOGC"] = gogc or WORKER_GOGC  # the workers start with the submissions, and read it then
-        try:
-            futures = {pool.submit(_evaluate_in_worker, [subjects[i] for i in batch], evaluation_date): batch
-                       for batch in batches}
-        finally:
-            if gogc is None:
-                del os.environ["GOGC"]
-        try:
-            for future in as_completed(futures):
-                judge(futures[future], future.result())
-        except BaseException:
-            for future in futures:
-                future.cancel()
-            raise
-
-
-def _start_worker(data: dict, modules: dict[str, str]) -> None:
-    global _WORKER
-    _WORKER = _Compiled(data, modules)
-
-
-def _evaluate_in_worker(subjects: list[Subject], evaluation_date: str) -> list[dict]:
-    assert _WORKER is not None
-    return _WORKER.evaluate(subjects, evaluation_date)
+def _where(subject: Subject | None, batch: list[int], subjects: Sequence[Subject]) -> str | None:
+    """The subject as errors name it: its origin, and its id when that says more."""
+    if subject is not None:
+        origin = str(subject.origin)
+        return origin if subject.id in (origin, subject.origin.file) else f"{origin} ({subject.id})"
+    if batch:
+        first, last = subjects[batch[0]], subjects[batch[-1]]
+        return str(first.origin) if len(batch) == 1 else f"one of {len(batch)} documents from {first.origin} to {last.origin}"
+    return None
 
 
 def _package(kind: str) -> str:
@@ -141,72 +163,23 @@ def collector_path(kind: str) -> str:
     return f"{COLLECTOR_PACKAGE}/{_package(kind)}/results"
 
 
-def collector_module(kind: str, plans: list[NamespacePlan]) -> str:
+def collector_module(kind: str, plans: list[NamespacePlan], *, marked: bool = False) -> str:
     """One rule gathering every control rule that judges `kind` as [package, rule, value]: one
-    entrypoint per kind, whatever the number of packages and rules. An undefined rule is absent."""
+    entrypoint per kind, whatever the number of packages and rules. An undefined rule is absent.
+
+    `marked` (the embedded engine's workers): each package's rules are gathered by a helper rule
+    entered through `cxgov.at_package(<index in plans>)`, which records the package being evaluated
+    so a limit reached there names it."""
     lines = [f"package {COLLECTOR_PACKAGE}.{_package(kind)}", "", "import rego.v1", ""]
-    for plan in plans:
+    for index, plan in enumerate(plans):
         if not plan.applies(kind):
             continue
-        for name in [*plan.rules, *(["exception"] if plan.has_exception else [])]:
-            lines.append(f'results contains ["{plan.package}", "{name}", v] if v := data.{plan.package}.{name}')
+        names = [*plan.rules, *(["exception"] if plan.has_exception else [])]
+        if marked:
+            lines.append(f"results contains row if {{ cxgov.at_package({index}); some row in _p{index} }}")
+        head = f"_p{index} contains" if marked else "results contains"
+        for name in names:
+            lines.append(f'{head} ["{plan.package}", "{name}", v] if v := data.{plan.package}.{name}')
     if len(lines) == 4:  # no package judges this kind: an empty set, not an undefined rule
         lines.append("results := set()")
     return "\n".join(lines) + "\n"
-
-
-class _Compiled:
-    """The modules and data to load, and the OPA instance that holds them, loaded on first use."""
-
-    def __init__(self, data: dict, modules: dict[str, str]):
-        self.data = data
-        self.modules = modules
-        self._opa = None
-
-    def instance(self):
-        if self._opa is None:
-            self._opa = loaded_opa(self.data, self.modules)
-        return self._opa
-
-    def evaluate(self, subjects: list[Subject], evaluation_date: str) -> list[dict]:
-        """{package: {rule: value}} per subject; EngineError naming the subject whose evaluation failed."""
-        docs = [{"kind": _package(s.kind), "doc": rego_input(s, evaluation_date)} for s in subjects]
-        try:
-            rows = self._query(docs)
-        except (TypeError, ValueError) as exc:  # the library's JSON encoding refused a value
-            culprit = next((s for s, d in zip(subjects, docs) if not _encodable(d["doc"])), subjects[0])
-            raise EngineError(f"cannot pass this document to the engine: {exc}", where=str(culprit.origin)) from None
-        except opa_error_type() as exc:
-            if is_compile_error(exc):
-                raise policy_error(exc) from None
-            if len(subjects) == 1:
-                raise EngineError(f"evaluation failed: {describe(exc.message)}", where=str(subjects[0].origin),
-                                  hint="a builtin failed on this document; see the policy line named") from None
-            for subject, doc in zip(subjects, docs):  # the same query, one document at a time: find it
-                try:
-                    self._query([doc])
-                except opa_error_type() as one:
-                    raise EngineError(f"evaluation failed: {describe(one.message)}", where=str(subject.origin),
-                                      hint="a builtin failed on this document; see the policy line named") from None
-            raise EngineError(f"evaluation failed: {describe(exc.message)}") from None
-        return [grouped(r) for r in rows]
-
-    def _query(self, docs: list) -> list:
-        opa = self.instance()
-        try:
-            return opa.eval_document(BATCH_QUERY, {"docs": docs})
-        except undefined_error_type():
-            raise EngineError(f"data.{BATCH_QUERY} is undefined", hint="report this: the generated collector failed") from None
-
-    def close(self) -> None:
-        if self._opa is not None:
-            self._opa.close()
-            self._opa = None
-
-
-def _encodable(doc) -> bool:
-    try:
-        json.dumps(doc, allow_nan=False)
-    except (TypeError, ValueError):
-        return False
-    return True

@@ -8,6 +8,7 @@ naming the command that installs it.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from cxgov.errors import EngineError, PolicyError
@@ -42,7 +43,7 @@ def loaded_opa(data: dict, modules: dict[str, str]) -> Any:
             opa.add_policy(path, source)
     except opa_error_type() as exc:
         opa.close()
-        raise policy_error(exc) from None
+        raise policy_error(exc, sources=modules) from None
     return opa
 
 
@@ -82,9 +83,11 @@ _PREFIXES = re.compile(r"^(?:bundle activation failed: |\d+ errors? occurred:\s*
 _LOCATED = re.compile(r"^(?P<file>[^\n]+?):(?P<row>\d+): (?P<code>rego_[a-z_]+_error|eval_[a-z_]+_error): (?P<msg>.*)$")
 
 
-def describe(message: str) -> str:
-    """The first error of an OPA error text as `file:line[:col]: code: message` (col from the caret
-    OPA draws under a parse error), with the count of further errors."""
+def describe(message: str, sources: Mapping[str, str] | None = None) -> str:
+    """The first error of an OPA error text as `file:line:col: code: message`, with the count of
+    further errors. The column is the caret OPA draws under a parse error; OPA's other errors name
+    only a line, so the column is found in the module's source (`sources`, path -> Rego): the
+    builtin, function, operator or variable the message names, else the line's first token."""
     text = _PREFIXES.sub("", message.strip())
     errors = [line.strip() for line in text.splitlines() if _LOCATED.match(line.strip())]
     if not errors:
@@ -92,7 +95,8 @@ def describe(message: str) -> str:
     first = _LOCATED.match(errors[0])
     assert first is not None
     where = f"{first['file']}:{first['row']}"
-    col = _caret_column(text.split(errors[0], 1)[1])
+    col = _caret_column(text.split(errors[0], 1)[1]) or _source_column(sources, first["file"], int(first["row"]),
+                                                                       first["msg"])
     if col:
         where += f":{col}"
     more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
@@ -109,9 +113,40 @@ def _caret_column(details: str) -> int | None:
     return None
 
 
-def policy_error(exc: Exception, hint: str = "fix the policy") -> PolicyError:
-    """A compile or parse failure of OPA as a PolicyError naming file:line."""
-    return PolicyError(describe(getattr(exc, "message", str(exc))), hint=hint)
+# what OPA calls an operator in its messages (`plus: operand 1 must be number`), as written in Rego
+_OPERATORS = {"plus": "+", "minus": "-", "mul": "*", "div": "/", "rem": "%", "equal": "==", "neq": "!=", "lt": "<",
+              "lte": "<=", "gt": ">", "gte": ">=", "and": "&", "or": "|", "assign": ":=", "eq": "="}
+# the name an error message is about: `undefined function nope`, `var x is unsafe`, `undefined ref:
+# data.a.b`, `rule data.p.x is recursive`, or a builtin's name before its own message (`concat: ...`)
+_NAMED = re.compile(r"(?:undefined function |undefined ref: |var |rule |function )(?P<name>[\w.\[\]\"]+)|"
+                    r"^(?P<builtin>[a-z_][\w.]*): ")
+
+
+def _source_column(sources: Mapping[str, str] | None, file: str, row: int, msg: str) -> int | None:
+    """The 1-based column of what `msg` names on line `row` of `file`, or of the line's first token."""
+    if not sources or file not in sources:
+        return None
+    lines = sources[file].splitlines()
+    if not 0 < row <= len(lines):
+        return None
+    line = lines[row - 1]
+    match = _NAMED.search(msg)
+    if match:
+        name = match["name"] or match["builtin"]
+        for candidate in (f"{name}(", _OPERATORS.get(name), name.rsplit(".", 1)[-1]):
+            if not candidate:
+                continue
+            found = re.search(r"(?<![\w.])" + re.escape(candidate) if candidate[0].isalnum() else re.escape(candidate),
+                              line)
+            if found:
+                return found.start() + 1
+    stripped = line.lstrip()
+    return len(line) - len(stripped) + 1 if stripped else None
+
+
+def policy_error(exc: Exception, hint: str = "fix the policy", sources: Mapping[str, str] | None = None) -> PolicyError:
+    """A compile or parse failure of OPA as a PolicyError naming file:line:col."""
+    return PolicyError(describe(getattr(exc, "message", str(exc)), sources), hint=hint)
 
 
 def is_compile_error(exc: Exception) -> bool:

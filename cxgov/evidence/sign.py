@@ -132,6 +132,19 @@ def public_from_pem(text: str):
     return serialization.load_pem_public_key(text.encode())
 
 
+def public_from_pem_text(text: str, *, where: str):
+    """An Ed25519 public key given as PEM text (e.g. in CXGOV_TRUSTED_KEYS); InputError naming `where`."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    try:
+        key = public_from_pem(text)
+    except ValueError as exc:
+        raise InputError(f"not a PEM public key ({exc})", where=where) from None
+    if not isinstance(key, Ed25519PublicKey):
+        raise InputError("the public key is not an Ed25519 key", where=where)
+    return key
+
+
 def envelope(statement_bytes: bytes, key: SigningKey | None) -> dict:
     """The DSSE envelope; with no key, `signatures` is empty (an unsigned bundle says so)."""
     signatures = []
