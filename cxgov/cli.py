@@ -11,7 +11,8 @@ import click
 
 from cxgov import __version__
 from cxgov.errors import CxgovError, UsageError
-from cxgov.commands.engine_options import ALLOW_NONDETERMINISTIC, engine_options
+from cxgov.commands.engine_options import ALLOW_NONDETERMINISTIC, engine_options, eval_bound_options
+from cxgov.commands.trust_options import trust_options
 
 EXIT_ERROR = 2
 
@@ -25,8 +26,18 @@ class _Group(click.Group):
             ctx.exit(EXIT_ERROR)
 
 
+def _print_version(ctx: click.Context, _param, value: bool) -> None:
+    if not value or ctx.resilient_parsing:
+        return
+    from cxgov.versions import version_text
+
+    click.echo(version_text(), nl=False)
+    ctx.exit(0)
+
+
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.version_option(__version__, prog_name="cxgov")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_print_version,
+              help=f"Show cxgov's version ({__version__}), its engine's, axe-core's and the policy packs', and exit.")
 @click.option("--config", envvar="CXGOV_CONFIG", metavar="FILE",
               help="Option defaults (cxgov.toml or conftest.toml). Default: ./cxgov.toml, else ./conftest.toml.")
 @click.pass_context
@@ -39,7 +50,7 @@ def cli(ctx: click.Context, config: str | None) -> None:
     from cxgov.settings import check_defaults, find_config
 
     try:
-        defaults = check_defaults(find_config(config))
+        defaults = check_defaults(find_config(config), check.params)
         # `policy test` reads the same data files as `check`, as conftest verify does
         ctx.default_map = {"check": defaults, "policy": {"test": {"data": defaults.get("data", [])}}}
     except CxgovError as exc:
@@ -77,7 +88,8 @@ def _gate_options(command):
     """Outputs, gate and waivers: the same options on every command that judges subjects and gates."""
     options = [
         click.option("-o", "--output", multiple=True, metavar="FORMAT[=FILE]",
-                     help="text, json, sarif, junit, github, markdown; FORMAT=FILE writes to a file (repeatable)."),
+                     help="text, json, sarif, junit, github, markdown, tap, table, conftest-json; FORMAT=FILE "
+                          "writes to a file (repeatable)."),
         click.option("--output-file", metavar="FILE", help="Write the (single) -o format to FILE instead of stdout."),
         click.option("--fail-on", type=click.Choice(["deny", "warn", "never"]), default="deny", show_default=True,
                      help="Which findings fail the gate."),
@@ -122,7 +134,14 @@ Examples:
   cxgov check cxgov/ k8s/ --no-models                   skip the registry (models reported unverified)
   cxgov check cxgov/ --ui-base-url http://127.0.0.1:8765   the descriptor's UI, scanned on a local copy
   cxgov check k8s/ --engine opa --opa-url http://127.0.0.1:8181    evaluate on an OPA server
-  cxgov check k8s/ --shard 2/4 -o json=shard-2.json    one CI job's share; see `cxgov merge`""")
+  cxgov check k8s/ --shard 2/4 -o json=shard-2.json    one CI job's share; see `cxgov merge`
+  cxgov check . --pack residency --skip-rule 'RES-01*'   one pack, without some of its rules
+  cxgov check . --severity high --baseline known.json   fail only on new findings of high severity or above
+  cxgov check k8s/ -o conftest-json                    conftest's JSON, for scripts written for conftest
+
+\b
+Inline suppressions (the reason is required; shown as SUPPRESSED in every output):
+  image: nginx:1.27   # cxgov:ignore K8S-TAG pinned by digest in the deploy job""")
 @click.argument("paths", nargs=-1, metavar="PATH...")
 @click.option("-p", "--policy", multiple=True, metavar="PATH",
               help="Policy directory or .rego file (repeatable). Default: ./policy when it exists.")
@@ -156,16 +175,32 @@ Examples:
 @click.option("--ui-artifacts", metavar="DIR", help="Keep UI screenshots and axe JSON here. Default: not kept.")
 @click.option("--shard", metavar="I/N", help="Evaluate only the I-th of N deterministic shares of the input files "
               "(CI matrix jobs); combine their JSON results with `cxgov merge`.")
+@click.option("--rule", "rules", multiple=True, metavar="ID|GLOB",
+              help="Only these rules (ids or globs, repeatable), as checkov's --check.")
+@click.option("--skip-rule", "skip_rules", multiple=True, metavar="ID|GLOB",
+              help="Not these rules (ids or globs, repeatable), as checkov's --skip-check.")
+@click.option("--pack", "packs", multiple=True,
+              type=click.Choice(["residency", "gdpr", "soc2", "ai_act", "wcag", "governance"]),
+              help="Only these builtin packs (repeatable). Default: all.")
+@click.option("--severity", type=click.Choice(["critical", "high", "medium", "low", "info"]),
+              help="The lowest severity that fails the gate; findings below it are still reported. Default: info.")
+@click.option("--baseline", type=click.Path(dir_okay=False), metavar="FILE",
+              help="A JSON result of an earlier run (-o json): its findings are reported as baselined, new ones fail.")
+@click.option("-q", "--quiet", is_flag=True, help="Text output: only the findings that fail the gate, and the verdict.")
+@click.option("--compact", is_flag=True, help="Text output: one line per finding.")
 @engine_options
 def check(paths, policy, data, namespace, all_namespaces, builtin, combine, parser, include, exclude, output,
           output_file, fail_on, fail_on_warn, no_fail, waivers, evaluation_date, jobs, max_file_size, max_depth,
           max_nodes, max_documents, color, tracking_uri, read_models, mlflow_timeout, mlflow_retries, ui_base_url,
-          no_ui, ui_artifacts, axe_source, page_timeout, shard, engine):
+          no_ui, ui_artifacts, axe_source, page_timeout, shard, rules, skip_rules, packs, severity, baseline, quiet,
+          compact, engine):
     """Evaluate files (YAML, JSON, TOML, HCL2, Terraform plans, Kubernetes manifests) against policies.
 
     PATH may be a file, a directory (searched recursively) or - for standard input.
     """
     from cxgov.commands.check import run_check
+    from cxgov.formats._common import RenderOptions
+    from cxgov.selection import Selection
 
     if not paths:
         raise UsageError("no files to check", hint="give one or more files or directories, or - for stdin")
@@ -182,6 +217,8 @@ def check(paths, policy, data, namespace, all_namespaces, builtin, combine, pars
         ui=_ui_options(base_url=ui_base_url, artifacts=ui_artifacts, axe_source=axe_source, page_timeout=page_timeout),
         no_ui=no_ui,
         engine=engine, shard=_shard(shard),
+        selection=Selection(tuple(rules), tuple(skip_rules), tuple(packs), severity), baseline=baseline,
+        render=RenderOptions(quiet=quiet, compact=compact),
     )
     sys.exit(0 if no_fail else code)
 
@@ -233,6 +270,9 @@ or a mapping {entry_points: [{name, url, states: [...]}]} as in the descriptor's
 @click.option("--step-timeout", type=click.FloatRange(min=0.1), default=10, show_default=True, metavar="SECONDS",
               help="Default wait for a step's element or text.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Browsers scanning in parallel. Default: 2.")
+@click.option("--screenshots", type=click.Choice(["all", "violations"]), default="violations", show_default=True,
+              help="Photograph only states with a violation (a gate's evidence; faster), or every scanned state "
+                   "(as `cxgov audit` does for its bundle).")
 @click.option("-d", "--data", multiple=True, metavar="PATH",
               help="JSON/YAML data merged under data.* (e.g. cxgov.config.a11y.strict: true).")
 @click.option("-o", "--output", multiple=True, metavar="FORMAT[=FILE]",
@@ -241,24 +281,35 @@ or a mapping {entry_points: [{name, url, states: [...]}]} as in the descriptor's
 @click.option("--fail-on", type=click.Choice(["deny", "warn", "never"]), default="deny", show_default=True,
               help="Which findings fail the gate.")
 @click.option("--waivers", type=click.Path(dir_okay=False), metavar="FILE", help="Waivers file (waivers.yaml).")
+@click.option("--baseline", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Known violations (rule, state, target), reviewed like waivers: reported as baselined; new ones "
+                   "fail, fixed ones are reported.")
+@click.option("--write-baseline", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Write this scan's violations as a baseline to review (its review fields left to fill in).")
 @click.option("--evaluation-date", metavar="YYYY-MM-DD", help="The date rules judge against. Default: today (UTC).")
 @click.option("--color/--no-color", default=None, help="Colour the text output. Default: when stdout is a terminal.")
+@eval_bound_options
 def wcag(urls, states_file, tags, axe_source, axe_options, base_url, artifacts, chrome, chromedriver, page_timeout,
-         step_timeout, jobs, data, output, output_file, fail_on, waivers, evaluation_date, color):
+         step_timeout, jobs, screenshots, data, output, output_file, fail_on, waivers, baseline, write_baseline,
+         evaluation_date, color):
     """Scan web pages (agent UIs, chat widgets) with axe-core in headless Chromium and gate on WCAG 2.2 A/AA.
 
     Each URL (or local HTML file) is loaded, the --states steps run, and every `scan:` step is one
-    result: axe-core's violations and needs-review items, the viewport, a timestamp and a
-    full-page screenshot. A page that does not load or a step that fails is an error (exit 2).
+    result: axe-core's violations and needs-review items, cxgov's behavioural checks (live
+    announcements, focus into and out of the widget, Escape, keyboard traps, focus hidden by the
+    widget, target size, reflow at 320 px), the viewport, a timestamp and a full-page screenshot. A
+    page that does not load or a step that fails is an error (exit 2).
     """
     from cxgov.commands.wcag import UIOptions, run_wcag
 
     options = UIOptions(base_url=base_url, artifacts=artifacts, axe_source=axe_source, axe_options=axe_options,
                         tags=tuple(t for spec in tags for t in spec.split(",") if t.strip()), chrome=chrome,
-                        chromedriver=chromedriver, page_timeout=page_timeout, step_timeout=step_timeout, jobs=jobs)
+                        chromedriver=chromedriver, page_timeout=page_timeout, step_timeout=step_timeout, jobs=jobs,
+                        screenshots=screenshots)
     code = run_wcag(urls=list(urls), states_file=states_file, ui=options, data=list(data), outputs=list(output) or ["text"],
-                    output_file=output_file, fail_on=fail_on, waivers=waivers,
-                    evaluation_date=_evaluation_date(evaluation_date), color=_color(color))
+                    output_file=output_file, fail_on=fail_on, waivers=waivers, baseline=baseline,
+                    write_baseline=write_baseline, evaluation_date=_evaluation_date(evaluation_date),
+                    color=_color(color))
     sys.exit(code)
 
 
@@ -366,12 +417,17 @@ def controls(policy, builtin, framework, control, output):
 
 
 @cli.command()
-@click.argument("what", type=click.Choice(["descriptor", "config"]))
+@click.argument("what", type=click.Choice(["descriptor", "config", "result"]))
 def schema(what):
-    """Print a JSON Schema for editors and CI: `descriptor` (apiVersion cxgov.io/v1, kind AISystem)
-    or `config` (cxgov.yaml, what `cxgov audit` reads)."""
+    """Print a JSON Schema for editors and CI: `descriptor` (apiVersion cxgov.io/v1, kind AISystem),
+    `config` (cxgov.yaml, what `cxgov audit` reads) or `result` (what `-o json` writes)."""
     import json
 
+    if what == "result":
+        from cxgov.formats.json_schema import result_schema
+
+        click.echo(json.dumps(result_schema(), indent=2, sort_keys=True))
+        return
     if what == "config":
         from cxgov.audit_config import schema as config_schema
 
@@ -401,7 +457,7 @@ Auth: MLflow's own variables (MLFLOW_TRACKING_TOKEN, MLFLOW_TRACKING_USERNAME/PA
 @click.option("--filter", "filters", multiple=True, metavar="EXPR",
               help="MLflow model-version search filter; every matching version is checked (repeatable).")
 @click.option("--tracking-uri", envvar="MLFLOW_TRACKING_URI", metavar="URI",
-              help="The MLflow tracking server (env MLFLOW_TRACKING_URI).")
+              help="The MLflow tracking URI: http(s):// server, sqlite:///, postgresql://, mysql://, databricks or file: (env MLFLOW_TRACKING_URI).")
 @click.option("-p", "--policy", multiple=True, metavar="PATH", help="Also evaluate these policies (repeatable).")
 @click.option("-d", "--data", multiple=True, metavar="PATH", help="JSON/YAML data merged under data.* (repeatable).")
 @click.option("--builtin/--no-builtin", default=True, show_default=True, help="Evaluate cxgov's builtin packs.")
@@ -412,6 +468,7 @@ Auth: MLflow's own variables (MLFLOW_TRACKING_TOKEN, MLFLOW_TRACKING_USERNAME/PA
 @click.option("--retries", type=click.IntRange(min=0), default=3, show_default=True, metavar="N",
               help="Retries (with backoff) on connection errors and 5xx answers.")
 @click.option("--color/--no-color", default=None, help="Colour the text output. Default: when stdout is a terminal.")
+@eval_bound_options
 def models_check(refs, filters, tracking_uri, policy, data, builtin, output, output_file, fail_on, no_fail, waivers,
                  evaluation_date, jobs, timeout, retries, color):
     """Evaluate model versions from an MLflow registry against the builtin packs and your policies.
@@ -450,6 +507,7 @@ Examples:
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes. Default: number of CPUs.")
 @click.option("--color/--no-color", default=None, help="Colour the text output. Default: when stdout is a terminal.")
 @_live_source_options
+@eval_bound_options
 def audit(config_file, evaluation_date, out, key_file, key_env, unsigned, overwrite, output, jobs, color,
           tracking_uri, mlflow_timeout, mlflow_retries, ui_base_url, axe_source, page_timeout):
     """Audit the system cxgov.yaml describes and write a signed evidence bundle.
@@ -490,54 +548,63 @@ def evidence() -> None:
 
 @evidence.command("verify")
 @click.argument("bundle", metavar="BUNDLE")
-@click.option("--public-key", metavar="FILE", help="The signer's published public key (PEM).")
+@trust_options
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-@click.option("--allow-unsigned", is_flag=True,
-              help="Accept an unsigned bundle whose hashes match: exit 0, still marked UNSIGNED.")
-def evidence_verify(bundle, public_key, as_json, allow_unsigned):
-    """Check that BUNDLE (directory or .tar.gz) is exactly what was signed.
+def evidence_verify(bundle, trust, as_json):
+    """Check that BUNDLE (directory or .tar.gz) is exactly what a trusted key signed.
 
     The manifest must list exactly the files present, every size and sha256 must match, and the
-    signature over the manifest must be valid. Exit 0 intact and signed, 1 any difference (each one
-    named), 2 unreadable, or unsigned (UNSIGNED; --allow-unsigned accepts it).
+    signature over the manifest must be valid for a trusted key (--public-key, $CXGOV_TRUSTED_KEYS or
+    evidence.trusted_keys in ./cxgov.yaml). Exit 0 intact and signed by a trusted key, 1 any difference
+    (each one named), 2 unreadable, or intact but UNTRUSTED (no trusted key given; --allow-untrusted
+    accepts it) or UNSIGNED (--allow-unsigned accepts it).
     """
     from cxgov.commands.evidence import run_verify
 
-    sys.exit(run_verify(bundle, public_key, as_json, allow_unsigned))
+    sys.exit(run_verify(bundle, trust, as_json))
 
 
 @evidence.command("show")
 @click.argument("bundle", metavar="BUNDLE")
+@trust_options
 @click.option("--json", "as_json", is_flag=True, help="Print the manifest (without the file list) and summary as JSON.")
-def evidence_show(bundle, as_json):
-    """Summarise BUNDLE: system, verdict, counts per framework, findings, signature."""
+def evidence_show(bundle, trust, as_json):
+    """Summarise BUNDLE: system, verdict, counts per framework, findings, signature.
+
+    The bundle is verified first, as `evidence verify` does with the same options; one that does not
+    verify is refused (exit 2)."""
     from cxgov.commands.evidence import run_show
 
-    sys.exit(run_show(bundle, as_json))
+    sys.exit(run_show(bundle, as_json, trust))
 
 
 @evidence.command("replay")
 @click.argument("bundle", metavar="BUNDLE")
+@trust_options
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes. Default: number of CPUs.")
-def evidence_replay(bundle, jobs):
+@eval_bound_options
+def evidence_replay(bundle, trust, jobs):
     """Re-evaluate BUNDLE's inputs with its own policies and data; findings.json must come out byte for byte.
 
-    Exit 0 reproduced, 1 not reproduced (the differences are listed), 2 unreadable."""
+    The bundle is verified first (as `evidence verify`). Exit 0 reproduced, 1 not reproduced (the
+    differences are listed), 2 unreadable or not verified."""
     from cxgov.commands.evidence import run_replay
 
-    sys.exit(run_replay(bundle, jobs))
+    sys.exit(run_replay(bundle, jobs, trust))
 
 
 @evidence.command("diff")
 @click.argument("a", metavar="A")
 @click.argument("b", metavar="B")
+@trust_options
 @click.option("--json", "as_json", is_flag=True, help="Print the differences as JSON.")
-def evidence_diff(a, b, as_json):
+def evidence_diff(a, b, trust, as_json):
     """Compare bundle A with bundle B: controls, findings per rule and subject (new, resolved,
-    changed), inputs. Exit 0 no differences, 1 differences, 2 unreadable."""
+    changed), inputs. Both are verified first (as `evidence verify`). Exit 0 no differences, 1
+    differences, 2 unreadable or not verified."""
     from cxgov.commands.evidence import run_diff
 
-    sys.exit(run_diff(a, b, as_json))
+    sys.exit(run_diff(a, b, as_json, trust))
 
 
 @evidence.command("keygen")
@@ -586,8 +653,21 @@ def _drift_options(command):
     return _with_options(command, options)
 
 
+def _live_timeouts(command):
+    """--mlflow-timeout, --mlflow-retries, --axe-source and --page-timeout exactly as `check` and `audit`
+    define them, for the audit a drift run re-runs."""
+    import copy
+
+    wanted = ("mlflow_timeout", "mlflow_retries", "axe_source", "page_timeout")
+    probe = _live_source_options(lambda: None)
+    params = [copy.copy(p) for p in reversed(probe.__click_params__) if p.name in wanted]
+    command.__click_params__ = getattr(command, "__click_params__", []) + list(reversed(params))
+    return command
+
+
 def _drift_settings(baseline, current, state, webhook, webhook_timeout, webhook_retries, report_url, metrics,
-                    output, fail_on, evaluation_date, jobs, config_path, tracking_uri, ui_base_url):
+                    output, fail_on, evaluation_date, jobs, config_path, tracking_uri, ui_base_url, trust,
+                    mlflow_timeout=10.0, mlflow_retries=3, axe_source=None, page_timeout=30.0):
     from cxgov.commands.drift import DriftOptions, parse_targets
     from cxgov.drift.alerts import check_url
 
@@ -598,7 +678,9 @@ def _drift_settings(baseline, current, state, webhook, webhook_timeout, webhook_
         webhook_timeout=webhook_timeout, webhook_retries=webhook_retries, report_url=report_url, metrics=metrics,
         targets=parse_targets(list(output)), fail_on=fail_on,
         evaluation_date=_evaluation_date(evaluation_date) if evaluation_date else None, jobs=jobs,
-        config_path=config_path, tracking_uri=tracking_uri or None, ui_base_url=ui_base_url)
+        config_path=config_path, tracking_uri=tracking_uri or None, ui_base_url=ui_base_url,
+        mlflow_timeout=mlflow_timeout, mlflow_retries=mlflow_retries, axe_source=axe_source,
+        page_timeout=page_timeout, trust=trust)
 
 
 @cli.group()
@@ -617,8 +699,16 @@ Examples:
 
 \b
 Exit codes: 0 no drift, or drift that does not fail the gate; 1 drift fails the gate;
-2 something could not be checked (recorded in --state as an errored run, never as clean).""")
+2 something could not be checked (recorded in --state as an errored run, never as clean).
+
+\b
+A baseline or --current bundle is read only once it verifies against a trusted key
+(--public-key, $CXGOV_TRUSTED_KEYS, or evidence.trusted_keys of --config-path), or with
+--allow-untrusted / --allow-unsigned; the history records which.""")
 @_drift_options
+@trust_options
+@_live_timeouts
+@eval_bound_options
 def drift_check(**kwargs):
     """Re-run the audit the baseline's recorded config describes and report what changed.
 
@@ -638,6 +728,9 @@ Examples:
 A source outage is recorded as an errored run and the next run tries again; SIGTERM or
 Ctrl-C lets the run in progress finish, then exits 0.""")
 @_drift_options
+@trust_options
+@_live_timeouts
+@eval_bound_options
 @click.option("--interval", type=click.FloatRange(min=0.1), default=900, show_default=True, metavar="SECONDS",
               help="Time between the end of one run and the start of the next.")
 @click.option("--max-runs", type=click.IntRange(min=1), metavar="N", help="Stop after N runs. Default: never.")

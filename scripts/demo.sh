@@ -3,8 +3,8 @@
 #   1. acme-cx: cxgov's builtin packs (EU residency, GDPR, SOC 2, AI Act, accessibility) over a CX
 #      assistant's descriptor, Kubernetes manifests and Terraform plan, in a non-compliant and a
 #      compliant variant;
-#      then `cxgov audit` of both variants into evidence bundles (the non-compliant one signed),
-#      verified, replayed and diffed as an auditor would;
+#      then `cxgov audit` of both variants into evidence bundles signed with the demo's key,
+#      verified, replayed and diffed as an auditor would, trusting only that key's public half;
 #   2. acme-cx's chat widget scanned with axe-core in headless Chromium (cxgov wcag), served locally;
 #   3. chatbot: a team's own conftest-style policies, with their unit tests;
 #   4. cxgov drift: the fixed bundle as the approved baseline, against the live registry (its
@@ -72,6 +72,12 @@ MLFLOW_TRACKING_URI="$("$PY" model_registry/local_server.py --workdir "$REGISTRY
 "$PY" model_registry/seed_registry.py --tracking-uri "$MLFLOW_TRACKING_URI" --scenario contract
 echo "   $MLFLOW_TRACKING_URI (overrides the descriptor's models[].tracking_uri)"
 
+# the launch owner's signing key; every bundle reader below trusts only its public half (--public-key),
+# published beside the reports as an auditor would receive it (never the key a bundle names)
+"$CXGOV" evidence keygen --out "$KEYS/demo-signing.key" >/dev/null
+PUB="$OUT/demo-signing.key.pub"
+cp "$KEYS/demo-signing.key.pub" "$PUB"
+
 echo "== serving the example chat widget"
 "$PY" examples/acme-cx/ui/serve.py >"$UI_LOG" &
 UI_PID=$!
@@ -86,7 +92,8 @@ run 0 "acme-cx, compliant: production points at the approved model version 14, t
 # the launch owner's audit of the fixed system, while the registry is in its compliant state: the
 # model versions come from the local registry (MLFLOW_TRACKING_URI), the widget from the local copy
 run 0 "acme-cx, compliant: cxgov audit writes the fixed system's evidence bundle" \
-  audit cxgov.yaml --evaluation-date "$DATE" --unsigned --out "$OUT/acme-cx-fixed-bundle" --overwrite \
+  audit cxgov.yaml --evaluation-date "$DATE" --key "$KEYS/demo-signing.key" --out "$OUT/acme-cx-fixed-bundle" \
+  --overwrite \
   --ui-base-url "${UI_URL}fixed"
 echo
 echo "== someone promotes an unapproved model version to production"
@@ -102,16 +109,15 @@ run 1 "model registry: a version meeting the contract and one breaking every rul
   -o text -o "sarif=$OUT/models.sarif"
 
 # the launch owner's audit: a signed evidence bundle, then what an auditor does with it offline
-"$CXGOV" evidence keygen --out "$KEYS/demo-signing.key" >/dev/null
 run 1 "acme-cx, non-compliant: cxgov audit writes a signed evidence bundle (and fails the gate)" \
   audit cxgov.yaml --evaluation-date "$DATE" --key "$KEYS/demo-signing.key" --out "$OUT/acme-cx-bundle" \
   --overwrite --ui-base-url "${UI_URL}broken" -o "text=$OUT/acme-cx-audit.txt"
 run 0 "auditor: the bundle is intact and signed by the published key" \
-  evidence verify "$OUT/acme-cx-bundle.tar.gz" --public-key "$KEYS/demo-signing.key.pub"
+  evidence verify "$OUT/acme-cx-bundle.tar.gz" --public-key "$PUB"
 run 0 "auditor: re-evaluating the bundled inputs reproduces findings.json byte for byte" \
-  evidence replay "$OUT/acme-cx-bundle.tar.gz"
+  evidence replay "$OUT/acme-cx-bundle.tar.gz" --public-key "$PUB"
 run 1 "auditor: what the fix resolved, control by control" \
-  evidence diff "$OUT/acme-cx-bundle.tar.gz" "$OUT/acme-cx-fixed-bundle.tar.gz"
+  evidence diff "$OUT/acme-cx-bundle.tar.gz" "$OUT/acme-cx-fixed-bundle.tar.gz" --public-key "$PUB"
 
 cd ../ui
 run 1 "acme-cx chat widget: cxgov wcag on the broken page, closed and open (screenshots in out/wcag)" \
@@ -138,11 +144,11 @@ run 1 "chatbot: the team's own policies over its manifests and plan" \
 cd ../acme-cx/compliant
 rm -f "$OUT"/drift.db*
 run 1 "drift: the approved audit re-run on the live registry and widget names the moved production alias" \
-  drift check --baseline "$OUT/acme-cx-fixed-bundle.tar.gz" --state "$OUT/drift.db" --evaluation-date "$DATE" \
-  --ui-base-url "${UI_URL}fixed" -o text
+  drift check --baseline "$OUT/acme-cx-fixed-bundle.tar.gz" --public-key "$PUB" --state "$OUT/drift.db" \
+  --evaluation-date "$DATE" --ui-base-url "${UI_URL}fixed" -o text
 run 1 "drift: what changed since the approved baseline, recorded in a history" \
-  drift check --baseline "$OUT/acme-cx-fixed-bundle.tar.gz" --current "$OUT/acme-cx.json" --state "$OUT/drift.db" \
-  -o text -o "markdown=$OUT/drift.md" -o "json=$OUT/drift.json" --metrics "$OUT/drift.prom"
+  drift check --baseline "$OUT/acme-cx-fixed-bundle.tar.gz" --public-key "$PUB" --current "$OUT/acme-cx.json" \
+  --state "$OUT/drift.db" -o text -o "markdown=$OUT/drift.md" -o "json=$OUT/drift.json" --metrics "$OUT/drift.prom"
 run 0 "drift: the history and time to remediate" drift history --state "$OUT/drift.db" --limit 5
 
 echo

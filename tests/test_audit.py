@@ -24,7 +24,7 @@ LIVE_FILES = {"models/acme-cx-intent-router-14.json", "models/acme-cx-intent-rou
 # 15 unapproved with no approver and production moved to it (3 deny), 31 serious or critical axe
 # violations over the six states and the AI notice's contrast (32 deny), six moderate ones and one
 # needs-review item (7 warn)
-VERDICT = {"passed": False, "deny": 57, "warn": 18, "waived": 1}
+VERDICT = {"passed": False, "deny": 60, "warn": 18, "waived": 1}
 
 
 def files_of(directory: Path) -> dict[str, bytes]:
@@ -86,7 +86,7 @@ def test_audit_writes_a_signed_bundle_and_the_verdict(noncompliant_bundle):
     findings = json.loads(b.stdout)["findings"]
     assert len(findings) == VERDICT["deny"] + VERDICT["warn"] + VERDICT["waived"]
     assert sum(1 for f in findings if f["gate"] == "deny" and not f["waiver"]) == VERDICT["deny"]
-    assert "acme-cx: gate FAILED (57 deny, 18 warn, 1 waived)" in b.stderr
+    assert "acme-cx: gate FAILED (60 deny, 18 warn, 1 waived)" in b.stderr
     # progress per stage, as plain lines when stderr is not a terminal; the live sources are stages too
     for line in ("[1/6] loading policies", "[3/6] reading model versions: 2 model versions from http://127.0.0.1:",
                  "[4/6] scanning the UI: 6 page states", "[6/6] writing the evidence bundle"):
@@ -130,7 +130,7 @@ def test_same_inputs_give_a_byte_identical_archive(files_only, rerun):
     manifest = json.loads((bundle / "manifest.json").read_text())
     assert manifest["skipped_sources"] == {"models": "the registry's state is not an input of this test",
                                            "ui": "scans carry their own timestamps"}
-    run = run_cxgov("evidence", "show", str(archive))
+    run = run_cxgov("evidence", "show", str(archive), "--public-key", f"{files_only[3]}.pub")
     assert "skipped     models: the registry's state is not an input of this test" in run.stdout, run.stdout
 
 
@@ -195,9 +195,10 @@ def test_a_bundle_signed_by_another_key_fails_with_the_published_key(noncomplian
 
 
 def test_show_summarises_the_bundle(noncompliant_bundle):
-    run = run_cxgov("evidence", "show", str(noncompliant_bundle.archive))
+    run = run_cxgov("evidence", "show", str(noncompliant_bundle.archive), "--public-key",
+                    str(noncompliant_bundle.public_key))
     assert run.code == 0, run.stderr
-    assert "FAILED (fail on deny): 76 findings (57 deny, 18 warn, 1 waived)" in run.stdout
+    assert "FAILED (fail on deny): 79 findings (60 deny, 18 warn, 1 waived)" in run.stdout
     assert "subjects    27 (1 descriptor, 16 kubernetes, 2 model-version, 1 system, 1 terraform-plan, 6 ui-scan)" \
         in run.stdout
     assert "WAIVED SOC2-CC7.1-01" in run.stdout

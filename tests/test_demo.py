@@ -1,5 +1,6 @@
 """The README's main command, scripts/demo.sh, end to end (without its set-up step): the gate on both
-examples, then a signed evidence bundle of acme-cx that verifies, replays and diffs."""
+examples, then a signed evidence bundle of acme-cx that verifies, replays and diffs against the
+demo's published public key."""
 
 from __future__ import annotations
 
@@ -31,9 +32,11 @@ def test_demo_produces_a_signed_bundle_that_verifies(tmp_path):
     assert {(f["rule_id"], f["subject"], f["gate"], f["waiver"] is not None) for f in findings} == expected
     fixed = json.loads((tmp_path / "acme-cx-fixed-bundle" / "findings.json").read_text())["findings"]
     assert fixed == []
-    # so the diff lists exactly the resolved findings: one per distinct (rule, subject)
-    pairs = {(rule, subject) for rule, subject, _, _ in expected}
-    assert f"findings: 0 new, {len(pairs)} resolved, 0 changed" in done.stdout
+    # so the diff lists exactly the resolved findings: one per distinct identity (rule, subject, resource, field)
+    from cxgov.model import finding_key
+
+    keys = {finding_key(f) for f in findings}
+    assert f"findings: 0 new, {len(keys)} resolved, 0 changed" in done.stdout
     # drift: the approved (fixed) audit re-run on the live registry names the alias moved since
     assert "acme-cx-intent-router@production: 14 -> 15" in done.stdout
     archive = tmp_path / "acme-cx-bundle.tar.gz"
@@ -42,6 +45,13 @@ def test_demo_produces_a_signed_bundle_that_verifies(tmp_path):
     assert manifest["skipped_sources"] == {}
     assert {"models/acme-cx-intent-router-15.json", "wcag/www.acme-shop.eu-help-open.png"} <= {
         f["path"] for f in manifest["files"]}
-    # the throwaway key is gone; the bundle still verifies against the key it records
-    run = run_cxgov("evidence", "verify", str(archive))
+    # the throwaway private key is gone; the bundle still verifies against the public key the demo published
+    run = run_cxgov("evidence", "verify", str(archive), "--public-key", str(tmp_path / "demo-signing.key.pub"))
     assert run.code == 0 and "signature valid" in run.stdout, run.stdout
+    # and the approved (fixed) baseline is signed by the same key, not merely accepted unsigned
+    run = run_cxgov("evidence", "verify", str(tmp_path / "acme-cx-fixed-bundle.tar.gz"), "--public-key",
+                    str(tmp_path / "demo-signing.key.pub"))
+    assert run.code == 0 and "signature valid" in run.stdout, run.stdout
+    # trusting nothing, it is refused: a bundle's own key is never trusted by default
+    run = run_cxgov("evidence", "verify", str(archive))
+    assert run.code == 2 and "UNTRUSTED" in run.stdout, run.stdout + run.stderr

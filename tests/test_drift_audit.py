@@ -35,9 +35,10 @@ def approved(tmp_path_factory):
     return system, base / "approved.tar.gz"
 
 
-def drift(system, baseline, *args, date=EVALUATION_DATE):
-    return run_cxgov("drift", "check", "--baseline", str(baseline), "--state", "state.db", "--evaluation-date", date,
-                     *args, cwd=system, timeout=AUDIT_TIMEOUT)
+def drift(system, baseline, *args, date=EVALUATION_DATE, trust=("--allow-unsigned",)):
+    # the trust of the baseline is stated, not assumed: the approved bundle was audited --unsigned
+    return run_cxgov("drift", "check", "--baseline", str(baseline), *trust, "--state", "state.db",
+                     "--evaluation-date", date, *args, cwd=system, timeout=AUDIT_TIMEOUT)
 
 
 def test_us_log_sink_in_the_checkout_drifts_from_the_approved_bundle_and_restoring_resolves_it(approved):
@@ -81,7 +82,8 @@ def test_expired_waiver_is_reported_by_date(noncompliant_bundle, acme_registry, 
     shutil.copytree(noncompliant_bundle.variant, live)
     acme_registry.noncompliant()  # the registry as the bundle saw it, whatever other tests did since
     run = drift(live, noncompliant_bundle.archive, "-o", "text", "-o", "json=drift.json",
-                *live_args(acme_registry, acme_ui, "noncompliant"), date="2027-02-01")
+                *live_args(acme_registry, acme_ui, "noncompliant"), date="2027-02-01",
+                trust=("--public-key", str(noncompliant_bundle.public_key)))  # signed: its own key
     assert run.code == 1, run.stderr
     report = json.loads((live / "drift.json").read_text())["drift"]
     [expired] = [c for c in report["findings"] if c["change"] == "waiver-expired"]

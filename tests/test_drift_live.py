@@ -44,9 +44,10 @@ def live(tmp_path_factory):
 
 
 def drift(system, bundle, uri, *args):
-    return run_cxgov("drift", "check", "--baseline", str(bundle), "--state", "state.db", "--evaluation-date",
-                     EVALUATION_DATE, "--tracking-uri", uri, "-o", "text", "-o", "json=drift.json", *args,
-                     cwd=system, timeout=TIMEOUT)
+    # the approved bundle was audited --unsigned: its trust is stated, not assumed
+    return run_cxgov("drift", "check", "--baseline", str(bundle), "--allow-unsigned", "--state", "state.db",
+                     "--evaluation-date", EVALUATION_DATE, "--tracking-uri", uri, "-o", "text", "-o", "json=drift.json",
+                     *args, cwd=system, timeout=TIMEOUT)
 
 
 def move_alias(uri: str, version: str) -> None:

@@ -7,16 +7,18 @@ import json
 import shutil
 
 from conftest import run_cxgov
+from test_evidence_tamper import unsign
 
 
 def test_replay_reproduces_the_findings_from_the_archive_alone(noncompliant_bundle, tmp_path):
     # away from the example: the replay reads nothing but the archive
     archive = tmp_path / noncompliant_bundle.archive.name
     shutil.copy(noncompliant_bundle.archive, archive)
-    run = run_cxgov("evidence", "replay", str(archive), cwd=tmp_path, timeout=600)
+    run = run_cxgov("evidence", "replay", str(archive), "--public-key", str(noncompliant_bundle.public_key),
+                    cwd=tmp_path, timeout=600)
     assert run.code == 0, run.stdout + run.stderr
     findings = json.loads((noncompliant_bundle.bundle / "findings.json").read_text())["findings"]
-    assert len(findings) == 76  # the model versions' and the UI scans' findings among them
+    assert len(findings) == 79  # the model versions' and the UI scans' findings among them
     assert {f["subject"] for f in findings} >= {"models:/acme-cx-intent-router/15", "https://www.acme-shop.eu/help#open"}
     assert f"REPRODUCED: {len(findings)} findings, byte for byte" in run.stdout
 
@@ -29,7 +31,8 @@ def test_replay_uses_the_bundled_policies(noncompliant_bundle, tmp_path):
     rule = copy / "policies" / "builtin" / "soc2" / "soc2_cc6_8_01.rego"
     text = rule.read_text()
     rule.write_text(text.replace("deny contains", "ignored contains"))
-    run = run_cxgov("evidence", "replay", str(copy), timeout=600)
+    unsign(copy)  # re-hashed and unsigned, so it is read (the signature would no longer match)
+    run = run_cxgov("evidence", "replay", str(copy), "--allow-unsigned", timeout=600)
     assert run.code == 1, run.stdout + run.stderr
     assert "not reproduced: SOC2-CC6.8-01 on k8s/retrieval.yaml#Deployment/acme-cx/retrieval" in run.stdout
     assert "policy digest" in run.stdout
@@ -42,21 +45,23 @@ def test_replay_catches_edited_findings(noncompliant_bundle, tmp_path):
     doc = json.loads(path.read_text())
     dropped = doc["findings"].pop(0)
     path.write_text(json.dumps(doc, indent=2, sort_keys=True) + "\n")
-    run = run_cxgov("evidence", "replay", str(copy), timeout=600)
+    unsign(copy)  # re-hashed and unsigned, so it is read: replay, not the hashes, must catch the edit
+    run = run_cxgov("evidence", "replay", str(copy), "--allow-unsigned", timeout=600)
     assert run.code == 1
     assert f"new on replay: {dropped['rule_id']} on {dropped['subject']}" in run.stdout
 
 
 def test_diff_of_noncompliant_and_compliant_lists_exactly_the_resolved_findings(noncompliant_bundle,
                                                                                compliant_bundle):
-    run = run_cxgov("evidence", "diff", str(noncompliant_bundle.archive), str(compliant_bundle.bundle), "--json")
+    run = run_cxgov("evidence", "diff", str(noncompliant_bundle.archive), str(compliant_bundle.bundle), "--json",
+                    "--public-key", str(noncompliant_bundle.public_key), "--allow-unsigned")
     assert run.code == 1, run.stderr
     d = json.loads(run.stdout)
     before = json.loads((noncompliant_bundle.bundle / "findings.json").read_text())["findings"]
     assert {(f["rule_id"], f["subject"]) for f in before} == {(r["rule_id"], r["subject"])
                                                              for r in d["findings"]["resolved"]}
     resolved = sum(len(r["before"]) for r in d["findings"]["resolved"])
-    assert resolved == len(before) == 76
+    assert resolved == len(before) == 79
     assert d["findings"]["new"] == [] and d["findings"]["changed"] == []
     # control by control (both bundles have a control matrix, with the same controls): only a status
     # that moved, between the three the matrix defines; every control a finding kept not satisfied is
@@ -78,14 +83,15 @@ def test_diff_of_noncompliant_and_compliant_lists_exactly_the_resolved_findings(
 
 
 def test_diff_text_and_the_reverse_direction(noncompliant_bundle, compliant_bundle):
-    run = run_cxgov("evidence", "diff", str(compliant_bundle.archive), str(noncompliant_bundle.archive))
+    run = run_cxgov("evidence", "diff", str(compliant_bundle.archive), str(noncompliant_bundle.archive),
+                    "--public-key", str(noncompliant_bundle.public_key), "--allow-unsigned")
     assert run.code == 1
     # one per distinct finding identity (rule, subject, resource, field) of the failing bundle
     from cxgov.model import finding_key
 
     findings = json.loads((noncompliant_bundle.bundle / "findings.json").read_text())["findings"]
     keys = {finding_key(f) for f in findings}
-    assert len({(f["rule_id"], f["subject"]) for f in findings}) == 46 < len(keys)
+    assert len({(f["rule_id"], f["subject"]) for f in findings}) == 49 < len(keys)
     assert f"findings: {len(keys)} new, 0 resolved, 0 changed" in run.stdout
     assert "  NEW      RES-001 system:acme-cx: " in run.stdout
     assert "  NEW      SOC2-CC8.1-01 models:/acme-cx-intent-router/15: " in run.stdout
@@ -95,7 +101,8 @@ def test_diff_text_and_the_reverse_direction(noncompliant_bundle, compliant_bund
 
 
 def test_diff_of_a_bundle_with_itself_is_empty(noncompliant_bundle):
-    run = run_cxgov("evidence", "diff", str(noncompliant_bundle.bundle), str(noncompliant_bundle.archive))
+    run = run_cxgov("evidence", "diff", str(noncompliant_bundle.bundle), str(noncompliant_bundle.archive),
+                    "--public-key", str(noncompliant_bundle.public_key))
     assert run.code == 0, run.stdout
     assert "findings: 0 new, 0 resolved, 0 changed" in run.stdout
 

@@ -78,7 +78,10 @@ def test_merged_system_with_descriptor_and_waivers_equals_the_unsplit_run(tmp_pa
     args = (*ACME_ARGS, "--tracking-uri", acme_registry.uri, "--no-ui")
     whole = check(directory, *args, "-o", "json")
     files = sharded(directory, args, 4, tmp_path)
-    merged = run_cxgov("merge", *map(str, files), "-o", "json", "-o", f"sarif={tmp_path / 'merged.sarif'}")
+    # from the system's directory, as the checks ran: SARIF anchors UI and model findings at the
+    # descriptor lines that declare them, read from there
+    merged = run_cxgov("merge", *map(str, files), "-o", "json", "-o", f"sarif={tmp_path / 'merged.sarif'}",
+                       cwd=directory)
     whole_sarif = check(directory, *args, "-o", "sarif")
     assert whole.code == merged.code == 1
     assert merged.stdout == whole.stdout
