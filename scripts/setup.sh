@@ -55,6 +55,8 @@ fi
 # openssl (and coreutils' sha256sum), which also makes the OPA engine tests' private CA.
 install_debian jq
 command -v openssl >/dev/null || install_debian openssl
+# the tests check that `cxgov init`'s .gitignore entries keep keys and bundles out of git
+command -v git >/dev/null || install_debian git
 
 if [ ! -x "$VENV/bin/python" ]; then
   echo "setup: creating $VENV"

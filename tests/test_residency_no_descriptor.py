@@ -7,14 +7,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
 
-from conftest import EVALUATION_DATE, ROOT, run_cxgov
+from conftest import EVALUATION_DATE, run_cxgov
 
 ADVICE = ("no cxgov descriptor declares this system's regions; add one (cxgov init drafts it) to judge "
           "transfers against the system's own profile")
 RESIDENCY = {"RES-020", "RES-021", "TF-001"}
-HCL_SUPPORT = (ROOT / "cxgov" / "sources" / "terraform_hcl.py").exists()
 
 
 def check(tmp_path: Path, *files: str):
@@ -153,8 +151,6 @@ def test_with_a_descriptor_the_system_profile_judges_instead(tmp_path):
 
 # --------------------------------------------------------------------------- `.tf` sources
 
-needs_hcl = pytest.mark.skipif(not HCL_SUPPORT, reason=".tf sources are not read yet")
-
 PROVIDERS_TF = """
 provider "aws" {
   region = "eu-central-1"
@@ -205,7 +201,6 @@ resource "aws_s3_bucket_replication_configuration" "transcripts" {
 """
 
 
-@needs_hcl
 def test_tf_source_with_a_us_database_fails(tmp_path):
     (tmp_path / "main.tf").write_text('provider "aws" {\n  region = "us-east-1"\n}\n' + RDS_TF % "true")
     run, findings = check(tmp_path, "main.tf")
@@ -216,7 +211,6 @@ def test_tf_source_with_a_us_database_fails(tmp_path):
     assert (tmp_path / "main.tf").read_text().splitlines()[res[0]["location"]["line"] - 1].startswith('resource "aws_db_instance"')
 
 
-@needs_hcl
 def test_tf_source_with_a_replica_through_provider_alias_fails(tmp_path):
     (tmp_path / "providers.tf").write_text(PROVIDERS_TF % "us-east-1")
     (tmp_path / "main.tf").write_text(REPLICA_TF)
@@ -229,7 +223,6 @@ def test_tf_source_with_a_replica_through_provider_alias_fails(tmp_path):
     assert "aws_s3_bucket.replica.arn" in (tmp_path / "main.tf").read_text().splitlines()[line - 1]
 
 
-@needs_hcl
 def test_tf_source_with_unresolvable_values_is_never_a_pass(tmp_path):
     (tmp_path / "main.tf").write_text(
         'variable "region" {\n  default = "eu-central-1"\n}\n\nprovider "aws" {\n  region = var.region\n}\n'
@@ -250,7 +243,6 @@ def test_tf_source_with_unresolvable_values_is_never_a_pass(tmp_path):
     assert not of(findings, "RES-020")
 
 
-@needs_hcl
 def test_eu_only_tf_source_raises_no_residency_finding(tmp_path):
     (tmp_path / "providers.tf").write_text(PROVIDERS_TF % "eu-west-1")
     (tmp_path / "main.tf").write_text(REPLICA_TF + RDS_TF % "true")
