@@ -31,13 +31,16 @@ def sha256_of(value: Any) -> str:
     return hashlib.sha256(canonical_json(value)).hexdigest()
 
 
+def field_of(path: str) -> str:
+    """A field path without list indexes: what a finding's identity keeps (an index shifts when an
+    item is added above it; the resource already names which item)."""
+    return ".".join(p for p in path.split(".") if p and not p.isdigit())
+
+
 def finding_key(f: dict) -> tuple[str, str, str, str]:
-    """A finding's identity (of its dict form): rule, subject, the resource it judges and the field,
-    list indexes dropped (an item added above would shift them; the resource names the item).
+    """A finding's identity (of its dict form): rule, subject, the resource it judges and the field.
     Drift, `evidence diff`, baselines, SARIF fingerprints and waivers all use it."""
-    path = f.get("path") or ""
-    return (f["rule_id"], f["subject"], f.get("resource") or "",
-            ".".join(p for p in path.split(".") if p and not p.isdigit()))
+    return (f["rule_id"], f["subject"], f.get("resource") or "", field_of(f.get("path") or ""))
 
 
 def findings_by_key(findings: Iterable[dict]) -> dict[tuple[str, str, str, str], list[dict]]:

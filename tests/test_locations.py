@@ -12,7 +12,8 @@ import shutil
 import textwrap
 
 from conftest import EVALUATION_DATE, ROOT, run_cxgov
-from cxgov.sources.locate import Locator, field_of, parse_path
+from cxgov.model import field_of
+from cxgov.sources.locate import Locator, parse_path
 
 DEPLOYMENT = """\
 apiVersion: apps/v1

@@ -24,12 +24,6 @@ def parse_path(value: Any) -> str:
     return ""
 
 
-def field_of(path: str) -> str:
-    """The path without list indexes: what a finding's identity keeps (an index shifts when an item
-    is added above it; the resource already names which item)."""
-    return ".".join(p for p in path.split(".") if p and not p.isdigit())
-
-
 class Locator:
     """Resolves (file, line of the document, path) to the line of that field, and records each answer."""
 
