@@ -22,8 +22,15 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except CxgovError as exc:
-            click.echo(f"cxgov: error: {exc}", err=True)
+            _error(exc)
             ctx.exit(EXIT_ERROR)
+
+
+def _error(exc: CxgovError) -> None:
+    """`cxgov: error: ...` on stderr, through the one redaction (an error may quote its input)."""
+    from cxgov.commands.outputs import error_line
+
+    click.echo(error_line(exc), err=True)
 
 
 def _print_version(ctx: click.Context, _param, value: bool) -> None:
@@ -54,7 +61,7 @@ def cli(ctx: click.Context, config: str | None) -> None:
         # `policy test` reads the same data files as `check`, as conftest verify does
         ctx.default_map = {"check": defaults, "policy": {"test": {"data": defaults.get("data", [])}}}
     except CxgovError as exc:
-        click.echo(f"cxgov: error: {exc}", err=True)
+        _error(exc)
         ctx.exit(EXIT_ERROR)
 
 
@@ -363,6 +370,7 @@ def policy() -> None:
 @click.option("--coverage", type=click.Choice(["text", "json"]), default=None, is_flag=False, flag_value="text",
               help="Also report line coverage of the policies (OPA's coverage tracer); --coverage json for JSON.")
 @ALLOW_NONDETERMINISTIC
+@eval_bound_options
 def policy_test(paths, data, builtin, pattern, verbose, coverage, allow_nondeterministic):
     """Run the test_* rules of *_test.rego files (as `opa test` / `conftest verify` do).
 

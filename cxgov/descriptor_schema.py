@@ -324,6 +324,8 @@ class UIEntryPoint(_Model):
     name: Optional[str] = None
     url: str
     states: list[dict[str, Any]] = Field([], description="Steps reaching each state to scan.")
+    allowed_origins: list[str] = Field([], description="Other origins (scheme://host[:port]) the page may redirect or "
+                                                       "navigate to, e.g. a login page; any other is an error.")
 
 
 class UI(_Model):

@@ -172,3 +172,13 @@ def test_a_safe_system_name_writes_inside_the_bundle_folder(cxgov, project):
     run = cxgov("audit", "--evaluation-date", EVALUATION_DATE, cwd=project)
     assert run.code == 0, run.stderr
     assert (project / "evidence-bundles" / f"Acme CX bot 2-{EVALUATION_DATE}" / "manifest.json").is_file()
+
+
+@pytest.mark.parametrize("changes", ['"nope"', "[1, 2]", "{}"])
+def test_a_plan_with_malformed_resource_changes_is_refused_not_passed(cxgov, project, changes):
+    # with the builtin packs: judged as it stood, no rule would find a resource in it and it would pass
+    (project / "plan.json").write_text(
+        '{"format_version": "1.2", "terraform_version": "1.9.0",\n "resource_changes": ' + changes + "}\n")
+    run = cxgov("check", "--evaluation-date", EVALUATION_DATE, "plan.json", cwd=project)
+    line = assert_one_line_error(run, "plan.json:1", "resource_changes")
+    assert "terraform show -json" in line

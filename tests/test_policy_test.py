@@ -64,7 +64,7 @@ def test_an_erroring_test_is_named_and_the_others_still_run(tmp_path, cxgov):
     })
     run = cxgov("policy", "test", "p", "-v", cwd=tmp_path)
     assert run.code == 2
-    assert "p/err_test.rego:5: data.main.test_divides: ERROR (p/err_test.rego:6: eval_builtin_error: div: divide by zero)" in run.stdout
+    assert "p/err_test.rego:5: data.main.test_divides: ERROR (p/err_test.rego:6:9: eval_builtin_error: div: divide by zero)" in run.stdout
     assert "data.main.test_ok: PASS" in run.stdout
 
 

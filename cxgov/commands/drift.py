@@ -22,7 +22,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TextIO
 
-from cxgov.commands.outputs import Redaction, Target, parse_outputs, write_atomically
+from cxgov.commands.outputs import Redaction, Target, error_line, parse_outputs, write_atomically
 from cxgov.commands.trust_options import TrustRequest
 from cxgov.drift import report, snapshot
 from cxgov.drift.compare import compare
@@ -69,9 +69,9 @@ def run_check(options: DriftOptions, *, stdout: TextIO, stderr: TextIO) -> int:
     2 errored or the alert could not be delivered)."""
     outcome, alert_error = drift_once(options, stdout=stdout)
     if outcome.error:
-        print(f"cxgov: error: {outcome.error}", file=stderr)
+        print(error_line(outcome.error), file=stderr)
     if alert_error:
-        print(f"cxgov: error: {Redaction().text(str(alert_error))}", file=stderr)
+        print(error_line(alert_error), file=stderr)
         return 2
     return outcome.exit_code
 

@@ -1,8 +1,9 @@
 """Writing a Result in the formats asked for: to stdout, or atomically to files; all of it redacted.
 
 `Redaction` is the one redaction step between cxgov and what it writes for a person or a tool:
-every `-o` format, GitHub annotations and the step summary (write_outputs), drift reports, alerts,
-metrics and history (commands/drift.py) go through it, as the evidence bundle goes through the same
+every `-o` format, GitHub annotations and the step summary (write_outputs), the `cxgov: error:`
+lines on stderr (error_line), drift reports, alerts, metrics and history (commands/drift.py) go
+through it, as the evidence bundle goes through the same
 Redactor (cxgov/evidence/redact.py). It redacts the Result before any format renders it (so a
 format's own escaping cannot hide a secret from it) and the rendered text after (so nothing a format
 adds escapes it), having first learnt the secrets the evaluated documents hold by name.
@@ -62,6 +63,14 @@ class Redaction:
             checks=[Check(self.text(c.subject), c.namespace, c.successes, c.exceptions) for c in result.checks],
             findings=[finding_from_dict(self.redactor.document(f.to_dict())) for f in result.findings],
         )
+
+
+def error_line(error: BaseException | str) -> str:
+    """The `cxgov: error: ...` line for stderr: redacted as every output is (a parse error quotes the
+    line it failed on, a connection error its URL), and without terminal controls."""
+    from cxgov.formats._common import plain
+
+    return "cxgov: error: " + plain(Redaction().text(str(error)))
 
 
 @dataclass(frozen=True)

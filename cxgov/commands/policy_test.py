@@ -1,15 +1,26 @@
-"""`cxgov policy test`: run Rego unit tests on the embedded OPA, as `opa test` / `conftest verify` do."""
+"""`cxgov policy test`: run Rego unit tests on the embedded OPA, as `opa test` / `conftest verify` do.
+
+The tests run bounded, as `check` evaluates: in a spawned worker process under --eval-timeout and
+--eval-memory (cxgov/engine/workers.py), so a test that loops or grows without end stops the run
+with exit 2 naming the limit and the test. Each test is a document of one batch, `with input as {}`
+(a test sets its own input with `with input as`); a test whose evaluation errs is reported as an
+error and the others are evaluated again without it. Coverage and the traces of failing tests (-v)
+need OPA's tracers, which only an in-process engine offers: they are taken afterwards, once the
+bounded run has shown that every test ends within the bounds.
+"""
 
 from __future__ import annotations
 
 import json
 import re
 import time
+from typing import Any
 
 import click
 
 from cxgov.commands.outputs import show_warnings
-from cxgov.engine.unit_tests import Outcome, TestRun
+from cxgov.engine.unit_tests import Outcome, TestCase, TestRun
+from cxgov.errors import EngineError, PolicyError
 
 
 def run_policy_tests(paths: list[str], data: list[str], builtin: bool | None, pattern: str | None, verbose: bool,
@@ -31,11 +42,69 @@ def run_policy_tests(paths: list[str], data: list[str], builtin: bool | None, pa
     if not cases:
         click.echo("no tests found (test_* rules in *_test.rego files)", err=True)
         return 2
-    run = run_tests(policies, cases, coverage=coverage is not None, trace_failures=verbose)
+    run = bounded_run(policies, cases)
+    if coverage is not None or (verbose and any(o.status != "pass" for o in run.outcomes)):
+        traced = run_tests(policies, cases, coverage=coverage is not None, trace_failures=verbose)
+        run = TestRun(run.outcomes, traced.coverage, traced.traces)
     code = _report(run, verbose, time.perf_counter() - started)
     if coverage is not None and run.coverage is not None:
         _coverage(run.coverage, coverage)
     return code
+
+
+def _case_module(index: int, case: TestCase) -> str:
+    """The collector the worker's batch query reads for document kind `t<index>`: the test's value,
+    or nothing when the test is undefined."""
+    return (f"package cxgov_run.t{index}\n\nimport rego.v1\n\n"
+            f'results := {{"value": v}} if {{ v := {case.ref} }} else := {{}}\n')
+
+
+def bounded_run(policies, cases: list[TestCase]) -> TestRun:
+    """Every case evaluated in a worker under the command's bounds (cxgov.engine.bounds.current())."""
+    from cxgov.engine import bounds as eval_bounds
+    from cxgov.engine import workers
+    from cxgov.engine.unit_tests import _outcome
+    from cxgov.engine.worker import BATCH_MODULE
+
+    limits = eval_bounds.current()
+    modules = {m.path: m.source for m in [*policies.modules, *policies.tests]}
+    modules.update({f"<cxgov>/unit-test-{i}.rego": _case_module(i, c) for i, c in enumerate(cases)})
+    modules["<cxgov>/batch.rego"] = BATCH_MODULE
+    values: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    pending = list(range(len(cases)))
+    while pending:
+        docs = [{"kind": f"t{i}", "doc": {}} for i in pending]
+        try:
+            for _, rows in workers.evaluate(1, lambda _: docs, workers=1, data=policies.data, modules=modules,
+                                            bounds=limits):
+                values.update({cases[i].ref: row["value"] for i, row in zip(pending, rows) if "value" in row})
+            break
+        except workers.Failure as failure:
+            at = pending[failure.doc] if failure.doc is not None and failure.doc < len(pending) else None
+            if failure.kind == "eval" and at is not None:  # this test errs; the others run again without it
+                errors[cases[at].ref] = failure.message
+                pending.remove(at)
+                continue
+            raise _bound_error(failure, cases[at] if at is not None else None, limits) from None
+    return TestRun([_outcome(c, values, errors) for c in cases])
+
+
+def _bound_error(failure, case: TestCase | None, limits) -> Exception:
+    """The error a failed run stands for: the limit reached and the test evaluated, or the policy error."""
+    if failure.kind == "policy":
+        return PolicyError(failure.message, hint="fix the policy")
+    where = f"{case.file}:{case.line}" if case else None
+    test = f"test {case.ref}" if case else "loading the policies and tests"
+    if failure.kind == "time":
+        return EngineError(f"{test} passed the time limit of {limits.timeout:g} s (--eval-timeout)", where=where,
+                           hint="raise --eval-timeout, or fix the rule that loops without bound")
+    if failure.kind == "memory":
+        return EngineError(f"{test} reached the memory limit of {limits.describe_memory()} per worker "
+                           "(--eval-memory)", where=where,
+                           hint="raise --eval-memory, or fix the rule that builds an unbounded collection")
+    return EngineError(f"{test} could not be evaluated: {failure.message or failure.kind}", where=where,
+                       hint=failure.hint)
 
 
 def _report(run: TestRun, verbose: bool, seconds: float) -> int:

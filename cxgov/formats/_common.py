@@ -1,15 +1,17 @@
 """Helpers more than one format needs: ordering, status labels, waiver notes, the summary line, the
-subjects nothing judged, and the render options a command sets (--quiet, --compact)."""
+subjects nothing judged, the render options a command sets (--quiet, --compact), and the Result with
+terminal control sequences taken out of everything that came from the inputs (plain_result)."""
 
 from __future__ import annotations
 
 import contextlib
+import re
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from cxgov.anchors import is_uri  # noqa: F401 - where formats used to find it
-from cxgov.model import SEVERITIES, Check, Finding, Result, SubjectRef, Waiver, canonical_json
+from cxgov.model import SEVERITIES, Check, Finding, Location, Result, SubjectRef, Waiver, canonical_json
 
 #: what a finding counts as, the same buckets gate.verdict() counts
 LABELS = {"deny": "FAIL", "warn": "WARN", "waived": "WAIVED"}
@@ -181,3 +183,53 @@ def not_judged(result: Result) -> list[tuple[str, str, list[SubjectRef]]]:
 def not_judged_text(file: str, kind: str, count: int) -> str:
     """One line for one file's documents of one kind that nothing judged, and what to give instead."""
     return f"{file}: {plural(count, f'{kind} document')} not judged; {not_judged_hint(kind)}"
+
+
+# What a terminal (or a log viewer) acts on rather than shows, from ECMA-48: CSI sequences (colours,
+# cursor moves, screen clears), OSC strings (window titles, OSC 8 hyperlinks, clipboard writes), DCS,
+# SOS, PM and APC strings, two-character escapes, and every other C0 and C1 control but newline and
+# tab (a carriage return rewrites the line it is on). In 7-bit (ESC ...) and 8-bit (C1) forms.
+_TERMINAL_CONTROL = re.compile(
+    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]?"
+    r"|(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"
+    r"|\x1b[ -/]*[0-~]?"
+    r"|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def plain(text: str) -> str:
+    """`text` without terminal control sequences or controls (newlines and tabs kept)."""
+    return _TERMINAL_CONTROL.sub("", text.replace("\r\n", "\n")) if _TERMINAL_CONTROL.search(text) else text
+
+
+def _plain_value(value: Any) -> Any:
+    if isinstance(value, str):
+        return plain(value)
+    if isinstance(value, dict):
+        return {k: _plain_value(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_plain_value(v) for v in value)
+    return value
+
+
+def _plain_finding(finding: Finding) -> Finding:
+    from cxgov.formats.json_read import finding_from_dict
+
+    as_dict = finding.to_dict()
+    clean = _plain_value(as_dict)
+    return finding if clean == as_dict else finding_from_dict(clean)
+
+
+def plain_result(result: Result) -> Result:
+    """The Result with every string that came from the inputs (messages, resources, subjects, file
+    names, waivers) made plain: a policy or document cannot colour, move, retitle or hyperlink the
+    terminal or the log a format is read in. Formats read by people render this."""
+    def location(loc: Location) -> Location:
+        return Location(plain(loc.file), loc.line) if loc.file else loc
+
+    return replace(
+        result,
+        run=replace(result.run, root=plain(result.run.root)),
+        subjects=[SubjectRef(s.kind, plain(s.id), location(s.origin), s.sha256) for s in result.subjects],
+        checks=[Check(plain(c.subject), c.namespace, c.successes, c.exceptions) for c in result.checks],
+        findings=[_plain_finding(f) for f in result.findings],
+    )

@@ -13,8 +13,8 @@ import os
 
 from cxgov.anchors import Anchor, Anchors
 from cxgov.errors import CxgovError
-from cxgov.formats._common import (annotated, not_judged, not_judged_text, ordered, severity_rank, status,
-                                   summary_line)
+from cxgov.formats._common import (annotated, not_judged, not_judged_text, ordered, plain_result, severity_rank,
+                                   status, summary_line)
 from cxgov.formats.interface import Format
 from cxgov.formats.markdown import MarkdownFormat
 from cxgov.model import Finding, Result
@@ -70,6 +70,7 @@ class GithubFormat(Format):
     extension = ".txt"
 
     def render(self, result: Result, *, color: bool = False) -> str:
+        result = plain_result(result)  # no terminal controls from the inputs
         anchors = Anchors(result)
         levels: dict[str, list[tuple[tuple, str]]] = {level: [] for level in COMMANDS.values()}
         for i, f in enumerate(ordered(result.findings)):

@@ -1,28 +1,38 @@
-"""A Markdown summary for pull-request comments and GitHub step summaries."""
+"""A Markdown summary for pull-request comments and GitHub step summaries.
+
+Everything from the inputs is inert text here: a message cannot become HTML, a link or an image
+(cell()), nor carry terminal controls (plain_result)."""
 
 from __future__ import annotations
 
 import re
 
 from cxgov.formats._common import (LABELS, PRE_ENFORCEMENT, conftest_summary, not_judged, not_judged_hint, ordered,
-                                   plural, waiver_kind, where)
+                                   plain_result, plural, waiver_kind, where)
 from cxgov.formats.interface import Format
 from cxgov.model import Result
 
 _ICONS = {"deny": "❌", "warn": "⚠️"}
 
 
+# URL schemes that run or carry content where a renderer makes a link of them
+_ACTIVE_SCHEME = re.compile(r"\b(javascript|vbscript|data)\s*:", re.I)
+
+
 def cell(text: object) -> str:
-    """Text safe inside a table cell: no HTML, escaped pipes and backslashes, newlines as <br>."""
+    """Text safe inside a table cell, and inert: no HTML (escaped), no link or image (brackets
+    escaped; `javascript:`, `vbscript:` and `data:` read as text, never as a scheme), escaped pipes
+    and backslashes, newlines as <br>."""
     text = str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    text = text.replace("\\", "\\\\").replace("|", "\\|")
+    text = text.replace("\\", "\\\\").replace("|", "\\|").replace("[", "\\[").replace("]", "\\]")
+    text = _ACTIVE_SCHEME.sub(lambda m: m[1] + "&#58;", text)
     return re.sub(r"\r\n|\r|\n", "<br>", text)
 
 
 def code(text: object) -> str:
     """`text` as inline code when that is safe in a table cell, else as a plain cell."""
     text = str(text)
-    return f"`{text}`" if re.fullmatch(r"[\w./:@+-]+", text) else cell(text)
+    return f"`{text}`" if re.fullmatch(r"[\w./:@+-]+", text) and not _ACTIVE_SCHEME.search(text) else cell(text)
 
 
 def table(header: list[str], rows: list[list[str]], align: str = "---") -> list[str]:
@@ -53,6 +63,7 @@ class MarkdownFormat(Format):
     extension = ".md"
 
     def render(self, result: Result, *, color: bool = False) -> str:
+        result = plain_result(result)
         v, run = result.verdict, result.run
         counts = v.counts
         icon, word = ("✅", "PASS") if v.passed else ("❌", "FAIL")

@@ -9,7 +9,7 @@ judged are `ok ... # SKIP <why>`. The plan counts conftest-style tests plus docu
 
 from __future__ import annotations
 
-from cxgov.formats._common import summary_line
+from cxgov.formats._common import plain_result, summary_line
 from cxgov.formats._conftest import check_results
 from cxgov.formats.interface import Format
 from cxgov.model import Result
@@ -25,6 +25,7 @@ class TapFormat(Format):
     extension = ".tap"
 
     def render(self, result: Result, *, color: bool = False) -> str:
+        result = plain_result(result)  # no terminal controls from the inputs
         checks = check_results(result)
         warn_fails = result.verdict.fail_on == "warn"
         failures, warnings, skipped, successes = [], [], [], []

@@ -12,16 +12,19 @@ SourceError: exit 2, never a page silently left out.
 
 Subject: kind `ui-scan`, id `<url>#<state>`, origin the URL; the document is
 
-    {"url", "scanned_url", "page", "state", "state_index", "steps", "viewport": {width, height},
+    {"url", "scanned_url", "page", "state", "state_index", "steps", "redirects", "viewport": {width, height},
      "timestamp", "axe": {testEngine, testEnvironment, toolOptions, violations, incomplete,
      passes_count, source: {file, fallback}}, "behaviour": {engine, checks, violations, incomplete},
      "elements": {selector: {present, visible, text, targets}}, "screenshot": {file, sha256} (None when
      only states with violations are photographed), "results": {file, sha256}}
 
 `url` is the declared URL (stable across runs, waivers and baselines); `scanned_url` is where the
-browser was, which differs when --ui-base-url points the scan at a local copy. `timings` (not in the
-documents, which must not change between runs of an unchanged page) holds the milliseconds each
-state took, per engine.
+browser was, which differs when --ui-base-url points the scan at a local copy (or after a redirect).
+`redirects` is the chain of documents the entry point went through before this state, each
+`{from, to, by}` (`by`: `HTTP 302`, or `the page` for a meta refresh, script or clicked link); a
+redirect or navigation to an origin the entry point does not allow is a SourceError instead.
+`timings` (not in the documents, which must not change between runs of an unchanged page) holds the
+milliseconds each state took, per engine.
 """
 
 from __future__ import annotations
@@ -40,7 +43,7 @@ from cxgov.model import Location, Subject
 from cxgov.sources.interface import Source
 from cxgov.sources.ui_axe import PROBE, RUN_AXE, axe_run_options, fallback_options, target_key, trim
 from cxgov.sources.ui_browser import Browser, BrowserSettings, driver_message, find_axe
-from cxgov.sources.ui_page import clear_site_data, full_page_png, load, perform, verify_load
+from cxgov.sources.ui_page import Navigation, clear_site_data, full_page_png, load, perform, verify_load
 from cxgov.sources.ui_steps import UITarget, ui_targets
 
 __all__ = ["UISource", "ui_targets", "scan_page", "page_url", "axe_run_options"]
@@ -127,12 +130,19 @@ class UISource(Source):
     # -- one entry point -------------------------------------------------------------------------
 
     def _scan_target(self, browser: Browser, target: UITarget, slug: str) -> list[Subject]:
+        started = time.perf_counter()
+        browser.navigation = Navigation(browser, target)
+        try:
+            return self._scan_steps(browser, target, slug, started)
+        finally:
+            browser.navigation = None
+
+    def _scan_steps(self, browser: Browser, target: UITarget, slug: str, started: float) -> list[Subject]:
         from selenium.common.exceptions import WebDriverException
 
         from cxgov.sources.ui_checks.session import BehaviourSession, Page
 
         driver = browser.driver
-        started = time.perf_counter()
         browser.set_viewport(self.settings.viewport)
         clear_site_data(driver, target.load_url, browser.visited)
         # a scan right after the load checks how the load went in its own driver call
@@ -160,8 +170,11 @@ class UISource(Source):
                 raise SourceError(f"{step.where}: {step.action} failed: {driver_message(exc)}", where=target.load_url,
                                   hint="check the step against the page") from None
             done.append(step.describe())
+        browser.navigation.observe(browser)  # where the last steps went
+        browser.navigation.recording = False  # the probes' replays load the same chain again
         try:
             session.finish(browser.viewport)
+            browser.navigation.observe(browser, at=driver.current_url)
         except WebDriverException as exc:
             raise SourceError(f"the behavioural checks failed after the steps: {driver_message(exc)}",
                               where=target.load_url, hint=f"entry point {target.name!r} ({target.where})") from None
@@ -207,6 +220,8 @@ class UISource(Source):
         except TimeoutException:
             raise SourceError(f"axe-core did not finish within {self.settings.page_timeout:g} s (state {state!r})",
                               where=driver.current_url, hint="raise --page-timeout, or scan a smaller page") from None
+        # a redirect or navigation to another origin first: the error page it may have led to says less
+        browser.navigation.observe(browser, at=reply.get("url") if isinstance(reply, dict) else None)
         if isinstance(reply, dict) and "nav" in reply and (first_load or "results" not in reply):
             # the load this scan follows, or a page that became the browser's error page since
             verify_load(browser, reply["nav"], target.load_url if first_load else driver.current_url, target)
@@ -234,6 +249,7 @@ class UISource(Source):
             "state": state,
             "state_index": index,
             "steps": list(done),
+            "redirects": list(browser.navigation.hops),
             "viewport": {"width": browser.viewport[0], "height": browser.viewport[1]},
             "timestamp": raw.get("timestamp"),
             "axe": {

@@ -13,6 +13,7 @@ headless with the same flags and the same results.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -111,6 +112,12 @@ class Browser:
         for flag in CHROME_FLAGS:
             options.add_argument(flag)
         options.add_argument("--window-size={},{}".format(*settings.viewport))
+        # the network log (drained by navigations()) shows every document the tab loads: redirects
+        # and the page's own navigations, which the browser follows without telling the driver
+        options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
+        options.add_experimental_option("perfLoggingPrefs", {"enableNetwork": True, "enablePage": False})
+        self.navigation = None  # the ui_page.Navigation of the entry point being scanned
+        self._main_frame: str | None = None
         env = {**os.environ, "HOME": self.profile, "TMPDIR": self.profile}
         try:
             self.driver = webdriver.Chrome(service=Service(settings.chromedriver, env=env), options=options)
@@ -130,6 +137,26 @@ class Browser:
         self.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
                                     {"width": size[0], "height": size[1], "deviceScaleFactor": 1, "mobile": False})
         self.viewport = tuple(size)
+
+    def navigations(self) -> list[tuple[str, int | None]]:
+        """The documents the tab's main frame requested since the last call, in order: (URL, the HTTP
+        status of the redirect that led there, or None for a navigation)."""
+        entries = self.driver.get_log("performance")
+        if self._main_frame is None:
+            self._main_frame = self.driver.execute_cdp_cmd("Page.getFrameTree", {})["frameTree"]["frame"]["id"]
+        out = []
+        for entry in entries:
+            text = entry.get("message", "")
+            if '"Network.requestWillBeSent"' not in text or '"Document"' not in text:
+                continue  # most entries: cheaper to skip unparsed
+            message = json.loads(text).get("message") or {}
+            params = message.get("params") or {}
+            if message.get("method") != "Network.requestWillBeSent" or params.get("type") != "Document" \
+                    or params.get("frameId") != self._main_frame:
+                continue
+            redirect = params.get("redirectResponse")
+            out.append((params["request"]["url"], redirect.get("status") if redirect else None))
+        return out
 
     def close(self) -> None:
         try:

@@ -1,22 +1,88 @@
 """What the UI source does to a page: load it (and tell a page that failed from one that loaded),
-run one declared step, keep pages apart, and photograph the whole page.
+watch where it goes, run one declared step, keep pages apart, and photograph the whole page.
 
 A page that does not load, answers with an HTTP error, or a step that fails is a SourceError: exit 2,
-never a page silently left out.
+never a page silently left out. So is a page that redirects or navigates to an origin its entry
+point does not allow (Navigation): its scan would be recorded under a URL it is not.
 """
 
 from __future__ import annotations
 
 import base64
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from cxgov.errors import SourceError
 from cxgov.sources.ui_axe import NAV_STATUS
 from cxgov.sources.ui_browser import Browser, BrowserSettings
-from cxgov.sources.ui_steps import KEYS, Step, UITarget
+from cxgov.sources.ui_steps import KEYS, Step, UITarget, origin
 
 # what a page can keep between visits (clearing "all" also drops the HTTP and shader caches: slower)
 STORAGE_TYPES = "cookies,local_storage,indexeddb,service_workers,cache_storage,websql,file_systems"
+
+
+class Navigation:
+    """The documents an entry point's tab loads, each checked against the origins it may reach: the
+    entry point's, its goto steps', and its `allowed_origins`. A load cxgov asked for starts a new
+    chain; every other document is a hop (an HTTP redirect, or the page navigating by itself: a meta
+    refresh, script, a link a step clicked). `hops` is the chain up to now, as the scan records it,
+    in declared URLs (a --ui-base-url copy's origin mapped back)."""
+
+    def __init__(self, browser: Browser, target: UITarget):
+        self.target = target
+        self.allowed = {origin(target.load_url), *(origin(s.url) for s in target.steps if s.action == "goto"),
+                        *target.allowed_origins}
+        self.hops: list[dict] = []
+        self.recording = True  # off for the replays the behavioural checks make
+        self.current = target.load_url
+        self.expected: str | None = None
+        browser.navigations()  # what earlier pages left in the log
+
+    def expect(self, url: str) -> None:
+        self.expected = url
+
+    def observe(self, browser: Browser, at: str | None = None) -> None:
+        """Take the documents loaded since the last look; `at` is where the page says it is now."""
+        for url, status in browser.navigations():
+            if status is None and self.expected is not None and _same_document(url, self.expected):
+                self.current, self.expected = url, None
+                continue
+            self._hop(self.current, url, f"HTTP {status}" if status else "the page")
+            self.current = url
+        self.expected = None
+        if at is not None and origin(at) not in self.allowed:  # a navigation the log did not show
+            self._hop(self.current, at, "the page")
+
+    def _hop(self, source: str, url: str, by: str) -> None:
+        if urlsplit(url).scheme == "about":  # a blank document, no page of any origin
+            return
+        if origin(url) not in self.allowed:
+            t = self.target
+            what = f"redirected to another origin ({by})" if by.startswith("HTTP") else \
+                "the page navigated to another origin"
+            raise SourceError(f"{what}: {source} -> {url}", where=t.load_url,
+                              hint=f"entry point {t.name!r} ({t.where}): the scan would not be of the page declared; "
+                                   f"if {origin(url)} is meant to be reached, list it in the entry point's "
+                                   "allowed_origins")
+        if self.recording:
+            self.hops.append({"from": self._declared(source), "to": self._declared(url), "by": by})
+
+    def _declared(self, url: str) -> str:
+        """`url` with the --ui-base-url copy's origin (and path prefix) mapped back to the declared one."""
+        t = self.target
+        if t.load_url == t.url or origin(url) != origin(t.load_url):
+            return url
+        load, declared, parts = urlsplit(t.load_url), urlsplit(t.url), urlsplit(url)
+        tail = declared.path or "/"
+        prefix = load.path[: len(load.path) - len(tail)] if load.path.endswith(tail) else ""
+        path = parts.path[len(prefix):] if prefix and parts.path.startswith(prefix) else parts.path
+        return urlunsplit((declared.scheme, declared.netloc, path, parts.query, parts.fragment))
+
+
+def _same_document(url: str, asked: str) -> bool:
+    """Whether the browser's request for `url` is the load of `asked` (the fragment is never sent)."""
+    a, b = urlsplit(url), urlsplit(asked)
+    return (a.scheme.lower(), a.netloc.lower(), a.path or "/", a.query) == \
+        (b.scheme.lower(), b.netloc.lower(), b.path or "/", b.query)
 
 
 def load(browser: Browser, settings: BrowserSettings, url: str, target: UITarget, *, verify: bool = True) -> None:
@@ -27,6 +93,8 @@ def load(browser: Browser, settings: BrowserSettings, url: str, target: UITarget
 
     parts = urlsplit(url)
     browser.visited.add(f"{parts.scheme}://{parts.netloc}")
+    if browser.navigation is not None:
+        browser.navigation.expect(url)
     try:
         browser.driver.get(url)
     except TimeoutException:
@@ -37,6 +105,8 @@ def load(browser: Browser, settings: BrowserSettings, url: str, target: UITarget
         raise SourceError(f"page failed to load: {driver_message(exc)}", where=url,
                           hint=f"entry point {target.name!r} ({target.where}); is the server running and the "
                                "URL right?") from None
+    if browser.navigation is not None:
+        browser.navigation.observe(browser)
     if verify:
         verify_load(browser, browser.driver.execute_script(NAV_STATUS), url, target)
 

@@ -1,7 +1,7 @@
 """The step language that reaches the states of an agent UI worth scanning.
 
 An entry point (descriptor `ui.entry_points[]`, cxgov.yaml, or `cxgov wcag --states FILE`) is
-`{name, url, states: [step, ...]}`; each step is a one-key mapping:
+`{name, url, states: [step, ...], allowed_origins: [origin, ...]}`; each step is a one-key mapping:
 
     goto: URL                              (relative URLs resolve against the entry point)
     click: SELECTOR | {selector, timeout}
@@ -11,7 +11,9 @@ An entry point (descriptor `ui.entry_points[]`, cxgov.yaml, or `cxgov wcag --sta
     viewport: WIDTHxHEIGHT | {width, height}
     scan: STATE                            (run axe-core and take a screenshot, as state STATE)
 
-The page is loaded before the first step. Entry points without any `scan` step are scanned once,
+`allowed_origins` lists the other origins (`https://login.example.eu`) the page may redirect or
+navigate to; any other origin reached is an error (ui_page.Navigation). The page is loaded before the
+first step. Entry points without any `scan` step are scanned once,
 as state `load`, after their steps. Parsing is strict: a typo is an error naming the entry point
 and step, never a silently skipped state.
 """
@@ -68,6 +70,7 @@ class UITarget:
     load_url: str  # where the browser goes (differs when --ui-base-url rewrites the origin)
     steps: tuple[Step, ...]
     where: str = ""
+    allowed_origins: tuple[str, ...] = ()  # origins besides the entry point's (and its goto steps') it may reach
 
     @property
     def states(self) -> list[str]:
@@ -87,10 +90,10 @@ def ui_targets(entry_points: list[dict], *, where: str = "ui.entry_points", base
         at = f"{where}[{i}]"
         if not isinstance(entry, dict):
             raise InputError("an entry point must be a mapping {name, url, states}", where=at)
-        unknown = set(entry) - {"name", "url", "states"}
+        unknown = set(entry) - {"name", "url", "states", "allowed_origins"}
         if unknown:
             raise InputError(f"unknown entry point field(s): {', '.join(sorted(unknown))}", where=at,
-                             hint="an entry point has name, url and states")
+                             hint="an entry point has name, url, states and allowed_origins")
         url = entry.get("url")
         if not isinstance(url, str) or urlsplit(url).scheme not in ("http", "https", "file"):
             raise InputError(f"entry point url {url!r} is not an http(s) or file URL", where=at)
@@ -116,7 +119,8 @@ def ui_targets(entry_points: list[dict], *, where: str = "ui.entry_points", base
                     raise InputError(f"state {s.state!r} is scanned twice", where=s.where,
                                      hint="give each scan its own state name")
                 seen.add(s.state)
-        targets.append(UITarget(name, url, load_url, tuple(steps), at))
+        allowed = _origins(entry.get("allowed_origins"), f"{at}.allowed_origins")
+        targets.append(UITarget(name, url, load_url, tuple(steps), at, allowed))
     return targets
 
 
@@ -170,6 +174,45 @@ def parse_step(raw: Any, where: str, load_url: str, declared_url: str, base_url:
         return Step("wait_for", selector=_string(selector, "wait_for selector", where) if selector else None,
                     text=_string(text, "wait_for text", where) if text else None, timeout=timeout, where=where)
     return Step("viewport", size=_size(value, where), where=where)
+
+
+def origin(url: str) -> str:
+    """`scheme://host[:port]` of a URL, the default port left out (`file://` for local files)."""
+    parts = urlsplit(url)
+    scheme, host = parts.scheme.lower(), (parts.hostname or "").lower()
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    if ":" in host:
+        host = f"[{host}]"
+    default = {"http": 80, "https": 443}.get(scheme)
+    return f"{scheme}://{host}" + (f":{port}" if port is not None and port != default else "")
+
+
+def _origins(value: Any, where: str) -> tuple[str, ...]:
+    """`allowed_origins`: http(s) origins only, each without a path, query or user name."""
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise InputError("allowed_origins must be a list of origins, e.g. [https://login.example.eu]", where=where)
+    out = []
+    for n, item in enumerate(value):
+        if not (isinstance(item, str) and _is_origin(item)):
+            raise InputError(f"{item!r} is not an origin (scheme://host[:port], http or https, nothing after it)",
+                             where=f"{where}[{n}]", hint="e.g. https://login.example.eu")
+        out.append(origin(item))
+    return tuple(dict.fromkeys(out))
+
+
+def _is_origin(text: str) -> bool:
+    parts = urlsplit(text.strip())
+    try:
+        parts.port  # noqa: B018 - raises on a port that is not a number in range
+    except ValueError:
+        return False
+    return (parts.scheme.lower() in ("http", "https") and bool(parts.hostname) and parts.username is None
+            and parts.path in ("", "/") and not parts.query and not parts.fragment and text == text.strip())
 
 
 def rebase(url: str, base_url: str) -> str:
