@@ -102,6 +102,12 @@ class Models(_Model):
 class UI(_Model):
     entry_points: list[UIEntryPoint] = Field([], description="Pages to scan and the states to reach on each.")
     skip: Optional[str] = Field(None, description="Leave the UI scan out of this audit, and say why (recorded).")
+    baseline: Optional[str] = Field(
+        None, description="Known violations (`cxgov wcag --write-baseline`), reviewed like waivers: reported as "
+                          "baselined; new ones fail, fixed ones are reported. The bundle keeps the file, so replay "
+                          "applies it too.")
+
+    _check_baseline = field_validator("baseline")(_paths)
 
 
 class SigningKey(_Model):
@@ -124,8 +130,11 @@ class Evidence(_Model):
         [], description="Public keys whose signatures `cxgov evidence` and `cxgov drift` trust on a bundle: PEM "
                         "files (relative to this file) or key ids `sha256:<64 hex>`. --public-key and "
                         "CXGOV_TRUSTED_KEYS take precedence.")
+    drift_history: Optional[str] = Field(
+        None, description="A drift state file (`cxgov drift check/watch --state`): the bundle keeps this system's "
+                          "runs from it, and the report charts the trend of open findings.")
 
-    _check_out = field_validator("out")(_paths)
+    _check_out = field_validator("out", "drift_history")(_paths)
 
     @field_validator("trusted_keys")
     @classmethod

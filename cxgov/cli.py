@@ -558,7 +558,11 @@ def evidence() -> None:
 @click.argument("bundle", metavar="BUNDLE")
 @trust_options
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-def evidence_verify(bundle, trust, as_json):
+@click.option("--subject", metavar="ARTIFACT",
+              help="Also answer whether ARTIFACT was covered by the bundle's attestation: an image "
+                   "(repo@sha256:...), a digest (sha256:<hex>), a git commit or a subject name such as "
+                   "models:/NAME/VERSION. Exit 0 covered, 1 not covered (the bundle must verify first).")
+def evidence_verify(bundle, trust, as_json, subject):
     """Check that BUNDLE (directory or .tar.gz) is exactly what a trusted key signed.
 
     The manifest must list exactly the files present, every size and sha256 must match, and the
@@ -569,7 +573,7 @@ def evidence_verify(bundle, trust, as_json):
     """
     from cxgov.commands.evidence import run_verify
 
-    sys.exit(run_verify(bundle, trust, as_json))
+    sys.exit(run_verify(bundle, trust, as_json, subject))
 
 
 @evidence.command("show")

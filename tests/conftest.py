@@ -13,6 +13,9 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 EVALUATION_DATE = "2026-11-22"
+# the bundles tests write are reproducible: SOURCE_DATE_EPOCH (midnight of the evaluation date) stands
+# for every clock reading, `created` and the sources' read times, unless a test sets or removes it
+os.environ.setdefault("SOURCE_DATE_EPOCH", "1795305600")
 
 
 @dataclass

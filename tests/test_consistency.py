@@ -160,7 +160,7 @@ def test_every_output_and_view_gives_the_same_counts(audited):
     assert {k: shown[k] for k in ("findings", "deny", "warn", "waived")} == {
         k: counts[k] for k in ("findings", "deny", "warn", "waived")}
     assert shown["not judged"] == len(not_judged)
-    assert f"<caption>{counts['findings']} finding(s)</caption>" in html
+    assert f'<p class="lead">{counts["findings"]} finding(s) in ' in html  # the findings section's lead
     titles = {title: fw for fw, title in FRAMEWORK_TITLES.items()}
     overview = re.findall(r'<tr><th scope="row"><a href="#framework-[^"]+">([^<]+)</a></th>(?:<td>\d+</td>){3}'
                           r"<td>(\d+) deny, (\d+) warn, (\d+) waived</td></tr>", html)

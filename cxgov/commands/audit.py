@@ -12,14 +12,15 @@ import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
 from pathlib import Path
 
 from cxgov import pipeline
 from cxgov.audit_config import BUILTIN_PACKS, AuditConfig
 from cxgov.commands.progress import Stages, progress_for
 from cxgov.engine.policyset import PolicySet
-from cxgov.errors import CxgovError, SourceError, UsageError
+from cxgov.evidence.attest_subjects import remote_without_credentials
+from cxgov.evidence.times import clock
+from cxgov.errors import CxgovError, InputError, SourceError, UsageError
 from cxgov.model import Result, Subject
 
 
@@ -47,6 +48,7 @@ class AuditRun:
     policies: PolicySet | None = None
     options: pipeline.Options | None = None
     stages: Stages | None = field(default=None, compare=False)
+    read_at: dict[str, int] = field(default_factory=dict)  # source (files, models, ui) -> when it was read
 
 
 def run_audit(config: AuditConfig, *, config_path: str | Path, evaluation_date: str, jobs: int | None = None,
@@ -68,13 +70,16 @@ def run_audit(config: AuditConfig, *, config_path: str | Path, evaluation_date: 
         policies = load(paths, [root / d for d in config.policies.data], builtin=packs == BUILTIN_PACKS, root=root)
         out["detail"] = f"{len(policies.modules)} modules, digest {policies.digest()[:12]}"
     subjects: list[Subject] = []
+    read_at: dict[str, int] = {}
     if config.file_paths():
         with stages.stage("reading files") as out:
             subjects += _file_subjects(config, root)
+            read_at["files"] = clock()
             out["detail"] = f"{len(subjects)} documents"
     artifacts_dir = Path(tempfile.mkdtemp(prefix="cxgov-audit-"))
     try:
-        return _evaluate(config, config_path, evaluation_date, jobs, stages, policies, subjects, artifacts_dir, live)
+        return _evaluate(config, config_path, evaluation_date, jobs, stages, policies, subjects, artifacts_dir, live,
+                         read_at)
     except BaseException:
         import shutil
 
@@ -82,7 +87,8 @@ def run_audit(config: AuditConfig, *, config_path: str | Path, evaluation_date: 
         raise
 
 
-def _evaluate(config, config_path, evaluation_date, jobs, stages, policies, subjects, artifacts_dir, live) -> AuditRun:
+def _evaluate(config, config_path, evaluation_date, jobs, stages, policies, subjects, artifacts_dir, live,
+              read_at) -> AuditRun:
     from cxgov.engine.embedded import EmbeddedEngine
 
     root = config_path.parent
@@ -90,12 +96,14 @@ def _evaluate(config, config_path, evaluation_date, jobs, stages, policies, subj
     if _reads_models(config):
         with stages.stage("reading model versions") as out:
             found = _model_subjects(config, files, live)
+            read_at["models"] = clock()
             subjects += found
             out["detail"] = f"{len(found)} model version{'' if len(found) == 1 else 's'}" + (
                 f" from {_registries(found)}" if found else "")
     if _scans_ui(config):
         with stages.stage("scanning the UI") as out:
             found = _ui_subjects(config, files, live, artifacts_dir, f"{config_path.name}: ui.entry_points")
+            read_at["ui"] = clock()
             subjects += found
             out["detail"] = f"{len(found)} page states"
     if not subjects:
@@ -112,9 +120,13 @@ def _evaluate(config, config_path, evaluation_date, jobs, stages, policies, subj
         evaluated = pipeline.subjects_for(subjects, options)
         with progress_for(len(evaluated), "evaluating") as progress:
             result = pipeline.run(evaluated, policies, EmbeddedEngine(jobs), options, progress, prepared=True)
+        if config.ui.baseline:  # after the waivers, as `cxgov wcag --baseline` does
+            from cxgov.sources import ui_baseline
+
+            result = ui_baseline.apply(result, root / config.ui.baseline, evaluation_date, config.ui.baseline)
         c = result.verdict.counts
         out["detail"] = f"{len(evaluated)} subjects, {c['deny']} deny, {c['warn']} warn, {c['waived']} waived"
-    return AuditRun(config, config_path, result, evaluated, artifacts_dir, policies, options, stages)
+    return AuditRun(config, config_path, result, evaluated, artifacts_dir, policies, options, stages, read_at)
 
 
 def _reads_models(config: AuditConfig) -> bool:
@@ -188,16 +200,9 @@ def _ui_subjects(config: AuditConfig, files: list[Subject], live: LiveOptions, a
 # --- the bundle ----------------------------------------------------------------------------------
 
 
-def bundle_epoch(evaluation_date: str) -> int:
-    """SOURCE_DATE_EPOCH when set (reproducible builds), else midnight UTC of the evaluation date."""
-    value = os.environ.get("SOURCE_DATE_EPOCH")
-    if value:
-        try:
-            return int(value)
-        except ValueError:
-            raise UsageError(f"SOURCE_DATE_EPOCH={value!r} is not a whole number of seconds") from None
-    day = date.fromisoformat(evaluation_date)
-    return int(datetime(day.year, day.month, day.day, tzinfo=timezone.utc).timestamp())
+def bundle_epoch() -> int:
+    """When the bundle is written: now, or SOURCE_DATE_EPOCH when set (reproducible builds)."""
+    return clock()
 
 
 def default_bundle_dir(config: AuditConfig, config_path: Path, evaluation_date: str) -> Path:
@@ -226,12 +231,37 @@ def bundle_inputs(run: AuditRun):
                     "namespaces": list(options.namespaces), "all_namespaces": options.all_namespaces},
         config_text=run.config_path.read_text(encoding="utf-8"),
         waivers=waivers,
-        epoch=bundle_epoch(run.result.run.evaluation_date),
+        epoch=bundle_epoch(),
         skipped=run.config.skipped(),
         artifacts_dir=run.artifacts_dir,
         git=git_facts(run.config_path.parent),
         ci=ci_facts(os.environ),
+        read_at=dict(run.read_at),
+        drift_history=drift_runs(run.config, run.config_path),
+        ui_baseline=((run.config.ui.baseline, (run.config_path.parent / run.config.ui.baseline).read_bytes())
+                     if run.config.ui.baseline else None),
     )
+
+
+#: the drift runs a bundle keeps: enough for a year of weekly runs, or a quarter of daily ones
+DRIFT_RUNS_KEPT = 100
+
+
+def drift_runs(config: AuditConfig, config_path: Path) -> list[dict] | None:
+    """The system's newest drift runs, oldest first, from the state file `evidence.drift_history` names;
+    None when it names none. A named file that is missing or unreadable is an error, never an empty trend."""
+    if config.evidence.drift_history is None:
+        return None
+    from cxgov.drift.history import History
+
+    path = config_path.parent / config.evidence.drift_history
+    if not path.is_file():
+        raise InputError("no such drift state file", where=f"{config_path}: evidence.drift_history: {path}",
+                         hint="`cxgov drift check --state FILE` creates it; or remove the key")
+    with History(path) as history:
+        runs = [r for r in history.runs(DRIFT_RUNS_KEPT * 10) if r["system"] in ("", config.system)][:DRIFT_RUNS_KEPT]
+    return [{k: r[k] for k in ("started", "finished", "status", "finding_count", "evaluation_date", "counts")}
+            for r in reversed(runs)]
 
 
 def write_bundle(run: AuditRun, out_dir: str | Path, *, key=None, overwrite: bool = False) -> tuple[Path, Path]:
@@ -285,7 +315,10 @@ def git_facts(directory: Path) -> dict | None:
     if not commit:
         return None
     status = git("status", "--porcelain", "--untracked-files=no", "--", ".")
-    return {"commit": commit, "dirty": bool(status)}
+    # where the commit lives, for the attestation's subject: the remote (credentials cut), else the path
+    remote = remote_without_credentials(git("config", "--get", "remote.origin.url"))
+    return {"commit": commit, "dirty": bool(status), "remote": remote,
+            "path": None if remote else git("rev-parse", "--show-toplevel")}
 
 
 GITHUB_FIELDS = ("GITHUB_REPOSITORY", "GITHUB_RUN_ID", "GITHUB_RUN_ATTEMPT", "GITHUB_WORKFLOW", "GITHUB_JOB",

@@ -31,21 +31,55 @@ def _bundle_shape(command):
     return wrapper
 
 
-def run_verify(bundle_path: str, trust: TrustRequest, as_json: bool) -> int:
+def run_verify(bundle_path: str, trust: TrustRequest, as_json: bool, subject: str | None = None) -> int:
     from cxgov.evidence import verify as check
 
     pinned = trust.resolve(CONFIG)
-    report = check.verify(open_bundle(bundle_path), pinned)
+    bundle = open_bundle(bundle_path)
+    report = check.verify(bundle, pinned)
     line, code = check.outcome(report, pinned)
+    coverage = _coverage(bundle, subject) if subject is not None and code == 0 else None
     if as_json:
-        click.echo(json.dumps(check.as_json(report, pinned), indent=2, sort_keys=True))
-        return code
+        result = check.as_json(report, pinned)
+        if subject is not None:
+            result["subject"] = {"query": subject, "checked": coverage is not None,
+                                 "covered": bool(coverage), "matches": coverage or []}
+        click.echo(json.dumps(result, indent=2, sort_keys=True))
+        return code if coverage is None else (0 if coverage else 1)
     for problem in report.problems:
         click.echo(f"{bundle_path}: {problem}")
     for note in report.notes:
         click.echo(f"note: {note}")
     click.echo(line)
-    return code
+    if subject is None:
+        return code
+    if coverage is None:
+        click.echo(f"NOT CHECKED: {subject}: the bundle was not accepted (above), so its attestation answers nothing")
+        return code
+    for match in coverage:
+        digests = ", ".join(f"{alg}:{value}" for alg, value in sorted(match["digest"].items()))
+        click.echo(f"COVERED: {subject} is the attested subject {match['name']} ({digests})")
+    if not coverage:
+        click.echo(f"NOT COVERED: {subject} is none of the {len(_subjects(bundle))} subjects this bundle's attestation "
+                   "names (its manifest, the git commit, the images pinned by digest, the model versions)")
+        return 1
+    return 0
+
+
+def _subjects(bundle) -> list[dict]:
+    import base64
+
+    from cxgov.evidence.bundle import ATTESTATION
+
+    statement = json.loads(base64.b64decode(json.loads(bundle.read(ATTESTATION))["payload"]))
+    return [s for s in statement.get("subject") or [] if isinstance(s, dict)]
+
+
+def _coverage(bundle, query: str) -> list[dict]:
+    """The verified statement's subjects `query` designates (cxgov/evidence/attest_subjects.py)."""
+    from cxgov.evidence.attest_subjects import covering
+
+    return covering({"subject": _subjects(bundle)}, query)
 
 
 def open_checked(bundle_path: str, trust: TrustRequest):

@@ -1,7 +1,8 @@
 """Building a bundle's files in memory: inputs, findings, policies, summary, manifest, attestation.
 
-Everything here is a pure function of the audit (no clock, no absolute paths of this machine in what
-replay reads), so the same inputs give the same bytes; writing them to disk is `evidence.write`.
+Everything here is a pure function of the audit (no clock: `created` and the sources' read times come
+in with BundleInputs; no absolute paths of this machine in what replay reads), so the same inputs give
+the same bytes; writing them to disk is `evidence.write`.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +18,7 @@ from cxgov import __version__
 from cxgov.evidence import bundle as layout
 from cxgov.evidence.redact import Redactor
 from cxgov.evidence.sign import ALGORITHM, PREDICATE_TYPE, STATEMENT_TYPE, SigningKey, envelope
+from cxgov.evidence.times import collected, rfc3339
 from cxgov.model import Finding, Result, Subject, canonical_json, sha256_of
 
 
@@ -39,15 +40,14 @@ class BundleInputs:
     artifacts_dir: Path | None = None
     git: dict | None = None
     ci: dict | None = None
+    read_at: dict[str, int] = field(default_factory=dict)  # source (files, models, ui) -> when the audit read it
+    drift_history: list[dict] | None = None  # this system's drift runs (evidence.drift_history), oldest first
+    ui_baseline: tuple[str, bytes] | None = None  # (name as the config gives it, file bytes)
 
 
 def dumps(value: Any) -> bytes:
     """The one JSON form of every bundle file: sorted keys, two-space indent, UTF-8, final newline."""
     return (json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
-
-
-def rfc3339(epoch: int) -> str:
-    return datetime.fromtimestamp(epoch, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def findings_document(findings: list[dict]) -> bytes:
@@ -102,13 +102,20 @@ def assemble(inp: BundleInputs, key: SigningKey | None, *, render: bool = True) 
     files[layout.CONFIG] = redactor.text(inp.config_text).encode()
     if inp.waivers is not None:
         files[layout.WAIVERS] = redactor.text(inp.waivers[1].decode("utf-8")).encode()
+    if inp.ui_baseline is not None:
+        files[layout.UI_BASELINE] = redactor.text(inp.ui_baseline[1].decode("utf-8")).encode()
+    if inp.drift_history is not None:
+        files[layout.DRIFT_HISTORY] = dumps({"runs": redactor.document(inp.drift_history)})
     files[layout.SUMMARY] = dumps(summary(inp, finding_dicts, index))
     omitted = renderers.missing() if render else sorted(renderers.JSON_RENDERERS) + [renderers.REPORT[0]]
     if render:
         files.update(renderers.render(inp, finding_dicts, subjects, evidence_files, files,
                                       lambda fs: build_manifest(inp, fs, redactor.count, key, omitted)))
     files[layout.MANIFEST] = dumps(build_manifest(inp, files, redactor.count, key, omitted))
-    files[layout.ATTESTATION] = dumps(envelope(statement(inp, files, finding_dicts), key))
+    from cxgov.evidence.attest_subjects import deployed_subjects
+
+    deployed = deployed_subjects(subjects, inp.git, files, evidence_files)
+    files[layout.ATTESTATION] = dumps(envelope(statement(inp, files, finding_dicts, deployed), key))
     return files
 
 
@@ -215,12 +222,15 @@ def build_manifest(inp: BundleInputs, files: dict[str, bytes], redactions: int, 
         "format": layout.FORMAT,
         "format_version": layout.FORMAT_VERSION,
         "created": rfc3339(inp.epoch),
+        "collected": collected(inp.subjects, inp.read_at),
         "system": inp.system,
         "cxgov": {"version": __version__},
         "engine": {"name": inp.result.run.engine, "version": inp.result.run.engine_version},
         "policy_digest": inp.result.run.policy_digest,
         "evaluation": {**inp.evaluation,
-                       "waivers": {"file": layout.WAIVERS, "name": inp.waivers[0]} if inp.waivers else None},
+                       "waivers": {"file": layout.WAIVERS, "name": inp.waivers[0]} if inp.waivers else None,
+                       **({"ui_baseline": {"file": layout.UI_BASELINE, "name": inp.ui_baseline[0]}}
+                          if inp.ui_baseline else {})},
         "verdict": {"passed": inp.result.verdict.passed, "deny": counts["deny"], "warn": counts["warn"],
                     "waived": counts["waived"]},
         "git": inp.git,
@@ -234,8 +244,8 @@ def build_manifest(inp: BundleInputs, files: dict[str, bytes], redactions: int, 
     }
 
 
-def statement(inp: BundleInputs, files: dict[str, bytes], findings: list[dict]) -> bytes:
-    """The in-toto Statement v1 (test-result predicate) whose one subject is manifest.json."""
+def statement(inp: BundleInputs, files: dict[str, bytes], findings: list[dict], deployed: list[dict] = ()) -> bytes:
+    """The in-toto Statement v1 (test-result predicate): manifest.json first, then what was deployed."""
     import hashlib
 
     def digest(p: str) -> dict:
@@ -256,5 +266,6 @@ def statement(inp: BundleInputs, files: dict[str, bytes], findings: list[dict]) 
     }
     if inp.ci and inp.ci.get("url"):
         predicate["url"] = inp.ci["url"]
-    return canonical_json({"_type": STATEMENT_TYPE, "subject": [{"name": layout.MANIFEST, "digest": digest(layout.MANIFEST)}],
-                           "predicateType": PREDICATE_TYPE, "predicate": predicate})
+    subjects = [{"name": layout.MANIFEST, "digest": digest(layout.MANIFEST)}, *deployed]  # the manifest first
+    return canonical_json({"_type": STATEMENT_TYPE, "subject": subjects, "predicateType": PREDICATE_TYPE,
+                           "predicate": predicate})

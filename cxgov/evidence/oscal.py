@@ -12,33 +12,28 @@ One result for the audit run:
 - reviewed controls: every assessed control. Controls that no rule could assess are named in the
   result's remarks rather than reported as satisfied.
 
-OSCAL control ids are tokens, so `gdpr` `Art.5(1)(e)` becomes `gdpr-Art.5.1.e`; the original
-framework and control stay in the finding's title and props. Every UUID is a version 5 UUID derived
-from the content and every timestamp is the bundle's `created`, so the same view gives the same
-document. compliance-trestle is heavy: it is imported here only, when a bundle is built.
+The results import the bundle's assessment plan (assessment-plan.json beside them, oscal_plan.py),
+which leads through the system security plan and profile to the bundle's catalog (oscal_catalog.py).
+Control ids are the catalog's: OSCAL tokens, so `gdpr` `Art.5(1)(e)` becomes `gdpr-Art.5.1.e`; the
+original framework and control stay in the finding's title and props. Every UUID is a version 5 UUID derived
+from the content; timestamps are the bundle's `created`, and an observation's `collected` is when the
+audit read that subject (the bundle's `collected`), so the same view gives the same document. compliance-trestle is heavy: it is imported here only, when a bundle is built.
 """
 
 from __future__ import annotations
 
-import re
 import uuid
 from typing import Any
 
 from cxgov import __version__
 from cxgov.evidence.controls import control_matrix, framework_title, judged_subjects
+from cxgov.evidence.oscal_catalog import NO_CONTROL, control_token
+from cxgov.evidence.oscal_common import ASSESSMENT_PLAN, PROPS_NS, content_digest, line, validate
 from cxgov.evidence.sbom import NAMESPACE
 from cxgov.evidence.view import BundleView
-from cxgov.model import Finding, sha256_of
+from cxgov.model import Finding
 
-#: the namespace of cxgov's own OSCAL props
-PROPS_NS = "https://github.com/cxgov/cxgov/ns/oscal"
-
-
-def control_token(framework: str, control: str) -> str:
-    """An OSCAL token for a framework's control: `gdpr`, `Art.5(1)(e)` -> `gdpr-Art.5.1.e`."""
-    text = control.replace("(", ".").replace(")", "")
-    text = re.sub(r"[^\w.\-]+", "_", text).strip("_.")
-    return re.sub(r"[^\w.\-]+", "_", framework) + "-" + text
+__all__ = ["PROPS_NS", "assessment_results", "control_token", "validate_assessment_results"]
 
 
 def assessment_results(view: BundleView) -> dict[str, Any]:
@@ -48,10 +43,7 @@ def assessment_results(view: BundleView) -> dict[str, Any]:
 
     result = view.result
     created = view.created_at()
-    root = uuid.uuid5(NAMESPACE, "oscal:" + sha256_of({
-        "system": view.system, "created": view.created, "run": result.run.to_dict(),
-        "subjects": [s.to_dict() for s in result.subjects], "findings": [f.to_dict() for f in result.findings],
-    }))
+    root = uuid.uuid5(NAMESPACE, "oscal:" + content_digest(view))
 
     def uid(*parts: str) -> str:
         return str(uuid.uuid5(root, "\x1f".join(parts)))
@@ -81,18 +73,19 @@ def assessment_results(view: BundleView) -> dict[str, Any]:
         ))
         findings = by_subject.get(ref.id, [])
         observation_of[ref.id] = uid("observation", ref.id)
-        evidence = [common.RelevantEvidence(href=file, description=_evidence_description(file))
+        # OSCAL resolves an href against the document that holds it: oscal/assessment-results.json
+        evidence = [common.RelevantEvidence(href="../" + file, description=_evidence_description(file))
                     for file in view.evidence(ref.id)]
         observations.append(common.Observation(
             uuid=observation_of[ref.id],
-            title=_line(f"{ref.kind} {ref.id}"),
+            title=line(f"{ref.kind} {ref.id}"),
             description=_observation_description(ref.id, findings),
             methods=["TEST"],
             types=["finding"] if findings else None,
             origins=origin,
-            subjects=[common.SubjectReference(subject_uuid=item_uuid, type="inventory-item", title=_line(ref.id))],
+            subjects=[common.SubjectReference(subject_uuid=item_uuid, type="inventory-item", title=line(ref.id))],
             relevant_evidence=evidence or None,
-            collected=created,
+            collected=view.collected.get(ref.kind, created),  # when the audit read it (UI: the scan's time)
         ))
 
     judged = judged_subjects(view)
@@ -112,13 +105,13 @@ def assessment_results(view: BundleView) -> dict[str, Any]:
             waived = [f for f in control["findings"] if f["waived"]]
             oscal_findings.append(common.Finding(
                 uuid=uid("finding", framework["id"], control["id"]),
-                title=_line(f"{label}: {control['status']}"),
+                title=line(f"{label}: {control['status']}"),
                 description=_finding_description(control),
                 props=[prop("framework", framework["id"]), prop("control", control["id"]),
                        *[prop("rule", r["id"]) for r in control["rules"]]],
                 origins=origin,
                 target=common.FindingTarget(
-                    type="objective-id", target_id=token, title=_line(label),
+                    type="objective-id", target_id=token, title=line(label),
                     status=common.ObjectiveStatus(state="satisfied" if satisfied else "not-satisfied",
                                                   reason="pass" if satisfied else "fail"),
                 ),
@@ -136,17 +129,16 @@ def assessment_results(view: BundleView) -> dict[str, Any]:
     document = ar.AssessmentResults(
         uuid=str(root),
         metadata=common.Metadata(
-            title=_line(f"cxgov assessment results: {view.system}"),
+            title=line(f"cxgov assessment results: {view.system}"),
             published=created, last_modified=created, version=result.run.evaluation_date,
             oscal_version=OSCAL_VERSION,
             props=[prop("system", view.system), prop("evaluation-date", result.run.evaluation_date),
                    prop("verdict", verdict)],
         ),
-        import_ap=ar.ImportAp(href="config/cxgov.yaml",
-                              remarks="The audit configuration recorded in this bundle stands in for an assessment plan."),
+        import_ap=ar.ImportAp(href=ASSESSMENT_PLAN),
         results=[ar.Result(
             uuid=uid("result"),
-            title=_line(f"Audit of {view.system} on {result.run.evaluation_date}"),
+            title=line(f"Audit of {view.system} on {result.run.evaluation_date}"),
             description=(f"Verdict: {verdict}. {counts.get('deny', 0)} deny, {counts.get('warn', 0)} warn and "
                          f"{counts.get('waived', 0)} waived findings over {len(result.subjects)} subjects."),
             start=created, end=created,
@@ -155,7 +147,7 @@ def assessment_results(view: BundleView) -> dict[str, Any]:
             reviewed_controls=common.ReviewedControls(control_selections=[
                 common.ControlSelections(include_controls=selected) if selected
                 else common.ControlSelections(description="No control could be assessed.",
-                                              include_controls=[common.SelectControlById(control_id="cxgov-no-control-assessed")])
+                                              include_controls=[common.SelectControlById(control_id=NO_CONTROL)])
             ]),
             observations=observations or None,
             findings=oscal_findings or None,
@@ -167,19 +159,7 @@ def assessment_results(view: BundleView) -> dict[str, Any]:
 
 def validate_assessment_results(document: dict[str, Any]) -> list[str]:
     """Errors from parsing the document with trestle's OSCAL models; empty when it is valid."""
-    from pydantic import ValidationError
-    from trestle.oscal import assessment_results as ar
-
-    try:
-        ar.Model.model_validate(document)
-    except ValidationError as exc:
-        return [f"{'/'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()]
-    return []
-
-
-def _line(text: str) -> str:
-    """OSCAL titles are one line."""
-    return " ".join(text.split())
+    return validate("assessment_results", document)
 
 
 def _evidence_description(file: str) -> str:

@@ -19,6 +19,12 @@ JSON_RENDERERS = {
     layout.CONTROLS: ("cxgov.evidence.controls", "control_matrix"),
     "sbom.cdx.json": ("cxgov.evidence.sbom", "build_sbom"),
     "oscal/assessment-results.json": ("cxgov.evidence.oscal", "assessment_results"),
+    # what the results import and resolve against (oscal_common.py: the chain of hrefs)
+    "oscal/assessment-plan.json": ("cxgov.evidence.oscal_plan", "assessment_plan"),
+    "oscal/system-security-plan.json": ("cxgov.evidence.oscal_plan", "system_security_plan"),
+    "oscal/profile.json": ("cxgov.evidence.oscal_plan", "profile"),
+    "oscal/catalog.json": ("cxgov.evidence.oscal_catalog", "bundle_catalog"),
+    "oscal/component-definition.json": ("cxgov.evidence.oscal_component", "component_definition"),
 }
 REPORT = ("report.html", "cxgov.evidence.report", "render_report")  # (view, manifest) -> str
 
@@ -44,11 +50,13 @@ def render(inp, finding_dicts: list[dict], subjects: list, evidence_files: dict[
     from dataclasses import replace
 
     from cxgov.evidence.build import dumps, rfc3339
+    from cxgov.evidence.times import collected
     from cxgov.formats.json_read import finding_from_dict
     from cxgov.evidence.view import BundleView
     result = replace(inp.result, findings=[finding_from_dict(d) for d in finding_dicts])
     view = BundleView(result=result, system=inp.system, created=rfc3339(inp.epoch), subjects=subjects,
-                      files={k: list(v) for k, v in evidence_files.items()})
+                      files={k: list(v) for k, v in evidence_files.items()},
+                      collected=collected(inp.subjects, inp.read_at), drift_history=inp.drift_history)
     out: dict[str, bytes] = {}
     for name, (module, function) in JSON_RENDERERS.items():
         if available(module):

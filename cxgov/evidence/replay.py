@@ -1,7 +1,7 @@
 """`cxgov evidence replay`: re-evaluate a bundle's inputs with its own policies and data.
 
 The subjects (ids, locations, redacted documents, the system view as it was evaluated), the Rego
-sources, the merged data, the waivers and the evaluation date all come from the bundle; the one
+sources, the merged data, the waivers, the UI baseline and the evaluation date all come from the bundle; the one
 pipeline runs them on the embedded engine, and the findings, redacted the same way, must equal
 findings.json byte for byte. Nothing is read from the machine the bundle was made on.
 """
@@ -89,6 +89,13 @@ def replay(bundle: Bundle, jobs: int | None = None) -> ReplayOutcome:
         )
         result = pipeline.run(subjects, policies, EmbeddedEngine(jobs), options, prepared=True,
                               locator=bundled_lines(bundle))
+        baseline = evaluation.get("ui_baseline")
+        if baseline:  # applied after the waivers, as the audit did
+            from cxgov.sources import ui_baseline
+
+            path = Path(tmp) / "ui-baseline.yaml"
+            path.write_bytes(bundle.read(baseline["file"]))
+            result = ui_baseline.apply(result, path, evaluation["evaluation_date"], baseline["name"])
     actual = findings_document(redacted_findings(result.findings, Redactor()))
     expected = bundle.read(layout.FINDINGS)
     summary_verdict = bundle.summary["verdict"]

@@ -1,16 +1,22 @@
-"""report.html: the bundle for a person — verdict, control matrix, findings with their evidence, model
-cards, WCAG screenshots, waivers and how to verify the bundle.
+"""report.html: the bundle for a person — the verdict and what to fix first, the key that signed it
+and the command that verifies it, charts and the control matrix, findings grouped by framework and
+rule (UI findings merged across states), model cards, WCAG screenshots and waivers.
 
-`render_report` is a pure function of the view and the manifest: this module prepares plain data
-and a sandboxed, autoescaping Jinja2 template (templates/report.html.j2) lays it out. The page is
-self-contained — inline CSS, no script, no font or image from the network (a Content-Security-Policy
-forbids it) — and links only to files inside the bundle, by relative path. It is written to pass
-WCAG 2.2 AA: landmarks, a skip link, headings in order, table headers with scope, text labels
-beside every colour, visible focus, 4.5:1 contrast.
+`render_report` is a pure function of the view and the manifest: this module and report_rows.py
+(finding rows, places and JSON-pointer evidence links), report_summary.py (top causes, grouping,
+signing, dates) and report_charts.py (SVG geometry) prepare plain data, and a sandboxed, autoescaping
+Jinja2 template (templates/report.html.j2, with templates/report_charts.html.j2) lays it out. The
+page is self-contained — inline CSS and SVG, no script, no font or image from the network (a
+Content-Security-Policy forbids it) — and links only to files inside the bundle, by relative path,
+with a JSON pointer (RFC 6901) fragment to the exact entry where there is one. Long parts are
+collapsed in native <details>. It is written to pass WCAG 2.2 AA: landmarks, a skip link, headings
+in order, table headers with scope, text labels beside every colour, a text alternative and a
+table for every chart, visible focus, 4.5:1 contrast, 24 px targets.
 
 `manifest` is the bundle's manifest.json as a dict; the report reads its scalar fields (format,
-created, versions, ...) and its `files`, as a list of `{path, sha256, size}` or a mapping
-`path -> {sha256, size}`.
+created, versions, signature, ...) and its `files`, as a list of `{path, sha256, size}` or a mapping
+`path -> {sha256, size}`. From the view it also reads, when present, `collected` (source kind ->
+RFC 3339 time it was collected) and `drift_history` (drift runs, for the trend chart).
 """
 
 from __future__ import annotations
@@ -18,13 +24,16 @@ from __future__ import annotations
 import functools
 from datetime import date
 from typing import Any
-from urllib.parse import quote
 
 from cxgov import __version__
-from cxgov.evidence.controls import control_matrix, finding_evidence, framework_title, natural_key, subjects_by_file
+from cxgov.evidence import report_charts, report_summary
+from cxgov.evidence.controls import control_matrix
+from cxgov.evidence.report_rows import finding_rows, href, slug as _slug, status_of as _status
 from cxgov.evidence.view import BundleView
 from cxgov.formats._common import conftest_summary, not_judged, not_judged_hint
 from cxgov.model import Finding, Subject
+
+__all__ = ["href", "render_report", "report_context"]
 
 STATUS_LABELS = {
     "satisfied": "Satisfied",
@@ -36,10 +45,7 @@ STATUS_LABELS = {
 }
 #: text symbols beside each status, so no status is told by colour alone
 STATUS_SYMBOLS = {"satisfied": "✓", "not-satisfied": "✗", "not-assessed": "–", "deny": "✗", "warn": "!", "waived": "≈"}
-#: the frameworks a reader looks for first; others follow by id
-REPORT_ORDER = ("gdpr", "soc2", "eu-ai-act", "wcag22", "eaa", "en301549")
-_FINDING_ORDER = {"deny": 0, "warn": 1, "waived": 2}
-_SEVERITY_ORDER = {"critical": 0, "high": 1, "medium": 2, "low": 3, "info": 4}
+REPORT_ORDER = report_summary.REPORT_ORDER
 
 
 def render_report(view: BundleView, manifest: dict[str, Any]) -> str:
@@ -50,17 +56,22 @@ def report_context(view: BundleView, manifest: dict[str, Any]) -> dict[str, Any]
     """Everything the template shows, as plain data in a fixed order."""
     result = view.result
     matrix = control_matrix(view)
-    findings = sorted(result.findings, key=lambda f: (
-        _FINDING_ORDER[_status(f)], _SEVERITY_ORDER.get(f.severity, 9), natural_key(f.rule_id), f.sort_key()))
-    rows, anchored, by_file = [], set(), subjects_by_file(view)
-    for index, f in enumerate(findings, 1):
-        anchor = f"rule-{_slug(f.rule_id)}" if f.rule_id not in anchored else None
-        anchored.add(f.rule_id)
-        rows.append(_finding_row(view, f, index, anchor, by_file))
+    findings = sorted(result.findings, key=Finding.sort_key)
+    models = [_model_card(view, s) for s in view.of_kind("model-version") if isinstance(s.document, dict)]
+    rows = finding_rows(view)
+    cards = {m["id"]: m["slug"] for m in models}
+    for row in rows:  # a model version's findings also lead to its card
+        for subject in sorted({f.subject for f in row.findings} & set(cards)):
+            row.evidence.append({"href": f"#model-{cards[subject]}", "label": f"model card of {subject}"})
+    frameworks = sorted((_framework(view, fw) for fw in matrix["frameworks"]),
+                        key=lambda fw: report_summary.framework_order(fw["id"]))
+    causes = report_summary.top_causes(rows)
     verdict = result.verdict
     return {
         "system": view.system,
         "created": view.created,
+        "times": report_summary.times(view, result.run.evaluation_date),
+        "signing": report_summary.signing(manifest),
         "run": result.run.to_dict(),
         "tool_version": __version__,
         # the counts every format reads (gate.verdict), never recounted here
@@ -69,12 +80,20 @@ def report_context(view: BundleView, manifest: dict[str, Any]) -> dict[str, Any]
         "not_judged": [{"file": file, "kind": kind, "count": len(subjects), "hint": not_judged_hint(kind),
                         "subjects": [s.id for s in subjects]} for file, kind, subjects in not_judged(result)],
         "summary": matrix["summary"],
-        "frameworks": sorted((_framework(view, fw) for fw in matrix["frameworks"]),
-                             key=lambda fw: (REPORT_ORDER.index(fw["id"]) if fw["id"] in REPORT_ORDER else len(REPORT_ORDER),
-                                             fw["id"])),
-        "findings": rows,
+        "frameworks": frameworks,
+        "top_causes": causes,
+        # failing rows "What to fix first" leaves out
+        "more_deny": sum(r.status == "deny" for r in rows) - sum(len(c["places"]) for c in causes),
+        "rows": len(rows),
+        "groups": report_summary.grouped(rows),
+        "charts": {
+            "findings": report_charts.findings_chart(result.findings, [(fw["id"], fw["title"]) for fw in frameworks]),
+            "controls": report_charts.controls_chart(frameworks),
+            # a drift history, when the bundle carries one: the trend of open findings
+            "trend": report_charts.trend_chart(getattr(view, "drift_history", None)),
+        },
         "subject_count": len(result.subjects),
-        "models": [_model_card(view, s) for s in view.of_kind("model-version") if isinstance(s.document, dict)],
+        "models": models,
         # each page's states in the order they were scanned (closed, open, ... as a user meets them)
         "scans": [_scan(view, s) for s in sorted(view.of_kind("ui-scan"), key=_scan_order) if isinstance(s.document, dict)],
         "waivers": _waivers(findings, result.run.evaluation_date),
@@ -88,47 +107,15 @@ def report_context(view: BundleView, manifest: dict[str, Any]) -> dict[str, Any]
 def _template():
     from importlib.resources import files
 
-    from jinja2 import StrictUndefined
+    from jinja2 import FunctionLoader, StrictUndefined
     from jinja2.sandbox import SandboxedEnvironment
 
+    templates = files("cxgov.evidence").joinpath("templates")
     env = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                               keep_trailing_newline=True)
+                               keep_trailing_newline=True,
+                               loader=FunctionLoader(lambda name: templates.joinpath(name).read_text(encoding="utf-8")))
     env.filters["href"] = href
-    text = files("cxgov.evidence").joinpath("templates", "report.html.j2").read_text(encoding="utf-8")
-    return env.from_string(text)
-
-
-def href(path: str) -> str:
-    """A bundle-relative file as a relative URL: each segment percent-encoded, never a scheme."""
-    return quote(path.lstrip("/"), safe="/")
-
-
-def _status(f: Finding) -> str:
-    return "waived" if f.waiver is not None else f.gate
-
-
-def _slug(text: str) -> str:
-    return "".join(c if c.isalnum() or c in "-_" else "-" for c in text).strip("-").lower() or "x"
-
-
-def _finding_row(view: BundleView, f: Finding, index: int, anchor: str | None, by_file) -> dict[str, Any]:
-    return {
-        "index": index,
-        "anchor": anchor,
-        "status": _status(f),
-        "rule_id": f.rule_id,
-        "title": f.title,
-        "severity": f.severity,
-        "pre_enforcement": f.pre_enforcement,
-        "subject": f.subject,
-        "location": f.location.file or "",
-        "line": f.location.line if f.location.file else None,
-        "message": f.message,
-        "remediation": f.remediation,
-        "controls": [f"{framework_title(fw)} {c}" for fw in sorted(f.controls) for c in f.controls[fw]],
-        "evidence": finding_evidence(view, f, by_file),
-        "waiver": f.waiver.to_dict() if f.waiver else None,
-    }
+    return env.get_template("report.html.j2")
 
 
 def _framework(view: BundleView, framework: dict[str, Any]) -> dict[str, Any]:

@@ -6,8 +6,9 @@
 - its data stores and log sinks as `data` components, with classification, sensitive data, the
   custodian, and region, replicas and retention as properties;
 - its ML models as `machine-learning-model` components with a model card built from the MLflow
-  snapshot (parameters, metrics, datasets with their digests, approval); a model the descriptor
-  declares but the bundle has no snapshot of is listed without a card, and says so.
+  snapshot in the card's own fields (cxgov/evidence/model_card.py), and their datasets as `data`
+  components with their MLflow digests; a model the descriptor declares but the bundle has no
+  snapshot of is listed without a card, and says so.
 
 cyclonedx-python-lib 11 cannot set `modelCard` or component `data` yet, so the library serialises
 everything else and this module adds those two fields to its output. The serial number is a UUID
@@ -23,8 +24,10 @@ import uuid
 from typing import Any
 
 from cxgov import __version__
+from cxgov.evidence.model_card import artifact_sha256, model_card, model_datasets
+from cxgov.evidence.model_card import text_value as _text
 from cxgov.evidence.view import BundleView
-from cxgov.model import Subject, sha256_of
+from cxgov.model import sha256_of
 
 #: the namespace of every UUID cxgov derives from bundle content (SBOM serial, OSCAL uuids)
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://github.com/cxgov/cxgov/evidence")
@@ -155,7 +158,9 @@ def _data_component(kind: str, item: dict[str, Any]):
 
 
 def _models(view: BundleView, descriptor: dict[str, Any]):
-    """ML model components (with model cards) and the dataset components their cards point at."""
+    """ML model components (with model cards) and the dataset components their cards point at; the
+    fields the library cannot set (modelCard, a dataset's data), by bom-ref."""
+    from cyclonedx.model import HashAlgorithm, HashType
     from cyclonedx.model.component import Component, ComponentType
 
     models, datasets, cards = [], {}, {}
@@ -166,14 +171,18 @@ def _models(view: BundleView, descriptor: dict[str, Any]):
         name, version = str(doc.get("name")), str(doc.get("version"))
         seen.add((name, version))
         refs = []
-        for item in (doc.get("run") or {}).get("inputs") or []:
-            if isinstance(item, dict) and item.get("name"):
-                component = _dataset(item)
-                datasets.setdefault(str(component.bom_ref), component)
-                refs.append(str(component.bom_ref))
+        for item in model_datasets(doc):
+            component, data = _dataset(item)
+            if str(component.bom_ref) not in datasets:
+                datasets[str(component.bom_ref)] = component
+                if data:
+                    cards[str(component.bom_ref)] = {"data": [data]}
+            refs.append(str(component.bom_ref))
+        digest = artifact_sha256(doc)
         models.append(Component(
             type=ComponentType.MACHINE_LEARNING_MODEL, name=name, version=version, bom_ref=subject.id,
             description=_text(doc.get("description")),
+            hashes=[HashType(alg=HashAlgorithm.SHA_256, content=digest)] if digest else [],
             properties=_properties({
                 "mlflow:status": doc.get("status"), "mlflow:run_id": doc.get("run_id"), "mlflow:source": doc.get("source"),
                 "mlflow:aliases": doc.get("aliases"), "mlflow:tracking_uri": doc.get("tracking_uri"),
@@ -198,60 +207,22 @@ def _models(view: BundleView, descriptor: dict[str, Any]):
 
 
 def _dataset(item: dict[str, Any]):
+    """A dataset component (its MLflow digest as version: CycloneDX hashes need a full, named hash) and
+    its `data` entry, which holds the source when it is a URL."""
     from cyclonedx.model.component import Component, ComponentType
 
     digest = str(item.get("digest") or "")
-    return Component(
+    source = _text(item.get("source"))
+    is_url = isinstance(item.get("source"), str) and "://" in source
+    component = Component(
         type=ComponentType.DATA, name=str(item["name"]), version=digest or None, group="dataset",
         bom_ref=f"dataset:{item['name']}@{digest or 'no-digest'}",
-        properties=_properties({"mlflow:digest": digest, "mlflow:source": item.get("source"),
+        properties=_properties({"mlflow:digest": digest, "mlflow:source": None if is_url else source,
                                 "mlflow:source_type": item.get("source_type"), "mlflow:context": item.get("context"),
                                 "mlflow:profile": item.get("profile")}),
     )
-
-
-def model_card(subject: Subject, dataset_refs: list[str]) -> dict[str, Any]:
-    """The CycloneDX model card of one MLflow model version."""
-    doc = subject.document
-    run = doc.get("run") or {}
-    tags = doc.get("tags") or {}
-    parameters: dict[str, Any] = {}
-    if dataset_refs:
-        parameters["datasets"] = [{"ref": ref} for ref in dataset_refs]
-    signature = (doc.get("model") or {}).get("signature") or {}
-    for side in ("inputs", "outputs"):
-        formats = _signature_formats(signature.get(side))
-        if formats:
-            parameters[side] = [{"format": f} for f in formats]
-    card: dict[str, Any] = {"bom-ref": f"model-card:{subject.id}"}
-    if parameters:
-        card["modelParameters"] = parameters
-    metrics = run.get("metrics") or {}
-    if metrics:
-        card["quantitativeAnalysis"] = {"performanceMetrics": [
-            {"type": str(k), "value": _text(v)} for k, v in sorted(metrics.items())]}
-    approval = {"cxgov:approved_by": tags.get("approved_by"), "cxgov:approval_ticket": tags.get("approval_ticket"),
-                "cxgov:author": (run.get("tags") or {}).get("mlflow.user"),
-                "cxgov:git_commit": (run.get("tags") or {}).get("mlflow.source.git.commit")}
-    params = {f"mlflow:param:{k}": v for k, v in sorted((run.get("params") or {}).items())}
-    version_tags = {f"mlflow:tag:{k}": v for k, v in sorted(tags.items())}
-    properties = [{"name": p.name, "value": p.value} for p in _properties({**approval, **params, **version_tags})]
-    if properties:
-        card["properties"] = properties
-    return card
-
-
-def _signature_formats(value: Any) -> list[str]:
-    """Column types of an MLflow signature side (a JSON string of [{type, name}, ...])."""
-    if isinstance(value, str):
-        try:
-            value = json.loads(value)
-        except ValueError:
-            return []
-    if not isinstance(value, list):
-        return []
-    return [f"{c['name']}: {c['type']}" if c.get("name") else str(c["type"])
-            for c in value if isinstance(c, dict) and c.get("type")]
+    data = {"type": "dataset", "name": str(item["name"]), "contents": {"url": source}} if is_url else None
+    return component, data
 
 
 def _properties(values: dict[str, Any]):
@@ -266,14 +237,6 @@ def _properties(values: dict[str, Any]):
             value = ", ".join(str(v) for v in value)
         out.append(Property(name=name, value=_text(value)))
     return out
-
-
-def _text(value: Any) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value).strip()
 
 
 def _organisation(name: Any):

@@ -1,10 +1,17 @@
 """Signing: an in-toto Statement v1 over manifest.json, in a DSSE envelope signed with Ed25519.
 
-The statement's one subject is manifest.json by its sha256, and the manifest holds the sha256 of
-every other file, so one signature covers the whole bundle. DSSE signs PAE(payloadType, payload)
+The statement's first subject is manifest.json by its sha256, and the manifest holds the sha256 of
+every other file, so one signature covers the whole bundle; its other subjects name what was
+deployed (cxgov/evidence/attest_subjects.py). DSSE signs PAE(payloadType, payload)
 (https://github.com/secure-systems-lab/dsse/blob/master/protocol.md), never the bare payload, so
 an auditor can check it with openssl or a few lines of Python (evidence/FORMAT.md). Ed25519
 signatures are deterministic: the same bundle signed with the same key is byte-identical.
+
+The crypto is securesystemslib's: a key file becomes a `CryptoSigner`, the envelope is its DSSE
+`Envelope`, and a signature is checked by an `SSlibKey`. Any other securesystemslib signer of an
+Ed25519 key (KMS, HSM, Sigstore, ...) signs the same way through `SigningKey.from_signer`. cxgov
+keeps its key id (the sha256 of the public key's DER SubjectPublicKeyInfo), so the bytes on disk do
+not depend on which signer made them.
 """
 
 from __future__ import annotations
@@ -31,12 +38,36 @@ def pae(payload_type: str, payload: bytes) -> bytes:
 
 @dataclass(frozen=True)
 class SigningKey:
-    private: object  # cryptography Ed25519PrivateKey
+    """A securesystemslib signer of an Ed25519 key, with cxgov's key id and the public key as PEM."""
+
+    signer: object  # securesystemslib.signer.Signer
     keyid: str
     public_pem: str
 
+    @classmethod
+    def from_signer(cls, signer) -> SigningKey:
+        """Any securesystemslib Signer whose public key is Ed25519 (the algorithm bundles name)."""
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+        public = signer.public_key
+        if (public.keytype, public.scheme) != (ALGORITHM, ALGORITHM):
+            raise InputError(f"the signer's key is {public.keytype}/{public.scheme}; bundles are signed with Ed25519",
+                             where=type(signer).__name__)
+        key = Ed25519PublicKey.from_public_bytes(bytes.fromhex(public.keyval["public"]))
+        return cls(signer, keyid_of(key), public_pem(key))
+
     def sign(self, data: bytes) -> bytes:
-        return self.private.sign(data)
+        """The raw signature over `data` (the DSSE PAE)."""
+        return bytes.fromhex(self.signer.sign(data).signature)
+
+
+def _signer_of(private_key) -> SigningKey:
+    """A CryptoSigner of a cryptography Ed25519 private key, its SSlibKey carrying cxgov's key id."""
+    from securesystemslib.signer import CryptoSigner, SSlibKey
+
+    public = private_key.public_key()
+    return SigningKey.from_signer(CryptoSigner(private_key, SSlibKey.from_crypto(public, keyid=keyid_of(public),
+                                                                                 scheme=ALGORITHM)))
 
 
 def keyid_of(public_key) -> str:
@@ -92,7 +123,7 @@ def load_private(text: bytes, where: str) -> SigningKey:
     if not isinstance(key, Ed25519PrivateKey):
         raise InputError("the signing key is not an Ed25519 key", where=where,
                          hint="create one with `cxgov evidence keygen`")
-    return SigningKey(key, keyid_of(key.public_key()), public_pem(key.public_key()))
+    return _signer_of(key)
 
 
 def load_key_file(path: Path) -> SigningKey:
@@ -145,21 +176,27 @@ def public_from_pem_text(text: str, *, where: str):
     return key
 
 
-def envelope(statement_bytes: bytes, key: SigningKey | None) -> dict:
-    """The DSSE envelope; with no key, `signatures` is empty (an unsigned bundle says so)."""
-    signatures = []
+def envelope(statement_bytes: bytes, key) -> dict:
+    """The DSSE envelope; with no key, `signatures` is empty (an unsigned bundle says so). `key` is a
+    SigningKey, or anything with a `keyid` and `sign(bytes) -> bytes`."""
+    from securesystemslib.dsse import Envelope
+    from securesystemslib.signer import Signature
+
+    env = Envelope(statement_bytes, PAYLOAD_TYPE, {})
     if key is not None:
-        sig = key.sign(pae(PAYLOAD_TYPE, statement_bytes))
-        signatures.append({"keyid": key.keyid, "sig": base64.b64encode(sig).decode()})
-    return {"payloadType": PAYLOAD_TYPE, "payload": base64.b64encode(statement_bytes).decode(),
-            "signatures": signatures}
+        env.signatures[key.keyid] = Signature(key.keyid, key.sign(env.pae()).hex())
+    return env.to_dict()
 
 
 def verify_signature(public_key, payload_type: str, payload: bytes, sig_b64: str) -> bool:
-    from cryptography.exceptions import InvalidSignature
+    """Whether `sig_b64` is `public_key`'s signature over PAE(payload_type, payload)."""
+    from securesystemslib.exceptions import UnverifiedSignatureError
+    from securesystemslib.signer import Signature, SSlibKey
 
     try:
-        public_key.verify(base64.b64decode(sig_b64, validate=True), pae(payload_type, payload))
+        key = SSlibKey.from_crypto(public_key, keyid=keyid_of(public_key))
+        raw = base64.b64decode(sig_b64, validate=True)
+        key.verify_signature(Signature(key.keyid, raw.hex()), pae(payload_type, payload))
         return True
-    except (InvalidSignature, ValueError):
+    except (UnverifiedSignatureError, ValueError):
         return False

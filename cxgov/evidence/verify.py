@@ -103,7 +103,7 @@ def _statement(bundle: Bundle, envelope: dict, out: Verification) -> dict | None
     try:
         payload = base64.b64decode(envelope["payload"], validate=True)
         statement = json.loads(payload)
-        subject = {s["name"]: s["digest"]["sha256"] for s in statement["subject"]}
+        subject = {s["name"]: s["digest"].get("sha256") for s in statement["subject"]}
         assert envelope["payloadType"] == sign.PAYLOAD_TYPE and statement["_type"] == sign.STATEMENT_TYPE
     except (KeyError, TypeError, ValueError, AssertionError) as exc:
         out.problems.append(f"changed: {layout.ATTESTATION} is not a DSSE envelope of an in-toto statement ({exc})")

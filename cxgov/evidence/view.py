@@ -7,7 +7,7 @@ so the same view always renders the same bytes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -20,7 +20,7 @@ class BundleView:
     result: Result
     #: the name of the system under audit (the descriptor's metadata.name, or the config's)
     system: str
-    #: when the bundle was made, RFC 3339 UTC (`2026-11-22T00:00:00Z`); every timestamp derives from it
+    #: when the bundle was written, RFC 3339 UTC (`2026-12-04T19:02:59Z`), or SOURCE_DATE_EPOCH when set
     created: str
     #: every evaluated subject, all kinds (descriptor, system, kubernetes, terraform-plan, config,
     #: model-version, ui-scan), with its document as written to the bundle: secrets redacted
@@ -28,6 +28,13 @@ class BundleView:
     #: subject id -> the bundle-relative files that are its evidence (e.g. `inputs/k8s/api.yaml.json`,
     #: `models/cx-router-7.json`, `wcag/help-open.json` and `wcag/help-open.png`)
     files: dict[str, list[str]]
+    #: subject kind -> when that source was collected, RFC 3339 UTC: the newest UI scan's own timestamp,
+    #: else when the audit read the source (files, registry); kinds with no recorded time are absent.
+    #: `created` is when the bundle was written, after every one of these (unless SOURCE_DATE_EPOCH pins it)
+    collected: dict[str, str] = field(default_factory=dict)
+    #: this system's drift runs, oldest first ({started, finished, status, finding_count, counts}), when
+    #: the config names a drift state file (`evidence.drift_history`): the report's trend chart
+    drift_history: list[dict] | None = None
 
     def of_kind(self, kind: str) -> list[Subject]:
         """Subjects of one kind, in id order."""
