@@ -3,4 +3,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
-exec .venv/bin/python -m pytest "$@"
+# one worker per core (pytest-xdist); pass -n 0 to run in this process, e.g. under a debugger
+exec .venv/bin/python -m pytest -n "${CXGOV_TEST_WORKERS:-auto}" "$@"
