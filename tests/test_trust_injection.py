@@ -85,7 +85,7 @@ def test_markdown_and_the_step_summary_hold_no_link_image_or_html_from_the_input
         assert "javascript&#58;alert(document.cookie)" in document  # shown, as text
 
 
-@pytest.mark.parametrize("fmt", ["text", "table", "tap", "github", "markdown", "junit"])
+@pytest.mark.parametrize("fmt", ["text", "table", "tap", "github", "markdown"])
 def test_no_terminal_control_reaches_a_report(project, fmt):
     run = _run(project, "-o", fmt, "--color")
     controls = {c for c in run.stdout if (ord(c) < 32 and c not in "\n\t") or 0x7f <= ord(c) <= 0x9f}

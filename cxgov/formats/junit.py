@@ -21,7 +21,7 @@ import xml.etree.ElementTree as ET
 from collections import defaultdict
 
 from cxgov.anchors import Anchors
-from cxgov.formats._common import annotated, control_tags, label, not_judged_hint, ordered, plain, waiver_kind, where
+from cxgov.formats._common import annotated, control_tags, label, not_judged_hint, ordered, waiver_kind, where
 from cxgov.formats.interface import Format
 from cxgov.model import Finding, Result, RuleInfo
 
@@ -31,9 +31,8 @@ _SKIP_TYPES = {"waiver": "waived", "inline": "suppressed", "annotation": "suppre
 
 
 def _xml(text: object) -> str:
-    """Text without terminal controls (reporters print messages to logs too) and without the
-    characters XML 1.0 cannot carry."""
-    return _NOT_XML.sub("\ufffd", plain(str(text)))
+    """Text without the characters XML 1.0 cannot carry."""
+    return _NOT_XML.sub("\ufffd", str(text))
 
 
 def namespace_of(finding: Finding) -> str:
