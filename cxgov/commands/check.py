@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import gc
 import sys
 from pathlib import Path
 
@@ -18,6 +19,8 @@ from cxgov.commands.models import deployed_model_subjects
 from cxgov.commands.outputs import show_warnings, write_outputs, parse_outputs
 from cxgov.commands.progress import progress_for
 from cxgov.engine.choice import EngineChoice
+
+LARGE_RUN = 400  # subjects from which the collector's full passes over the parsed documents show
 
 
 def run_check(*, paths, policy, data, namespaces, all_namespaces, builtin, combine, parser, include, exclude,
@@ -67,6 +70,11 @@ def run_check(*, paths, policy, data, namespaces, all_namespaces, builtin, combi
         fail_on=fail_on, waivers=Path(waivers) if waivers else None, root=root,
         has_descriptor=(system_from is not None or source.declares_descriptor()) if shard is not None else None,
     )
+    if len(subjects) >= LARGE_RUN:
+        # the documents live until the command exits: out of the cyclic collector's sight, its full
+        # collections no longer walk them again and again (a fifth of a large run's own time). Here, in
+        # the command, not in the engine: a long-lived process that embeds the pipeline keeps its GC
+        gc.freeze()
     with progress_for(len(subjects), "evaluating") as progress:
         result = pipeline.run(subjects, policies, evaluator, options, progress, system_from=system_from)
     if shard is not None:

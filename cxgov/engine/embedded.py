@@ -8,7 +8,9 @@ the instance. So a run asks exactly one query: a generated `batch` rule that eva
 Every run evaluates in worker processes (cxgov/engine/workers.py), even a run of one document: a
 call into Go cannot be interrupted, so only a process cxgov can kill bounds the time a policy takes,
 and only a process of its own can have its memory capped (`--eval-timeout`, `--eval-memory`;
-cxgov/engine/bounds.py). Hitting either is exit 2 naming the limit, the package and the subject.
+cxgov/engine/bounds.py). Hitting either is exit 2 naming the limit, the package and the subject:
+that batch is evaluated again in a fresh worker whose generated rules mark where evaluation is (a
+marker is a call from Go into Python, too dear for every document of every run).
 cxgov's own process never loads OPA, so it may fork freely; the workers are fresh interpreters.
 A large run uses several workers (threads shared one Go runtime and one GIL, and gained only 1.3x
 on two cores); a worker costs a start and a compile (~0.5 s), so a small run uses one.
@@ -16,6 +18,7 @@ on two cores); a worker costs a start and a compile (~0.5 s), so a small run use
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 from collections.abc import Sequence
@@ -27,7 +30,7 @@ from cxgov.engine.interface import Engine, Evaluation, Progress, data_with_run_f
 from cxgov.engine.opa_library import ENGINE_VERSION
 from cxgov.engine.policyset import NamespacePlan, PolicySet
 from cxgov.engine.results import grouped, judge_subject
-from cxgov.engine.worker import BATCH_MODULE, BATCH_QUERY  # noqa: F401 - BATCH_QUERY: the one query
+from cxgov.engine.worker import BATCH_MODULE, BATCH_QUERY, UNMARKED_BATCH_MODULE  # noqa: F401 - the one query
 from cxgov.errors import EngineError, PolicyError
 from cxgov.model import Subject
 
@@ -65,9 +68,7 @@ class EmbeddedEngine(Engine):
         if not subjects:
             return []
         kinds = sorted({s.kind for s in subjects})
-        modules = dict(self._policies.sources_for(self._plans))
-        modules.update({f"<cxgov>/collect-{k}.rego": collector_module(k, self._plans, marked=True) for k in kinds})
-        modules["<cxgov>/batch.rego"] = BATCH_MODULE
+        modules = self._modules(kinds, marked=False)
         data = data_with_run_facts(self._policies, self._evaluation_date, self._has_descriptor)
         # the system view (one heavy subject) goes first, on its own, not last
         system = [i for i, s in enumerate(subjects) if s.kind == "system"]
@@ -92,8 +93,29 @@ class EmbeddedEngine(Engine):
                 if progress:
                     progress(len(batches[index]))
         except pool.Failure as failure:
+            if failure.kind in ("time", "memory") and failure.batch is not None:
+                failure = self._diagnosed(failure, make(failure.batch), data, kinds)
             raise self._error(failure, subjects, batches) from None
         return [ev for ev in out if ev is not None]
+
+    def _modules(self, kinds: list[str], *, marked: bool) -> dict[str, str]:
+        """The run's modules, its collectors and the batch rule, with or without markers."""
+        modules = dict(self._policies.sources_for(self._plans))
+        modules.update({f"<cxgov>/collect-{k}.rego": collector_module(k, self._plans, marked=marked) for k in kinds})
+        modules["<cxgov>/batch.rego"] = BATCH_MODULE if marked else UNMARKED_BATCH_MODULE
+        return modules
+
+    def _diagnosed(self, failure: pool.Failure, docs: list[dict], data: dict, kinds: list[str]) -> pool.Failure:
+        """The batch that reached a limit, evaluated again in a fresh worker with markers, which name
+        the document and the package where it is reached again; the first failure when it is not."""
+        try:
+            for _ in pool.evaluate(1, lambda _: docs, workers=1, data=data, modules=self._modules(kinds, marked=True),
+                                   bounds=self.bounds):
+                pass
+        except pool.Failure as again:
+            if again.kind == failure.kind and again.doc is not None:
+                return dataclasses.replace(again, batch=failure.batch)
+        return failure
 
     def _error(self, failure: pool.Failure, subjects: Sequence[Subject], batches: list[list[int]]) -> Exception:
         """The CxgovError a failed batch stands for, naming the subject, the package and the limit."""

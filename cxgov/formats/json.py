@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import json
 import os
+from json.encoder import encode_basestring_ascii
 from pathlib import PurePosixPath
 from typing import Any
 
-from cxgov.formats._common import not_judged_hint, ordered, ordered_checks, sorted_keys
+from cxgov.formats._common import not_judged_hint, ordered_checks
 from cxgov.formats.interface import Format
-from cxgov.model import Result
+from cxgov.model import Result, canonical_json
 
 SCHEMA_VERSION = 2  # 1: the shape before schema_version (an absolute root)
 
@@ -25,6 +26,59 @@ def relative(file: Any, root: str) -> Any:
     if not isinstance(file, str) or not file.startswith("/") or not root.startswith("/"):
         return file
     return PurePosixPath(os.path.relpath(file, root)).as_posix()
+
+
+def _encoded(value: Any, indent: str, out: list[str], root: str | None) -> None:
+    """`value` as json.dumps(..., indent=2, sort_keys=True) writes it at the indentation `indent`,
+    appended to `out` in pieces; with `root`, every `file` of a location object (origin, location,
+    source) made relative to it. The same bytes as the standard encoder, whose indented form is
+    pure Python and generator-driven: on large results (40 MB for 10,000 documents) this is
+    several times faster, and it needs no relocated, key-sorted copy of the result first."""
+    cls = value.__class__
+    if cls is str:
+        out.append(encode_basestring_ascii(value))
+    elif cls is dict:
+        if not value:
+            out.append("{}")
+        elif any(key.__class__ is not str for key in value):
+            out.append(_standard(value, indent, root))  # keys json converts: the standard encoder says how
+        else:
+            inner = indent + "  "
+            sep = "{\n" + inner
+            for key in sorted(value):
+                out.append(sep)
+                out.append(encode_basestring_ascii(key))
+                out.append(": ")
+                if root is not None and key == "file":
+                    _encoded(relative(value[key], root), inner, out, None)
+                else:
+                    _encoded(value[key], inner, out, root)
+                sep = ",\n" + inner
+            out.append("\n" + indent + "}")
+    elif cls is list or cls is tuple:
+        if not value:
+            out.append("[]")
+            return
+        inner = indent + "  "
+        sep = "[\n" + inner
+        for item in value:
+            out.append(sep)
+            _encoded(item, inner, out, root)
+            sep = ",\n" + inner
+        out.append("\n" + indent + "]")
+    elif value is None or value is True or value is False or cls is int or cls is float:
+        out.append(json.dumps(value) if cls is float else "null" if value is None else
+                   "true" if value is True else "false" if value is False else int.__repr__(value))
+    else:
+        out.append(_standard(value, indent, root))
+
+
+def _standard(value: Any, indent: str, root: str | None) -> str:
+    """What the standard encoder writes for `value` at `indent` (keys it converts, subclasses)."""
+    if root is not None:
+        value = _relocated(value, root)
+    text = json.dumps(value, indent=2, sort_keys=True)
+    return text.replace("\n", "\n" + indent) if indent else text
 
 
 def _relocated(node: Any, root: str) -> Any:
@@ -66,11 +120,23 @@ class JsonFormat(Format):
             "not_judged": [{**s.to_dict(), "reason": not_judged_hint(s.kind)}
                            for s in sorted(result.unjudged(), key=order)],
             "checks": [c.to_dict() for c in ordered_checks(result.checks)],
-            "findings": [f.to_dict() for f in ordered(result.findings)],
+            "findings": _ordered_findings(result),
             "rules": {rule_id: _rule(result.rules[rule_id].to_dict()) for rule_id in result.rules},
         }
         if result.shard is not None:
             document["shard"] = result.shard.to_dict()
-        document = {k: v if k in ("schema_version", "cxgov", "verdict") else _relocated(v, root)
-                    for k, v in document.items()}
-        return json.dumps({k: sorted_keys(v) for k, v in document.items()}, indent=2) + "\n"
+        # the sections in this order; inside each, keys sorted and files relative to the root
+        out = ["{"]
+        for n, (key, value) in enumerate(document.items()):
+            out.append(("\n  " if n == 0 else ",\n  ") + encode_basestring_ascii(key) + ": ")
+            _encoded(value, "  ", out, None if key in ("schema_version", "cxgov", "verdict") else root)
+        out.append("\n}\n")
+        return "".join(out)
+
+
+def _ordered_findings(result: Result) -> list[dict[str, Any]]:
+    """The findings as dicts, in _common.ordered()'s order (by sort key, ties by their whole content),
+    each converted once."""
+    rows = [(f.sort_key(), f.to_dict()) for f in result.findings]
+    rows.sort(key=lambda row: (row[0], canonical_json(row[1])))
+    return [d for _, d in rows]

@@ -1,8 +1,9 @@
 """The line a finding's field sits on: a rule names the path it judged (`_path`), this finds its line.
 
 Lines are looked up only for findings, after evaluation, so reading stays as fast as parsing allows:
-a file is composed again (PyYAML's C composer, which also reads JSON) only when one of its documents
-has a finding with a path. `.tf` files map paths of their normalised plan shape to lines themselves.
+a file is read again into tables of field lines (cxgov/sources/yaml_lines.py; YAML and JSON alike)
+only when one of its documents has a finding with a path. `.tf` files map paths of their normalised
+plan shape to lines themselves.
 Every lookup is recorded, so a bundle can carry the lines it used and a replay reproduces them
 without the original files.
 """
@@ -12,7 +13,10 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from cxgov.sources.yaml_lines import DocumentLines
 
 
 def parse_path(value: Any) -> str:
@@ -49,10 +53,11 @@ class Locator:
             return None
         if isinstance(parsed, dict):  # a .tf file: its own map of normalised paths
             return _longest_prefix(parsed, path)
-        from cxgov.sources.yaml_paths import line_in  # PyYAML only once a finding names a path
-
-        node = _document_at(parsed, doc_line)
-        return None if node is None else line_in(node, _parts(path))
+        found = _document_at(parsed, doc_line)
+        if found is None:
+            return None
+        doc, start = found
+        return doc.line_of(_parts(path), start)
 
     def _parsed(self, file: str):
         if file not in self._docs:
@@ -89,10 +94,10 @@ def _read(full: str):
             return None
     import yaml
 
-    from cxgov.sources.yaml_paths import composed
+    from cxgov.sources.yaml_lines import line_index  # PyYAML only once a finding names a path
 
     try:
-        return list(composed(data.decode("utf-8-sig")))
+        return line_index(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, yaml.YAMLError, RecursionError):
         return None
 
@@ -110,22 +115,15 @@ def _longest_prefix(lines: dict[str, int], path: str) -> int | None:
     return None
 
 
-def _document_at(docs: Sequence[Any], doc_line: int):
-    """The document (or the item of a List document) whose content starts on `doc_line`."""
-    import yaml
-
+def _document_at(docs: Sequence[DocumentLines], doc_line: int) -> tuple[DocumentLines, str] | None:
+    """The document whose content starts on `doc_line`, with the table path of the item of a
+    Kubernetes List that starts there ("" for the document itself)."""
     candidate = None
-    for node in docs:
-        if node.start_mark.line + 1 <= doc_line:
-            candidate = node
+    for doc in docs:
+        if doc.line <= doc_line:
+            candidate = doc
     if candidate is None:
         return None
-    if candidate.start_mark.line + 1 == doc_line:
-        return candidate
-    if isinstance(candidate, yaml.MappingNode):  # a Kubernetes List: the item starting there
-        for key, value in candidate.value:
-            if getattr(key, "value", None) == "items" and isinstance(value, yaml.SequenceNode):
-                for item in value.value:
-                    if item.start_mark.line + 1 == doc_line:
-                        return item
-    return candidate
+    if candidate.line == doc_line:
+        return candidate, ""
+    return candidate, candidate.items.get(doc_line, "")
