@@ -126,6 +126,13 @@ def setup() -> int:
 
 # --- the gate -------------------------------------------------------------------------------------
 
+#: inputs only `cxgov check` takes: an audit's gate and policies come from its cxgov.yaml
+#: (input, its default in action.yml)
+CHECK_ONLY = (("paths", "."), ("policy", ""), ("data", ""), ("namespace", ""), ("packs", ""), ("rules", ""),
+              ("skip-rules", ""), ("waivers", ""), ("fail-on", "deny"), ("severity", ""), ("baseline", ""),
+              ("engine", "embedded"), ("opa-url", ""), ("shard", ""))
+
+
 def command() -> list[str]:
     """The `cxgov check` (or, with the audit input, `cxgov audit`) command line the inputs ask for."""
     cmd = [sys.executable, "-m", "cxgov"]
@@ -226,6 +233,10 @@ def gate() -> int:
     if read_input("audit") and key_env and not os.environ.get(key_env):
         raise SystemExit(f"cxgov action: signing-key-env names {key_env}, which is empty: pass the key's secret "
                          "to the step's env, or leave signing-key-env empty for an unsigned bundle")
+    ignored = [name for name, default in CHECK_ONLY if read_input(name, default) != default]
+    if read_input("audit") and ignored:
+        print(f"::warning title=cxgov::{', '.join(ignored)}: inputs of check, which an audit does not take; its gate "
+              "and policies are cxgov.yaml's (gate.fail_on, policies, waivers)", flush=True)
     if read_input("audit") and (not switch("models") or not switch("ui")):
         print("::notice title=cxgov::models/ui: off apply to check; an audit reads the sources cxgov.yaml names "
               "(models.skip and ui.skip leave them out, recorded)")

@@ -1,7 +1,7 @@
 """OPA servers for the tests: a real `opa` when one is on PATH, and always the OPA-REST test server.
 
 `servers()` lists what this machine has; tests parametrize over it, so where `opa` exists (the
-project's GitHub CI installs it with open-policy-agent/setup-opa) every parity case also runs
+project's GitHub CI builds it with `go install`) every parity case also runs
 against OPA itself, and elsewhere against tests/opa_test_server.py (the embedded OPA behind its REST API).
 Each server is a subprocess in its own process group, stopped when the test module ends.
 """

@@ -355,9 +355,11 @@ def test_a_failing_audit_keeps_its_bundle(acme, tmp_path, acme_registry, acme_ui
     workdir = "examples/acme-cx/noncompliant"
     proc, outputs, summary = run_step(tmp_path, {
         "working-directory": workdir, "audit": "cxgov.yaml", "evaluation-date": EVALUATION_DATE,
-        "tracking-uri": acme_registry.uri, "ui-base-url": acme_ui + "broken", "evidence-bundle": "bundle"},
-        workspace=acme, extra=prepared)
+        "tracking-uri": acme_registry.uri, "ui-base-url": acme_ui + "broken", "evidence-bundle": "bundle",
+        "severity": "critical"}, workspace=acme, extra=prepared)
     assert proc.returncode == 0, proc.stderr  # the verdict is applied after the upload, by the last step
+    # a check-only input is not silently dropped: the audit's gate is its cxgov.yaml's
+    assert "::warning title=cxgov::severity: inputs of check, which an audit does not take" in proc.stdout
     assert outputs["verdict"] == "fail" and outputs["exit-code"] == "1"
     assert outputs["evidence-bundle"] == f"{workdir}/bundle"
     bundle = acme / workdir / "bundle"
