@@ -156,7 +156,7 @@ def main() -> None:
         (tmp / "baseline.json").write_text(json.dumps(base_doc))
         (tmp / "current.json").write_text(json.dumps(cur_doc))
         cxgov = Path(sys.executable).with_name("cxgov")
-        command = [str(cxgov), "drift", "check", "--baseline", "baseline.json", "--current", "current.json",
+        command = [str(cxgov), "drift", "check", "--baseline", "baseline.json", "--allow-unsigned", "--current", "current.json",
                    "--state", "e2e.db", "-o", "json=drift.json"]
         subprocess.run(command, cwd=tmp, capture_output=True)  # warm the file cache
         times = timed(lambda: subprocess.run(command, cwd=tmp, capture_output=True), args.runs)

@@ -45,7 +45,7 @@ def switch(work, name):
 
 
 def drift(work, *args):
-    return run_cxgov("drift", "check", "--baseline", "baseline.json", "--current", "current.json",
+    return run_cxgov("drift", "check", "--baseline", "baseline.json", "--allow-unsigned", "--current", "current.json",
                      "--state", "state.db", *args, cwd=work)
 
 
@@ -144,12 +144,12 @@ def test_webhook_retries_then_delivers_and_a_dead_webhook_fails_the_run(work):
 
 
 def test_usage_errors(work):
-    no_state = run_cxgov("drift", "check", "--baseline", "baseline.json", "--current", "current.json",
+    no_state = run_cxgov("drift", "check", "--baseline", "baseline.json", "--allow-unsigned", "--current", "current.json",
                          "--webhook", "http://127.0.0.1:9/x", cwd=work)
     assert no_state.code == 2 and "--webhook needs --state" in no_state.stderr
     bad_url = drift(work, "--webhook", "ftp://example.org/hook")
     assert bad_url.code == 2 and "not an http(s) URL" in bad_url.stderr
-    rerun = run_cxgov("drift", "check", "--baseline", "baseline.json", "--state", "state.db", cwd=work)
+    rerun = run_cxgov("drift", "check", "--baseline", "baseline.json", "--allow-unsigned", "--state", "state.db", cwd=work)
     assert rerun.code == 2 and "records no audit config" in rerun.stderr
     missing = run_cxgov("drift", "history", "--state", "nope.db", cwd=work)
     assert missing.code == 2 and "nope.db" in missing.stderr
@@ -162,7 +162,7 @@ def test_two_drift_runs_at_once_both_recorded_and_alerted_once(work):
 
     switch(work, "us-sink.json")
     with WebhookReceiver() as hook:
-        command = [sys.executable, "-m", "cxgov", "drift", "check", "--baseline", "baseline.json", "--current",
+        command = [sys.executable, "-m", "cxgov", "drift", "check", "--baseline", "baseline.json", "--allow-unsigned", "--current",
                    "current.json", "--state", "state.db", "--webhook", hook.url]
         procs = [subprocess.Popen(command, cwd=work, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                   env={**os.environ, "NO_COLOR": "1"}) for _ in range(2)]
@@ -172,3 +172,13 @@ def test_two_drift_runs_at_once_both_recorded_and_alerted_once(work):
     db = sqlite3.connect(work / "state.db")
     assert db.execute("SELECT status, finding_count > 0 FROM runs").fetchall() == [("drift", 1), ("drift", 1)]
     assert db.execute("SELECT COUNT(*) FROM alerts WHERE status = 'sent'").fetchone()[0] == 1
+
+
+def test_a_json_report_is_read_only_when_allowed_unsigned(work):
+    # nothing signs a report: as for an unsigned bundle, the reader says so and the user decides
+    refused = run_cxgov("drift", "check", "--baseline", "baseline.json", "--current", "current.json", cwd=work)
+    assert refused.code == 2 and "baseline.json" in refused.stderr and "--allow-unsigned" in refused.stderr
+    accepted = drift(work, "-o", "json=allowed.json")
+    assert accepted.code == 0, accepted.stderr
+    trust = json.loads((work / "allowed.json").read_text())["trust"]
+    assert trust["baseline"]["trust"] == "report" and trust["baseline"]["allow_unsigned"] is True

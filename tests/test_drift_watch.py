@@ -33,7 +33,7 @@ def reports(tmp_path_factory):
 
 def start_watch(work, hook):
     return subprocess.Popen(
-        [sys.executable, "-m", "cxgov", "drift", "watch", "--baseline", "baseline.json", "--current", "current.json",
+        [sys.executable, "-m", "cxgov", "drift", "watch", "--baseline", "baseline.json", "--allow-unsigned", "--current", "current.json",
          "--state", "state.db", "--interval", "0.2", "--webhook", hook.url, "--metrics", "cxgov.prom",
          "-o", "json=drift.json"],
         cwd=work, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, "NO_COLOR": "1"})
@@ -104,7 +104,7 @@ def test_watch_survives_an_outage_stops_on_sigterm_and_restarts_without_repeatin
 def test_max_runs_stops_the_loop_and_each_run_is_logged(tmp_path, reports):
     shutil.copy(reports / "baseline.json", tmp_path / "baseline.json")
     shutil.copy(reports / "baseline.json", tmp_path / "current.json")
-    run = run_cxgov("drift", "watch", "--baseline", "baseline.json", "--current", "current.json", "--state", "state.db",
+    run = run_cxgov("drift", "watch", "--baseline", "baseline.json", "--allow-unsigned", "--current", "current.json", "--state", "state.db",
                     "--interval", "0.1", "--max-runs", "2", "-o", "json=drift.json", cwd=tmp_path)
     assert run.code == 0, run.stderr
     assert run.stderr.count("NO DRIFT") == 2 and "run 1:" in run.stderr and "run 2:" in run.stderr

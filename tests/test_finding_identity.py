@@ -39,7 +39,7 @@ def test_a_service_moved_to_the_us_in_a_failing_descriptor_is_new_drift(system):
     current = run_cxgov(*CHECK, "-o", "json=current.json", cwd=system)
     assert current.code == 1, current.stderr
 
-    drift = run_cxgov("drift", "check", "--baseline", "baseline.json", "--current", "current.json",
+    drift = run_cxgov("drift", "check", "--baseline", "baseline.json", "--allow-unsigned", "--current", "current.json",
                       "--state", "state.db", "-o", "text", "-o", "json=drift.json", cwd=system)
     assert drift.code == 1, drift.stdout + drift.stderr
     changes = json.loads((system / "drift.json").read_text())["drift"]["findings"]

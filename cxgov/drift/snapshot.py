@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -166,15 +166,21 @@ def stable_digest(kind: str, document: Any) -> str:
 
 
 def load(path: Path, trust: Any = None) -> Snapshot:
-    """A baseline or current run from disk: a JSON report file, or an evidence bundle (directory or
-    .tar.gz) that verifies under `trust` (cxgov.evidence.trust.Trust; None trusts no key, so only an
-    explicitly allowed untrusted or unsigned bundle is read)."""
+    """A baseline or current run from disk: a JSON report file (only with --allow-unsigned: nothing
+    signs a report), or an evidence bundle (directory or .tar.gz) that verifies under `trust`
+    (cxgov.evidence.trust.Trust; None trusts no key, so only an explicitly allowed untrusted or
+    unsigned bundle is read)."""
     if path.is_file() and path.suffix == ".json":
+        if not getattr(trust, "allow_unsigned", False):  # as an unsigned bundle: nothing shows who made it
+            raise InputError("a JSON report carries no signature: nothing shows who made it or that it is unchanged",
+                             where=str(path), hint="give a signed evidence bundle, or pass --allow-unsigned to "
+                                                   "compare with the report anyway (recorded in the drift report)")
         try:
             document = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise InputError(f"cannot read the JSON report: {exc}", where=str(path)) from None
-        return from_report(document, str(path))
+        report = from_report(document, str(path))
+        return replace(report, trust={**report.trust, "allow_unsigned": True})
     if not path.exists():
         raise InputError("no such bundle or report", where=str(path),
                          hint="give an evidence bundle (directory or .tar.gz) or a cxgov JSON report")
