@@ -18,8 +18,8 @@ from cxgov.descriptor_schema import UIEntryPoint
 from cxgov.errors import InputError
 
 CONFIG_VERSION = 1
-BUILTIN_PACKS = ("residency", "gdpr", "soc2", "ai_act", "wcag", "governance")
-Pack = Literal["residency", "gdpr", "soc2", "ai_act", "wcag", "governance"]
+BUILTIN_PACKS = ("residency", "gdpr", "soc2", "ai_act", "wcag", "governance", "shadow_ai")
+Pack = Literal["residency", "gdpr", "soc2", "ai_act", "wcag", "governance", "shadow_ai"]
 
 
 class _Model(BaseModel):

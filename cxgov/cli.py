@@ -187,7 +187,7 @@ Inline suppressions (the reason is required; shown as SUPPRESSED in every output
 @click.option("--skip-rule", "skip_rules", multiple=True, metavar="ID|GLOB",
               help="Not these rules (ids or globs, repeatable), as checkov's --skip-check.")
 @click.option("--pack", "packs", multiple=True,
-              type=click.Choice(["residency", "gdpr", "soc2", "ai_act", "wcag", "governance"]),
+              type=click.Choice(["residency", "gdpr", "soc2", "ai_act", "wcag", "governance", "shadow_ai"]),
               help="Only these builtin packs (repeatable). Default: all.")
 @click.option("--severity", type=click.Choice(["critical", "high", "medium", "low", "info"]),
               help="The lowest severity that fails the gate; findings below it are still reported. Default: info.")
@@ -532,6 +532,33 @@ def audit(config_file, evaluation_date, out, key_file, key_env, unsigned, overwr
     sys.exit(run_audit_command(config_file=config_file, evaluation_date=_evaluation_date(evaluation_date), out=out,
                                key_file=key_file, key_env=key_env, unsigned=unsigned, overwrite=overwrite,
                                outputs=list(output) or ["text"], jobs=jobs, color=_color(color), live=live))
+
+
+@cli.command(epilog="""\b
+Examples:
+  cxgov inventory cxgov k8s terraform app          text: each AI service, its file:line, declared or not
+  cxgov inventory . -o json                        the same as JSON
+  cxgov inventory . -o cyclonedx=aibom.cdx.json    a CycloneDX 1.6 AI-BOM""")
+@click.argument("paths", nargs=-1, metavar="PATH...")
+@click.option("-o", "--output", multiple=True, metavar="FORMAT[=FILE]",
+              help="text (default), json or cyclonedx; =FILE writes to a file (repeatable).")
+@click.option("--output-file", metavar="FILE", help="Write the one -o format to this file.")
+@click.option("--evaluation-date", metavar="YYYY-MM-DD", help="The date rules judge against. Default: today.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes. Default: number of CPUs.")
+@click.option("--color/--no-color", default=None, help="Colour the text output. Default: when stdout is a terminal.")
+def inventory(paths, output, output_file, evaluation_date, jobs, color):
+    """List every AI service the files use (endpoints, API keys, model servers, AI cloud resources,
+    SDKs), with its file and line and whether the descriptor declares it.
+
+    The same detection as the shadow-AI rules, in one evaluation. Exit 0 whatever is found (the gate
+    is `cxgov check`), 2 when the files cannot be read.
+    """
+    from cxgov.commands.inventory import run_inventory
+
+    if not paths:
+        raise UsageError("no files to inventory", hint="give one or more files or directories")
+    sys.exit(run_inventory(paths=list(paths), outputs=list(output) or ["text"], output_file=output_file,
+                           evaluation_date=_evaluation_date(evaluation_date), jobs=jobs, color=_color(color)))
 
 
 @cli.command()

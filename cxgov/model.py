@@ -19,7 +19,7 @@ from cxgov.shard import ShardInfo
 SEVERITIES = ("critical", "high", "medium", "low", "info")
 GATES = ("deny", "warn")
 SUBJECT_KINDS = frozenset({"descriptor", "kubernetes", "terraform-plan", "config", "model-version", "ui-scan", "system",
-                           "combined"})
+                           "combined", "dependencies", "dotenv"})
 
 
 def canonical_json(value: Any) -> bytes:

@@ -3,7 +3,7 @@ trivy users (`--rule/--skip-rule`, `--pack`, `--severity`), and the verdict afte
 and a baseline.
 
 - `--pack NAME` (repeatable): only these builtin packs (residency, gdpr, soc2, ai_act, wcag,
-  governance), as `policies.builtin: [...]` does in cxgov.yaml.
+  governance, shadow_ai), as `policies.builtin: [...]` does in cxgov.yaml.
 - `--rule ID|GLOB` / `--skip-rule ID|GLOB` (repeatable): a builtin rule that is not selected is not
   evaluated at all (each builtin rule is its own package); a finding of a deselected rule of your own
   packages (which may hold several rules) is dropped after evaluation. A pattern matching no rule
@@ -26,7 +26,7 @@ from cxgov import gate
 from cxgov.errors import UsageError
 from cxgov.model import SEVERITIES, Finding, Result
 
-PACKS = ("residency", "gdpr", "soc2", "ai_act", "wcag", "governance")  # = audit_config.BUILTIN_PACKS
+PACKS = ("residency", "gdpr", "soc2", "ai_act", "wcag", "governance", "shadow_ai")  # = audit_config.BUILTIN_PACKS
 #: findings about the gate itself (a broken waiver, a suppression without a reason): never deselected
 GATE_RULES = frozenset({"GOV-002", "GOV-005"})
 

@@ -35,7 +35,7 @@ from cxgov.model import Location, Subject
 
 # model versions and UI scans are here so the descriptor's `models:` and `ui:` can be checked against
 # the registry and the scanned pages
-CROSS_KINDS = ("kubernetes", "terraform-plan", "model-version", "ui-scan")
+CROSS_KINDS = ("kubernetes", "terraform-plan", "model-version", "ui-scan", "dependencies", "dotenv")
 
 
 def build(subjects: list[Subject], root: Path, evaluation_date: str) -> Subject | None:

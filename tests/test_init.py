@@ -236,3 +236,37 @@ def test_the_scaffold_audits_a_real_repository(tmp_path, acme_registry, acme_ui)
     assert (repo / "evidence-bundles" / "acme-cx-2026-11-22.tar.gz").is_file()
     kinds = [s["kind"] for s in json.loads((repo / "report.json").read_text())["subjects"]]
     assert kinds.count("model-version") == 1 and kinds.count("ui-scan") == 6
+
+
+def test_init_drafts_ai_providers_from_the_shadow_ai_detection(tmp_path):
+    """The same detection as `cxgov check` and `cxgov inventory`: every AI service the shadow example
+    uses becomes an ai_providers entry with TODOs only a person can fill in, and the draft then
+    declares all of them (no SHADOW-AI finding on the drafted repository)."""
+    from shadow_ai_support import SECRET, overlay
+
+    variant = overlay(tmp_path / "full")
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    for part in ("k8s", "terraform", "app"):
+        shutil.copytree(variant / part, repo / part)
+    with (repo / "app" / "requirements.txt").open("a") as fh:
+        fh.write("langchain==0.3.14\n")  # a provider-neutral framework
+    run = run_cxgov("init", str(repo), "--system", "shadow")
+    assert run.code == 0, run.stderr
+    text = (repo / "cxgov" / "descriptor.yaml").read_text()
+    assert SECRET not in text
+    from cxgov.sources.readers import read_one
+
+    providers = {p["service"]: p for p in read_one(repo / "cxgov" / "descriptor.yaml").value["ai_providers"]}
+    assert {"anthropic", "ollama", "openai", "azure_openai", "bedrock"} <= set(providers)
+    assert "langchain" not in providers  # a framework is no provider
+    assert providers["anthropic"]["endpoint"] == "https://api.anthropic.com"
+    assert providers["ollama"]["vendor"] == "TODO" and providers["openai"]["endpoint"] == "TODO"
+    for p in providers.values():
+        assert (p["dpa_ref"], p["training_on_customer_data"], p["role"]) == ("TODO", "TODO", "TODO")
+    assert "# from package langchain-openai (app/requirements.txt:4)" in text
+
+    check = run_cxgov("check", "cxgov", "k8s", "terraform", "app", "--pack", "shadow_ai",
+                      "--evaluation-date", EVALUATION_DATE, "-o", "json", cwd=repo)
+    assert check.code == 0, check.stdout[-2000:] + check.stderr
+    assert json.loads(check.stdout)["findings"] == []

@@ -216,12 +216,25 @@ def _draft(found, system: str) -> tuple[str, str]:
     from cxgov.draft import draft
     from cxgov.draft.render import render, todo_count
 
-    inferred = draft(found.subjects, system)
+    inferred = draft(found.subjects, system, _ai_usages(found))
     text = render(inferred, found.manifests() + found.plans())
     labels = {"services": "service", "data_stores": "data store", "log_sinks": "log sink",
               "ai_providers": "AI provider"}
     parts = [f"{n} {labels[k]}{'' if n == 1 else 's'}" for k, n in inferred.counts().items() if n]
     return text, (", ".join(parts) or "nothing inferred") + f"; {todo_count(text)} TODO for a person to fill in"
+
+
+def _ai_usages(found) -> list:
+    """What the shadow-AI detection finds in the scanned files: the evaluation `cxgov inventory` makes."""
+    from datetime import date
+
+    from cxgov.commands.inventory import evaluate_subjects
+    from cxgov.evidence.aibom import usages
+
+    judged = [s for s in found.subjects if s.kind in ("kubernetes", "terraform-plan", "dependencies", "dotenv")]
+    if not judged:
+        return []
+    return usages(evaluate_subjects(judged, date.today().isoformat(), found.root).findings)
 
 
 def _next_steps(root: Path, descriptor: str, manifests: list[str], plans: list[str], drafted: bool) -> None:

@@ -1,9 +1,10 @@
 """A first descriptor, inferred from what a repository already holds (`cxgov init`).
 
 From Kubernetes manifests (draft/kubernetes.py): services (Deployments, StatefulSets) with the region
-their node selectors pin and the URLs their Ingresses route to them, and the AI providers and log
-vendors named by the env vars and ConfigMaps they read (draft/ai.py). From Terraform, plan JSON or
-`.tf` sources in the same shape (draft/terraform.py): data stores, log sinks, AI endpoints and
+their node selectors pin and the URLs their Ingresses route to them, and the log vendors named by the
+env vars and ConfigMaps they read. AI providers come from the shadow-AI detection, the same Rego
+`cxgov check` and `cxgov inventory` run (draft/ai.py from_usages), enriched by Terraform. From
+Terraform, plan JSON or `.tf` sources in the same shape (draft/terraform.py): data stores, log sinks, AI endpoints and
 serverless services, each with its type and region (the resource's own, else its provider block's,
 alias included). What only a person can know is the marker TODO (cxgov/descriptor_todo.py), with a
 comment saying what is expected; draft/render.py writes it all as commented YAML.
@@ -59,6 +60,7 @@ class Draft:
     log_sinks: list[Item] = field(default_factory=list)
     ai_providers: list[Item] = field(default_factory=list)
     ui_candidates: list[str] = field(default_factory=list)  # Ingress URLs, for ui.entry_points
+    model_vars: list[tuple[str, str]] = field(default_factory=list)  # (env var, model id) the workloads set
 
     def sections(self) -> dict[str, list[Item]]:
         return {"services": self.services, "data_stores": self.data_stores, "log_sinks": self.log_sinks,
@@ -68,15 +70,18 @@ class Draft:
         return {k: len(v) for k, v in self.sections().items()}
 
 
-def draft(subjects: list[Subject], system: str) -> Draft:
-    """The descriptor's inferred sections from the Kubernetes and Terraform subjects of a repository."""
-    from cxgov.draft import kubernetes, terraform
+def draft(subjects: list[Subject], system: str, usages=()) -> Draft:
+    """The descriptor's inferred sections from the Kubernetes and Terraform subjects of a repository;
+    its AI providers also from `usages`, what the shadow-AI detection found in them and in the
+    dependency manifests and .env files (cxgov/evidence/aibom.py)."""
+    from cxgov.draft import ai, kubernetes, terraform
 
     out = Draft(system)
     kube = [s for s in subjects if s.kind == "kubernetes" and isinstance(s.document, dict)]
     plans = [s for s in subjects if s.kind == "terraform-plan" and isinstance(s.document, dict)]
     terraform.infer(plans, out)
     kubernetes.infer(kube, out, terraform.cluster_regions(plans))
+    ai.from_usages(usages, out)
     for items in out.sections().values():
         _unique_names(items)
     return out

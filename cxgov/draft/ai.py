@@ -1,4 +1,5 @@
-"""AI providers and log vendors named in env vars: API hosts, API keys, Bedrock model ids, SaaS sites."""
+"""AI providers for the draft: from the shadow-AI detection's usages (from_usages), and the entry an AI
+API host of a Terraform resource makes (provider); log vendors named by their site env vars."""
 
 from __future__ import annotations
 
@@ -22,14 +23,6 @@ AI_HOSTS = [
     (r"api\.mistral\.ai", "mistral", "Mistral AI", None),
     (r"api\.cohere\.(?:ai|com)", "cohere", "Cohere", None),
 ]
-_AI_HOST = re.compile(r"(?<![a-z0-9.-])(" + "|".join(p for p, *_ in AI_HOSTS) + r")(?![a-z0-9-])", re.I)
-# an API key with no base URL of its family beside it means the vendor's public endpoint
-AI_KEYS = {"OPENAI_API_KEY": "api.openai.com", "ANTHROPIC_API_KEY": "api.anthropic.com",
-           "MISTRAL_API_KEY": "api.mistral.ai", "COHERE_API_KEY": "api.cohere.com",
-           "GEMINI_API_KEY": "generativelanguage.googleapis.com"}
-BASE_URL = re.compile(r"(BASE_URL|API_BASE|ENDPOINT|_HOST|_URL)$")
-BEDROCK_MODEL = re.compile(r"^(?:(?:eu|us|apac|global|us-gov)\.)?(?:anthropic|amazon|meta|mistral|cohere|ai21|deepseek)\."
-                           r"[\w.:-]+$")
 REGION_VARS = ("AWS_REGION", "AWS_DEFAULT_REGION", "GOOGLE_CLOUD_REGION", "CLOUDSDK_COMPUTE_REGION", "AZURE_REGION")
 LOG_VENDORS = {"datadog": ("Datadog", "application"), "sentry": ("Sentry", "application"),
                "newrelic": ("New Relic", "application"), "nr-data": ("New Relic", "application"),
@@ -81,28 +74,60 @@ def set_model(item: Item, model: str, note: str | None = None) -> None:
                                                       else len(_ORDER))}
 
 
-def env_providers(env: list[tuple[str, str | None]]) -> list[Item]:
-    """The AI providers one workload's env vars name: API hosts in values, API keys, Bedrock model ids."""
-    found: dict[str, Item] = {}
-    names = {n for n, _ in env}
-    for name, value in env:
-        for m in _AI_HOST.finditer(value or ""):
-            item = provider(m.group(1).lower(), f"env {name}")
-            found.setdefault(item.fields["endpoint"], item)
-    for key, host in AI_KEYS.items():
-        family = key.removesuffix("_API_KEY")
-        overridden = any(n.startswith(family) and BASE_URL.search(n) for n in names)
-        if key in names and not overridden and f"https://{host}" not in found:
-            found[f"https://{host}"] = provider(host, f"env {key}")
-    models = [(n, v) for n, v in env if v and "MODEL" in n and re.fullmatch(r"[\w.:@/-]{2,120}", v)]
-    for name, value in models:
-        if BEDROCK_MODEL.match(value) and not any(i.fields["service"] == "bedrock" for i in found.values()):
-            region = next((v for n, v in env if n in REGION_VARS and v), None)
-            host = f"bedrock-runtime.{region}.amazonaws.com" if region else "bedrock-runtime.amazonaws.com"
-            found[f"https://{host}"] = provider(host, f"env {name}")
-    if len(found) == 1 and len(models) == 1:
-        set_model(next(iter(found.values())), models[0][1], f"from the env var {models[0][0]}")
-    return list(found.values())
+def from_usages(usages, out) -> None:
+    """ai_providers entries for the AI usages the shadow-AI detection found (the records `cxgov
+    inventory` lists: cxgov/evidence/aibom.py), one per provider endpoint, beside those Terraform
+    already drafted (same host, or same service where a usage shows no host). Frameworks are no
+    provider. What only a person knows stays TODO."""
+    added: list[Item] = []
+    by_host = {host_of(i.fields.get("endpoint")): i for i in out.ai_providers}
+    by_service: dict = {}
+    for i in out.ai_providers:
+        by_service.setdefault(i.fields.get("service"), i)
+    for u in sorted(usages, key=lambda u: (u.host is None, u.file, u.line or 0)):
+        if u.framework:
+            continue
+        via = f"{u.evidence} ({u.where})"
+        known = by_host.get(u.host) if u.host else by_service.get(u.provider)
+        if known is not None:
+            if via not in known.source:
+                known.source += f"; {via}"
+            continue
+        item = _usage_provider(u, via)
+        out.ai_providers.append(item)
+        added.append(item)
+        by_service.setdefault(u.provider, item)
+        if u.host:
+            by_host[u.host] = item
+    if len(added) == 1 and len(out.model_vars) == 1:  # one provider, one model named: that provider's
+        set_model(added[0], out.model_vars[0][1], f"from the env var {out.model_vars[0][0]}")
+
+
+def model_vars(env: list[tuple[str, str | None]]) -> list[tuple[str, str]]:
+    """(name, value) of the env vars that look like they name a model (OPENAI_MODEL=gpt-4o-mini)."""
+    return [(n, v) for n, v in env if v and "MODEL" in n and re.fullmatch(r"[\w.:@/-]{2,120}", v)]
+
+
+def _usage_provider(u, via: str) -> Item:
+    label = u.host.split(".")[0] if u.host and u.provider in ("azure_openai", "azure_ai") else (u.region or "")
+    item = Item(f"from {via}", {"name": "-".join(p for p in (u.provider.replace("_", "-"), label) if p)})
+    if u.vendor:
+        item.fields["vendor"] = u.vendor
+    else:
+        item.todo("vendor", "who runs it: the cloud or hosting provider of this self-hosted server")
+    item.fields["service"] = u.provider
+    if u.host:
+        item.fields["endpoint"] = f"https://{u.host}"
+    else:
+        item.todo("endpoint", "the URL the application reaches it at (its Kubernetes Service)" if not u.vendor
+                  else "the API URL the application calls (the provider's, perhaps its EU endpoint, or your gateway)")
+    item.fields["region"] = u.region or TODO
+    item.notes["region"] = "from the endpoint host" if u.region else \
+        "the region the provider processes prompts in (its console or contract)"
+    item.todo("role", "processor, controller or subprocessor")
+    item.todo("training_on_customer_data", "true if the provider may train on your prompts (its terms)")
+    item.todo("dpa_ref", DPA)
+    return item
 
 
 def env_sinks(env: list[tuple[str, str | None]], where: str) -> list[Item]:

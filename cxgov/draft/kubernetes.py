@@ -1,4 +1,4 @@
-"""Services, their regions and URLs, and the AI providers and log vendors they call, from Kubernetes."""
+"""Services, their regions and URLs, and the log vendors they call, from Kubernetes."""
 
 from __future__ import annotations
 
@@ -14,11 +14,11 @@ REGION_LABELS = ("topology.kubernetes.io/region", "failure-domain.beta.kubernete
 
 def infer(subjects: list[Subject], out: Draft, clusters: list[tuple[str, str]]) -> None:
     """Add a service per workload (a region the Terraform clusters agree on when nothing pins one),
-    the AI providers and log sinks its env names, and the Ingress URLs as UI candidates."""
+    the log sinks its env names, and the Ingress URLs as UI candidates. (The AI providers it calls
+    come from the shadow-AI detection: ai.from_usages.)"""
     configmaps = {_name(s.document): s.document.get("data") or {} for s in subjects
                   if s.document.get("kind") == "ConfigMap"}
     routes = ingress_routes(subjects)
-    providers = {_key(i): i for i in out.ai_providers}
     sinks = {i.fields.get("endpoint"): i for i in out.log_sinks}
     for s in subjects:
         doc = s.document
@@ -28,14 +28,7 @@ def infer(subjects: list[Subject], out: Draft, clusters: list[tuple[str, str]]) 
         env = [e for c in _containers(pod) for e in _env(c, configmaps)]
         where = f"{doc['kind']} {name} ({s.origin.file})"
         out.services.append(_service(name, pod, env, where, clusters, routes, _service_names(subjects, doc)))
-        for provider in ai.env_providers(env):
-            known = providers.get(_key(provider))
-            if known is not None:
-                known.source += f"; used by {name}"
-            else:
-                provider.source = f"{provider.source} ({where})"
-                providers[_key(provider)] = provider
-                out.ai_providers.append(provider)
+        out.model_vars += ai.model_vars(env)
         for sink in ai.env_sinks(env, where):
             if sink.fields["endpoint"] not in sinks:
                 sinks[sink.fields["endpoint"]] = sink
@@ -60,10 +53,6 @@ def _service(name, pod, env, where, clusters, routes, backends) -> Item:
         item.fields["endpoints"] = [{"url": u} for u in urls]
         item.notes["endpoints"] = "from the Ingress rules routing to it"
     return item
-
-
-def _key(provider: Item) -> tuple:
-    return provider.fields.get("service"), ai.host_of(provider.fields.get("endpoint")) or provider.fields.get("region")
 
 
 def _name(doc: dict) -> str:

@@ -10,6 +10,7 @@ from pathlib import Path, PurePosixPath
 
 from cxgov.errors import CxgovError
 from cxgov.model import Subject
+from cxgov.sources import manifests
 from cxgov.sources.readers import EXTENSIONS  # what `cxgov check` reads in a directory, so init reads it too
 
 SKIPPED_DIRS = {"node_modules", "venv", "env", "__pycache__", "site-packages", "dist", "build",
@@ -27,6 +28,7 @@ class Inventory:
     unreadable: list[tuple[str, str]] = field(default_factory=list)  # (file, why)
     unscanned: list[str] = field(default_factory=list)  # directories skipped (SKIPPED_DIRS)
     truncated: bool = False
+    root: Path = Path(".")  # the repository scanned: subjects' files are relative to it
 
     @property
     def descriptor(self) -> str | None:
@@ -53,7 +55,8 @@ def candidates(root: Path, unscanned: list[str] | None = None) -> tuple[list[str
             unscanned += [(rel / d).as_posix() for d in dirs if d in SKIPPED_DIRS and d != "node_modules"]
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIPPED_DIRS)
         for name in sorted(files):
-            if os.path.splitext(name)[1].lower() not in EXTENSIONS:
+            # dependency manifests and .env files, by name: the shadow-AI detection reads them
+            if os.path.splitext(name)[1].lower() not in EXTENSIONS and manifests.kind_of(name) is None:
                 continue
             if rel == Path(".") and name in WRITTEN_BY_INIT:
                 continue
@@ -66,7 +69,7 @@ def candidates(root: Path, unscanned: list[str] | None = None) -> tuple[list[str
 def scan(root: Path) -> Inventory:
     from cxgov.sources.files import FileSource
 
-    out = Inventory()
+    out = Inventory(root=root)
     files, out.truncated = candidates(root, out.unscanned)
     for rel in files:
         try:
@@ -81,7 +84,7 @@ def scan(root: Path) -> Inventory:
             out.kubernetes.append(rel)
         if "terraform-plan" in kinds or rel.endswith(".tf"):
             out.terraform.append(rel)
-        out.subjects += [s for s in subjects if s.kind in ("kubernetes", "terraform-plan")]
+        out.subjects += [s for s in subjects if s.kind in ("kubernetes", "terraform-plan", "dependencies", "dotenv")]
     return out
 
 

@@ -97,6 +97,7 @@ def report_context(view: BundleView, manifest: dict[str, Any]) -> dict[str, Any]
         # each page's states in the order they were scanned (closed, open, ... as a user meets them)
         "scans": [_scan(view, s) for s in sorted(view.of_kind("ui-scan"), key=_scan_order) if isinstance(s.document, dict)],
         "waivers": _waivers(findings, result.run.evaluation_date),
+        "ai": _ai_services(view),
         "manifest": _manifest(manifest),
         "labels": STATUS_LABELS,
         "symbols": STATUS_SYMBOLS,
@@ -219,6 +220,18 @@ def _scan(view: BundleView, subject: Subject) -> dict[str, Any]:
         "alt": f"Screenshot of {page}, state “{state}”, at {size} pixels",
         "evidence": files,
     }
+
+
+def _ai_services(view: BundleView) -> dict[str, Any]:
+    """The descriptor's AI providers and the undeclared AI usage the shadow-AI rules found
+    (cxgov/evidence/aibom.py reads them from the findings, as the SBOM does)."""
+    from cxgov.evidence import aibom
+
+    descriptor = view.descriptor() or {}
+    declared = [{"name": str(p.get("name")), "service": p.get("service"), "region": p.get("region")}
+                for p in descriptor.get("ai_providers") or [] if isinstance(p, dict) and p.get("name")]
+    found = [dict(u.to_dict(), where=u.where) for u in aibom.usages(view.result.findings) if u.declared is not True]
+    return {"declared": declared, "found": found, "has_descriptor": bool(descriptor)}
 
 
 def _waivers(findings: list[Finding], evaluation_date: str) -> list[dict[str, Any]]:

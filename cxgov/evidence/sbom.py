@@ -5,6 +5,9 @@
   the data that flows through it;
 - its data stores and log sinks as `data` components, with classification, sensitive data, the
   custodian, and region, replicas and retention as properties;
+- the AI services, model servers and deployments, and AI SDKs the deployment files use, as the
+  shadow-AI detection found them (cxgov/evidence/aibom.py), each with `cxgov:declared` and its
+  evidence; the descriptor's own ai_providers carry `cxgov:declared` true;
 - its ML models as `machine-learning-model` components with a model card built from the MLflow
   snapshot in the card's own fields (cxgov/evidence/model_card.py), and their datasets as `data`
   components with their MLflow digests; a model the descriptor declares but the bundle has no
@@ -24,6 +27,7 @@ import uuid
 from typing import Any
 
 from cxgov import __version__
+from cxgov.evidence import aibom
 from cxgov.evidence.model_card import artifact_sha256, model_card, model_datasets
 from cxgov.evidence.model_card import text_value as _text
 from cxgov.evidence.view import BundleView
@@ -58,6 +62,9 @@ def build_sbom(view: BundleView) -> dict[str, Any]:
                                    tools=ToolRepository(components=[tool])))
     services = [_service(s) for s in descriptor.get("services") or [] if isinstance(s, dict) and s.get("name")]
     services += [_ai_provider(p) for p in descriptor.get("ai_providers") or [] if isinstance(p, dict) and p.get("name")]
+    # the AI services, models and SDKs the deployment files really use (cxgov/evidence/aibom.py)
+    ai_services, ai_components = aibom.bom_entries(aibom.usages(view.result.findings))
+    services += ai_services
     extra: dict[str, dict[str, Any]] = {}  # bom-ref -> fields the library cannot set
     components = []
     for kind, items in (("data-store", descriptor.get("data_stores")), ("log-sink", descriptor.get("log_sinks"))):
@@ -67,7 +74,7 @@ def build_sbom(view: BundleView) -> dict[str, Any]:
                 components.append(component)
                 extra[str(component.bom_ref)] = {"data": [data]}
     models, datasets, cards = _models(view, descriptor)
-    components += models + datasets
+    components += models + datasets + ai_components
     extra.update(cards)
     bom.services.update(services)
     bom.components.update(components)
@@ -116,6 +123,7 @@ def _ai_provider(item: dict[str, Any]):
         # prompts leave the system for the provider, completions come back
         data=[DataClassification(flow=DataFlow.BI_DIRECTIONAL, classification="customer conversations")],
         properties=_properties({
+            "cxgov:declared": True,
             "cxgov:service": item.get("service"), "cxgov:model_id": item.get("model_id"),
             "cxgov:region": item.get("region"), "cxgov:routing_mode": item.get("routing_mode"),
             "cxgov:destination_regions": item.get("destination_regions"), "cxgov:role": item.get("role"),

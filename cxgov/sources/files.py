@@ -12,6 +12,7 @@ from typing import Any, BinaryIO
 from cxgov.errors import InputError, UsageError
 from cxgov.model import Location, Subject
 from cxgov.shard import Shard
+from cxgov.sources import manifests
 from cxgov.sources.interface import Source
 from cxgov.sources.readers import DEFAULT_LIMITS, EXTENSIONS, PARSERS, Document, Limits, read_path
 
@@ -37,6 +38,26 @@ def recognise(document: Any) -> str:
         ):
             return "terraform-plan"
     return "config"
+
+
+#: the top-level members of a Terraform plan (`terraform show -json`) and the JSON type each must have
+_PLAN_MEMBERS = {"resource_changes": list, "planned_values": dict, "configuration": dict, "prior_state": dict,
+                 "output_changes": dict, "variables": dict}
+
+
+def check_plan(document: dict, where: str) -> None:
+    """A plan whose members have the wrong type is refused: judged as it stands, a rule that walks
+    `resource_changes[_]` would find nothing in it and the plan would pass unchecked."""
+    for member, expected in _PLAN_MEMBERS.items():
+        value = document.get(member)
+        if value is not None and not isinstance(value, expected):
+            raise InputError(f"not a Terraform plan: `{member}` is {type(value).__name__}, not "
+                             f"{'an array' if expected is list else 'an object'}", where=where,
+                             hint="give the output of `terraform show -json PLANFILE`")
+    changes = document.get("resource_changes") or []
+    if not all(isinstance(c, dict) for c in changes):
+        raise InputError("not a Terraform plan: `resource_changes` holds a value that is not an object",
+                         where=where, hint="give the output of `terraform show -json PLANFILE`")
 
 
 def _is_list(document: dict) -> bool:
@@ -183,7 +204,7 @@ class FileSource(Source):
         for current, dirs, files in os.walk(directory):
             dirs[:] = [d for d in dirs if not d.startswith(".") and d not in SKIPPED_DIRS]
             for name in files:
-                if os.path.splitext(name)[1].lower() not in EXTENSIONS:
+                if os.path.splitext(name)[1].lower() not in EXTENSIONS and not self._manifest(name):
                     continue
                 path = os.path.join(current, name)
                 shown = self._shown(path)
@@ -197,6 +218,8 @@ class FileSource(Source):
     # --- reading ------------------------------------------------------------------------------
 
     def _read(self, path: str, shown: str) -> list[Document]:
+        if self._manifest(path):
+            return manifests.read(path, shown, self.limits)
         if self._terraform(path):
             from cxgov.sources import terraform_hcl  # imports python-hcl2 only when a .tf is read
 
@@ -209,6 +232,10 @@ class FileSource(Source):
         It is judged as a plan (see terraform_hcl); stdin and other HCL files stay `config`."""
         return path != STDIN and self.parser in (None, "hcl2") and os.path.splitext(path)[1].lower() == ".tf"
 
+    def _manifest(self, path: str) -> bool:
+        """A dependency manifest or `.env` file, recognised by name (see manifests) unless --parser is given."""
+        return path != STDIN and self.parser is None and manifests.kind_of(path) is not None
+
     def _hcl(self, path: str) -> bool:
         if self.parser or path == STDIN:
             return self.parser == "hcl2"
@@ -217,6 +244,9 @@ class FileSource(Source):
     # --- subjects -----------------------------------------------------------------------------
 
     def _subjects(self, path: str, shown: str, documents: list[Document]) -> Iterator[Subject]:
+        if self._manifest(path):
+            yield from manifests.subjects(path, shown, documents, recognise)
+            return
         if self._terraform(path):  # one plan-shaped document per .tf file
             for doc in documents:
                 yield self._subject(shown, shown, doc.value, doc.line, "terraform-plan")
@@ -225,6 +255,8 @@ class FileSource(Source):
         for n, doc in enumerate(documents, 1):
             base = f"{shown}#{n}" if len(documents) > 1 else shown
             kind = "config" if hcl else recognise(doc.value)
+            if kind == "terraform-plan":
+                check_plan(doc.value, f"{shown}:{doc.line}")
             if kind == "kubernetes" and _is_list(doc.value):
                 lines = doc.item_lines or ()
                 for i, item in enumerate(doc.value["items"]):
