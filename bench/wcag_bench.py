@@ -97,6 +97,40 @@ def timed(cmd: list[str], **kw) -> float:
     return elapsed
 
 
+def tree_cpu(cmd: list[str], **kw) -> float | None:
+    """CPU seconds a command and every process it starts (chromedriver, the browser's processes) used:
+    /proc sampled every 20 ms, each process's last reading kept (so up to 20 ms of each one's end is
+    missed). A separate, untimed run: the sampling costs CPU of its own. None where there is no /proc."""
+    if not os.path.isdir("/proc/self"):
+        return None
+    tick = os.sysconf("SC_CLK_TCK")
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **kw)
+    seen: dict[int, int] = {}
+    while True:
+        done = proc.poll() is not None
+        children: dict[int, list[tuple[int, int]]] = {}
+        for entry in os.listdir("/proc"):
+            if entry.isdigit():
+                try:
+                    fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+                except OSError:
+                    continue
+                children.setdefault(int(fields[1]), []).append((int(entry), int(fields[11]) + int(fields[12])))
+        try:  # the command itself, while it runs
+            fields = Path(f"/proc/{proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+            seen[proc.pid] = max(seen.get(proc.pid, 0), int(fields[11]) + int(fields[12]))
+        except OSError:
+            pass
+        stack = [proc.pid]
+        while stack:
+            for pid, ticks in children.get(stack.pop(), []):
+                seen[pid] = max(seen.get(pid, 0), ticks)
+                stack.append(pid)
+        if done:
+            return sum(seen.values()) / tick
+        time.sleep(0.02)
+
+
 def violation_set(results: list[dict]) -> set[tuple[str, str, str]]:
     return {(r["url"].rstrip("/"), v["id"], " ".join(map(str, node["target"])))
             for r in results for v in r["violations"] for node in v["nodes"]}
@@ -164,19 +198,23 @@ def main() -> None:
         try:
             urls = [base + p for p in make_pages(site, args.pages)]
             axe_times = []
+
+            def ours_cmd(extra: list[str]) -> list[str]:
+                return [sys.executable, "-m", "cxgov", "wcag", *urls, "--axe-source", str(AXE), "--chrome", CHROME,
+                        "--chromedriver", CHROMEDRIVER, "--tags", ",".join(TAGS), "--jobs", str(args.jobs),
+                        "--artifacts", str(tmp / "cxgov"), "--fail-on", "never", *extra,
+                        "-o", f"json={tmp / 'cxgov.json'}"]
+
+            theirs_cmd = ["node", str(cli), *urls, "--axe-source", str(AXE), "--chromedriver-path", CHROMEDRIVER,
+                          "--chrome-path", CHROME, "--chrome-options", "no-sandbox,disable-gpu,disable-dev-shm-usage",
+                          "--tags", ",".join(TAGS), "--dir", str(tmp / "axe"), "--save", "axe.json", "--no-reporter"]
             for _ in range(args.runs):
                 for name, times in configs.items():
                     loads.append(os.getloadavg()[0])
-                    extra = ["--screenshots", "all"] if "all" in name else []
-                    times.append(timed([sys.executable, "-m", "cxgov", "wcag", *urls, "--axe-source", str(AXE),
-                                        "--chrome", CHROME, "--chromedriver", CHROMEDRIVER, "--tags", ",".join(TAGS),
-                                        "--jobs", str(args.jobs), "--artifacts", str(tmp / "cxgov"), "--fail-on",
-                                        "never", *extra, "-o", f"json={tmp / 'cxgov.json'}"], cwd=tmp))
+                    times.append(timed(ours_cmd(["--screenshots", "all"] if "all" in name else []), cwd=tmp))
                 loads.append(os.getloadavg()[0])
-                axe_times.append(timed(["node", str(cli), *urls, "--axe-source", str(AXE), "--chromedriver-path",
-                                        CHROMEDRIVER, "--chrome-path", CHROME, "--chrome-options",
-                                        "no-sandbox,disable-gpu,disable-dev-shm-usage", "--tags", ",".join(TAGS),
-                                        "--dir", str(tmp / "axe"), "--save", "axe.json", "--no-reporter"], cwd=tmp))
+                axe_times.append(timed(theirs_cmd, cwd=tmp))
+            cpu = {"@axe-core/cli": tree_cpu(theirs_cmd, cwd=tmp), "cxgov wcag": tree_cpu(ours_cmd([]), cwd=tmp)}
             ours = [json.loads(p.read_text()) for p in sorted((tmp / "cxgov").glob("*.json"))]
             theirs = json.loads((tmp / "axe" / "axe.json").read_text())
             states = per_state(urls, example_url, args.jobs, tmp / "in-process")
@@ -193,6 +231,15 @@ def main() -> None:
     for name, times in configs.items():
         cx_time = statistics.median(times)
         print(f"{name + f' (--jobs {args.jobs})':44s}{cx_time:6.2f} s  ratio (axe-cli / cxgov) {axe_time / cx_time:5.2f}x")
+    per_page = {"@axe-core/cli": axe_time, "cxgov wcag": statistics.median(configs["cxgov wcag"])}
+    print("end to end per page:       " + ", ".join(f"{k} {v / args.pages * 1000:.0f} ms" for k, v in per_page.items()))
+    if None not in cpu.values():
+        # with C cores a tool can be at most C x (its CPU time / the other's) faster than a tool that runs on
+        # one: what bounds the ratio once the waits are overlapped
+        print("CPU time, the command and every process it starts (one more, untimed run each): " + ", ".join(
+            f"{k} {v:.2f} s ({v / args.pages * 1000:.0f} ms per page)" for k, v in cpu.items()) +
+            f"; on {os.cpu_count()} CPUs the ratio cannot exceed about "
+            f"{per_page['@axe-core/cli'] * (os.cpu_count() or 1) / cpu['cxgov wcag']:.1f}x")
     print(f"results scanned:           cxgov {scanned[0]}, axe-cli {scanned[1]}")
     print(f"axe-core violations identical: {'yes' if same else 'NO'} ({count} page/rule/element violations)")
     print(f"load average before each run: {', '.join(f'{x:.2f}' for x in loads)}")

@@ -19,7 +19,7 @@ from typing import Any
 import click
 
 from cxgov import pipeline
-from cxgov.sources import ui_baseline
+from cxgov.sources import ui_baseline, ui_pool
 from cxgov.errors import InputError, UsageError
 from cxgov.model import Subject
 from cxgov.paths import display_path
@@ -47,13 +47,31 @@ class UIOptions:
     screenshots: str = "all"  # or "violations": only states with a violation are photographed
 
 
-def scan_targets(targets, options: UIOptions, probe_selectors=()) -> list[Subject]:
-    """Run the UI source over targets; the artifacts go to options.artifacts or a temporary directory."""
+def ui_source(targets, options: UIOptions, artifacts: Path, probe_selectors=(), on_scan=None):
+    """The UI source for targets, as options say."""
     from cxgov.sources.ui import UISource
     from cxgov.sources.ui_browser import BrowserSettings
 
     settings = BrowserSettings.resolve(options.chrome, options.chromedriver, page_timeout=options.page_timeout,
                                        step_timeout=options.step_timeout)
+    return UISource(targets, artifacts_dir=artifacts, axe_source=options.axe_source, settings=settings,
+                    tags=options.tags, axe_options=options.axe_options, jobs=options.jobs,
+                    probe_selectors=probe_selectors, on_scan=on_scan, screenshots=options.screenshots)
+
+
+def prestart_browsers(targets, options: UIOptions) -> None:
+    """Start the browsers scan_targets will take, while the command loads its policies. What fails
+    here (no browser, no axe-core) is left for the scan to report, after the checks that come first."""
+    from cxgov.errors import CxgovError
+
+    try:
+        ui_source(targets, options, Path(".")).prestart()
+    except CxgovError:
+        pass
+
+
+def scan_targets(targets, options: UIOptions, probe_selectors=()) -> list[Subject]:
+    """Run the UI source over targets; the artifacts go to options.artifacts or a temporary directory."""
     total = sum(len(t.states) for t in targets)
     done = [0]
     interactive = sys.stderr.isatty()
@@ -65,9 +83,7 @@ def scan_targets(targets, options: UIOptions, probe_selectors=()) -> list[Subjec
 
     with tempfile.TemporaryDirectory(prefix="cxgov-ui-") as scratch:
         artifacts = Path(options.artifacts) if options.artifacts else Path(scratch)
-        source = UISource(targets, artifacts_dir=artifacts, axe_source=options.axe_source, settings=settings,
-                          tags=options.tags, axe_options=options.axe_options, jobs=options.jobs,
-                          probe_selectors=probe_selectors, on_scan=on_scan, screenshots=options.screenshots)
+        source = ui_source(targets, options, artifacts, probe_selectors, on_scan)
         if source.axe.warning:
             click.echo(f"cxgov: warning: {source.axe.warning}", err=True)
         return list(source.subjects())
@@ -136,10 +152,14 @@ def run_wcag(*, urls: list[str], states_file: str | None, ui: UIOptions, data: l
     if not declared:
         raise UsageError("no pages to scan", hint="give one or more URLs, or --states FILE with entry_points")
     targets = ui_targets(declared, where=states_file or "command line", base_url=ui.base_url)
-    policies = load(builtin_pack_paths(UI_PACKS), data, root=root)  # a bad -d file fails before any scan
-    if baseline:
-        ui_baseline.load(Path(baseline), evaluation_date)  # so does a malformed baseline
-    subjects = scan_targets(targets, ui)
+    prestart_browsers(targets, ui)  # they start while the policies load
+    try:
+        policies = load(builtin_pack_paths(UI_PACKS), data, root=root)  # a bad -d file fails before any scan
+        if baseline:
+            ui_baseline.load(Path(baseline), evaluation_date)  # so does a malformed baseline
+        subjects = scan_targets(targets, ui)
+    finally:
+        ui_pool.discard_unused()
     options = pipeline.Options(evaluation_date=evaluation_date, fail_on=fail_on,
                                waivers=Path(waivers) if waivers else None, root=root)
     result = apply_baseline(pipeline.run(subjects, policies, EmbeddedEngine(), options), baseline, evaluation_date,

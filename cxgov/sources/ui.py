@@ -7,7 +7,8 @@ steps themselves and, once they are done, probe the widget with the keyboard on 
 elements cxgov was asked about (the AI-disclosure notice) are probed, and a full-page PNG is
 written to the artifacts directory. A small pool of browsers (one per worker thread, reused across
 pages) scans many pages; the axe-core source and the behavioural checks' page script arrive with
-every document. A page that does not load, answers with an HTTP error, or a step that fails is a
+every document. The browsers are started ahead of the scan when the command can (`prestart`,
+ui_pool.py), and quit behind it, while the engine judges what they found. A page that does not load, answers with an HTTP error, or a step that fails is a
 SourceError: exit 2, never a page silently left out.
 
 Subject: kind `ui-scan`, id `<url>#<state>`, origin the URL; the document is
@@ -40,6 +41,7 @@ from pathlib import Path
 
 from cxgov.errors import InputError, SourceError
 from cxgov.model import Location, Subject
+from cxgov.sources import ui_pool
 from cxgov.sources.interface import Source
 from cxgov.sources.ui_axe import PROBE, RUN_AXE, axe_run_options, fallback_options, target_key, trim
 from cxgov.sources.ui_browser import Browser, BrowserSettings, driver_message, find_axe
@@ -83,6 +85,16 @@ class UISource(Source):
             raise InputError("the same page and state are scanned twice: " + ", ".join(dupes),
                              hint="give each entry point its own URL or each scan its own state name")
 
+    @property
+    def scripts(self) -> tuple[str, str]:
+        """What every document the browsers load gets first: axe-core and the checks' page script."""
+        return self.axe.text, self.library
+
+    def prestart(self) -> None:
+        """Start the browsers this source will use now, while the caller does other work."""
+        if self.targets:
+            ui_pool.prestart(self.settings, self.scripts, self.jobs)
+
     def subjects(self) -> Iterator[Subject]:
         if not self.targets:
             return iter(())
@@ -104,19 +116,15 @@ class UISource(Source):
                         index = queue.pop(0)
                     try:
                         if browser is None:
-                            browser = Browser(self.settings)
-                            # axe-core and the checks' script arrive with every document the browser
-                            # loads (V8 caches their compiled code), instead of 500 kB over the driver per page
-                            for source in (self.axe.text, self.library):
-                                browser.driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument",
-                                                               {"source": source})
+                            browser = ui_pool.take(self.settings, self.scripts) or \
+                                ui_pool.ready_browser(self.settings, self.scripts)
                         results[index] = self._scan_target(browser, self.targets[index], slugs[index])
                     except BaseException as exc:  # noqa: BLE001 - reported after the pool stops
                         errors[index] = exc
                         stop.set()
             finally:
-                if browser is not None:
-                    browser.close()
+                if browser is not None:  # it quits while the engine judges what it found
+                    ui_pool.close_later(browser)
 
         threads = [threading.Thread(target=worker, name=f"cxgov-ui-{n}", daemon=True) for n in range(self.jobs)]
         for t in threads:
