@@ -8,7 +8,7 @@
 #   2. acme-cx's chat widget scanned with axe-core in headless Chromium (cxgov wcag), served locally;
 #   3. chatbot: a team's own conftest-style policies, with their unit tests;
 #   4. cxgov drift: the fixed bundle as the approved baseline, against the live registry (its
-#      production alias moved since) and against the non-compliant check's report.
+#      production alias moved since) and against the non-compliant audit's signed bundle.
 # acme-cx's model comes from an MLflow registry: the demo starts a local `mlflow server` (sqlite, in a
 # temporary directory), seeds it with model_registry/seed_registry.py and stops it on exit. Its chat
 # widget, declared at https://www.acme-shop.eu/help, is served from examples/acme-cx/ui on 127.0.0.1
@@ -140,14 +140,14 @@ run 1 "chatbot: the team's own policies over its manifests and plan" \
   check k8s terraform/plan.json --no-builtin --evaluation-date "$DATE" -o text -o "sarif=$OUT/chatbot.sarif"
 
 # drift: the compliant bundle is the approved baseline; first the live system re-audited as that bundle
-# records it (the registry's production alias has moved since), then the non-compliant check's report
+# records it (the registry's production alias has moved since), then the non-compliant audit's signed bundle
 cd ../acme-cx/compliant
 rm -f "$OUT"/drift.db*
 run 1 "drift: the approved audit re-run on the live registry and widget names the moved production alias" \
   drift check --baseline "$OUT/acme-cx-fixed-bundle.tar.gz" --public-key "$PUB" --state "$OUT/drift.db" \
   --evaluation-date "$DATE" --ui-base-url "${UI_URL}fixed" -o text
 run 1 "drift: what changed since the approved baseline, recorded in a history" \
-  drift check --baseline "$OUT/acme-cx-fixed-bundle.tar.gz" --public-key "$PUB" --current "$OUT/acme-cx.json" \
+  drift check --baseline "$OUT/acme-cx-fixed-bundle.tar.gz" --public-key "$PUB" --current "$OUT/acme-cx-bundle.tar.gz" \
   --state "$OUT/drift.db" -o text -o "markdown=$OUT/drift.md" -o "json=$OUT/drift.json" --metrics "$OUT/drift.prom"
 run 0 "drift: the history and time to remediate" drift history --state "$OUT/drift.db" --limit 5
 
