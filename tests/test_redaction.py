@@ -288,3 +288,12 @@ def test_write_outputs_cuts_what_the_documents_hold_by_name(leaky_audit, tmp_pat
     leaks = [(s, n) for s in all_secrets() for n, data in written.items() if s.encode() in data]
     assert not leaks, leaks
     assert b"[REDACTED:secret-key]" in written["out.json"] and b"[REDACTED:" in written["summary.md"]
+
+
+def test_a_password_already_masked_is_left_as_it_is_and_a_real_one_is_not():
+    from cxgov.evidence.redact import Redactor
+
+    redactor = Redactor()
+    assert redactor.text("postgresql://cx:***@db:5432/mlflow") == "postgresql://cx:***@db:5432/mlflow"
+    assert "s3cr3t-pass" not in redactor.text("postgresql://cx:s3cr3t-pass@db:5432/mlflow")
+    assert "***x" not in redactor.text("postgresql://cx:***x@db:5432/mlflow")  # only exactly *** is a mask

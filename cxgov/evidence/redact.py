@@ -86,7 +86,8 @@ SHAPES: tuple[tuple[str, re.Pattern, int], ...] = (
     ("bearer-token", re.compile(r"(?i)\bbearer\s+([A-Za-z0-9\-._~+/]{12,}=*)"), 1),
     ("basic-auth", re.compile(r"(?i)\bbasic\s+([A-Za-z0-9+/]{12,}={0,2})(?![A-Za-z0-9+/=])"), 1),
     # user:password@ in a URL, the user name possibly empty (redis://:password@host)
-    ("url-password", re.compile(r"://[^/\s:@\"']{0,256}:([^@\s/\"']{1,512})@"), 1),
+    # a password already masked as *** (cxgov's own messages mask one) is left as it is
+    ("url-password", re.compile(r"://[^/\s:@\"']{0,256}:(?!\*\*\*@)([^@\s/\"']{1,512})@"), 1),
     ("connection-string-secret", re.compile(
         r"(?i)(?:^|[;\s&?])(?:password|pwd|accountkey|sharedaccesskey|sharedaccesssignature|sig)=([^;&\s\"']+)"), 1),
     # `DB_PASSWORD=...`, `api_key: ...`, `"client_secret": "..."` in free text; not a reference (${X},
