@@ -16,8 +16,9 @@ in a fresh process (the median is printed; the sqlite path's times include impor
 2. `cxgov models check --filter "name = '...'" -o json` end to end (read, compile, evaluate every
    version against the builtin packs, render);
 
-and once, in-process, how long loading the builtin packs and compiling + evaluating take, and the
-baseline a script written one version at a time makes over REST: MlflowClient.get_registered_model
+how long a fresh process takes to import mlflow and its SQL stores (the sqlite path pays it before
+its first read); and once, in-process, how long loading the builtin packs and compiling + evaluating
+take, and the baseline a script written one version at a time makes over REST: MlflowClient.get_registered_model
 once, then get_model_version and get_run per version (2 calls per version).
 
 Figures print next to the target (<= 2.5 s for 500 versions end to end, for each); nothing fails on them.
@@ -50,6 +51,14 @@ import seed_registry  # noqa: E402
 MODEL = "bench-router"
 TARGET_S = 2.5
 DATE = "2026-11-22"
+
+IMPORT_STORES = """
+import json, os, time
+os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")
+started = time.perf_counter()
+import mlflow, mlflow.store.tracking.sqlalchemy_store, mlflow.store.model_registry.sqlalchemy_store
+print(json.dumps({"seconds": time.perf_counter() - started}))
+"""
 
 READ_ONLY = """
 import json, sys, time
@@ -133,6 +142,12 @@ def read_only(uri: str, filter_text: str, expected: int) -> tuple[float, int]:
     return figures["seconds"], figures["calls"]
 
 
+def import_stores() -> float:
+    """Importing mlflow and its SQL stores in a fresh process: what the sqlite path pays before its first read."""
+    proc = subprocess.run([sys.executable, "-c", IMPORT_STORES], capture_output=True, text=True, cwd=ROOT, check=True)
+    return json.loads(proc.stdout.strip().splitlines()[-1])["seconds"]
+
+
 def end_to_end(uri: str, filter_text: str) -> float:
     started = time.perf_counter()
     run = subprocess.run([str(Path(sys.executable).with_name("cxgov")), "models", "check", "--filter", filter_text,
@@ -185,7 +200,8 @@ def main() -> None:
                     read_calls = proxy.take() // args.runs
                 e2e_s, e2e_runs, _ = median_of(args.runs, lambda: end_to_end(uri, filter_text))
                 proxy.take()
-                figures[label] = (read_s, read_calls, e2e_s, e2e_runs)
+                figures[label] = (read_s, read_calls, e2e_s, e2e_runs, os.getloadavg()[0])
+            import_s = median_of(args.runs, import_stores)[0]
 
             # where the end-to-end time goes, in-process: policies, then compile + evaluate in workers
             from cxgov import pipeline
@@ -213,11 +229,13 @@ def main() -> None:
     n = len(versions)
     print()
     print(f"{'':46}{'server (http)':>16}{'store (sqlite)':>16}")
-    (rs, rc, es, eruns), (ls, lc, le, lruns) = figures["server"], figures["sqlite"]
+    (rs, rc, es, eruns, rload), (ls, lc, le, lruns, lload) = figures["server"], figures["sqlite"]
     print(f"{'cxgov source alone (batched reads)':46}{rs:>14.2f} s{ls:>14.2f} s")
+    print(f"{'  of which importing mlflow and its SQL stores':46}{'-':>16}{import_s:>14.2f} s")
     print(f"{'  calls (HTTP / store)':46}{rc:>16}{lc:>16}")
     print(f"{'cxgov models check, end to end':46}{es:>14.2f} s{le:>14.2f} s   target <= {TARGET_S:.1f} s each")
     print(f"{'  every run':46}{' '.join(f'{s:.2f}' for s in eruns):>16}  {' '.join(f'{s:.2f}' for s in lruns):>16}")
+    print(f"{'  load average after the runs':46}{rload:>16.2f}{lload:>16.2f}")
     print(f"{'load the builtin packs (in-process)':46}{load_s:>14.2f} s")
     print(f"{'compile + evaluate ({} workers, in-process)'.format(os.cpu_count()):46}{eval_s:>14.2f} s")
     print(f"{'baseline: one call per version (+ its run)':46}{base_s:>14.2f} s  ({base_calls} HTTP calls)")

@@ -796,4 +796,11 @@ def drift_history(state, limit, output):
 
 
 def main() -> None:
-    cli(prog_name="cxgov")
+    try:
+        cli(prog_name="cxgov")
+    except SystemExit as exc:
+        if "mlflow" in sys.modules:  # a store was read: skip mlflow's costly interpreter teardown
+            from cxgov.sources.mlflow_store import exit_without_teardown
+
+            exit_without_teardown(exc.code)
+        raise

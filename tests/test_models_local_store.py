@@ -91,6 +91,42 @@ def test_an_untraceable_version_in_a_local_store_fails_the_gate(hidden_store):
            f"model and no run is tagged evaluated_model=models:/{HIDDEN}/1" in messages
 
 
+def test_a_run_that_read_a_store_ends_through_its_exit_handlers(hidden_store, tmp_path):
+    """The CLI skips mlflow's interpreter teardown after reading a store, never its exit handlers: the
+    engine worker started while the store was read is stopped and its directory removed, also when
+    the run ends before evaluating, and what was printed is all there."""
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    empty = models_check("sqlite:///reg.db", extra=("--filter", "name = 'no-such-model'"), cwd=hidden_store,
+                         env={"TMPDIR": str(tmp)})
+    assert empty.code == 2
+    assert "the filter selected no model versions in sqlite:///reg.db" in empty.stderr
+    judged = models_check("sqlite:///reg.db", f"{HIDDEN}@production", cwd=hidden_store, env={"TMPDIR": str(tmp)})
+    assert judged.code == 1, judged.stderr
+    assert "AIACT-10-01" in judged.stdout and judged.stdout.endswith("\n")
+    assert list(tmp.iterdir()) == []
+
+
+EXIT_NOW = """
+import atexit, sys
+from cxgov.sources.mlflow_store import exit_without_teardown
+atexit.register(lambda: print("handler ran"))
+print("output", end="")
+exit_without_teardown(int(sys.argv[1]) if sys.argv[1].isdigit() else sys.argv[1])
+print(" then the ordinary exit")
+"""
+
+
+@pytest.mark.parametrize("code, stdout, status", [
+    ("3", "outputhandler ran\n", 3),  # handlers run, streams flushed, the process ends there
+    ("a message", "output then the ordinary exit\nhandler ran\n", 0),  # not an exit status: the ordinary exit
+])
+def test_exiting_without_teardown_runs_the_exit_handlers_first(code, stdout, status):
+    proc = subprocess.run([sys.executable, "-c", EXIT_NOW, code], capture_output=True, text=True, cwd=ROOT,
+                          timeout=120)
+    assert (proc.stdout, proc.returncode) == (stdout, status), proc.stderr
+
+
 # ---- faults: each is exit 2, naming the store
 
 

@@ -87,6 +87,8 @@ def run_models_check(*, refs, filters, tracking_uri, policy, data, builtin, outp
     if not policy and not builtin:
         raise UsageError("no policies to evaluate", hint="give -p/--policy, or drop --no-builtin")
     source = MlflowSource(tracking_uri, refs, filters=filters, timeout=timeout, retries=retries)
+    # made first, so its worker process starts Python and loads OPA while the registry is read
+    engine = EmbeddedEngine(jobs)
     # the registry is read while the policies are parsed: the reads mostly wait on the server, or on
     # importing mlflow for a local or database store
     read: dict[str, Any] = {}
@@ -110,6 +112,6 @@ def run_models_check(*, refs, filters, tracking_uri, policy, data, builtin, outp
     options = pipeline.Options(evaluation_date=evaluation_date, fail_on=fail_on,
                                waivers=Path(waivers) if waivers else None, root=root)
     with progress_for(len(subjects), "evaluating") as progress:
-        result = pipeline.run(subjects, policies, EmbeddedEngine(jobs), options, progress)
+        result = pipeline.run(subjects, policies, engine, options, progress)
     write_outputs(result, targets, color=color, stdout=sys.stdout, subjects=subjects)
     return result.verdict.exit_code
