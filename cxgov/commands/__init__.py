@@ -1,1 +1,1 @@
-"""The work behind each CLI command, kept out of cli.py so it stays a list of options."""
+"""The work behind each CLI command, kept out of cli*.py so they stay lists of options."""
