@@ -12,7 +12,7 @@ import subprocess
 import pytest
 
 from conftest import EVALUATION_DATE, run_cxgov
-from test_audit import files_only_copy
+from test_audit import files_only_copy, signed_audit
 
 REGISTRY = "123456789012.dkr.ecr.eu-central-1.amazonaws.com/acme-cx"
 # what examples/acme-cx/noncompliant/k8s pins: chat-api and agent-assist by digest, retrieval by tag only
@@ -39,12 +39,7 @@ def audited(tmp_path_factory):
     git(variant, "commit", "-qm", "the audited release")
     git(variant, "remote", "add", "origin", f"https://ci-bot:{REMOTE_TOKEN}@git.example.com/acme/cx.git")
     commit = git(variant, "rev-parse", "HEAD")
-    key = base / "signing.key"
-    assert run_cxgov("evidence", "keygen", "--out", str(key)).code == 0
-    bundle = base / "bundle"
-    run = run_cxgov("audit", "--evaluation-date", EVALUATION_DATE, "--key", str(key), "--out", str(bundle),
-                    "-o", "json=/dev/null", cwd=variant, timeout=900)
-    assert run.code == 1, run.stderr
+    bundle, _ = signed_audit(variant, base)
     return bundle, base / "signing.key.pub", commit
 
 

@@ -59,13 +59,19 @@ def files_only(tmp_path_factory):
     registry's state, so they are not the same inputs twice), audited and signed through the CLI."""
     base = tmp_path_factory.mktemp("files-only")
     variant = files_only_copy(base)
+    bundle, key = signed_audit(variant, base)
+    return variant, bundle, bundle.with_name(bundle.name + ".tar.gz"), key
+
+
+def signed_audit(variant: Path, base: Path) -> tuple[Path, Path]:
+    """`cxgov audit` of `variant` signed with a fresh key: (bundle directory, private key), the gate failed."""
     key = base / "signing.key"
     assert run_cxgov("evidence", "keygen", "--out", str(key)).code == 0
     bundle = base / "bundle"
     run = run_cxgov("audit", "--evaluation-date", EVALUATION_DATE, "--key", str(key), "--out", str(bundle),
                     "-o", "json=/dev/null", cwd=variant, timeout=900)
     assert run.code == 1, run.stderr
-    return variant, bundle, bundle.with_name(bundle.name + ".tar.gz"), key
+    return bundle, key
 
 
 @pytest.fixture(scope="module")
