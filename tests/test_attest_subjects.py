@@ -11,7 +11,7 @@ import subprocess
 
 import pytest
 
-from conftest import EVALUATION_DATE, run_cxgov
+from conftest import run_cxgov
 from test_audit import files_only_copy, signed_audit
 
 REGISTRY = "123456789012.dkr.ecr.eu-central-1.amazonaws.com/acme-cx"
