@@ -32,7 +32,7 @@ def test_a_key_and_a_password_quoted_by_an_input_error_are_redacted(tmp_path):
             ({"url": "https://www.acme-shop.eu/help", "allowed_origins": [f"https://admin:{PASSWORD}@sso.example.eu"]},
              "'https://admin:[REDACTED:url-password]@sso.example.eu' is not an origin")):
         states.write_text(yaml.safe_dump({"entry_points": [entry]}))
-        run = run_cxgov("wcag", "--states", str(states))
+        run = run_cxgov("wcag", "--states", str(states), cwd=tmp_path)
         assert run.code == 2
         assert quoted in run.stderr
         assert OPENAI not in run.stderr and PASSWORD not in run.stderr

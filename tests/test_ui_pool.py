@@ -53,7 +53,8 @@ def test_a_command_that_fails_before_its_scan_leaves_no_browser_behind(tmp_path)
     bad.write_text("{bad")
     scratch = tmp_path / "tmp"
     scratch.mkdir()
-    run = run_cxgov("wcag", "http://127.0.0.1:9/help/", "-d", str(bad), env={"TMPDIR": str(scratch)}, timeout=120)
+    run = run_cxgov("wcag", "http://127.0.0.1:9/help/", "-d", str(bad), env={"TMPDIR": str(scratch)}, cwd=tmp_path,
+                    timeout=120)
     assert run.code == 2
     assert str(bad) in run.stderr and "invalid JSON" in run.stderr
     assert _profiles(scratch) == []
@@ -63,10 +64,11 @@ def test_a_browser_that_cannot_start_is_reported_by_the_scan_after_the_earlier_c
     bad = tmp_path / "bad.json"
     bad.write_text("{bad")
     # a bad data file is reported first, as without browsers started ahead
-    run = run_cxgov("wcag", "http://127.0.0.1:9/help/", "--chrome", "/bin/false", "-d", str(bad), timeout=120)
+    run = run_cxgov("wcag", "http://127.0.0.1:9/help/", "--chrome", "/bin/false", "-d", str(bad), cwd=tmp_path,
+                    timeout=120)
     assert run.code == 2
     assert "invalid JSON" in run.stderr and "could not start headless Chromium" not in run.stderr
     # without it, the scan reports the browser that did not start
-    run = run_cxgov("wcag", "http://127.0.0.1:9/help/", "--chrome", "/bin/false", timeout=120)
+    run = run_cxgov("wcag", "http://127.0.0.1:9/help/", "--chrome", "/bin/false", cwd=tmp_path, timeout=120)
     assert run.code == 2
     assert "could not start headless Chromium" in run.stderr

@@ -76,9 +76,9 @@ def origins():
 @pytest.mark.parametrize("path,how", [("/cross", "redirected to another origin (HTTP 302)"),
                                       ("/meta", "the page navigated to another origin"),
                                       ("/script", "the page navigated to another origin")])
-def test_a_redirect_to_another_origin_is_exit_2_naming_both_urls(origins, path, how):
+def test_a_redirect_to_another_origin_is_exit_2_naming_both_urls(origins, path, how, tmp_path):
     home, other = origins
-    run = run_cxgov("wcag", home + path, "-o", "json", timeout=180)
+    run = run_cxgov("wcag", home + path, "-o", "json", cwd=tmp_path, timeout=180)
     assert run.code == 2, run.stderr
     assert f"{how}: {home}{path} -> {other}/page" in run.stderr
     assert "allowed_origins" in run.stderr
@@ -92,7 +92,7 @@ def test_an_allowed_origin_is_followed_and_the_scan_passes(origins, tmp_path):
         {"name": "help", "url": home + "/cross", "allowed_origins": [other]},
         {"name": "refresh", "url": home + "/meta", "allowed_origins": [other + "/"]},
     ]}))
-    run = run_cxgov("wcag", "--states", str(states), "-o", "text", timeout=180)
+    run = run_cxgov("wcag", "--states", str(states), "-o", "text", cwd=tmp_path, timeout=180)
     assert run.code == 0, run.stdout + run.stderr
     assert "PASS" in run.stdout and "2 subjects" in run.stdout
 
@@ -102,7 +102,7 @@ def test_another_allowed_origin_does_not_allow_this_one(origins, tmp_path):
     states = tmp_path / "states.yaml"
     states.write_text(yaml.safe_dump({"entry_points": [
         {"name": "help", "url": home + "/cross", "allowed_origins": ["https://login.example.eu"]}]}))
-    run = run_cxgov("wcag", "--states", str(states), timeout=180)
+    run = run_cxgov("wcag", "--states", str(states), cwd=tmp_path, timeout=180)
     assert run.code == 2
     assert f"{home}/cross -> {other}/page" in run.stderr
 
@@ -113,7 +113,7 @@ def test_allowed_origins_are_validated(tmp_path, value):
     states = tmp_path / "states.yaml"
     states.write_text(yaml.safe_dump({"entry_points": [
         {"name": "help", "url": "https://www.acme-shop.eu/help", "allowed_origins": value}]}))
-    run = run_cxgov("wcag", "--states", str(states))
+    run = run_cxgov("wcag", "--states", str(states), cwd=tmp_path)
     assert run.code == 2
     assert "states.yaml[0].allowed_origins" in run.stderr
     with pytest.raises(InputError):
