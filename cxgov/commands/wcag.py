@@ -19,7 +19,7 @@ from typing import Any
 import click
 
 from cxgov import pipeline
-from cxgov.sources import ui_baseline, ui_pool
+from cxgov.sources import ui_baseline
 from cxgov.errors import InputError, UsageError
 from cxgov.model import Subject
 from cxgov.paths import display_path
@@ -152,6 +152,8 @@ def run_wcag(*, urls: list[str], states_file: str | None, ui: UIOptions, data: l
     if not declared:
         raise UsageError("no pages to scan", hint="give one or more URLs, or --states FILE with entry_points")
     targets = ui_targets(declared, where=states_file or "command line", base_url=ui.base_url)
+    from cxgov.sources import ui_pool  # the browser pool: only a command that scans loads it
+
     prestart_browsers(targets, ui)  # they start while the policies load
     try:
         policies = load(builtin_pack_paths(UI_PACKS), data, root=root)  # a bad -d file fails before any scan
