@@ -172,10 +172,7 @@ class MlflowSource(Source):
     def _logged_models(self, model_ids: set[str], experiments: list[str], what: str) -> dict[str, dict]:
         """The MLflow 3 logged models the versions were registered from, by model id."""
         found: dict[str, dict] = {}
-        ordered = sorted(model_ids)
-        for start in range(0, len(ordered), IDS_PER_SEARCH):
-            chunk = ordered[start:start + IDS_PER_SEARCH]
-            filter_text = "model_id IN (" + ", ".join(quote(m) for m in chunk) + ")"
+        for filter_text in _id_filters("model_id", model_ids):
             for lm in self.reader.search_logged_models(experiments, filter_text, self.page_size, what):
                 found[lm["info"]["model_id"]] = lm
         return found
@@ -183,10 +180,7 @@ class MlflowSource(Source):
     def _runs(self, run_ids: set[str], experiments: list[str], what: str) -> dict[str, dict]:
         """Source runs and evaluation runs by id, in batches."""
         runs: dict[str, dict] = {}
-        ordered = sorted(run_ids)
-        for start in range(0, len(ordered), IDS_PER_SEARCH):
-            chunk = ordered[start:start + IDS_PER_SEARCH]
-            filter_text = "attributes.run_id IN (" + ", ".join(quote(r) for r in chunk) + ")"
+        for filter_text in _id_filters("attributes.run_id", run_ids):
             for run in self.reader.search_runs(experiments, filter_text, self.page_size, what, deleted=True):
                 runs[run["info"]["run_id"]] = run
         return runs
@@ -242,3 +236,10 @@ def _what(versions: dict[Key, dict]) -> str:
     keys = sorted(versions)
     return "runs and logged models of " + ", ".join(subject_id(*k) for k in keys[:3]) + (" ..." if len(keys) > 3
                                                                                          else "")
+
+
+def _id_filters(field: str, ids: set[str]):
+    """`field IN (...)` search filters over the ids, IDS_PER_SEARCH at a time, in a stable order."""
+    ordered = sorted(ids)
+    for start in range(0, len(ordered), IDS_PER_SEARCH):
+        yield f"{field} IN (" + ", ".join(quote(i) for i in ordered[start:start + IDS_PER_SEARCH]) + ")"
