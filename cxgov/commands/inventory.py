@@ -66,20 +66,13 @@ def evaluate_subjects(subjects, evaluation_date: str, root: Path, jobs: int | No
     drafts ai_providers from the same call)."""
     from cxgov import pipeline
     from cxgov.engine.choice import EngineChoice
-    from cxgov.engine.policyset import builtin_pack_paths, load
+    from cxgov.engine.policyset import builtin_pack_paths, load, overlay
     from cxgov.evidence.aibom import RECORDS_DATA
 
     evaluator = (engine or EngineChoice()).create(jobs)
     policies = load(builtin_pack_paths(["shadow_ai"]), [], root=root)
-    policies = dataclasses.replace(policies, data=_merged(policies.data, RECORDS_DATA))
+    policies = dataclasses.replace(policies, data=overlay(policies.data, RECORDS_DATA))
     return pipeline.run(subjects, policies, evaluator, pipeline.Options(evaluation_date=evaluation_date, root=root))
-
-
-def _merged(data: dict, extra: dict) -> dict:
-    out = dict(data)
-    for key, value in extra.items():
-        out[key] = _merged(out[key], value) if isinstance(out.get(key), dict) and isinstance(value, dict) else value
-    return out
 
 
 def render(fmt: str, found, result, has_descriptor: bool, color: bool = False) -> str:

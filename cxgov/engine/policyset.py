@@ -198,7 +198,7 @@ def load(policy_paths: list[str | Path], data_paths: list[str | Path] = (), *, b
     user: dict[str, Any] = {}
     for d in data_paths:
         user = _merge(user, load_data_path(Path(d)), str(d))
-    data = _overlay(data, user)  # -d overrides builtin settings (residency profile, thresholds, dates)
+    data = overlay(data, user)  # -d overrides builtin settings (residency profile, thresholds, dates)
     texts = []
     for file, is_builtin in sources:
         if file.name.endswith("_test.rego") and not include_tests:
@@ -330,9 +330,9 @@ def _merge(a: dict, b: dict, where: str) -> dict:
     return out
 
 
-def _overlay(base: dict, top: dict) -> dict:
+def overlay(base: dict, top: dict) -> dict:
     """Deep merge where `top` wins."""
     out = dict(base)
     for key, value in top.items():
-        out[key] = _overlay(out[key], value) if isinstance(out.get(key), dict) and isinstance(value, dict) else value
+        out[key] = overlay(out[key], value) if isinstance(out.get(key), dict) and isinstance(value, dict) else value
     return out
