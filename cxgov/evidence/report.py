@@ -45,7 +45,6 @@ STATUS_LABELS = {
 }
 #: text symbols beside each status, so no status is told by colour alone
 STATUS_SYMBOLS = {"satisfied": "✓", "not-satisfied": "✗", "not-assessed": "–", "deny": "✗", "warn": "!", "waived": "≈"}
-REPORT_ORDER = report_summary.REPORT_ORDER
 
 
 def render_report(view: BundleView, manifest: dict[str, Any]) -> str:
@@ -90,7 +89,7 @@ def report_context(view: BundleView, manifest: dict[str, Any]) -> dict[str, Any]
             "findings": report_charts.findings_chart(result.findings, [(fw["id"], fw["title"]) for fw in frameworks]),
             "controls": report_charts.controls_chart(frameworks),
             # a drift history, when the bundle carries one: the trend of open findings
-            "trend": report_charts.trend_chart(getattr(view, "drift_history", None)),
+            "trend": report_charts.trend_chart(view.drift_history),
         },
         "subject_count": len(result.subjects),
         "models": models,

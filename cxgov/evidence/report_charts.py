@@ -82,14 +82,13 @@ def controls_chart(frameworks: list[dict[str, Any]]) -> dict[str, Any] | None:
 
 
 def trend_points(history: Any) -> list[dict[str, Any]]:
-    """Open findings per drift run, oldest first, from a drift history's runs (cxgov.drift.history
-    History.runs(): `finished` and `finding_count`, or `time` and `open`); errored runs measured nothing."""
+    """Open findings per drift run, oldest first, from a drift history's runs (`finished` and
+    `finding_count`, as the bundle's drift/history.json holds them); errored runs measured nothing."""
     points = []
     for run in history or []:
         if not isinstance(run, dict) or run.get("status") == "errored":
             continue
-        when = run.get("time") or run.get("finished")
-        count = run.get("open", run.get("finding_count"))
+        when, count = run.get("finished"), run.get("finding_count")
         if isinstance(when, str) and isinstance(count, int) and not isinstance(count, bool):
             points.append({"time": when, "open": count})
     return sorted(points, key=lambda p: p["time"])

@@ -15,18 +15,14 @@ from urllib.parse import quote
 
 from cxgov.evidence.controls import finding_evidence, framework_title, natural_key, subjects_by_file
 from cxgov.evidence.view import BundleView
+from cxgov.formats._common import severity_rank, status as status_of
 from cxgov.model import Finding, Subject
 
 #: bundle files holding one document each; every other input file groups its source file's documents
 #: under `documents` (cxgov.evidence.build.subject_file)
 SINGLE_DOCUMENT_KINDS = ("model-version", "ui-scan", "system")
 STATUS_ORDER = {"deny": 0, "warn": 1, "waived": 2}
-SEVERITY_ORDER = {"critical": 0, "high": 1, "medium": 2, "low": 3, "info": 4}
 _ELEMENTS_SUFFIX = re.compile(r"; \d+ element\(s\):.*$", re.S)
-
-
-def status_of(f: Finding) -> str:
-    return "waived" if f.waiver is not None else f.gate
 
 
 def slug(text: str) -> str:
@@ -73,7 +69,7 @@ class Row:
         return next((f.waiver.to_dict() for f in self.findings if f.waiver is not None), None)
 
     def order(self) -> tuple:
-        return (STATUS_ORDER.get(self.status, 9), SEVERITY_ORDER.get(self.severity, 9), natural_key(self.rule_id),
+        return (STATUS_ORDER.get(self.status, 9), severity_rank(self.severity), natural_key(self.rule_id),
                 self.place or ("", 0), self.resource, self.element or "", self.message)
 
 

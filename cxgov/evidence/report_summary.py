@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from cxgov.evidence.controls import framework_title, natural_key
-from cxgov.evidence.report_rows import Row, slug
+from cxgov.evidence.report_rows import STATUS_ORDER, Row, slug, status_of
 
 #: how many causes "What to fix first" lists: a first screen, not a second findings table
 TOP_CAUSES = 5
@@ -73,13 +73,13 @@ def _rule_group(rule_id: str, rows: list[Row]) -> dict[str, Any]:
     counts = {"deny": 0, "warn": 0, "waived": 0}
     for row in rows:
         for f in row.findings:
-            counts["waived" if f.waiver is not None else f.gate] += 1
+            counts[status_of(f)] += 1
     status = next(s for s in ("deny", "warn", "waived") if counts[s]) if any(counts.values()) else "warn"
     remediations = {r.remediation for r in rows}
     controls = sorted({c for r in rows for c in r.controls}, key=natural_key)
     first = rows[0]
     return {"id": rule_id, "anchor": f"rule-{slug(rule_id)}", "title": first.title, "severity": first.severity,
-            "status": status, "order": ({"deny": 0, "warn": 1, "waived": 2}[status], min(r.order()[1] for r in rows)),
+            "status": status, "order": (STATUS_ORDER[status], min(r.order()[1] for r in rows)),
             "counts": counts, "findings": sum(counts.values()), "rows": rows, "controls": controls,
             # one remediation per rule, told once, unless its findings carry their own
             "remediation": first.remediation if len(remediations) == 1 else "",
@@ -99,9 +99,6 @@ def signing(manifest: dict[str, Any]) -> dict[str, Any]:
 def times(view, evaluation_date: str) -> dict[str, Any]:
     """The evaluation date (the day the policies judge as of), when the bundle was written, and when
     each source was collected, when the bundle records it."""
-    collected = getattr(view, "collected", None)
-    sources = []
-    if isinstance(collected, dict):
-        sources = [{"kind": str(k), "name": SOURCE_NAMES.get(str(k), str(k)), "time": str(v)}
-                   for k, v in sorted(collected.items()) if v]
+    sources = [{"kind": str(k), "name": SOURCE_NAMES.get(str(k), str(k)), "time": str(v)}
+               for k, v in sorted(view.collected.items()) if v]
     return {"evaluation_date": evaluation_date, "created": view.created, "collected": sources}
