@@ -196,20 +196,20 @@ def summary(inp: BundleInputs, findings: list[dict], index: list[dict]) -> dict:
     kinds = Counter(s.kind for s in inp.subjects)
     unjudged = {s.id for s in inp.result.unjudged()}
     waivers = {canonical_json(f["waiver"]): f["waiver"] for f in findings if f["waiver"]}
+    listed = [{"id": e["id"], "kind": e["kind"], "origin": e["origin"], "sha256": e["sha256"]} for e in index]
     return {
         "system": inp.system,
         "evaluation_date": inp.evaluation["evaluation_date"],
         "verdict": inp.result.verdict.to_dict(),
         "subject_counts": {"total": len(inp.subjects), "by_kind": dict(sorted(kinds.items()))},
         # sha256 of each document as stored here (after redaction), in evaluation order
-        "subjects": [{"id": e["id"], "kind": e["kind"], "origin": e["origin"], "sha256": e["sha256"]} for e in index],
+        "subjects": listed,
         "rules": len(inp.result.rules),
         "findings": len(findings),
         "waivers_applied": [waivers[k] for k in sorted(waivers)],
         "skipped_sources": inp.skipped,
         # documents no selected rule judged: never a pass, listed like the subjects
-        "not_judged": [{"id": e["id"], "kind": e["kind"], "origin": e["origin"], "sha256": e["sha256"]}
-                       for e in index if e["id"] in unjudged],
+        "not_judged": [s for s in listed if s["id"] in unjudged],
     }
 
 

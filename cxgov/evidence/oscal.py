@@ -22,13 +22,14 @@ audit read that subject (the bundle's `collected`), so the same view gives the s
 
 from __future__ import annotations
 
+import functools
 import uuid
 from typing import Any
 
 from cxgov import __version__
 from cxgov.evidence.controls import control_matrix, framework_title, judged_subjects
 from cxgov.evidence.oscal_catalog import NO_CONTROL, control_token
-from cxgov.evidence.oscal_common import ASSESSMENT_PLAN, PROPS_NS, content_digest, line, validate
+from cxgov.evidence.oscal_common import ASSESSMENT_PLAN, PROPS_NS, content_digest, derived, line, validate
 from cxgov.evidence.sbom import NAMESPACE
 from cxgov.evidence.view import BundleView
 from cxgov.model import Finding
@@ -45,8 +46,7 @@ def assessment_results(view: BundleView) -> dict[str, Any]:
     created = view.created_at()
     root = uuid.uuid5(NAMESPACE, "oscal:" + content_digest(view))
 
-    def uid(*parts: str) -> str:
-        return str(uuid.uuid5(root, "\x1f".join(parts)))
+    uid = functools.partial(derived, root)
 
     def prop(name: str, value: Any) -> Any:
         return common.Property(name=name, value=str(value), ns=PROPS_NS)

@@ -21,14 +21,12 @@ from cxgov.model import sha256_of
 
 #: the namespace of cxgov's own OSCAL props
 PROPS_NS = "https://github.com/cxgov/cxgov/ns/oscal"
-#: bundle paths of the OSCAL documents, and the hrefs they use for each other (relative to oscal/)
-DIRECTORY = "oscal/"
+#: the hrefs the OSCAL documents use for each other (relative to oscal/, where the bundle keeps them)
 CATALOG = "catalog.json"
 PROFILE = "profile.json"
 COMPONENT_DEFINITION = "component-definition.json"
 SYSTEM_SECURITY_PLAN = "system-security-plan.json"
 ASSESSMENT_PLAN = "assessment-plan.json"
-ASSESSMENT_RESULTS = "assessment-results.json"
 #: the media types OSCAL registers for its JSON documents
 MEDIA_TYPES = {CATALOG: "application/oscal.catalog+json", PROFILE: "application/oscal.profile+json",
                COMPONENT_DEFINITION: "application/oscal.component-definition+json",

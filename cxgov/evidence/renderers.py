@@ -49,8 +49,8 @@ def render(inp, finding_dicts: list[dict], subjects: list, evidence_files: dict[
         return {}
     from dataclasses import replace
 
-    from cxgov.evidence.build import dumps, rfc3339
-    from cxgov.evidence.times import collected
+    from cxgov.evidence.build import dumps
+    from cxgov.evidence.times import collected, rfc3339
     from cxgov.formats.json_read import finding_from_dict
     from cxgov.evidence.view import BundleView
     result = replace(inp.result, findings=[finding_from_dict(d) for d in finding_dicts])

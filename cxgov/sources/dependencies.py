@@ -175,10 +175,4 @@ def document(manifest: str, text: str, shown: str, limits: Limits, parsed: Any =
     return value
 
 
-def parsed_json(text: str, shown: str, limits: Limits) -> Any:
-    from cxgov.sources.readers import read_json
-
-    return read_json(text, shown, limits)[0].value if text.strip() else {}
-
-
-__all__ = ["ECOSYSTEMS", "document", "parsed_json", "pypi_name"]
+__all__ = ["ECOSYSTEMS", "document", "pypi_name"]
