@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -57,7 +57,9 @@ def from_report(document: dict, source: str) -> Snapshot:
         digests={"policy": run["policy_digest"]} if run.get("policy_digest") else {},
         fail_on=document.get("verdict", {}).get("fail_on", "deny"),
         controls=_report_controls(document),
-        trust={"trust": "report", "note": "a JSON report carries no signature: nothing shows who made it"},
+        # read only with --allow-unsigned (load()), which the trust records
+        trust={"trust": "report", "note": "a JSON report carries no signature: nothing shows who made it",
+               "allow_unsigned": True},
     )
 
 
@@ -179,8 +181,7 @@ def load(path: Path, trust: Any = None) -> Snapshot:
             document = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise InputError(f"cannot read the JSON report: {exc}", where=str(path)) from None
-        report = from_report(document, str(path))
-        return replace(report, trust={**report.trust, "allow_unsigned": True})
+        return from_report(document, str(path))
     if not path.exists():
         raise InputError("no such bundle or report", where=str(path),
                          hint="give an evidence bundle (directory or .tar.gz) or a cxgov JSON report")
