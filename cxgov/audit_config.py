@@ -16,10 +16,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from cxgov.descriptor_schema import UIEntryPoint
 from cxgov.errors import InputError
+from cxgov.packs import PACKS
 
 CONFIG_VERSION = 1
-BUILTIN_PACKS = ("residency", "gdpr", "soc2", "ai_act", "wcag", "governance", "shadow_ai")
-Pack = Literal["residency", "gdpr", "soc2", "ai_act", "wcag", "governance", "shadow_ai"]
+BUILTIN_PACKS = PACKS
+Pack = Literal[PACKS]
 
 
 class _Model(BaseModel):

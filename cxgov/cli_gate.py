@@ -10,6 +10,7 @@ from cxgov.cli import cli
 from cxgov.cli_options import gate_options, live_source_options, parse_date, parse_shard, ui_options, use_color
 from cxgov.commands.engine_options import engine_options, eval_bound_options
 from cxgov.errors import UsageError
+from cxgov.packs import PACKS
 
 
 @cli.command(epilog="""\b
@@ -68,7 +69,7 @@ Inline suppressions (the reason is required; shown as SUPPRESSED in every output
 @click.option("--skip-rule", "skip_rules", multiple=True, metavar="ID|GLOB",
               help="Not these rules (ids or globs, repeatable), as checkov's --skip-check.")
 @click.option("--pack", "packs", multiple=True,
-              type=click.Choice(["residency", "gdpr", "soc2", "ai_act", "wcag", "governance", "shadow_ai"]),
+              type=click.Choice(PACKS),
               help="Only these builtin packs (repeatable). Default: all.")
 @click.option("--severity", type=click.Choice(["critical", "high", "medium", "low", "info"]),
               help="The lowest severity that fails the gate; findings below it are still reported. Default: info.")

@@ -25,8 +25,8 @@ from dataclasses import dataclass
 from cxgov import gate
 from cxgov.errors import UsageError
 from cxgov.model import SEVERITIES, Finding, Result
+from cxgov.packs import PACKS
 
-PACKS = ("residency", "gdpr", "soc2", "ai_act", "wcag", "governance", "shadow_ai")  # = audit_config.BUILTIN_PACKS
 #: findings about the gate itself (a broken waiver, a suppression without a reason): never deselected
 GATE_RULES = frozenset({"GOV-002", "GOV-005"})
 

@@ -39,7 +39,7 @@ def _axe() -> str:
 
 def _packs() -> list[str]:
     from cxgov.engine.policyset import builtin_policy_dir, policy_digest
-    from cxgov.selection import PACKS
+    from cxgov.packs import PACKS
 
     base = builtin_policy_dir()
     out = []
