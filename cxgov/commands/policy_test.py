@@ -96,13 +96,9 @@ def _bound_error(failure, case: TestCase | None, limits) -> Exception:
         return PolicyError(failure.message, hint="fix the policy")
     where = f"{case.file}:{case.line}" if case else None
     test = f"test {case.ref}" if case else "loading the policies and tests"
-    if failure.kind == "time":
-        return EngineError(f"{test} passed the time limit of {limits.timeout:g} s (--eval-timeout)", where=where,
-                           hint="raise --eval-timeout, or fix the rule that loops without bound")
-    if failure.kind == "memory":
-        return EngineError(f"{test} reached the memory limit of {limits.describe_memory()} per worker "
-                           "(--eval-memory)", where=where,
-                           hint="raise --eval-memory, or fix the rule that builds an unbounded collection")
+    limit = limits.reached(failure.kind, test, where)
+    if limit is not None:
+        return limit
     return EngineError(f"{test} could not be evaluated: {failure.message or failure.kind}", where=where,
                        hint=failure.hint)
 

@@ -17,7 +17,7 @@ import contextvars
 import re
 from dataclasses import dataclass
 
-from cxgov.errors import UsageError
+from cxgov.errors import EngineError, UsageError
 
 DEFAULT_TIMEOUT = 60.0  # seconds per batch of documents
 DEFAULT_MEMORY = 2 << 30  # bytes of address space a worker may add once OPA is loaded
@@ -31,6 +31,18 @@ class EvalBounds:
 
     def describe_memory(self) -> str:
         return format_size(self.memory)
+
+    def reached(self, kind: str, doing: str, where: str | None, per: str = "") -> EngineError | None:
+        """The error for `doing` having reached the time (`kind` "time") or memory limit; None for
+        any other failure. `per` qualifies the time limit (" per batch")."""
+        if kind == "time":
+            return EngineError(f"{doing} passed the time limit of {self.timeout:g} s{per} (--eval-timeout)",
+                               where=where, hint="raise --eval-timeout, or fix the rule that loops without bound")
+        if kind == "memory":
+            return EngineError(f"{doing} reached the memory limit of {self.describe_memory()} per worker "
+                               "(--eval-memory)", where=where,
+                               hint="raise --eval-memory, or fix the rule that builds an unbounded collection")
+        return None
 
 
 _CURRENT: contextvars.ContextVar[EvalBounds] = contextvars.ContextVar("cxgov_eval_bounds", default=EvalBounds())

@@ -134,13 +134,9 @@ class EmbeddedEngine(Engine):
         package = self._package_of(failure.package)
         doing = "loading the policies" if failure.batch is None else "evaluating" + (f" package {package}"
                                                                                       if package else "")
-        if failure.kind == "time":
-            return EngineError(f"{doing} passed the time limit of {self.bounds.timeout:g} s per batch (--eval-timeout)",
-                               where=where, hint="raise --eval-timeout, or fix the rule that loops without bound")
-        if failure.kind == "memory":
-            return EngineError(f"{doing} reached the memory limit of {self.bounds.describe_memory()} per worker "
-                               "(--eval-memory)", where=where,
-                               hint="raise --eval-memory, or fix the rule that builds an unbounded collection")
+        limit = self.bounds.reached(failure.kind, doing, where, per=" per batch")
+        if limit is not None:
+            return limit
         return EngineError(f"{doing} failed: {failure.message}", where=where,
                            hint="report this with the policy and the document named")
 
