@@ -38,7 +38,8 @@ def run_verify(bundle_path: str, trust: TrustRequest, as_json: bool, subject: st
     bundle = open_bundle(bundle_path)
     report = check.verify(bundle, pinned)
     line, code = check.outcome(report, pinned)
-    coverage = _coverage(bundle, subject) if subject is not None and code == 0 else None
+    attested = _subjects(bundle) if subject is not None and code == 0 else None
+    coverage = None if attested is None else _covering(attested, subject)
     if as_json:
         result = check.as_json(report, pinned)
         if subject is not None:
@@ -60,7 +61,7 @@ def run_verify(bundle_path: str, trust: TrustRequest, as_json: bool, subject: st
         digests = ", ".join(f"{alg}:{value}" for alg, value in sorted(match["digest"].items()))
         click.echo(f"COVERED: {subject} is the attested subject {match['name']} ({digests})")
     if not coverage:
-        click.echo(f"NOT COVERED: {subject} is none of the {len(_subjects(bundle))} subjects this bundle's attestation "
+        click.echo(f"NOT COVERED: {subject} is none of the {len(attested)} subjects this bundle's attestation "
                    "names (its manifest, the git commit, the images pinned by digest, the model versions)")
         return 1
     return 0
@@ -75,11 +76,11 @@ def _subjects(bundle) -> list[dict]:
     return [s for s in statement.get("subject") or [] if isinstance(s, dict)]
 
 
-def _coverage(bundle, query: str) -> list[dict]:
+def _covering(attested: list[dict], query: str) -> list[dict]:
     """The verified statement's subjects `query` designates (cxgov/evidence/attest_subjects.py)."""
     from cxgov.evidence.attest_subjects import covering
 
-    return covering({"subject": _subjects(bundle)}, query)
+    return covering({"subject": attested}, query)
 
 
 def open_checked(bundle_path: str, trust: TrustRequest):
