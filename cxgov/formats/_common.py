@@ -7,7 +7,7 @@ from __future__ import annotations
 import contextlib
 import re
 from contextvars import ContextVar
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, is_dataclass, replace
 from typing import Any
 
 from cxgov.anchors import is_uri  # noqa: F401 - where formats used to find it
@@ -211,12 +211,29 @@ def _plain_value(value: Any) -> Any:
     return value
 
 
+#: a character every terminal control above contains: a text without one is plain already
+_CONTROL_CHAR = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _has_control(value: Any) -> bool:
+    if isinstance(value, str):
+        return _CONTROL_CHAR.search(value) is not None
+    if isinstance(value, dict):
+        return any(_has_control(v) for v in value.values())
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return any(_has_control(v) for v in value)
+    if is_dataclass(value):
+        return any(_has_control(getattr(value, f.name)) for f in fields(value))
+    return False
+
+
 def _plain_finding(finding: Finding) -> Finding:
+    """The finding itself when no string in it holds a control (the usual case: no copy is made)."""
+    if not _has_control(finding):
+        return finding
     from cxgov.formats.json_read import finding_from_dict
 
-    as_dict = finding.to_dict()
-    clean = _plain_value(as_dict)
-    return finding if clean == as_dict else finding_from_dict(clean)
+    return finding_from_dict(_plain_value(finding.to_dict()))
 
 
 def plain_result(result: Result) -> Result:
