@@ -12,9 +12,7 @@ comment saying what is expected; draft/render.py writes it all as commented YAML
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 from cxgov.descriptor_todo import MARK as TODO
@@ -99,15 +97,9 @@ def get(node: Any, *keys):
     return node
 
 
-@lru_cache(maxsize=4)
-def reference(name: str) -> dict:
-    """A builtin reference data file (policies/data/<name>.json): the rules' own facts, reused."""
-    from cxgov.engine.policyset import builtin_policy_dir
-
-    return json.loads((builtin_policy_dir() / "data" / f"{name}.json").read_text(encoding="utf-8"))
-
-
 def cloud_of_region(region: str) -> str | None:
+    from cxgov.engine.policyset import reference
+
     regions = reference("regions")
     return next((cloud for cloud in ("aws", "gcp", "azure") if region in regions.get(cloud, {})), None)
 

@@ -7,7 +7,8 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
-from cxgov.draft import DPA, SINK_TYPE, TODO, Item, reference
+from cxgov.draft import DPA, SINK_TYPE, TODO, Item
+from cxgov.engine.policyset import reference
 
 # AI APIs by host: (pattern, service, vendor, group of the pattern holding the region)
 AI_HOSTS = [

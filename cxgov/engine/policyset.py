@@ -7,7 +7,9 @@ merged, the catalog of control rules, and a digest that names exactly this set o
 from __future__ import annotations
 
 import fnmatch
+import functools
 import hashlib
+import json
 from dataclasses import dataclass, field
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -29,6 +31,13 @@ def builtin_policy_dir() -> Path:
         if candidate.is_dir():
             return candidate
     raise PolicyError("the builtin policy packs are missing from this installation", hint="reinstall cxgov")
+
+
+@functools.lru_cache(maxsize=8)
+def reference(name: str) -> dict:
+    """A builtin reference data file (policies/data/<name>.json), for the code that reuses the rules'
+    own facts (the descriptor draft, the `.env` reader's key shapes)."""
+    return json.loads((builtin_policy_dir() / "data" / f"{name}.json").read_text(encoding="utf-8"))
 
 
 def builtin_pack_paths(packs: Sequence[str]) -> list[Path]:

@@ -8,7 +8,6 @@ No value is kept, so no output, bundle or report built from the document can lea
 
 from __future__ import annotations
 
-import json
 import re
 from functools import lru_cache
 from typing import Any
@@ -23,10 +22,9 @@ _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 @lru_cache(maxsize=1)
 def key_shapes() -> tuple[tuple[str, str, re.Pattern], ...]:
     """(provider, prefix, pattern) of the catalog's key shapes (policies/data/ai_catalog.json)."""
-    from cxgov.engine.policyset import builtin_policy_dir
+    from cxgov.engine.policyset import reference
 
-    catalog = json.loads((builtin_policy_dir() / "data" / "ai_catalog.json").read_text(encoding="utf-8"))
-    return tuple((s["provider"], s["prefix"], re.compile(s["pattern"])) for s in catalog["key_shapes"])
+    return tuple((s["provider"], s["prefix"], re.compile(s["pattern"])) for s in reference("ai_catalog")["key_shapes"])
 
 
 def _unquoted(value: str) -> str:
