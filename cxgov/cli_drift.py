@@ -8,7 +8,8 @@ from pathlib import Path
 import click
 
 from cxgov.cli import cli
-from cxgov.cli_options import live_source_options, parse_date, with_options
+from cxgov.cli_options import (evaluation_date_option, fail_on_option, jobs_option, live_source_options,
+                               output_option, parse_date, with_options)
 from cxgov.commands.engine_options import eval_bound_options
 from cxgov.commands.trust_options import trust_options
 from cxgov.errors import UsageError
@@ -33,34 +34,22 @@ def _drift_options(command):
                      "Default: the first -o report file."),
         click.option("--metrics", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
                      help="Write Prometheus textfile metrics here (atomically)."),
-        click.option("-o", "--output", multiple=True, metavar="FORMAT[=FILE]",
-                     help="text, json, markdown; FORMAT=FILE writes to a file (repeatable). Default: text."),
-        click.option("--fail-on", type=click.Choice(["deny", "warn", "never"]),
-                     help="Which new findings fail the gate. Default: the baseline run's."),
-        click.option("--evaluation-date", metavar="YYYY-MM-DD", help="The date rules judge against. Default: today."),
-        click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes for the audit."),
+        output_option("text, json, markdown"),
+        fail_on_option(None, "Which new findings fail the gate. Default: the baseline run's."),
+        evaluation_date_option(),
+        jobs_option("Worker processes for the audit."),
         click.option("--config-path", type=click.Path(dir_okay=False, path_type=Path), default="cxgov.yaml",
                      show_default=True, metavar="FILE", help="Where the baseline's cxgov.yaml lives in this "
                      "checkout: the recorded config's paths are resolved against it."),
-        # the live sources, read where the approved audit read them
-        click.option("--tracking-uri", envvar="MLFLOW_TRACKING_URI", metavar="URI",
-                     help="MLflow registry for the model versions (env MLFLOW_TRACKING_URI), as for `cxgov audit`."),
-        click.option("--ui-base-url", metavar="URL",
-                     help="Scan the UI entry points on this origin, as for `cxgov audit`."),
     ]
     return with_options(command, options)
 
 
-def _live_timeouts(command):
-    """--mlflow-timeout, --mlflow-retries, --axe-source and --page-timeout exactly as `check` and `audit`
-    define them, for the audit a drift run re-runs."""
-    import copy
-
-    wanted = ("mlflow_timeout", "mlflow_retries", "axe_source", "page_timeout")
-    probe = live_source_options(lambda: None)
-    params = [copy.copy(p) for p in reversed(probe.__click_params__) if p.name in wanted]
-    command.__click_params__ = getattr(command, "__click_params__", []) + list(reversed(params))
-    return command
+def _live_sources(command):
+    """The live sources, read where the approved audit read them: the options of `check` and `audit`."""
+    return live_source_options(
+        command, tracking_help="MLflow registry for the model versions (env MLFLOW_TRACKING_URI), as for `cxgov audit`.",
+        ui_help="Scan the UI entry points on this origin, as for `cxgov audit`.")
 
 
 def _drift_settings(baseline, current, state, webhook, webhook_timeout, webhook_retries, report_url, metrics,
@@ -105,7 +94,7 @@ A baseline or --current bundle is read only once it verifies against a trusted k
 --allow-untrusted / --allow-unsigned; the history records which.""")
 @_drift_options
 @trust_options
-@_live_timeouts
+@_live_sources
 @eval_bound_options
 def drift_check(**kwargs):
     """Re-run the audit the baseline's recorded config describes and report what changed.
@@ -127,7 +116,7 @@ A source outage is recorded as an errored run and the next run tries again; SIGT
 Ctrl-C lets the run in progress finish, then exits 0.""")
 @_drift_options
 @trust_options
-@_live_timeouts
+@_live_sources
 @eval_bound_options
 @click.option("--interval", type=click.FloatRange(min=0.1), default=900, show_default=True, metavar="SECONDS",
               help="Time between the end of one run and the start of the next.")

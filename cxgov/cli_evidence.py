@@ -7,7 +7,8 @@ import sys
 import click
 
 from cxgov.cli import cli
-from cxgov.cli_options import live_source_options, parse_date, use_color
+from cxgov.cli_options import (color_option, evaluation_date_option, jobs_option, live_source_options, output_option,
+                               parse_date, use_color)
 from cxgov.commands.engine_options import eval_bound_options
 from cxgov.commands.trust_options import trust_options
 
@@ -24,16 +25,15 @@ Examples:
   cxgov audit --tracking-uri http://127.0.0.1:5000 --ui-base-url http://127.0.0.1:8765/
                                                 the models from this registry, the UI on a local copy""")
 @click.argument("config_file", default="cxgov.yaml", metavar="[CONFIG]")
-@click.option("--evaluation-date", metavar="YYYY-MM-DD", help="The date rules judge against. Default: today (UTC).")
+@evaluation_date_option()
 @click.option("--out", metavar="DIR", help="Bundle directory (DIR.tar.gz beside it). Default: from the config.")
 @click.option("--key", "key_file", metavar="FILE", help="Ed25519 private key (PEM) to sign with.")
 @click.option("--key-env", metavar="VAR", help="Environment variable holding the PEM private key.")
 @click.option("--unsigned", is_flag=True, help="Do not sign, even when the config names a key.")
 @click.option("--overwrite", is_flag=True, help="Replace an existing bundle at the same path.")
-@click.option("-o", "--output", multiple=True, metavar="FORMAT[=FILE]",
-              help="Also report as text, json, sarif, junit, github, markdown (repeatable). Default: text.")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes. Default: number of CPUs.")
-@click.option("--color/--no-color", default=None, help="Colour the text output. Default: when stdout is a terminal.")
+@output_option("Also report as text, json, sarif, junit, github, markdown")
+@jobs_option()
+@color_option()
 @live_source_options
 @eval_bound_options
 def audit(config_file, evaluation_date, out, key_file, key_env, unsigned, overwrite, output, jobs, color,
@@ -45,7 +45,8 @@ def audit(config_file, evaluation_date, out, key_file, key_env, unsigned, overwr
     findings, control matrix, redacted inputs, exact policies and a DSSE-signed in-toto attestation.
     Exit 0 gate passed, 1 gate failed (the bundle is written either way), 2 could not audit.
     """
-    from cxgov.commands.audit import LiveOptions, run_audit_command
+    from cxgov.audit import LiveOptions
+    from cxgov.commands.audit import run_audit_command
 
     live = LiveOptions(tracking_uri=tracking_uri or None, mlflow_timeout=mlflow_timeout, mlflow_retries=mlflow_retries,
                        ui_base_url=ui_base_url, axe_source=axe_source, page_timeout=page_timeout)
@@ -113,7 +114,7 @@ def evidence_show(bundle, trust, as_json):
 @evidence.command("replay")
 @click.argument("bundle", metavar="BUNDLE")
 @trust_options
-@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes. Default: number of CPUs.")
+@jobs_option()
 @eval_bound_options
 def evidence_replay(bundle, trust, jobs):
     """Re-evaluate BUNDLE's inputs with its own policies and data; findings.json must come out byte for byte.

@@ -7,7 +7,11 @@ import sys
 import click
 
 from cxgov.cli import cli
-from cxgov.cli_options import gate_options, live_source_options, parse_date, parse_shard, ui_options, use_color
+from cxgov.cli_options import (axe_source_option, builtin_option, color_option, data_option, evaluation_date_option,
+                               fail_on_option, gate_options, jobs_option, live_source_options, no_fail_option,
+                               output_file_option, output_option, page_timeout_option, parse_date, parse_shard,
+                               policy_option, registry_options, renamed_option, tracking_uri_option, ui_options, use_color,
+                               waivers_option)
 from cxgov.commands.engine_options import engine_options, eval_bound_options
 from cxgov.errors import UsageError
 from cxgov.packs import PACKS
@@ -32,21 +36,19 @@ Examples:
 Inline suppressions (the reason is required; shown as SUPPRESSED in every output):
   image: nginx:1.27   # cxgov:ignore K8S-TAG pinned by digest in the deploy job""")
 @click.argument("paths", nargs=-1, metavar="PATH...")
-@click.option("-p", "--policy", multiple=True, metavar="PATH",
-              help="Policy directory or .rego file (repeatable). Default: ./policy when it exists.")
-@click.option("-d", "--data", multiple=True, metavar="PATH", help="JSON/YAML data merged under data.* (repeatable).")
+@policy_option("Policy directory or .rego file (repeatable). Default: ./policy when it exists.")
+@data_option()
 @click.option("-n", "--namespace", multiple=True, metavar="GLOB",
               help="Packages of your policies to evaluate (globs, repeatable). Default: main.")
 @click.option("--all-namespaces", is_flag=True, help="Evaluate every package of your policies.")
-@click.option("--builtin/--no-builtin", default=True, show_default=True,
-              help="Also evaluate cxgov's builtin packs (their own packages, whatever -n says).")
+@builtin_option("Also evaluate cxgov's builtin packs (their own packages, whatever -n says).")
 @click.option("--combine", is_flag=True, help="Evaluate all documents as one input: a list of {path, contents}.")
 @click.option("--parser", type=click.Choice(["yaml", "json", "toml", "hcl2"]), help="Read every file with this parser.")
 @click.option("--include", multiple=True, metavar="GLOB", help="Only files in directories matching these globs.")
 @click.option("--exclude", multiple=True, metavar="GLOB", help="Skip files matching these globs.")
 @gate_options
 @click.option("--fail-on-warn", is_flag=True, help="Same as --fail-on warn (conftest's flag).")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes. Default: number of CPUs.")
+@jobs_option()
 @click.option("--max-file-size", type=click.IntRange(min=1), metavar="BYTES",
               help="Refuse larger input files. Default: 16 MiB.")
 @click.option("--max-depth", type=click.IntRange(min=1), metavar="N", help="Deepest nesting read. Default: 64.")
@@ -54,7 +56,7 @@ Inline suppressions (the reason is required; shown as SUPPRESSED in every output
               help="Most values in one document, aliases expanded. Default: 1,000,000.")
 @click.option("--max-documents", type=click.IntRange(min=1), metavar="N",
               help="Most documents in one file. Default: 10,000.")
-@click.option("--color/--no-color", default=None, help="Colour the text output. Default: when stdout is a terminal.")
+@color_option()
 @live_source_options
 @click.option("--models/--no-models", "read_models", default=True, show_default=True,
               help="Read the model versions the descriptor deploys from the registry. --no-models skips it, "
@@ -137,8 +139,7 @@ or a mapping {entry_points: [{name, url, states: [...]}]} as in the descriptor's
 @click.option("--tags", multiple=True, metavar="TAG",
               help="axe-core tags (repeatable or comma-separated); lower WCAG levels are always added. "
                    "Default: wcag2a, wcag2aa, wcag21a, wcag21aa, wcag22aa.")
-@click.option("--axe-source", metavar="FILE", help="axe-core script (axe.min.js). Default: $CXGOV_AXE_SOURCE, "
-                                                     "else ./node_modules/axe-core.")
+@axe_source_option()
 @click.option("--axe-options", metavar="JSON", help='Extra axe.run options as JSON text, e.g. \'{"rules": {...}}\'.')
 @click.option("--base-url", metavar="URL", help="Scan the same paths on this origin instead (e.g. a local copy).")
 @click.option("--artifacts", default="wcag-artifacts", show_default=True, metavar="DIR",
@@ -148,33 +149,30 @@ or a mapping {entry_points: [{name, url, states: [...]}]} as in the descriptor's
                                                 "/usr/lib/chromium/chromium.")
 @click.option("--chromedriver", metavar="FILE", help="chromedriver. Default: $CXGOV_CHROMEDRIVER, else "
                                                       "/usr/bin/chromedriver.")
-@click.option("--page-timeout", type=click.FloatRange(min=1), default=30, show_default=True, metavar="SECONDS",
-              help="Longest a page may take to load, or axe-core to run.")
+@page_timeout_option("a page")
 @click.option("--step-timeout", type=click.FloatRange(min=0.1), default=10, show_default=True, metavar="SECONDS",
               help="Default wait for a step's element or text.")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Browsers scanning in parallel. Default: 2.")
+@jobs_option("Browsers scanning in parallel. Default: 2.")
 @click.option("--screenshots", type=click.Choice(["all", "violations"]), default="violations", show_default=True,
               help="Photograph only states with a violation (a gate's evidence; faster), or every scanned state "
                    "(as `cxgov audit` does for its bundle).")
-@click.option("-d", "--data", multiple=True, metavar="PATH",
-              help="JSON/YAML data merged under data.* (e.g. cxgov.config.a11y.strict: true).")
-@click.option("-o", "--output", multiple=True, metavar="FORMAT[=FILE]",
-              help="text, json, sarif, junit, github, markdown; FORMAT=FILE writes to a file (repeatable).")
-@click.option("--output-file", metavar="FILE", help="Write the (single) -o format to FILE instead of stdout.")
-@click.option("--fail-on", type=click.Choice(["deny", "warn", "never"]), default="deny", show_default=True,
-              help="Which findings fail the gate.")
-@click.option("--waivers", type=click.Path(dir_okay=False), metavar="FILE", help="Waivers file (waivers.yaml).")
+@data_option("JSON/YAML data merged under data.* (e.g. cxgov.config.a11y.strict: true).")
+@output_option("text, json, sarif, junit, github, markdown")
+@output_file_option()
+@fail_on_option()
+@no_fail_option()
+@waivers_option()
 @click.option("--baseline", type=click.Path(dir_okay=False), metavar="FILE",
               help="Known violations (rule, state, target), reviewed like waivers: reported as baselined; new ones "
                    "fail, fixed ones are reported.")
 @click.option("--write-baseline", type=click.Path(dir_okay=False), metavar="FILE",
               help="Write this scan's violations as a baseline to review (its review fields left to fill in).")
-@click.option("--evaluation-date", metavar="YYYY-MM-DD", help="The date rules judge against. Default: today (UTC).")
-@click.option("--color/--no-color", default=None, help="Colour the text output. Default: when stdout is a terminal.")
+@evaluation_date_option()
+@color_option()
 @eval_bound_options
 def wcag(urls, states_file, tags, axe_source, axe_options, base_url, artifacts, chrome, chromedriver, page_timeout,
-         step_timeout, jobs, screenshots, data, output, output_file, fail_on, waivers, baseline, write_baseline,
-         evaluation_date, color):
+         step_timeout, jobs, screenshots, data, output, output_file, fail_on, no_fail, waivers, baseline,
+         write_baseline, evaluation_date, color):
     """Scan web pages (agent UIs, chat widgets) with axe-core in headless Chromium and gate on WCAG 2.2 A/AA.
 
     Each URL (or local HTML file) is loaded, the --states steps run, and every `scan:` step is one
@@ -193,7 +191,7 @@ def wcag(urls, states_file, tags, axe_source, axe_options, base_url, artifacts, 
                     output_file=output_file, fail_on=fail_on, waivers=waivers, baseline=baseline,
                     write_baseline=write_baseline, evaluation_date=parse_date(evaluation_date),
                     color=use_color(color))
-    sys.exit(code)
+    sys.exit(0 if no_fail else code)
 
 
 # --- merge: sharded results back into one verdict ------------------------------------------------
@@ -204,13 +202,11 @@ Examples:
   cxgov merge shard-*.json -o sarif=cxgov.sarif -o github   SARIF and annotations for the whole run""")
 @click.argument("results", nargs=-1, required=True, metavar="RESULT.json...",
                 type=click.Path(exists=True, dir_okay=False))
-@click.option("-o", "--output", multiple=True, metavar="FORMAT[=FILE]",
-              help="text, json, sarif, junit, github, markdown; FORMAT=FILE writes to a file (repeatable).")
-@click.option("--output-file", metavar="FILE", help="Write the (single) -o format to FILE instead of stdout.")
-@click.option("--fail-on", type=click.Choice(["deny", "warn", "never"]),
-              help="Which findings fail the merged gate. Default: the shards' own setting (which must agree).")
-@click.option("--no-fail", is_flag=True, help="Exit 0 even when the gate fails (errors still exit 2).")
-@click.option("--color/--no-color", default=None, help="Colour the text output. Default: when stdout is a terminal.")
+@output_option("text, json, sarif, junit, github, markdown")
+@output_file_option()
+@fail_on_option(None, "Which findings fail the merged gate. Default: the shards' own setting (which must agree).")
+@no_fail_option()
+@color_option()
 def merge(results, output, output_file, fail_on, no_fail, color):
     """Combine the JSON results of `cxgov check --shard I/N` runs into the verdict of the whole run.
 
@@ -243,21 +239,20 @@ Auth: MLflow's own variables (MLFLOW_TRACKING_TOKEN, MLFLOW_TRACKING_USERNAME/PA
 @click.argument("refs", nargs=-1, metavar="[REF...]")
 @click.option("--filter", "filters", multiple=True, metavar="EXPR",
               help="MLflow model-version search filter; every matching version is checked (repeatable).")
-@click.option("--tracking-uri", envvar="MLFLOW_TRACKING_URI", metavar="URI",
-              help="The MLflow tracking URI: http(s):// server, sqlite:///, postgresql://, mysql://, databricks or file: (env MLFLOW_TRACKING_URI).")
-@click.option("-p", "--policy", multiple=True, metavar="PATH", help="Also evaluate these policies (repeatable).")
-@click.option("-d", "--data", multiple=True, metavar="PATH", help="JSON/YAML data merged under data.* (repeatable).")
-@click.option("--builtin/--no-builtin", default=True, show_default=True, help="Evaluate cxgov's builtin packs.")
+@tracking_uri_option("The MLflow tracking URI: http(s):// server, sqlite:///, postgresql://, mysql://, databricks "
+                     "or file: (env MLFLOW_TRACKING_URI).")
+@policy_option()
+@data_option()
+@builtin_option()
 @gate_options
-@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes. Default: number of CPUs.")
-@click.option("--timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True, metavar="SECONDS",
-              help="Timeout of each registry request.")
-@click.option("--retries", type=click.IntRange(min=0), default=3, show_default=True, metavar="N",
-              help="Retries (with backoff) on connection errors and 5xx answers.")
-@click.option("--color/--no-color", default=None, help="Colour the text output. Default: when stdout is a terminal.")
+@jobs_option()
+@registry_options
+@renamed_option("--timeout", "--mlflow-timeout", type=click.FloatRange(min=0.1))
+@renamed_option("--retries", "--mlflow-retries", type=click.IntRange(min=0))
+@color_option()
 @eval_bound_options
 def models_check(refs, filters, tracking_uri, policy, data, builtin, output, output_file, fail_on, no_fail, waivers,
-                 evaluation_date, jobs, timeout, retries, color):
+                 evaluation_date, jobs, mlflow_timeout, mlflow_retries, timeout, retries, color):
     """Evaluate model versions from an MLflow registry against the builtin packs and your policies.
 
     Exit 0 pass, 1 gate failed, 2 the registry (or a policy) could not be read.
@@ -267,8 +262,9 @@ def models_check(refs, filters, tracking_uri, policy, data, builtin, output, out
     code = run_models_check(
         refs=list(refs), filters=list(filters), tracking_uri=tracking_uri, policy=list(policy), data=list(data),
         builtin=builtin, outputs=list(output) or ["text"], output_file=output_file, fail_on=fail_on,
-        waivers=waivers, evaluation_date=parse_date(evaluation_date), jobs=jobs, timeout=timeout,
-        retries=retries, color=use_color(color),
+        waivers=waivers, evaluation_date=parse_date(evaluation_date), jobs=jobs,
+        timeout=mlflow_timeout if timeout is None else timeout, retries=mlflow_retries if retries is None else retries,
+        color=use_color(color),
     )
     sys.exit(0 if no_fail else code)
 
@@ -279,12 +275,11 @@ Examples:
   cxgov inventory . -o json                        the same as JSON
   cxgov inventory . -o cyclonedx=aibom.cdx.json    a CycloneDX 1.6 AI-BOM""")
 @click.argument("paths", nargs=-1, metavar="PATH...")
-@click.option("-o", "--output", multiple=True, metavar="FORMAT[=FILE]",
-              help="text (default), json or cyclonedx; =FILE writes to a file (repeatable).")
-@click.option("--output-file", metavar="FILE", help="Write the one -o format to this file.")
-@click.option("--evaluation-date", metavar="YYYY-MM-DD", help="The date rules judge against. Default: today.")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes. Default: number of CPUs.")
-@click.option("--color/--no-color", default=None, help="Colour the text output. Default: when stdout is a terminal.")
+@output_option("text, json or cyclonedx")
+@output_file_option()
+@evaluation_date_option()
+@jobs_option()
+@color_option()
 def inventory(paths, output, output_file, evaluation_date, jobs, color):
     """List every AI service the files use (endpoints, API keys, model servers, AI cloud resources,
     SDKs), with its file and line and whether the descriptor declares it.

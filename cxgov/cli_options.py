@@ -37,43 +37,119 @@ def with_options(command, options):
     return command
 
 
-def gate_options(command):
-    """Outputs, gate and waivers: the same options on every command that judges subjects and gates."""
-    options = [
-        click.option("-o", "--output", multiple=True, metavar="FORMAT[=FILE]",
-                     help="text, json, sarif, junit, github, markdown, tap, table, conftest-json; FORMAT=FILE "
-                          "writes to a file (repeatable)."),
-        click.option("--output-file", metavar="FILE", help="Write the (single) -o format to FILE instead of stdout."),
-        click.option("--fail-on", type=click.Choice(["deny", "warn", "never"]), default="deny", show_default=True,
-                     help="Which findings fail the gate."),
-        click.option("--no-fail", is_flag=True, help="Exit 0 even when the gate fails (errors still exit 2)."),
-        click.option("--waivers", type=click.Path(dir_okay=False), metavar="FILE",
-                     help="Waivers file (waivers.yaml)."),
-        click.option("--evaluation-date", metavar="YYYY-MM-DD",
-                     help="The date rules judge against. Default: today (UTC)."),
-    ]
-    return with_options(command, options)
+# --- the vocabulary: one definition per concept, so every command spells it the same way ----------
+# Factories, not shared decorator objects: each command gets its own click.Option, with its own help
+# where the concept reads differently there (what -o offers, whose --fail-on is the default).
+
+GATE_FORMATS = "text, json, sarif, junit, github, markdown, tap, table, conftest-json"
 
 
-def live_source_options(command):
-    """Where the live sources a descriptor declares are read: the MLflow registry and the UI's origin
-    (the same options on `check` and `audit`)."""
-    options = [
-        click.option("--tracking-uri", envvar="MLFLOW_TRACKING_URI", metavar="URI",
-                     help="MLflow registry for the model versions (env MLFLOW_TRACKING_URI). Default: each "
-                          "models[].tracking_uri (for audit: the config's models.tracking_uri first)."),
+def output_option(formats: str = GATE_FORMATS, default: str = "text"):
+    return click.option("-o", "--output", multiple=True, metavar="FORMAT[=FILE]",
+                        help=f"{formats}; FORMAT=FILE writes to a file (repeatable). Default: {default}.")
+
+
+def output_file_option():
+    return click.option("--output-file", metavar="FILE", help="Write the (single) -o format to FILE instead of stdout.")
+
+
+def color_option():
+    return click.option("--color/--no-color", default=None,
+                        help="Colour the text output. Default: when stdout is a terminal.")
+
+
+def fail_on_option(default: str | None = "deny", help: str = "Which findings fail the gate."):
+    return click.option("--fail-on", type=click.Choice(["deny", "warn", "never"]), default=default,
+                        show_default=default is not None, help=help)
+
+
+def no_fail_option():
+    return click.option("--no-fail", is_flag=True, help="Exit 0 even when the gate fails (errors still exit 2).")
+
+
+def waivers_option():
+    return click.option("--waivers", type=click.Path(dir_okay=False), metavar="FILE", help="Waivers file (waivers.yaml).")
+
+
+def evaluation_date_option():
+    return click.option("--evaluation-date", metavar="YYYY-MM-DD",
+                        help="The date rules judge against. Default: today (UTC).")
+
+
+def jobs_option(help: str = "Worker processes. Default: number of CPUs."):
+    return click.option("-j", "--jobs", type=click.IntRange(min=1), help=help)
+
+
+def policy_option(help: str = "Also evaluate these policies (repeatable)."):
+    return click.option("-p", "--policy", multiple=True, metavar="PATH", help=help)
+
+
+def data_option(help: str = "JSON/YAML data merged under data.* (repeatable)."):
+    return click.option("-d", "--data", multiple=True, metavar="PATH", help=help)
+
+
+def builtin_option(help: str = "Evaluate cxgov's builtin packs."):
+    return click.option("--builtin/--no-builtin", default=True, show_default=True, help=help)
+
+
+def tracking_uri_option(help: str = "MLflow registry for the model versions (env MLFLOW_TRACKING_URI)."):
+    return click.option("--tracking-uri", envvar="MLFLOW_TRACKING_URI", metavar="URI", help=help)
+
+
+def ui_base_url_option(help: str = "Scan the UI entry points on this origin instead (e.g. a local copy); "
+                                   "findings keep the declared URLs."):
+    return click.option("--ui-base-url", metavar="URL", help=help)
+
+
+def _registry_options():
+    return [
         click.option("--mlflow-timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True,
                      metavar="SECONDS", help="Timeout of each registry request."),
         click.option("--mlflow-retries", type=click.IntRange(min=0), default=3, show_default=True, metavar="N",
                      help="Retries (with backoff) on connection errors and 5xx answers."),
-        click.option("--ui-base-url", metavar="URL",
-                     help="Scan the UI entry points on this origin instead (e.g. a local copy); findings keep "
-                          "the declared URLs."),
-        click.option("--axe-source", metavar="FILE",
-                     help="axe-core script (axe.min.js). Default: $CXGOV_AXE_SOURCE, else ./node_modules/axe-core."),
-        click.option("--page-timeout", type=click.FloatRange(min=1), default=30, show_default=True,
-                     metavar="SECONDS", help="Longest a UI page may take to load, or axe-core to run."),
     ]
+
+
+def registry_options(command):
+    """How the MLflow registry is read: the same on every command that reads it."""
+    return with_options(command, _registry_options())
+
+
+def renamed_option(old: str, new: str, **kw):
+    """A flag's former spelling, still accepted (hidden from --help) with a note on stderr, so scripts
+    written for it keep working; the command prefers it over the new flag's default when given."""
+    def noted(ctx, param, value):
+        if value is not None:
+            click.echo(f"cxgov: {old} is now {new}; {old} still works but will go", err=True)
+        return value
+
+    return click.option(old, hidden=True, default=None, callback=noted, expose_value=True, **kw)
+
+
+def axe_source_option():
+    return click.option("--axe-source", metavar="FILE",
+                        help="axe-core script (axe.min.js). Default: $CXGOV_AXE_SOURCE, else ./node_modules/axe-core.")
+
+
+def page_timeout_option(what: str = "a UI page"):
+    return click.option("--page-timeout", type=click.FloatRange(min=1), default=30, show_default=True,
+                        metavar="SECONDS", help=f"Longest {what} may take to load, or axe-core to run.")
+
+
+def gate_options(command):
+    """Outputs, gate and waivers: the same options on every command that judges subjects and gates."""
+    return with_options(command, [output_option(), output_file_option(), fail_on_option(), no_fail_option(),
+                                  waivers_option(), evaluation_date_option()])
+
+
+def live_source_options(command, *, tracking_help: str | None = None, ui_help: str | None = None):
+    """Where the live sources a descriptor declares are read: the MLflow registry and the UI's origin
+    (the same options on `check`, `audit` and `drift`)."""
+    tracking = tracking_help or ("MLflow registry for the model versions (env MLFLOW_TRACKING_URI). Default: each "
+                                 "models[].tracking_uri (for audit: the config's models.tracking_uri first).")
+    options = [tracking_uri_option(tracking), *_registry_options(),
+               ui_base_url_option(ui_help) if ui_help else ui_base_url_option(), axe_source_option(),
+               page_timeout_option()]
     return with_options(command, options)
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from cxgov.cli import EXIT_ERROR, cli
+from cxgov.cli_options import builtin_option, data_option, policy_option
 from cxgov.commands.engine_options import ALLOW_NONDETERMINISTIC, eval_bound_options
 
 
@@ -18,7 +19,7 @@ def policy() -> None:
 
 @policy.command("test")
 @click.argument("paths", nargs=-1, metavar="PATH...")
-@click.option("-d", "--data", multiple=True, metavar="PATH", help="JSON/YAML data merged under data.*.")
+@data_option()
 @click.option("--builtin/--no-builtin", default=None,
               help="Also run the builtin packs' tests. Default: only when no PATH is given.")
 @click.option("-r", "--run", "pattern", metavar="REGEX", help="Only tests whose name matches.")
@@ -68,8 +69,8 @@ def policy_lint(paths, allow_nondeterministic):
 
 
 @cli.command()
-@click.option("-p", "--policy", multiple=True, metavar="PATH", help="Also list rules of these policies.")
-@click.option("--builtin/--no-builtin", default=True, show_default=True, help="List the builtin packs' rules.")
+@policy_option("Also list rules of these policies.")
+@builtin_option("List the builtin packs' rules.")
 @click.option("-f", "--framework", metavar="NAME", help="Only rules mapped to this framework (soc2, gdpr, eu-ai-act, wcag22).")
 @click.option("-c", "--control", metavar="ID", help="Only rules mapped to this control (e.g. CC6.1, Art.44).")
 @click.option("-o", "--output", type=click.Choice(["table", "json"]), default="table", show_default=True)

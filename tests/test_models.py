@@ -239,7 +239,7 @@ def test_server_not_running_is_an_error():
     from local_server import free_port
 
     uri = f"http://127.0.0.1:{free_port()}"
-    run = models_check(uri, "cx-intent-router@production", extra=("--retries", "1"))
+    run = models_check(uri, "cx-intent-router@production", extra=("--mlflow-retries", "1"))
     assert run.code == 2
     assert (f"cxgov: error: cx-intent-router@production: cannot read the MLflow registry at {uri}: "
             "connection refused (after 1 retries)") in run.stderr
@@ -248,7 +248,7 @@ def test_server_not_running_is_an_error():
 
 def test_server_answering_500_is_retried_then_an_error(misbehaving_server):
     uri, requests = misbehaving_server("500")
-    run = models_check(uri, "cx-intent-router@production", extra=("--retries", "2"))
+    run = models_check(uri, "cx-intent-router@production", extra=("--mlflow-retries", "2"))
     assert run.code == 2
     assert f"the MLflow registry at {uri} answered HTTP 500: database is locked" in run.stderr
     assert len(requests) == 3  # the first try and two retries
@@ -256,7 +256,7 @@ def test_server_answering_500_is_retried_then_an_error(misbehaving_server):
 
 def test_mlflow_auth_variables_are_sent(misbehaving_server):
     uri, requests = misbehaving_server("500")
-    run = run_cxgov("models", "check", "cx-intent-router@production", "--tracking-uri", uri, "--retries", "0",
+    run = run_cxgov("models", "check", "cx-intent-router@production", "--tracking-uri", uri, "--mlflow-retries", "0",
                     env={"MLFLOW_TRACKING_TOKEN": "s3cret"})
     assert run.code == 2
     assert requests == [("/api/2.0/mlflow/model-versions/search?filter=name+IN+%28%27cx-intent-router%27%29"
@@ -266,7 +266,7 @@ def test_mlflow_auth_variables_are_sent(misbehaving_server):
 def test_slow_server_hits_the_timeout(misbehaving_server):
     uri, _ = misbehaving_server("slow")
     started = time.monotonic()
-    run = models_check(uri, "cx-intent-router@production", extra=("--timeout", "0.5", "--retries", "0"))
+    run = models_check(uri, "cx-intent-router@production", extra=("--mlflow-timeout", "0.5", "--mlflow-retries", "0"))
     assert run.code == 2
     assert "timed out" in run.stderr
     assert time.monotonic() - started < SLOW_SECONDS / 2  # an error, long before the server would answer

@@ -134,7 +134,7 @@ def test_a_locked_sqlite_store_is_an_error(hidden_store):
     holder = sqlite3.connect(hidden_store / "reg.db", isolation_level=None)
     holder.execute("BEGIN EXCLUSIVE")  # a writer holding the database, as a migration or a training job may
     try:
-        run = models_check("sqlite:///reg.db", f"{HIDDEN}@production", extra=("--timeout", "0.5", "--retries", "1"),
+        run = models_check("sqlite:///reg.db", f"{HIDDEN}@production", extra=("--mlflow-timeout", "0.5", "--mlflow-retries", "1"),
                            cwd=hidden_store)
     finally:
         holder.execute("ROLLBACK")
@@ -143,7 +143,7 @@ def test_a_locked_sqlite_store_is_an_error(hidden_store):
     assert run.error_lines[-1] == (
         "cxgov: error: sqlite:///reg.db: the MLflow store at sqlite:///reg.db is locked by another process (database "
         "is locked: waited 0.5 s, 1 retries) (another process holds a write lock (a training job, `mlflow server` "
-        "migrating); retry when it is done, or raise --timeout)")
+        "migrating); retry when it is done, or raise --mlflow-timeout)")
 
 
 def test_a_missing_store_path_is_an_error_and_nothing_is_created(tmp_path):
@@ -166,7 +166,7 @@ def test_a_file_that_is_not_an_mlflow_store_is_an_error(tmp_path):
 def test_an_unreachable_database_server_is_an_error():
     port = local_server.free_port()
     run = models_check(f"postgresql://cx:s3cret@127.0.0.1:{port}/mlflow", "cx-router@production",
-                       extra=("--retries", "1", "--timeout", "1"))
+                       extra=("--mlflow-retries", "1", "--mlflow-timeout", "1"))
     assert run.code == 2
     assert (f"cannot read the MLflow registry at postgresql://cx:***@127.0.0.1:{port}/mlflow: connection refused "
             "(after 1 retries)") in run.stderr
@@ -175,7 +175,7 @@ def test_an_unreachable_database_server_is_an_error():
 
 def test_an_unreachable_tracking_server_is_an_error():
     uri = f"http://127.0.0.1:{local_server.free_port()}"
-    run = models_check(uri, "cx-router@production", extra=("--retries", "0"))
+    run = models_check(uri, "cx-router@production", extra=("--mlflow-retries", "0"))
     assert run.code == 2
     assert f"cannot read the MLflow registry at {uri}: connection refused" in run.stderr
 
@@ -221,7 +221,7 @@ from click.testing import CliRunner
 from cxgov.cli import cli
 runner = CliRunner()
 runner.invoke(cli, ["models", "check", "cx-router@production", "--tracking-uri", "http://127.0.0.1:9",
-                    "--retries", "0"])
+                    "--mlflow-retries", "0"])
 runner.invoke(cli, ["check", sys.argv[1]])
 print(sorted(m for m in sys.modules if m == "mlflow" or m.startswith("mlflow.")))
 """

@@ -171,7 +171,7 @@ def _hint(text: str) -> str:
     if "Connection refused" in text or "Failed to establish" in text or "resolve" in text:
         return "is the tracking server running and reachable? check --tracking-uri / MLFLOW_TRACKING_URI"
     if "timed out" in text.lower():
-        return "the server is slow or unreachable; raise --timeout or check the network"
+        return "the server is slow or unreachable; raise --mlflow-timeout or check the network"
     return "check the tracking URI, the network and the server's logs"
 
 

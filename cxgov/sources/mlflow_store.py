@@ -6,7 +6,7 @@ these stores need the full `mlflow` package (mlflow-skinny has no database store
 
 MLflow creates a store that is missing, and retries an unreachable database for minutes, so the
 store is checked first, without mlflow: the sqlite file exists, is SQLite, holds MLflow's tables and
-is not locked (waiting --timeout, retried --retries times); a database server answers a TCP
+is not locked (waiting --mlflow-timeout, retried --mlflow-retries times); a database server answers a TCP
 connection in time; a file store's directory exists. Each read is then retried with backoff on
 transient database errors (a lock, a dropped connection). Every failure is a SourceError naming the
 URI; mlflow's own log lines about them are silenced while the reader is open, and its usage telemetry
@@ -253,7 +253,7 @@ def _locked(uri: str, timeout: float, retries: int, what: str) -> SourceError:
     return SourceError(f"the MLflow store at {uri} is locked by another process (database is locked: waited "
                        f"{timeout:g} s, {retries} retries)", where=what,
                        hint="another process holds a write lock (a training job, `mlflow server` migrating); "
-                            "retry when it is done, or raise --timeout")
+                            "retry when it is done, or raise --mlflow-timeout")
 
 
 def _file_store_refused(uri: str, what: str) -> SourceError:
@@ -308,7 +308,7 @@ def _check_sqlite(uri: str, shown: str, timeout: float, retries: int) -> None:
 
 
 def _check_reachable(uri: str, shown: str, scheme: str, timeout: float, retries: int) -> None:
-    """A TCP connection to the database server, so an unreachable one fails in --timeout, not in minutes."""
+    """A TCP connection to the database server, so an unreachable one fails in --mlflow-timeout, not in minutes."""
     parts = urlsplit(uri)
     if not parts.hostname:
         return  # a local socket: the driver reports it
