@@ -56,10 +56,7 @@ class EmbeddedEngine(Engine):
 
     def prepare(self, policies: PolicySet, plans: list[NamespacePlan], evaluation_date: str, *,
                 has_descriptor: bool = False) -> None:
-        if not plans:
-            raise PolicyError("the selected namespaces hold no deny, violation or warn rules",
-                              hint="check -n/--namespace, or use --all-namespaces")
-        self._policies, self._plans, self._evaluation_date = policies, plans, evaluation_date
+        self._accept(policies, plans, evaluation_date)
         self._has_descriptor = has_descriptor
 
     def evaluate(self, subjects: Sequence[Subject], progress: Progress | None = None) -> list[Evaluation]:

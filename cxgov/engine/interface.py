@@ -5,6 +5,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 
+from cxgov.errors import PolicyError
 from cxgov.model import Check, Finding, Subject
 from cxgov.engine.policyset import NamespacePlan, PolicySet
 
@@ -27,6 +28,13 @@ class Engine(ABC):
                 has_descriptor: bool = False) -> None:
         """Compile; raise PolicyError naming file:line:col for a policy the engine rejects.
         `has_descriptor`: the run includes a cxgov descriptor (data.cxgov.run.has_descriptor)."""
+
+    def _accept(self, policies: PolicySet, plans: list[NamespacePlan], evaluation_date: str) -> None:
+        """What every engine's prepare() starts with: plans to evaluate, kept for evaluate()."""
+        if not plans:
+            raise PolicyError("the selected namespaces hold no deny, violation or warn rules",
+                              hint="check -n/--namespace, or use --all-namespaces")
+        self._policies, self._plans, self._evaluation_date = policies, plans, evaluation_date
 
     @abstractmethod
     def evaluate(self, subjects: Sequence[Subject], progress: Progress | None = None) -> list[Evaluation]:

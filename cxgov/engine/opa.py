@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from cxgov.errors import EngineError, PolicyError, UsageError
+from cxgov.errors import EngineError, UsageError
 from cxgov.model import Subject
 from cxgov.engine.embedded import collector_module, collector_path
 from cxgov.engine.interface import Engine, Evaluation, Progress, data_with_run_facts, rego_input
@@ -92,10 +92,7 @@ class OpaEngine(Engine):
 
     def prepare(self, policies: PolicySet, plans: list[NamespacePlan], evaluation_date: str, *,
                 has_descriptor: bool = False) -> None:
-        if not plans:
-            raise PolicyError("the selected namespaces hold no deny, violation or warn rules",
-                              hint="check -n/--namespace, or use --all-namespaces")
-        self._policies, self._plans, self._evaluation_date = policies, plans, evaluation_date
+        self._accept(policies, plans, evaluation_date)
         if self.settings.preloaded:
             return
         try:
