@@ -1,14 +1,16 @@
 """The line tables findings are located with (cxgov/sources/yaml_lines.py) give the lines PyYAML's
-composed nodes give (yaml_paths.line_in), on the shapes where a flat table could go wrong: dotted
-keys beside nested ones, aliases and merge keys, collection keys, Kubernetes Lists, several documents."""
+composed nodes give (line_in below, a walk over the composed nodes, is the reference), on the shapes
+where a flat table could go wrong: dotted keys beside nested ones, aliases and merge keys, collection
+keys, Kubernetes Lists, several documents."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import yaml
 
 from cxgov.sources.locate import Locator
 from cxgov.sources.yaml_lines import line_index
-from cxgov.sources.yaml_paths import line_in
 
 TEXT = """\
 apiVersion: v1
@@ -41,6 +43,30 @@ seq: [*b, &s scalar, *s]
 - level: [1]
 --- plain scalar
 """
+
+
+def line_in(node, path: Sequence[str | int]) -> int:
+    """The 1-based line of `path` below `node`, or of the deepest part of it that exists: a mapping
+    entry's key line, a list item's first line."""
+    line = node.start_mark.line + 1
+    parts = [str(p) for p in path]
+    i = 0
+    while i < len(parts):
+        if isinstance(node, yaml.MappingNode):
+            keys = {k.value: (k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode)}
+            # a key may hold dots itself (an annotation, a node-selector label, a provider alias):
+            # a dotted path reaches it through the shortest run of parts that names a key
+            n = next((n for n in range(1, len(parts) - i + 1) if ".".join(parts[i:i + n]) in keys), None)
+            if n is None:
+                return line
+            key, node = keys[".".join(parts[i:i + n])]
+            line, i = key.start_mark.line + 1, i + n
+        elif isinstance(node, yaml.SequenceNode) and parts[i].isdigit() and int(parts[i]) < len(node.value):
+            node = node.value[int(parts[i])]
+            line, i = node.start_mark.line + 1, i + 1
+        else:
+            return line
+    return line
 
 
 def all_paths(node, prefix=()):

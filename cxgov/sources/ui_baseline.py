@@ -208,12 +208,10 @@ def _violation(finding: Finding) -> tuple[str, str, str, list[str]] | None:
 
 def _entry_lines(path: Path, items: list) -> list[int | None]:
     """The line each entry of `violations:` starts on (YAML, or JSON, which YAML reads too)."""
-    import yaml
-
-    from cxgov.sources.yaml_paths import composed, line_in
+    from cxgov.sources.yaml_paths import line_of
 
     try:
-        node = composed(path.read_text(encoding="utf-8"))[0]
-    except (yaml.YAMLError, IndexError, OSError, UnicodeDecodeError):
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
         return [None] * len(items)
-    return [line_in(node, ("violations", n)) for n in range(len(items))]
+    return [line_of(text, ("violations", n)) for n in range(len(items))]
