@@ -22,8 +22,9 @@ import rego.v1
 
 import data.cxgov.ai_act.helpers
 import data.cxgov.lib.evidence
+import data.cxgov.lib.result
 import data.cxgov.lib.subject
 
-warn contains {"msg": sprintf("AI literacy training evidence (system.ai_act.literacy_training_ref): %s", [p]), "resource": "system.ai_act.literacy_training_ref", "_loc": subject.loc("system.ai_act.literacy_training_ref")} if {
+warn contains result.at(sprintf("AI literacy training evidence (system.ai_act.literacy_training_ref): %s", [p]), "system.ai_act.literacy_training_ref", subject.loc("system.ai_act.literacy_training_ref")) if {
 	p := evidence.problem(object.get(helpers.ai_act, "literacy_training_ref", null), helpers.evidence_max_days)
 }

@@ -2,11 +2,11 @@ package cxgov.ai_act.aiact_04_01
 
 import rego.v1
 
+import data.cxgov.lib.fixtures.system_with_evidence as system
+
 good := {"exists": true, "local": true, "hash_matches": true, "approved": true, "age_days": 30}
 
 ref := {"uri": "evidence/literacy.pdf", "sha256": "00", "approved_by": "hr", "approved_at": "2026-10-23"}
-
-system(d, ev) := {"evaluation_date": "2026-11-22", "descriptor": d, "descriptor_file": "cxgov.yaml", "lines": {}, "evidence": ev, "documents": []}
 
 test_aiact_04_01_pass_current_training if {
 	count(warn) == 0 with input as system({"system": {"ai_act": {"literacy_training_ref": ref}}}, {"evidence/literacy.pdf": good})

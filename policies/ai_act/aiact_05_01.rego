@@ -21,6 +21,7 @@ package cxgov.ai_act.aiact_05_01
 import rego.v1
 
 import data.cxgov.ai_act.helpers
+import data.cxgov.lib.result
 import data.cxgov.lib.subject
 
 in_scope if {
@@ -29,19 +30,19 @@ in_scope if {
 	not object.get(helpers.er, "purpose", "") in helpers.ref.workplace_er_exempt_purposes
 }
 
-deny contains {"msg": msg, "resource": "emotion_recognition", "_loc": subject.loc("emotion_recognition.modality")} if {
+deny contains result.at(msg, "emotion_recognition", subject.loc("emotion_recognition.modality")) if {
 	in_scope
 	count(helpers.er_biometric_modalities) > 0
 	# concat, not sprintf: the embedded engine quotes a builtin's string result inside sprintf %s
 	msg := concat("", ["emotion recognition of employees from biometric data (", concat(", ", sort(helpers.er_biometric_modalities)), ") is prohibited in the workplace"])
 }
 
-deny contains {"msg": "emotion recognition of employees is enabled without a declared modality: it cannot be shown to be non-biometric", "resource": "emotion_recognition", "_loc": subject.loc("emotion_recognition.modality")} if {
+deny contains result.at("emotion recognition of employees is enabled without a declared modality: it cannot be shown to be non-biometric", "emotion_recognition", subject.loc("emotion_recognition.modality")) if {
 	in_scope
 	helpers.er_modality_undeclared
 }
 
-deny contains {"msg": "emotion recognition is enabled without declared subjects: it cannot be shown not to cover employees", "resource": "emotion_recognition", "_loc": subject.loc("emotion_recognition.subjects")} if {
+deny contains result.at("emotion recognition is enabled without declared subjects: it cannot be shown not to cover employees", "emotion_recognition", subject.loc("emotion_recognition.subjects")) if {
 	helpers.er.enabled == true
 	count(helpers.arr(["emotion_recognition", "subjects"])) == 0
 }

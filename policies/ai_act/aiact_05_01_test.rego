@@ -2,7 +2,7 @@ package cxgov.ai_act.aiact_05_01
 
 import rego.v1
 
-system(d) := {"evaluation_date": "2026-11-22", "descriptor": d, "descriptor_file": "cxgov.yaml", "lines": {}, "evidence": {}, "documents": []}
+import data.cxgov.lib.fixtures.system
 
 test_aiact_05_01_pass_no_emotion_recognition if {
 	count(deny) == 0 with input as system({"metadata": {"name": "bot"}})

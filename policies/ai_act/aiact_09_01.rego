@@ -23,9 +23,10 @@ import rego.v1
 
 import data.cxgov.ai_act.helpers
 import data.cxgov.lib.evidence
+import data.cxgov.lib.result
 import data.cxgov.lib.subject
 
-deny contains {"msg": sprintf("risk management evidence (system.ai_act.risk_mgmt_ref): %s", [p]), "resource": "system.ai_act.risk_mgmt_ref", "_loc": subject.loc("system.ai_act.risk_mgmt_ref")} if {
+deny contains result.at(sprintf("risk management evidence (system.ai_act.risk_mgmt_ref): %s", [p]), "system.ai_act.risk_mgmt_ref", subject.loc("system.ai_act.risk_mgmt_ref")) if {
 	subject.high_risk
 	p := evidence.problem(object.get(helpers.ai_act, "risk_mgmt_ref", null), helpers.evidence_max_days)
 }

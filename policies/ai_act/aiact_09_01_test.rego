@@ -2,11 +2,13 @@ package cxgov.ai_act.aiact_09_01
 
 import rego.v1
 
+import data.cxgov.lib.fixtures
+
 good := {"exists": true, "local": true, "hash_matches": true, "approved": true, "age_days": 100}
 
 ref := {"uri": "evidence/rms.pdf", "sha256": "00", "approved_by": "risk", "approved_at": "2026-08-14"}
 
-system(ai, ev) := {"evaluation_date": "2026-11-22", "descriptor": {"system": {"ai_act": ai}}, "descriptor_file": "cxgov.yaml", "lines": {}, "evidence": ev, "documents": []}
+system(ai, ev) := fixtures.system_with({"system": {"ai_act": ai}}, {"evidence": ev})
 
 test_aiact_09_01_pass_current_rms if {
 	count(deny) == 0 with input as system({"risk_class": "high", "risk_mgmt_ref": ref}, {"evidence/rms.pdf": good})

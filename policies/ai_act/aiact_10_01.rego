@@ -25,6 +25,7 @@ import rego.v1
 
 import data.cxgov.ai_act.model_evidence as me
 import data.cxgov.lib.model_version as mv
+import data.cxgov.lib.result
 
 contract := mv.contract
 
@@ -69,12 +70,12 @@ violations contains concat("", [mv.label, ": evaluation dataset ", object.get(e,
 	e.digest == t.digest
 }
 
-deny contains {"msg": m, "resource": mv.label} if {
+deny contains result.of(m, mv.label) if {
 	mv.high_risk
 	some m in violations
 }
 
-warn contains {"msg": m, "resource": mv.label} if {
+warn contains result.of(m, mv.label) if {
 	not mv.high_risk
 	some m in violations
 }

@@ -21,6 +21,7 @@ package cxgov.ai_act.aiact_10_02
 import rego.v1
 
 import data.cxgov.lib.model_version as mv
+import data.cxgov.lib.result
 
 contract := mv.contract
 
@@ -59,7 +60,7 @@ violations contains concat("", [mv.label, ": ", contract.bias_metric_prefix, dim
 	metric(dim) > limit(dim)
 }
 
-deny contains {"msg": m, "resource": mv.label} if {
+deny contains result.of(m, mv.label) if {
 	mv.high_risk
 	some m in violations
 }

@@ -23,6 +23,7 @@ package cxgov.ai_act.aiact_11_01
 import rego.v1
 
 import data.cxgov.lib.model_version as mv
+import data.cxgov.lib.result
 
 contract := mv.contract
 
@@ -48,7 +49,7 @@ violations contains concat("", [mv.label, ": Annex IV sections ", concat(", ", m
 	count(missing_sections) > 0
 }
 
-deny contains {"msg": m, "resource": mv.label} if {
+deny contains result.of(m, mv.label) if {
 	mv.high_risk
 	some m in violations
 }

@@ -23,6 +23,7 @@ package cxgov.ai_act.aiact_12_01
 import rego.v1
 
 import data.cxgov.ai_act.helpers
+import data.cxgov.lib.result
 import data.cxgov.lib.subject
 
 security := data.cxgov.ref.security
@@ -36,19 +37,19 @@ missing_fields := [f | some f in security.ai_event_fields; not f in ai_events]
 missing_alerts := [a | some a in security.ai_monitoring_alerts; not a in alerts]
 
 # concat, not sprintf: the embedded engine quotes a builtin's string result inside sprintf %s
-violations contains {"msg": concat("", ["monitoring.ai_events does not log ", concat(", ", missing_fields)]), "resource": "monitoring.ai_events", "_loc": subject.loc("monitoring.ai_events")} if {
+violations contains result.at(concat("", ["monitoring.ai_events does not log ", concat(", ", missing_fields)]), "monitoring.ai_events", subject.loc("monitoring.ai_events")) if {
 	count(missing_fields) > 0
 }
 
-violations contains {"msg": concat("", ["monitoring.alerts has no ", concat(", ", missing_alerts), " alert"]), "resource": "monitoring.alerts", "_loc": subject.loc("monitoring.alerts")} if {
+violations contains result.at(concat("", ["monitoring.alerts has no ", concat(", ", missing_alerts), " alert"]), "monitoring.alerts", subject.loc("monitoring.alerts")) if {
 	count(missing_alerts) > 0
 }
 
-violations contains {"msg": "no log sink of type ai_event: AI events are not recorded", "resource": "log_sinks", "_loc": subject.loc("log_sinks")} if {
+violations contains result.at("no log sink of type ai_event: AI events are not recorded", "log_sinks", subject.loc("log_sinks")) if {
 	count(helpers.ai_event_sinks) == 0
 }
 
-violations contains {"msg": sprintf("AI event log sink %s is not immutable", [s.name]), "resource": sprintf("log sink %s", [s.name]), "_loc": subject.loc(sprintf("log_sinks.%d.immutable", [i]))} if {
+violations contains result.at(sprintf("AI event log sink %s is not immutable", [s.name]), sprintf("log sink %s", [s.name]), subject.loc(sprintf("log_sinks.%d.immutable", [i]))) if {
 	some [i, s] in helpers.ai_event_sinks
 	not s.immutable == true
 }

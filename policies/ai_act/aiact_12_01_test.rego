@@ -2,7 +2,7 @@ package cxgov.ai_act.aiact_12_01
 
 import rego.v1
 
-system(d) := {"evaluation_date": "2026-11-22", "descriptor": d, "descriptor_file": "cxgov.yaml", "lines": {}, "evidence": {}, "documents": []}
+import data.cxgov.lib.fixtures.system
 
 good(risk) := {
 	"system": {"ai_act": {"risk_class": risk}},

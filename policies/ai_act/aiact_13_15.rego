@@ -26,6 +26,7 @@ import rego.v1
 
 import data.cxgov.ai_act.model_evidence as me
 import data.cxgov.lib.model_version as mv
+import data.cxgov.lib.result
 
 declared := mv.tags_with_prefix(mv.contract.threshold_tag_prefix)
 
@@ -59,12 +60,12 @@ violations contains concat("", [mv.label, ": ", m, " is ", sprintf("%v", [value(
 	me.misses(me.operator(v), value(m), me.bound(v))
 }
 
-deny contains {"msg": m, "resource": mv.label} if {
+deny contains result.of(m, mv.label) if {
 	mv.high_risk
 	some m in violations
 }
 
-warn contains {"msg": m, "resource": mv.label} if {
+warn contains result.of(m, mv.label) if {
 	not mv.high_risk
 	some m in violations
 }

@@ -23,20 +23,21 @@ import rego.v1
 
 import data.cxgov.ai_act.helpers
 import data.cxgov.lib.evidence
+import data.cxgov.lib.result
 import data.cxgov.lib.subject
 
 handoff := object.get(subject.descriptor, "human_handoff", {})
 
-violations contains {"msg": sprintf("human_handoff.%s is not true", [flag]), "resource": sprintf("human_handoff.%s", [flag]), "_loc": subject.loc(concat(".", ["human_handoff", flag]))} if {
+violations contains result.at(sprintf("human_handoff.%s is not true", [flag]), sprintf("human_handoff.%s", [flag]), subject.loc(concat(".", ["human_handoff", flag]))) if {
 	some flag in ["enabled", "override_enabled", "kill_switch"]
 	not handoff[flag] == true
 }
 
-violations contains {"msg": "no human oversight roles are assigned (oversight.roles is empty)", "resource": "oversight.roles", "_loc": subject.loc("oversight.roles")} if {
+violations contains result.at("no human oversight roles are assigned (oversight.roles is empty)", "oversight.roles", subject.loc("oversight.roles")) if {
 	count(helpers.arr(["oversight", "roles"])) == 0
 }
 
-violations contains {"msg": sprintf("oversight role %s: training evidence %s", [r.name, p]), "resource": sprintf("oversight role %s", [r.name]), "_loc": subject.loc(sprintf("oversight.roles.%d.training_ref", [i]))} if {
+violations contains result.at(sprintf("oversight role %s: training evidence %s", [r.name, p]), sprintf("oversight role %s", [r.name]), subject.loc(sprintf("oversight.roles.%d.training_ref", [i]))) if {
 	some i, r in helpers.arr(["oversight", "roles"])
 	p := evidence.problem(object.get(r, "training_ref", null), helpers.evidence_max_days)
 }

@@ -2,13 +2,13 @@ package cxgov.ai_act.aiact_14_01
 
 import rego.v1
 
+import data.cxgov.lib.fixtures.system_with_evidence as system
+
 trained := {"exists": true, "local": true, "hash_matches": true, "approved": true, "age_days": 10}
 
 training := {"uri": "evidence/oversight-training.pdf", "sha256": "00", "approved_by": "lead", "approved_at": "2026-11-12"}
 
 ev := {"evidence/oversight-training.pdf": trained}
-
-system(d, e) := {"evaluation_date": "2026-11-22", "descriptor": d, "descriptor_file": "cxgov.yaml", "lines": {}, "evidence": e, "documents": []}
 
 good(risk) := {
 	"system": {"ai_act": {"risk_class": risk}},

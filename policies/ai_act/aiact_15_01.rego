@@ -32,6 +32,7 @@ package cxgov.ai_act.aiact_15_01
 import rego.v1
 
 import data.cxgov.ai_act.model_evidence as me
+import data.cxgov.lib.result
 import data.cxgov.lib.subject
 
 tag_hint := concat("", ["tags ", me.contract.threshold_tag_prefix, "<scorer>"])
@@ -56,14 +57,14 @@ version_problems contains p[1] if {
 	some p in me.threshold_problems(input, me.genai_thresholds(input), "its threshold")
 }
 
-deny contains {"msg": m, "resource": me.label(input)} if {
+deny contains result.of(m, me.label(input)) if {
 	version_input
 	me.high_risk(input)
 	some m in version_problems
 }
 
 # not high-risk but declaring scorer levels: advice; with a descriptor the system view judges it
-warn contains {"msg": m, "resource": me.label(input)} if {
+warn contains result.of(m, me.label(input)) if {
 	version_input
 	not me.high_risk(input)
 	count(me.genai_thresholds(input)) > 0
@@ -95,27 +96,27 @@ deployed contains [i, x.document] if {
 }
 
 # a version that is not high-risk: the whole check, with the tags' and the descriptor's thresholds
-deny contains {"msg": m, "resource": me.label(d), "_loc": subject.loc(sprintf("models.%d", [i]))} if {
+deny contains result.at(m, me.label(d), subject.loc(sprintf("models.%d", [i]))) if {
 	some [i, d] in deployed
 	not me.high_risk(d)
 	problems := me.evaluation_problems(d) | me.coverage(d, object.union(me.genai_thresholds(d), descriptor_thresholds), concat("", [tag_hint, " or genai.evaluation.thresholds"]))
 	some m in problems
 }
 
-deny contains {"msg": p[1], "resource": me.label(d), "_loc": subject.loc(sprintf("models.%d", [i]))} if {
+deny contains result.at(p[1], me.label(d), subject.loc(sprintf("models.%d", [i]))) if {
 	some [i, d] in deployed
 	not me.high_risk(d)
 	some p in me.threshold_problems(d, me.genai_thresholds(d), "its threshold")
 }
 
 # every deployed customer-facing version: the descriptor's thresholds
-deny contains {"msg": p[1], "resource": me.label(d), "_loc": subject.loc(concat(".", ["genai.evaluation.thresholds", p[0]]))} if {
+deny contains result.at(p[1], me.label(d), subject.loc(concat(".", ["genai.evaluation.thresholds", p[0]]))) if {
 	some [_, d] in deployed
 	some p in me.threshold_problems(d, descriptor_thresholds, "the descriptor's threshold")
 }
 
 # other versions of the run that are not high-risk but declare scorer levels: advice, as without a descriptor
-warn contains {"msg": m, "resource": me.label(d), "_loc": subject.loc("models")} if {
+warn contains result.at(m, me.label(d), subject.loc("models")) if {
 	some x in subject.documents("model-version")
 	d := x.document
 	name := object.get(d, "name", "")

@@ -27,6 +27,7 @@ import rego.v1
 import data.cxgov.ai_act.model_evidence as me
 import data.cxgov.lib.dates
 import data.cxgov.lib.model_version as mv
+import data.cxgov.lib.result
 
 th := data.cxgov.config.thresholds
 
@@ -52,12 +53,12 @@ violations contains concat("", [mv.label, ": prompt-injection success rate ", sp
 	rate > th.redteam_injection_max_rate
 }
 
-deny contains {"msg": m, "resource": mv.label} if {
+deny contains result.of(m, mv.label) if {
 	mv.high_risk
 	some m in violations
 }
 
-warn contains {"msg": m, "resource": mv.label} if {
+warn contains result.of(m, mv.label) if {
 	not mv.high_risk
 	some m in violations
 }

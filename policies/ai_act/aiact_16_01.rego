@@ -24,6 +24,7 @@ import rego.v1
 
 import data.cxgov.ai_act.helpers
 import data.cxgov.lib.evidence
+import data.cxgov.lib.result
 import data.cxgov.lib.subject
 
 ai := helpers.ai_act
@@ -33,22 +34,22 @@ in_scope if {
 	subject.provider_role
 }
 
-deny contains {"msg": sprintf("EU declaration of conformity (system.ai_act.doc_ref): %s", [p]), "resource": "system.ai_act.doc_ref", "_loc": subject.loc("system.ai_act.doc_ref")} if {
+deny contains result.at(sprintf("EU declaration of conformity (system.ai_act.doc_ref): %s", [p]), "system.ai_act.doc_ref", subject.loc("system.ai_act.doc_ref")) if {
 	in_scope
 	p := evidence.problem(object.get(ai, "doc_ref", null), helpers.evidence_max_days)
 }
 
-deny contains {"msg": sprintf("quality management system (system.ai_act.qms_ref): %s", [p]), "resource": "system.ai_act.qms_ref", "_loc": subject.loc("system.ai_act.qms_ref")} if {
+deny contains result.at(sprintf("quality management system (system.ai_act.qms_ref): %s", [p]), "system.ai_act.qms_ref", subject.loc("system.ai_act.qms_ref")) if {
 	in_scope
 	p := evidence.problem(object.get(ai, "qms_ref", null), helpers.evidence_max_days)
 }
 
-deny contains {"msg": "the system is not CE-marked (system.ai_act.ce_marked is not true)", "resource": "system.ai_act.ce_marked", "_loc": subject.loc("system.ai_act.ce_marked")} if {
+deny contains result.at("the system is not CE-marked (system.ai_act.ce_marked is not true)", "system.ai_act.ce_marked", subject.loc("system.ai_act.ce_marked")) if {
 	in_scope
 	not ai.ce_marked == true
 }
 
-deny contains {"msg": "the system is not registered in the EU database (system.ai_act.eu_db_registration_id is not set)", "resource": "system.ai_act.eu_db_registration_id", "_loc": subject.loc("system.ai_act.eu_db_registration_id")} if {
+deny contains result.at("the system is not registered in the EU database (system.ai_act.eu_db_registration_id is not set)", "system.ai_act.eu_db_registration_id", subject.loc("system.ai_act.eu_db_registration_id")) if {
 	in_scope
 	not registered
 }

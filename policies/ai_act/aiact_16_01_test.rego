@@ -2,6 +2,8 @@ package cxgov.ai_act.aiact_16_01
 
 import rego.v1
 
+import data.cxgov.lib.fixtures
+
 ok := {"exists": true, "local": true, "hash_matches": true, "approved": true, "age_days": 10}
 
 doc := {"uri": "evidence/doc.pdf", "sha256": "00", "approved_by": "ceo", "approved_at": "2026-11-12"}
@@ -10,7 +12,7 @@ qms := {"uri": "evidence/qms.pdf", "sha256": "01", "approved_by": "qa", "approve
 
 ev := {"evidence/doc.pdf": ok, "evidence/qms.pdf": ok}
 
-system(ai, e) := {"evaluation_date": "2026-11-22", "descriptor": {"system": {"ai_act": ai}}, "descriptor_file": "cxgov.yaml", "lines": {}, "evidence": e, "documents": []}
+system(ai, e) := fixtures.system_with({"system": {"ai_act": ai}}, {"evidence": e})
 
 good := {"role": "provider", "risk_class": "high", "doc_ref": doc, "qms_ref": qms, "ce_marked": true, "eu_db_registration_id": "EU-AI-000123"}
 

@@ -21,6 +21,7 @@ package cxgov.ai_act.aiact_16_02
 
 import rego.v1
 
+import data.cxgov.lib.result
 import data.cxgov.lib.subject
 import data.cxgov.wcag.helpers
 
@@ -31,7 +32,7 @@ failing contains concat("", [s.url, "#", s.state, " ", v.id]) if {
 	helpers.blocking(v)
 }
 
-deny contains {"msg": concat("", ["high-risk system with critical or serious WCAG A/AA failures in its UI: ", concat(", ", sort(failing))]), "resource": "ui", "_loc": subject.loc("ui")} if {
+deny contains result.at(concat("", ["high-risk system with critical or serious WCAG A/AA failures in its UI: ", concat(", ", sort(failing))]), "ui", subject.loc("ui")) if {
 	subject.high_risk
 	subject.provider_role
 	count(failing) > 0

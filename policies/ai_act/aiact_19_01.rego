@@ -22,23 +22,24 @@ package cxgov.ai_act.aiact_19_01
 import rego.v1
 
 import data.cxgov.ai_act.helpers
+import data.cxgov.lib.result
 import data.cxgov.lib.subject
 
 min_days := data.cxgov.config.thresholds.ai_log_min_retention_days
 
 tf_types := helpers.ref.log_retention_resources
 
-violations contains {"msg": "no log sink of type ai_event: AI event logs are not kept", "resource": "log_sinks", "_loc": subject.loc("log_sinks")} if {
+violations contains result.at("no log sink of type ai_event: AI event logs are not kept", "log_sinks", subject.loc("log_sinks")) if {
 	count(helpers.ai_event_sinks) == 0
 }
 
-violations contains {"msg": sprintf("AI event log sink %s: retention_days is not declared (at least %d days required)", [s.name, min_days]), "resource": sprintf("log sink %s", [s.name]), "_loc": subject.loc(sprintf("log_sinks.%d.retention_days", [i]))} if {
+violations contains result.at(sprintf("AI event log sink %s: retention_days is not declared (at least %d days required)", [s.name, min_days]), sprintf("log sink %s", [s.name]), subject.loc(sprintf("log_sinks.%d.retention_days", [i]))) if {
 	some [i, s] in helpers.ai_event_sinks
 	not is_number(object.get(s, "retention_days", null))
 }
 
 # 0 keeps the logs forever, which meets the minimum (GDPR-5E-01 judges "forever")
-violations contains {"msg": sprintf("AI event log sink %s: retention %d days is below %d days", [s.name, s.retention_days, min_days]), "resource": sprintf("log sink %s", [s.name]), "_loc": subject.loc(sprintf("log_sinks.%d.retention_days", [i]))} if {
+violations contains result.at(sprintf("AI event log sink %s: retention %d days is below %d days", [s.name, s.retention_days, min_days]), sprintf("log sink %s", [s.name]), subject.loc(sprintf("log_sinks.%d.retention_days", [i]))) if {
 	some [i, s] in helpers.ai_event_sinks
 	short(s.retention_days)
 }
@@ -51,7 +52,7 @@ short(days) if {
 
 # Terraform resources holding an ai_event sink's logs (named as the sink, or a path ending in it);
 # the finding points at the retention attribute in the plan (at the resource's values when unset)
-violations contains {"msg": sprintf("%s (%s) holds AI event log sink %s: retention %d days is below %d days", [rc.address, doc.file, s.name, days, min_days]), "resource": rc.address, "_loc": subject.doc_loc(doc, sprintf("resource_changes.%d.change.after.%s", [i, spec.retention]))} if {
+violations contains result.at(sprintf("%s (%s) holds AI event log sink %s: retention %d days is below %d days", [rc.address, doc.file, s.name, days, min_days]), rc.address, subject.doc_loc(doc, sprintf("resource_changes.%d.change.after.%s", [i, spec.retention]))) if {
 	some doc in subject.documents("terraform-plan")
 	some i, rc in doc.document.resource_changes
 	spec := tf_types[rc.type]

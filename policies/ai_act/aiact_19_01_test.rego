@@ -2,7 +2,7 @@ package cxgov.ai_act.aiact_19_01
 
 import rego.v1
 
-system(d, docs) := {"evaluation_date": "2026-11-22", "descriptor": d, "descriptor_file": "cxgov.yaml", "lines": {}, "evidence": {}, "documents": docs}
+import data.cxgov.lib.fixtures.system_with_documents as system
 
 desc(risk, sinks) := {"system": {"ai_act": {"risk_class": risk}}, "log_sinks": sinks}
 

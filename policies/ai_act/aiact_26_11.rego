@@ -19,9 +19,10 @@ package cxgov.ai_act.aiact_26_11
 
 import rego.v1
 
+import data.cxgov.lib.result
 import data.cxgov.lib.subject
 
-deny contains {"msg": "high-risk AI system: people concerned are not told it is used (ai_disclosure.highrisk_notice is not true)", "resource": "ai_disclosure.highrisk_notice", "_loc": subject.loc("ai_disclosure.highrisk_notice")} if {
+deny contains result.at("high-risk AI system: people concerned are not told it is used (ai_disclosure.highrisk_notice is not true)", "ai_disclosure.highrisk_notice", subject.loc("ai_disclosure.highrisk_notice")) if {
 	subject.high_risk
 	not subject.descriptor.ai_disclosure.highrisk_notice == true
 }

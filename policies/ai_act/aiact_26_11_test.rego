@@ -2,7 +2,7 @@ package cxgov.ai_act.aiact_26_11
 
 import rego.v1
 
-system(d) := {"evaluation_date": "2026-11-22", "descriptor": d, "descriptor_file": "cxgov.yaml", "lines": {}, "evidence": {}, "documents": []}
+import data.cxgov.lib.fixtures.system
 
 test_aiact_26_11_pass_notice_on if {
 	count(deny) == 0 with input as system({"system": {"ai_act": {"risk_class": "high"}}, "ai_disclosure": {"highrisk_notice": true}})

@@ -23,6 +23,7 @@ import rego.v1
 
 import data.cxgov.ai_act.helpers
 import data.cxgov.lib.evidence
+import data.cxgov.lib.result
 import data.cxgov.lib.subject
 
 d := subject.descriptor
@@ -39,7 +40,7 @@ reason := concat("", ["Annex III ", concat(", ", sort(fria_points))]) if {
 	count(fria_points) > 0
 }
 
-deny contains {"msg": concat("", ["fundamental-rights impact assessment required (", reason, "): fria_ref ", p]), "resource": "system.ai_act.fria_ref", "_loc": subject.loc("system.ai_act.fria_ref")} if {
+deny contains result.at(concat("", ["fundamental-rights impact assessment required (", reason, "): fria_ref ", p]), "system.ai_act.fria_ref", subject.loc("system.ai_act.fria_ref")) if {
 	subject.high_risk
 	deploys
 	p := evidence.problem(object.get(helpers.ai_act, "fria_ref", null), helpers.evidence_max_days)
@@ -47,7 +48,7 @@ deny contains {"msg": concat("", ["fundamental-rights impact assessment required
 }
 
 # scope cannot be decided without the deployer type (unless a 5(b)/(c) point already decides it)
-deny contains {"msg": "system.deployer_type is not declared: cannot tell whether a fundamental-rights impact assessment is required", "resource": "system.deployer_type", "_loc": subject.loc("system.deployer_type")} if {
+deny contains result.at("system.deployer_type is not declared: cannot tell whether a fundamental-rights impact assessment is required", "system.deployer_type", subject.loc("system.deployer_type")) if {
 	subject.high_risk
 	deploys
 	not d.system.deployer_type

@@ -2,11 +2,13 @@ package cxgov.ai_act.aiact_27_01
 
 import rego.v1
 
+import data.cxgov.lib.fixtures
+
 ok := {"exists": true, "local": true, "hash_matches": true, "approved": true, "age_days": 10}
 
 fria := {"uri": "evidence/fria.pdf", "sha256": "00", "approved_by": "dpo", "approved_at": "2026-11-12"}
 
-system(sys, e) := {"evaluation_date": "2026-11-22", "descriptor": {"system": sys}, "descriptor_file": "cxgov.yaml", "lines": {}, "evidence": e, "documents": []}
+system(sys, e) := fixtures.system_with({"system": sys}, {"evidence": e})
 
 test_aiact_27_01_pass_private_triage_out_of_scope if {
 	count(deny) == 0 with input as system({"deployer_type": "private", "use_cases": ["emergency_triage"], "ai_act": {"role": "deployer", "risk_class": "high"}}, {})

@@ -23,6 +23,7 @@ package cxgov.ai_act.aiact_50_01
 import rego.v1
 
 import data.cxgov.ai_act.helpers
+import data.cxgov.lib.result
 import data.cxgov.lib.subject
 
 d := subject.descriptor
@@ -33,11 +34,11 @@ disclosed_channels := helpers.arr(["ai_disclosure", "channels"])
 
 ai_events := helpers.arr(["monitoring", "ai_events"])
 
-deny contains {"msg": "AI disclosure is not enabled (ai_disclosure.enabled is not true)", "resource": "ai_disclosure", "_loc": subject.loc("ai_disclosure.enabled")} if {
+deny contains result.at("AI disclosure is not enabled (ai_disclosure.enabled is not true)", "ai_disclosure", subject.loc("ai_disclosure.enabled")) if {
 	not disclosure.enabled == true
 }
 
-deny contains {"msg": sprintf("AI disclosure timing is %s: it must be pre_interaction or first_turn", [timing]), "resource": "ai_disclosure.timing", "_loc": subject.loc("ai_disclosure.timing")} if {
+deny contains result.at(sprintf("AI disclosure timing is %s: it must be pre_interaction or first_turn", [timing]), "ai_disclosure.timing", subject.loc("ai_disclosure.timing")) if {
 	not object.get(disclosure, "timing", null) in helpers.ref.disclosure_timings
 }
 
@@ -45,28 +46,28 @@ timing := disclosure.timing if is_string(disclosure.timing)
 
 timing := "not declared" if not is_string(object.get(disclosure, "timing", null))
 
-deny contains {"msg": "no channels are declared: the disclosure cannot be checked on every channel", "resource": "channels", "_loc": subject.loc("channels")} if {
+deny contains result.at("no channels are declared: the disclosure cannot be checked on every channel", "channels", subject.loc("channels")) if {
 	count(helpers.arr(["channels"])) == 0
 }
 
-deny contains {"msg": sprintf("%s has no AI disclosure (%s is not in ai_disclosure.channels)", [channel_name(c), c.type]), "resource": channel_name(c), "_loc": subject.loc(sprintf("channels.%d.type", [i]))} if {
+deny contains result.at(sprintf("%s has no AI disclosure (%s is not in ai_disclosure.channels)", [channel_name(c), c.type]), channel_name(c), subject.loc(sprintf("channels.%d.type", [i]))) if {
 	some i, c in helpers.arr(["channels"])
 	t := c.type
 	t in helpers.ref.disclosure_channel_types
 	not t in disclosed_channels
 }
 
-deny contains {"msg": sprintf("%s: no spoken AI disclosure at call start (spoken_disclosure is not true)", [channel_name(c)]), "resource": channel_name(c), "_loc": subject.loc(sprintf("channels.%d.spoken_disclosure", [i]))} if {
+deny contains result.at(sprintf("%s: no spoken AI disclosure at call start (spoken_disclosure is not true)", [channel_name(c)]), channel_name(c), subject.loc(sprintf("channels.%d.spoken_disclosure", [i]))) if {
 	some i, c in helpers.arr(["channels"])
 	c.type == "voice"
 	not c.spoken_disclosure == true
 }
 
-warn contains {"msg": "AI disclosure displays are not logged (ai_disclosure.logged is not true)", "resource": "ai_disclosure.logged", "_loc": subject.loc("ai_disclosure.logged")} if {
+warn contains result.at("AI disclosure displays are not logged (ai_disclosure.logged is not true)", "ai_disclosure.logged", subject.loc("ai_disclosure.logged")) if {
 	not disclosure.logged == true
 }
 
-warn contains {"msg": "monitoring.ai_events does not log disclosure_shown", "resource": "monitoring.ai_events", "_loc": subject.loc("monitoring.ai_events")} if {
+warn contains result.at("monitoring.ai_events does not log disclosure_shown", "monitoring.ai_events", subject.loc("monitoring.ai_events")) if {
 	not "disclosure_shown" in ai_events
 }
 

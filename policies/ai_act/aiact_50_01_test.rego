@@ -2,7 +2,7 @@ package cxgov.ai_act.aiact_50_01
 
 import rego.v1
 
-system(d) := {"evaluation_date": "2026-11-22", "descriptor": d, "descriptor_file": "cxgov.yaml", "lines": {}, "evidence": {}, "documents": []}
+import data.cxgov.lib.fixtures.system
 
 good := {
 	"ai_disclosure": {"enabled": true, "timing": "pre_interaction", "channels": ["chat", "voice"], "logged": true},

@@ -21,6 +21,7 @@ package cxgov.ai_act.aiact_50_03
 import rego.v1
 
 import data.cxgov.ai_act.helpers
+import data.cxgov.lib.result
 import data.cxgov.lib.subject
 
 d := subject.descriptor
@@ -42,12 +43,12 @@ what := concat("", ["emotion recognition of customers (", concat(", ", sort(help
 
 what := "emotion recognition of customers (modality not declared)" if count(helpers.er_biometric_modalities) == 0
 
-deny contains {"msg": concat("", [what, ": customers are not notified (ai_disclosure.er_notice is not true)"]), "resource": "ai_disclosure.er_notice", "_loc": subject.loc("ai_disclosure.er_notice")} if {
+deny contains result.at(concat("", [what, ": customers are not notified (ai_disclosure.er_notice is not true)"]), "ai_disclosure.er_notice", subject.loc("ai_disclosure.er_notice")) if {
 	in_scope
 	not d.ai_disclosure.er_notice == true
 }
 
-deny contains {"msg": concat("", [what, " is Annex III 1(c) high-risk, but risk_class is not high"]), "resource": "system.ai_act.risk_class", "_loc": subject.loc("system.ai_act.risk_class")} if {
+deny contains result.at(concat("", [what, " is Annex III 1(c) high-risk, but risk_class is not high"]), "system.ai_act.risk_class", subject.loc("system.ai_act.risk_class")) if {
 	in_scope
 	not subject.high_risk
 }

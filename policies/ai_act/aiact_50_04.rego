@@ -22,11 +22,12 @@ import rego.v1
 
 import data.cxgov.ai_act.helpers
 import data.cxgov.lib.dates
+import data.cxgov.lib.result
 import data.cxgov.lib.subject
 
 cfg_dates := data.cxgov.config.dates
 
-violations contains {"msg": sprintf("generated %s output is not marked as AI-generated (marking: %s)", [o.modality, marking(o)]), "resource": sprintf("genai output %s", [o.modality]), "_loc": subject.loc(sprintf("genai.outputs.%d.marking", [i]))} if {
+violations contains result.at(sprintf("generated %s output is not marked as AI-generated (marking: %s)", [o.modality, marking(o)]), sprintf("genai output %s", [o.modality]), subject.loc(sprintf("genai.outputs.%d.marking", [i]))) if {
 	subject.provider_role
 	some i, o in helpers.arr(["genai", "outputs"])
 	o.modality in helpers.ref.marked_output_modalities

@@ -2,7 +2,9 @@ package cxgov.ai_act.aiact_50_04
 
 import rego.v1
 
-system(d, date) := {"evaluation_date": date, "descriptor": d, "descriptor_file": "cxgov.yaml", "lines": {}, "evidence": {}, "documents": []}
+import data.cxgov.lib.fixtures
+
+system(d, date) := fixtures.system_with(d, {"evaluation_date": date})
 
 provider(outputs, placed) := {"system": {"ai_act": {"role": "provider", "placed_on_market": placed}}, "genai": {"outputs": outputs}}
 

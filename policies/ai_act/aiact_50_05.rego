@@ -23,6 +23,7 @@ package cxgov.ai_act.aiact_50_05
 
 import rego.v1
 
+import data.cxgov.lib.result
 import data.cxgov.lib.subject
 import data.cxgov.wcag.helpers
 
@@ -46,7 +47,7 @@ deny contains {"msg": concat("", ["the AI disclosure (", selector, ") on ", key[
 	states := sort([concat("", [x[2], " (", concat(", ", x[3]), ")"]) | some x in failures; x[0] == key[0]; x[1] == key[1]])
 }
 
-deny contains {"msg": concat("", ["the scan of ", s.url, "#", s.state, " did not check the disclosure element ", selector]), "resource": "ai_disclosure.element_selector", "_loc": subject.loc("ai_disclosure.element_selector")} if {
+deny contains result.at(concat("", ["the scan of ", s.url, "#", s.state, " did not check the disclosure element ", selector]), "ai_disclosure.element_selector", subject.loc("ai_disclosure.element_selector")) if {
 	is_string(selector)
 	some s in helpers.scans
 	not s.elements[selector]

@@ -2,13 +2,15 @@ package cxgov.ai_act.aiact_50_05
 
 import rego.v1
 
+import data.cxgov.lib.fixtures
+
 contrast := {"id": "color-contrast", "impact": "serious", "tags": ["wcag2aa", "wcag143"], "nodes": [{"target": ["#acme-chat-ai-notice"]}]}
 
 launcher := {"id": "button-name", "impact": "critical", "tags": ["wcag2a", "wcag412"], "nodes": [{"target": ["#acme-chat-launcher"]}]}
 
 doc(state, violations, inside) := {"id": concat("#", ["https://acme.example/help", state]), "kind": "ui-scan", "file": "https://acme.example/help", "line": null, "document": {"url": "https://acme.example/help", "state": state, "state_index": 0, "timestamp": "2026-11-20T10:00:00Z", "axe": {"violations": violations, "incomplete": []}, "elements": {"#acme-chat-ai-notice": {"present": true, "visible": true, "targets": inside}}}}
 
-system(docs) := {"evaluation_date": "2026-11-22", "descriptor": {"ai_disclosure": {"element_selector": "#acme-chat-ai-notice"}}, "descriptor_file": "cxgov.yaml", "lines": {}, "evidence": {}, "documents": docs}
+system(docs) := fixtures.system_with({"ai_disclosure": {"element_selector": "#acme-chat-ai-notice"}}, {"documents": docs})
 
 test_aiact_50_05_pass_violation_elsewhere if {
 	count(deny) == 0 with input as system([doc("closed", [launcher], [])])

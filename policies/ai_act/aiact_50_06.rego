@@ -20,6 +20,7 @@ package cxgov.ai_act.aiact_50_06
 
 import rego.v1
 
+import data.cxgov.lib.result
 import data.cxgov.lib.subject
 import data.cxgov.wcag.helpers
 
@@ -30,7 +31,7 @@ first_scans contains s if {
 	s.state_index == 0
 }
 
-deny contains {"msg": "ai_disclosure.element_selector is not declared: cxgov cannot check that the scanned UI shows the AI disclosure", "resource": "ai_disclosure.element_selector", "_loc": subject.loc("ai_disclosure.element_selector")} if {
+deny contains result.at("ai_disclosure.element_selector is not declared: cxgov cannot check that the scanned UI shows the AI disclosure", "ai_disclosure.element_selector", subject.loc("ai_disclosure.element_selector")) if {
 	count(helpers.scans) > 0
 	not is_string(selector)
 }
@@ -48,7 +49,7 @@ deny contains {"msg": concat("", ["the AI disclosure (", selector, ") is on ", s
 	s.elements[selector].visible == false
 }
 
-deny contains {"msg": concat("", ["the scan of ", s.url, "#", s.state, " did not check the disclosure element ", selector]), "resource": "ai_disclosure.element_selector", "_loc": subject.loc("ai_disclosure.element_selector")} if {
+deny contains result.at(concat("", ["the scan of ", s.url, "#", s.state, " did not check the disclosure element ", selector]), "ai_disclosure.element_selector", subject.loc("ai_disclosure.element_selector")) if {
 	is_string(selector)
 	some s in first_scans
 	not s.elements[selector]

@@ -2,9 +2,11 @@ package cxgov.ai_act.aiact_50_06
 
 import rego.v1
 
+import data.cxgov.lib.fixtures
+
 doc(state, index, element) := {"id": concat("#", ["https://acme.example/help", state]), "kind": "ui-scan", "file": "https://acme.example/help", "line": null, "document": {"url": "https://acme.example/help", "state": state, "state_index": index, "timestamp": "2026-11-20T10:00:00Z", "axe": {"violations": [], "incomplete": []}, "elements": {"#acme-chat-ai-notice": element}}}
 
-system(selector, docs) := {"evaluation_date": "2026-11-22", "descriptor": {"ai_disclosure": {"element_selector": selector}}, "descriptor_file": "cxgov.yaml", "lines": {}, "evidence": {}, "documents": docs}
+system(selector, docs) := fixtures.system_with({"ai_disclosure": {"element_selector": selector}}, {"documents": docs})
 
 shown := {"present": true, "visible": true, "text": "You are chatting with an AI assistant", "targets": []}
 

@@ -22,6 +22,7 @@ import rego.v1
 
 import data.cxgov.ai_act.helpers
 import data.cxgov.lib.evidence
+import data.cxgov.lib.result
 import data.cxgov.lib.subject
 
 in_scope if {
@@ -33,17 +34,17 @@ plan_metrics := helpers.arr(["system", "ai_act", "pmm_metrics"])
 
 collected_metrics := helpers.arr(["monitoring", "ai_metrics"])
 
-deny contains {"msg": sprintf("post-market monitoring plan (system.ai_act.pmm_plan_ref): %s", [p]), "resource": "system.ai_act.pmm_plan_ref", "_loc": subject.loc("system.ai_act.pmm_plan_ref")} if {
+deny contains result.at(sprintf("post-market monitoring plan (system.ai_act.pmm_plan_ref): %s", [p]), "system.ai_act.pmm_plan_ref", subject.loc("system.ai_act.pmm_plan_ref")) if {
 	in_scope
 	p := evidence.problem(object.get(helpers.ai_act, "pmm_plan_ref", null), helpers.evidence_max_days)
 }
 
-deny contains {"msg": "the post-market monitoring plan names no metrics (system.ai_act.pmm_metrics is empty)", "resource": "system.ai_act.pmm_metrics", "_loc": subject.loc("system.ai_act.pmm_metrics")} if {
+deny contains result.at("the post-market monitoring plan names no metrics (system.ai_act.pmm_metrics is empty)", "system.ai_act.pmm_metrics", subject.loc("system.ai_act.pmm_metrics")) if {
 	in_scope
 	count(plan_metrics) == 0
 }
 
-deny contains {"msg": sprintf("post-market monitoring metric %s is not collected (not in monitoring.ai_metrics)", [m]), "resource": sprintf("metric %s", [m]), "_loc": subject.loc(sprintf("system.ai_act.pmm_metrics.%d", [i]))} if {
+deny contains result.at(sprintf("post-market monitoring metric %s is not collected (not in monitoring.ai_metrics)", [m]), sprintf("metric %s", [m]), subject.loc(sprintf("system.ai_act.pmm_metrics.%d", [i]))) if {
 	in_scope
 	some i, m in plan_metrics
 	not m in collected_metrics

@@ -2,13 +2,15 @@ package cxgov.ai_act.aiact_72_01
 
 import rego.v1
 
+import data.cxgov.lib.fixtures
+
 ok := {"exists": true, "local": true, "hash_matches": true, "approved": true, "age_days": 10}
 
 pmm := {"uri": "evidence/pmm.pdf", "sha256": "00", "approved_by": "qa", "approved_at": "2026-11-12"}
 
 ev := {"evidence/pmm.pdf": ok}
 
-system(ai, metrics, e) := {"evaluation_date": "2026-11-22", "descriptor": {"system": {"ai_act": ai}, "monitoring": {"ai_metrics": metrics}}, "descriptor_file": "cxgov.yaml", "lines": {}, "evidence": e, "documents": []}
+system(ai, metrics, e) := fixtures.system_with({"system": {"ai_act": ai}, "monitoring": {"ai_metrics": metrics}}, {"evidence": e})
 
 good := {"role": "provider", "risk_class": "high", "pmm_plan_ref": pmm, "pmm_metrics": ["accuracy", "complaint_rate"]}
 

@@ -23,9 +23,10 @@ import rego.v1
 
 import data.cxgov.ai_act.helpers
 import data.cxgov.lib.evidence
+import data.cxgov.lib.result
 import data.cxgov.lib.subject
 
-warn contains {"msg": sprintf("serious-incident procedure (system.ai_act.art73_procedure_ref): %s", [p]), "resource": "system.ai_act.art73_procedure_ref", "_loc": subject.loc("system.ai_act.art73_procedure_ref")} if {
+warn contains result.at(sprintf("serious-incident procedure (system.ai_act.art73_procedure_ref): %s", [p]), "system.ai_act.art73_procedure_ref", subject.loc("system.ai_act.art73_procedure_ref")) if {
 	subject.high_risk
 	p := evidence.problem(object.get(helpers.ai_act, "art73_procedure_ref", null), helpers.evidence_max_days)
 }

@@ -24,15 +24,16 @@ import rego.v1
 
 import data.cxgov.ai_act.helpers
 import data.cxgov.lib.evidence
+import data.cxgov.lib.result
 import data.cxgov.lib.subject
 
 ai := helpers.ai_act
 
-deny contains {"msg": "system.ai_act.role is not declared (provider, deployer or both)", "resource": "system.ai_act", "_loc": subject.loc("system.ai_act.role")} if {
+deny contains result.at("system.ai_act.role is not declared (provider, deployer or both)", "system.ai_act", subject.loc("system.ai_act.role")) if {
 	not ai.role
 }
 
-deny contains {"msg": "system.ai_act.risk_class is not declared", "resource": "system.ai_act", "_loc": subject.loc("system.ai_act.risk_class")} if {
+deny contains result.at("system.ai_act.risk_class is not declared", "system.ai_act", subject.loc("system.ai_act.risk_class")) if {
 	not ai.risk_class
 }
 
@@ -46,14 +47,14 @@ exemption_problem := "the system profiles natural persons or does not declare pr
 	not ai.profiling == false
 }
 
-deny contains {"msg": msg, "resource": sprintf("use case %s", [u]), "_loc": subject.loc(sprintf("system.use_cases.%d", [i]))} if {
+deny contains result.at(msg, sprintf("use case %s", [u]), subject.loc(sprintf("system.use_cases.%d", [i]))) if {
 	some i, u in helpers.arr(["system", "use_cases"])
 	p := helpers.annex.use_cases[u]
 	not ai.risk_class == "high"
 	msg := sprintf("use case %s falls in Annex III point %s but risk_class is %s, and %s", [u, p, risk_class, exemption_problem])
 }
 
-deny contains {"msg": msg, "resource": sprintf("Annex III point %s", [p]), "_loc": subject.loc(sprintf("system.ai_act.annex_iii.%d", [i]))} if {
+deny contains result.at(msg, sprintf("Annex III point %s", [p]), subject.loc(sprintf("system.ai_act.annex_iii.%d", [i]))) if {
 	some i, p in helpers.arr(["system", "ai_act", "annex_iii"])
 	not ai.risk_class == "high"
 	msg := sprintf("Annex III point %s is declared but risk_class is %s, and %s", [p, risk_class, exemption_problem])

@@ -2,9 +2,9 @@ package cxgov.ai_act.aiact_cls_01
 
 import rego.v1
 
-good := {"exists": true, "local": true, "hash_matches": true, "approved": true, "age_days": 30}
+import data.cxgov.lib.fixtures.system_with_evidence as system
 
-system(d, ev) := {"evaluation_date": "2026-11-22", "descriptor": d, "descriptor_file": "cxgov.yaml", "lines": {}, "evidence": ev, "documents": []}
+good := {"exists": true, "local": true, "hash_matches": true, "approved": true, "age_days": 30}
 
 assessment := {"uri": "evidence/art6_3.pdf", "sha256": "00", "approved_by": "dpo", "approved_at": "2026-10-23"}
 

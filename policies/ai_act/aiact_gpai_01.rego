@@ -21,9 +21,10 @@ import rego.v1
 
 import data.cxgov.ai_act.helpers
 import data.cxgov.lib.evidence
+import data.cxgov.lib.result
 import data.cxgov.lib.subject
 
-warn contains {"msg": sprintf("AI provider %s: GPAI model documentation (gpai_docs_ref) %s", [p.name, problem]), "resource": sprintf("AI provider %s", [p.name]), "_loc": subject.loc(sprintf("ai_providers.%d.gpai_docs_ref", [i]))} if {
+warn contains result.at(sprintf("AI provider %s: GPAI model documentation (gpai_docs_ref) %s", [p.name, problem]), sprintf("AI provider %s", [p.name]), subject.loc(sprintf("ai_providers.%d.gpai_docs_ref", [i]))) if {
 	some i, p in helpers.arr(["ai_providers"])
 	problem := evidence.problem(object.get(p, "gpai_docs_ref", null), helpers.evidence_max_days)
 }

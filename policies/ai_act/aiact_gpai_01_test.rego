@@ -2,11 +2,13 @@ package cxgov.ai_act.aiact_gpai_01
 
 import rego.v1
 
+import data.cxgov.lib.fixtures
+
 ok := {"exists": true, "local": true, "hash_matches": true, "approved": true, "age_days": 10}
 
 docs := {"uri": "evidence/gpai-model-card.pdf", "sha256": "00", "approved_by": "ml", "approved_at": "2026-11-12"}
 
-system(providers, e) := {"evaluation_date": "2026-11-22", "descriptor": {"ai_providers": providers}, "descriptor_file": "cxgov.yaml", "lines": {}, "evidence": e, "documents": []}
+system(providers, e) := fixtures.system_with({"ai_providers": providers}, {"evidence": e})
 
 test_aiact_gpai_01_pass_docs_held if {
 	count(warn) == 0 with input as system([{"name": "llm", "service": "azure_openai", "gpai_docs_ref": docs}], {"evidence/gpai-model-card.pdf": ok})

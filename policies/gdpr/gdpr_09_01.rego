@@ -20,6 +20,7 @@ package cxgov.gdpr.gdpr_09_01
 
 import rego.v1
 
+import data.cxgov.lib.result
 import data.cxgov.lib.subject
 
 vb := object.get(subject.descriptor, "voice_biometrics", {})
@@ -32,7 +33,7 @@ consent_loc := subject.loc("voice_biometrics.consent_mode") if input.lines["voic
 
 consent_loc := subject.loc("voice_biometrics") if not input.lines["voice_biometrics.consent_mode"]
 
-deny contains {"msg": msg, "resource": "voice_biometrics", "_loc": consent_loc} if {
+deny contains result.at(msg, "voice_biometrics", consent_loc) if {
 	is_object(input.descriptor)
 	vb.enabled == true
 	not vb.consent_mode == "explicit_opt_in"

@@ -2,7 +2,9 @@ package cxgov.gdpr.gdpr_09_01
 
 import rego.v1
 
-system(v) := {"evaluation_date": "2026-11-22", "descriptor": {"voice_biometrics": v}, "descriptor_file": "cxgov.yaml", "lines": {}, "evidence": {}, "documents": []}
+import data.cxgov.lib.fixtures
+
+system(v) := fixtures.system({"voice_biometrics": v})
 
 test_gdpr_09_01_pass_explicit_opt_in if {
 	count(deny) == 0 with input as system({"enabled": true, "consent_mode": "explicit_opt_in"})

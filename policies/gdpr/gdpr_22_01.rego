@@ -21,6 +21,7 @@ package cxgov.gdpr.gdpr_22_01
 
 import rego.v1
 
+import data.cxgov.lib.result
 import data.cxgov.lib.subject
 
 d := subject.descriptor
@@ -36,7 +37,7 @@ decision_loc(i) := subject.loc(p) if {
 
 decision_loc(i) := subject.loc(sprintf("system.automated_decisions.%d", [i])) if not input.lines[sprintf("system.automated_decisions.%d.human_review_available", [i])]
 
-deny contains {"msg": msg, "resource": concat(" ", ["automated decision", a.name]), "_loc": decision_loc(i)} if {
+deny contains result.at(msg, concat(" ", ["automated decision", a.name]), decision_loc(i)) if {
 	is_object(input.descriptor)
 	some i, a in d.system.automated_decisions
 	not a.significant_effect == false

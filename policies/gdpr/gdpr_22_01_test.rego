@@ -2,7 +2,9 @@ package cxgov.gdpr.gdpr_22_01
 
 import rego.v1
 
-system(ds) := {"evaluation_date": "2026-11-22", "descriptor": {"system": {"automated_decisions": ds}}, "descriptor_file": "cxgov.yaml", "lines": {}, "evidence": {}, "documents": []}
+import data.cxgov.lib.fixtures
+
+system(ds) := fixtures.system({"system": {"automated_decisions": ds}})
 
 test_gdpr_22_01_pass_human_review if {
 	count(deny) == 0 with input as system([{"name": "refund", "significant_effect": true, "human_review_available": true}, {"name": "routing", "significant_effect": false}])

@@ -26,65 +26,34 @@ package cxgov.gdpr.gdpr_30_01
 import rego.v1
 
 import data.cxgov.lib.geo
+import data.cxgov.lib.personal_data
+import data.cxgov.lib.result
 import data.cxgov.lib.subject
 
 d := subject.descriptor
-
-personal_kinds := {"transcript", "ai_event", "pii", "customer_record"}
-
-# fail closed: an item handles personal data unless it says it does not
-personal(x) if x.contains_personal_data == true
-
-personal(x) if x.special_category == true
-
-personal(x) if carries_personal_kind(x)
-
-personal(x) if {
-	not x.contains_personal_data == false
-	not declares_only_other_kinds(x)
-}
-
-carries_personal_kind(x) if {
-	some k in object.get(x, "data_kinds", [])
-	k in personal_kinds
-}
-
-declares_only_other_kinds(x) if {
-	count(object.get(x, "data_kinds", [])) > 0
-	not carries_personal_kind(x)
-}
 
 sections := {"services": "service", "data_stores": "data store", "log_sinks": "log sink"}
 
 items contains {"path": concat(".", [section, format_int(i, 10)]), "what": concat(" ", [label, x.name]), "item": x} if {
 	some section, label in sections
 	some i, x in object.get(d, section, [])
-	personal(x)
+	personal_data.holds(x)
 }
 
-entries(id) := [e | some e in object.get(d, "ropa", []); e.id == id]
+entry(x) := personal_data.ropa_entries(x.ropa_ref)[0] if is_string(x.ropa_ref)
 
-entry(x) := entries(x.ropa_ref)[0] if is_string(x.ropa_ref)
-
-field_loc(path, field) := subject.loc(p) if {
-	p := concat(".", [path, field])
-	input.lines[p]
-}
-
-field_loc(path, field) := subject.loc(path) if not input.lines[concat(".", [path, field])]
-
-deny contains {"msg": msg, "resource": it.what, "_loc": subject.loc(it.path)} if {
+deny contains result.at(msg, it.what, subject.loc(it.path)) if {
 	is_object(input.descriptor)
 	some it in items
 	not is_string(object.get(it, ["item", "ropa_ref"], null))
 	msg := concat("", [it.what, ": no ropa_ref (no record of processing names the purpose it serves)"])
 }
 
-deny contains {"msg": msg, "resource": it.what, "_loc": field_loc(it.path, "ropa_ref")} if {
+deny contains result.at(msg, it.what, subject.field_loc(it.path, "ropa_ref")) if {
 	is_object(input.descriptor)
 	some it in items
 	is_string(it.item.ropa_ref)
-	count(entries(it.item.ropa_ref)) == 0
+	count(personal_data.ropa_entries(it.item.ropa_ref)) == 0
 	msg := concat("", [it.what, ": ropa_ref ", it.item.ropa_ref, " names no entry of ropa[]"])
 }
 
@@ -101,7 +70,7 @@ provider_vendor(p) := p.vendor if is_string(p.vendor)
 
 provider_vendor(p) := p.name if not is_string(object.get(p, "vendor", null))
 
-warn contains {"msg": msg, "resource": concat(" ", ["AI provider", p.name]), "_loc": subject.loc(sprintf("ai_providers.%d.vendor", [i]))} if {
+warn contains result.at(msg, concat(" ", ["AI provider", p.name]), subject.loc(sprintf("ai_providers.%d.vendor", [i]))) if {
 	is_object(input.descriptor)
 	some i, p in d.ai_providers
 	v := provider_vendor(p)
@@ -109,10 +78,10 @@ warn contains {"msg": msg, "resource": concat(" ", ["AI provider", p.name]), "_l
 	msg := concat("", ["AI provider ", p.name, ": LLM vendor ", v, " is not among the recipients of any RoPA entry"])
 }
 
-warn contains {"msg": msg, "resource": concat(" ", ["log sink", s.name]), "_loc": field_loc(path, "vendor")} if {
+warn contains result.at(msg, concat(" ", ["log sink", s.name]), subject.field_loc(path, "vendor")) if {
 	is_object(input.descriptor)
 	some i, s in d.log_sinks
-	personal(s)
+	personal_data.holds(s)
 	v := s.vendor
 	is_string(v)
 	e := entry(s)
@@ -141,7 +110,7 @@ transfers_of(e) := {upper(t) | some t in object.get(e, "transfers", [])}
 
 all_transfers := {upper(t) | some e in object.get(d, "ropa", []); some t in object.get(e, "transfers", [])}
 
-warn contains {"msg": msg, "resource": it.what, "_loc": field_loc(it.path, "ropa_ref")} if {
+warn contains result.at(msg, it.what, subject.field_loc(it.path, "ropa_ref")) if {
 	is_object(input.descriptor)
 	some it in items
 	e := entry(it.item)
@@ -152,20 +121,12 @@ warn contains {"msg": msg, "resource": it.what, "_loc": field_loc(it.path, "ropa
 	msg := concat("", [it.what, ": ", p.where, " is in ", p.country, ", a third country not among the transfers of RoPA entry ", e.id])
 }
 
-provider_cloud(p) := "azure" if p.service == "azure_openai"
-
-provider_cloud(p) := "aws" if p.service == "bedrock"
-
-provider_cloud(p) := "gcp" if p.service == "vertex_ai"
-
-provider_cloud(p) := "" if not object.get(p, "service", null) in {"azure_openai", "bedrock", "vertex_ai"}
-
 # AI providers and vendors name no RoPA entry: their countries must be among some entry's transfers
 outside contains {"path": region_path(i, p, r), "what": concat(" ", ["AI provider", p.name]), "country": c, "where": concat(" ", ["region", r])} if {
 	some i, p in d.ai_providers
 	some r in array.concat([object.get(p, "region", null)], object.get(p, "destination_regions", []))
 	is_string(r)
-	some c in geo.countries(provider_cloud(p), r)
+	some c in geo.countries(geo.provider_cloud(p), r)
 }
 
 # the provider's region field, else the destination_regions entry that names the region
@@ -192,7 +153,7 @@ outside contains {"path": sprintf("vendors.%d.support_access_countries", [i]), "
 	some c in object.get(v, "support_access_countries", [])
 }
 
-warn contains {"msg": msg, "resource": o.what, "_loc": subject.loc(o.path)} if {
+warn contains result.at(msg, o.what, subject.loc(o.path)) if {
 	is_object(input.descriptor)
 	some o in outside
 	outside_eea(o.country)

@@ -2,7 +2,7 @@ package cxgov.gdpr.gdpr_30_01
 
 import rego.v1
 
-system(d) := {"evaluation_date": "2026-11-22", "descriptor": d, "descriptor_file": "cxgov.yaml", "lines": {}, "evidence": {}, "documents": []}
+import data.cxgov.lib.fixtures.system
 
 ropa := [
 	{"id": "support", "purpose": "customer support", "recipients": ["OpenAI Ireland Ltd", "Datadog Inc."], "transfers": ["US"]},

@@ -27,53 +27,24 @@ package cxgov.gdpr.gdpr_32_01
 
 import rego.v1
 
+import data.cxgov.lib.personal_data
+import data.cxgov.lib.result
 import data.cxgov.lib.subject
 import data.cxgov.lib.terraform
 
 d := subject.descriptor
 
-personal_kinds := {"transcript", "ai_event", "pii", "customer_record"}
-
 # ---------------------------------------------------------------- descriptor side (system)
-
-# fail closed: a store or sink holds personal data unless it says it does not
-personal(x) if x.contains_personal_data == true
-
-personal(x) if x.special_category == true
-
-personal(x) if carries_personal_kind(x)
-
-personal(x) if {
-	not x.contains_personal_data == false
-	not declares_only_other_kinds(x)
-}
-
-carries_personal_kind(x) if {
-	some k in object.get(x, "data_kinds", [])
-	k in personal_kinds
-}
-
-declares_only_other_kinds(x) if {
-	count(object.get(x, "data_kinds", [])) > 0
-	not carries_personal_kind(x)
-}
-
-field_loc(path, field) := subject.loc(p) if {
-	p := concat(".", [path, field])
-	input.lines[p]
-}
-
-field_loc(path, field) := subject.loc(path) if not input.lines[concat(".", [path, field])]
 
 state(x) := "is not encrypted at rest (encryption_at_rest: false)" if x.encryption_at_rest == false
 
 state(x) := "does not declare encryption at rest (encryption_at_rest not set)" if not is_boolean(object.get(x, "encryption_at_rest", null))
 
-deny contains {"msg": msg, "resource": what, "_loc": field_loc(path, "encryption_at_rest")} if {
+deny contains result.at(msg, what, subject.field_loc(path, "encryption_at_rest")) if {
 	is_object(input.descriptor)
 	some section, label in {"data_stores": "data store", "log_sinks": "log sink"}
 	some i, x in object.get(d, section, [])
-	personal(x)
+	personal_data.holds(x)
 	not x.encryption_at_rest == true
 	what := concat(" ", [label, x.name])
 	path := concat(".", [section, format_int(i, 10)])
@@ -88,10 +59,10 @@ backup_setting(s) := object.get(s, "encryption_at_rest", false) if not is_boolea
 # undefined as a whole unless the backups are encrypted, so `not backup_encrypted(s)` holds otherwise
 backup_encrypted(s) if backup_setting(s) == true
 
-deny contains {"msg": msg, "resource": concat(" ", ["data store", s.name]), "_loc": subject.loc(concat(".", [path, "backup.encryption_at_rest"]))} if {
+deny contains result.at(msg, concat(" ", ["data store", s.name]), subject.loc(concat(".", [path, "backup.encryption_at_rest"]))) if {
 	is_object(input.descriptor)
 	some i, s in d.data_stores
-	personal(s)
+	personal_data.holds(s)
 	s.backup.enabled == true
 	not backup_encrypted(s)
 	path := sprintf("data_stores.%d", [i])
@@ -103,11 +74,6 @@ deny contains {"msg": msg, "resource": concat(" ", ["data store", s.name]), "_lo
 
 resources := terraform.resources
 
-tagged_out(r) if {
-	some k in ["tags", "tags_all", "labels"]
-	r.values[k].contains_personal_data == "false"
-}
-
 # resources whose attribute must be true
 flags := {
 	"aws_db_instance": "storage_encrypted",
@@ -116,30 +82,30 @@ flags := {
 	"aws_efs_file_system": "encrypted",
 }
 
-deny contains {"msg": msg, "resource": r.address, "_path": subject.tf_path(r, attr)} if {
+deny contains result.at_path(msg, r.address, subject.tf_path(r, attr)) if {
 	is_array(input.resource_changes)
 	some r in resources
 	attr := flags[r.type]
 	not r.values[attr] == true
 	not terraform.unknown_at(r, attr)
-	not tagged_out(r)
+	not terraform.tagged_no_personal_data(r)
 	msg := concat("", [r.address, ": ", attr, " is not true (data stored unencrypted)"])
 }
 
-deny contains {"msg": msg, "resource": r.address, "_path": subject.tf_path(r, "transparent_data_encryption_enabled")} if {
+deny contains result.at_path(msg, r.address, subject.tf_path(r, "transparent_data_encryption_enabled")) if {
 	is_array(input.resource_changes)
 	some r in resources
 	r.type == "azurerm_mssql_database"
 	r.values.transparent_data_encryption_enabled == false
-	not tagged_out(r)
+	not terraform.tagged_no_personal_data(r)
 	msg := concat("", [r.address, ": transparent_data_encryption_enabled is false"])
 }
 
-deny contains {"msg": msg, "resource": b.address, "_path": subject.tf_path(b, "server_side_encryption_configuration")} if {
+deny contains result.at_path(msg, b.address, subject.tf_path(b, "server_side_encryption_configuration")) if {
 	is_array(input.resource_changes)
 	some b in resources
 	b.type == "aws_s3_bucket"
-	not tagged_out(b)
+	not terraform.tagged_no_personal_data(b)
 	not inline_sse(b)
 	not terraform.unknown_in(b, ["server_side_encryption_configuration", "rule", "apply_server_side_encryption_by_default"])
 	not unlinked_sse_configuration
@@ -171,16 +137,10 @@ sse_applies(r, b) if {
 
 sse_applies(r, b) if {
 	some cr in config_resources
-	cr.address == base(r.address)
+	cr.address == terraform.base_address(r.address)
 	some ref in cr.refs
-	points_to(ref, base(b.address))
+	terraform.refers_to(ref, terraform.base_address(b.address))
 }
-
-points_to(ref, address) if ref == address
-
-points_to(ref, address) if startswith(ref, concat("", [address, "."]))
-
-base(address) := regex.replace(address, `\[[^\]]*\]`, "")
 
 # configuration resources of the root module and of modules one level down, with the references of
 # their `bucket` expression (module-relative addresses made absolute)

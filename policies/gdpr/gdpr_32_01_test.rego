@@ -2,9 +2,8 @@ package cxgov.gdpr.gdpr_32_01
 
 import rego.v1
 
+import data.cxgov.lib.fixtures.system
 import data.cxgov.lib.terraform
-
-system(d) := {"evaluation_date": "2026-11-22", "descriptor": d, "descriptor_file": "cxgov.yaml", "lines": {}, "evidence": {}, "documents": []}
 
 rc(type, name, after) := {"address": concat(".", [type, name]), "type": type, "name": name, "mode": "managed", "change": {"actions": ["create"], "after": after}}
 

@@ -21,6 +21,7 @@ package cxgov.gdpr.gdpr_32_02
 
 import rego.v1
 
+import data.cxgov.lib.result
 import data.cxgov.lib.subject
 
 d := subject.descriptor
@@ -43,12 +44,12 @@ tls12_or_higher(v) if level(v) >= tls12
 
 spelled(v) := replace(replace(upper(trim_space(v)), " ", ""), "TLSV", "TLS")
 
-deny contains {"msg": "network.tls_min_version is not set (TLS 1.2 or higher cannot be verified)", "resource": "network", "_loc": subject.loc("network.tls_min_version")} if {
+deny contains result.at("network.tls_min_version is not set (TLS 1.2 or higher cannot be verified)", "network", subject.loc("network.tls_min_version")) if {
 	is_object(input.descriptor)
 	not is_string(object.get(object.get(d, "network", {}), "tls_min_version", null))
 }
 
-deny contains {"msg": msg, "resource": "network", "_loc": subject.loc("network.tls_min_version")} if {
+deny contains result.at(msg, "network", subject.loc("network.tls_min_version")) if {
 	is_object(input.descriptor)
 	v := d.network.tls_min_version
 	is_string(v)
@@ -56,7 +57,7 @@ deny contains {"msg": msg, "resource": "network", "_loc": subject.loc("network.t
 	msg := concat("", ["network.tls_min_version ", v, " ", below(v)])
 }
 
-deny contains {"msg": msg, "resource": concat(" ", ["service", s.name]), "_loc": subject.loc(path)} if {
+deny contains result.at(msg, concat(" ", ["service", s.name]), subject.loc(path)) if {
 	is_object(input.descriptor)
 	some i, s in d.services
 	some j, e in object.get(s, "endpoints", [])

@@ -2,7 +2,7 @@ package cxgov.gdpr.gdpr_32_02
 
 import rego.v1
 
-system(d) := {"evaluation_date": "2026-11-22", "descriptor": d, "descriptor_file": "cxgov.yaml", "lines": {}, "evidence": {}, "documents": []}
+import data.cxgov.lib.fixtures.system
 
 test_gdpr_32_02_pass_tls12 if {
 	d := {"network": {"tls_min_version": "TLS1.2"}, "services": [{"name": "api", "endpoints": [{"url": "https://chat.example.com", "tls_min_version": "TLSv1.3"}, {"url": "https://x.example.com"}]}]}

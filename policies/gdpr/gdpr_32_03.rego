@@ -20,31 +20,11 @@ package cxgov.gdpr.gdpr_32_03
 
 import rego.v1
 
+import data.cxgov.lib.personal_data
+import data.cxgov.lib.result
 import data.cxgov.lib.subject
 
 d := subject.descriptor
-
-personal_kinds := {"transcript", "ai_event", "pii", "customer_record"}
-
-# fail closed: a sink holds personal data unless it says it does not
-personal(x) if x.contains_personal_data == true
-
-personal(x) if carries_personal_kind(x)
-
-personal(x) if {
-	not x.contains_personal_data == false
-	not declares_only_other_kinds(x)
-}
-
-carries_personal_kind(x) if {
-	some k in object.get(x, "data_kinds", [])
-	k in personal_kinds
-}
-
-declares_only_other_kinds(x) if {
-	count(object.get(x, "data_kinds", [])) > 0
-	not carries_personal_kind(x)
-}
 
 # special-category data present, in words
 special contains "voice biometrics are enabled" if d.voice_biometrics.enabled == true
@@ -65,7 +45,7 @@ first_loc(paths) := subject.loc(ps[0]) if {
 
 first_loc(paths) := subject.loc(paths[count(paths) - 1]) if count([p | some p in paths; input.lines[p]]) == 0
 
-violations contains {"msg": msg, "resource": concat(" ", ["AI provider", p.name]), "_loc": first_loc(["pii_redaction.enabled", path])} if {
+violations contains result.at(msg, concat(" ", ["AI provider", p.name]), first_loc(["pii_redaction.enabled", path])) if {
 	is_object(input.descriptor)
 	some i, p in d.ai_providers
 	not redacted(p)
@@ -73,16 +53,16 @@ violations contains {"msg": msg, "resource": concat(" ", ["AI provider", p.name]
 	msg := concat("", ["AI provider ", p.name, ": PII is not redacted before LLM calls (pii_redaction.enabled is not true)"])
 }
 
-violations contains {"msg": msg, "resource": concat(" ", ["log sink", s.name]), "_loc": first_loc([concat("", [path, ".redaction_enabled"]), path])} if {
+violations contains result.at(msg, concat(" ", ["log sink", s.name]), first_loc([concat("", [path, ".redaction_enabled"]), path])) if {
 	is_object(input.descriptor)
 	some i, s in d.log_sinks
-	personal(s)
+	personal_data.holds(s)
 	not s.redaction_enabled == true
 	path := sprintf("log_sinks.%d", [i])
 	msg := concat("", ["log sink ", s.name, ": personal data is logged without redaction (redaction_enabled is not true)"])
 }
 
-deny contains {"msg": msg, "resource": v.resource, "_loc": v._loc} if {
+deny contains result.at(msg, v.resource, v._loc) if {
 	count(special) > 0
 	some v in violations
 	msg := concat("", [v.msg, "; special-category data is present (", concat(", ", sort([s | some s in special])), ")"])

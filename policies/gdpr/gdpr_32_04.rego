@@ -21,6 +21,7 @@ package cxgov.gdpr.gdpr_32_04
 
 import rego.v1
 
+import data.cxgov.lib.result
 import data.cxgov.lib.subject
 
 d := subject.descriptor
@@ -32,7 +33,7 @@ why(s) := "no backup, and system_of_record is not declared (set it false if the 
 # backup.enabled, else backup, else the store
 store_loc(i) := subject.loc(sprintf("data_stores.%d.backup.enabled", [i]))
 
-deny contains {"msg": msg, "resource": concat(" ", ["data store", s.name]), "_loc": store_loc(i)} if {
+deny contains result.at(msg, concat(" ", ["data store", s.name]), store_loc(i)) if {
 	is_object(input.descriptor)
 	some i, s in d.data_stores
 	not s.system_of_record == false

@@ -2,7 +2,7 @@ package cxgov.gdpr.gdpr_32_04
 
 import rego.v1
 
-system(d) := {"evaluation_date": "2026-11-22", "descriptor": d, "descriptor_file": "cxgov.yaml", "lines": {}, "evidence": {}, "documents": []}
+import data.cxgov.lib.fixtures.system
 
 test_gdpr_32_04_pass_backed_up if {
 	d := {"data_stores": [{"name": "crm", "system_of_record": true, "backup": {"enabled": true}}, {"name": "cache", "system_of_record": false}]}

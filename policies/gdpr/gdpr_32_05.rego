@@ -21,6 +21,7 @@ package cxgov.gdpr.gdpr_32_05
 import rego.v1
 
 import data.cxgov.lib.evidence
+import data.cxgov.lib.result
 import data.cxgov.lib.subject
 
 max_days := data.cxgov.config.thresholds.evidence_max_days
@@ -31,7 +32,7 @@ pentest_loc := subject.loc("evidence.pentest_ref") if input.lines["evidence.pent
 
 pentest_loc := subject.loc("evidence") if not input.lines["evidence.pentest_ref"]
 
-warn contains {"msg": msg, "resource": "evidence.pentest_ref", "_loc": pentest_loc} if {
+warn contains result.at(msg, "evidence.pentest_ref", pentest_loc) if {
 	is_object(input.descriptor)
 	why := evidence.problem(ref, max_days)
 	msg := concat("", ["security test evidence (evidence.pentest_ref): ", why])

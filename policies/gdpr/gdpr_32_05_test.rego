@@ -2,9 +2,11 @@ package cxgov.gdpr.gdpr_32_05
 
 import rego.v1
 
+import data.cxgov.lib.fixtures
+
 pentest := {"uri": "evidence/pentest.pdf", "sha256": "aa", "approved_by": "ciso@example.com", "approved_at": "2026-03-01"}
 
-system(ref, facts) := {"evaluation_date": "2026-11-22", "descriptor": {"evidence": {"pentest_ref": ref}}, "descriptor_file": "cxgov.yaml", "lines": {}, "evidence": {"evidence/pentest.pdf": facts}, "documents": []}
+system(ref, facts) := fixtures.system_with({"evidence": {"pentest_ref": ref}}, {"evidence": {"evidence/pentest.pdf": facts}})
 
 fresh := {"exists": true, "local": true, "sha256": "aa", "hash_matches": true, "approved": true, "age_days": 266}
 

@@ -27,6 +27,7 @@ package cxgov.gdpr.gdpr_35_01
 import rego.v1
 
 import data.cxgov.lib.evidence
+import data.cxgov.lib.result
 import data.cxgov.lib.subject
 
 d := subject.descriptor
@@ -46,7 +47,7 @@ evidence_loc(name) := subject.loc(p) if {
 
 evidence_loc(name) := subject.loc("evidence") if not input.lines[concat(".", ["evidence", name])]
 
-deny contains {"msg": msg, "resource": "evidence.dpia_screening_ref", "_loc": evidence_loc("dpia_screening_ref")} if {
+deny contains result.at(msg, "evidence.dpia_screening_ref", evidence_loc("dpia_screening_ref")) if {
 	is_object(input.descriptor)
 	why := evidence.problem(screening, max_days)
 	msg := concat("", ["DPIA screening (evidence.dpia_screening_ref): ", why])
@@ -78,14 +79,14 @@ chatbot_reason := "an LLM provider serves customer channels (innovative technolo
 
 reasons := mandatory | {chatbot_reason | chatbot; not ev.dpia_required == false}
 
-deny contains {"msg": msg, "resource": "evidence.dpia_ref", "_loc": evidence_loc("dpia_ref")} if {
+deny contains result.at(msg, "evidence.dpia_ref", evidence_loc("dpia_ref")) if {
 	is_object(input.descriptor)
 	count(reasons) > 0
 	why := evidence.problem(dpia, max_days)
 	msg := concat("", ["DPIA (evidence.dpia_ref): ", why, "; a DPIA is required because ", concat("; ", sort([r | some r in reasons]))])
 }
 
-warn contains {"msg": msg, "resource": "evidence.dpia_required", "_loc": evidence_loc("dpia_required")} if {
+warn contains result.at(msg, "evidence.dpia_required", evidence_loc("dpia_required")) if {
 	is_object(input.descriptor)
 	count(mandatory) == 0
 	chatbot

@@ -2,6 +2,8 @@ package cxgov.gdpr.gdpr_35_01
 
 import rego.v1
 
+import data.cxgov.lib.fixtures.system_with_evidence as system
+
 screening_ref := {"uri": "evidence/dpia-screening.md", "sha256": "aa", "approved_by": "dpo@example.com", "approved_at": "2026-05-01"}
 
 dpia_doc := {"uri": "evidence/dpia.md", "sha256": "bb", "approved_by": "dpo@example.com", "approved_at": "2026-06-01"}
@@ -10,8 +12,6 @@ ok_facts := {
 	"evidence/dpia-screening.md": {"exists": true, "local": true, "sha256": "aa", "hash_matches": true, "approved": true, "age_days": 205},
 	"evidence/dpia.md": {"exists": true, "local": true, "sha256": "bb", "hash_matches": true, "approved": true, "age_days": 174},
 }
-
-system(d, facts) := {"evaluation_date": "2026-11-22", "descriptor": d, "descriptor_file": "cxgov.yaml", "lines": {}, "evidence": facts, "documents": []}
 
 bot_desc := {"ai_providers": [{"name": "llm"}], "channels": [{"type": "chat"}]}
 

@@ -29,83 +29,39 @@ package cxgov.gdpr.gdpr_5e_01
 
 import rego.v1
 
+import data.cxgov.lib.messages
+import data.cxgov.lib.personal_data
+import data.cxgov.lib.result
 import data.cxgov.lib.subject
 import data.cxgov.lib.terraform
 
 d := subject.descriptor
 
-personal_kinds := {"transcript", "ai_event", "pii", "customer_record"}
-
 # ---------------------------------------------------------------- descriptor side (system)
-
-# fail closed: a store or sink holds personal data unless it says it does not
-personal(x) if x.contains_personal_data == true
-
-personal(x) if x.special_category == true
-
-personal(x) if carries_personal_kind(x)
-
-personal(x) if {
-	not x.contains_personal_data == false
-	not declares_only_other_kinds(x)
-}
-
-carries_personal_kind(x) if {
-	some k in object.get(x, "data_kinds", [])
-	k in personal_kinds
-}
-
-declares_only_other_kinds(x) if {
-	count(object.get(x, "data_kinds", [])) > 0
-	not carries_personal_kind(x)
-}
-
-items contains {"path": sprintf("data_stores.%d", [i]), "what": concat(" ", ["data store", s.name]), "item": s} if {
-	some i, s in d.data_stores
-	personal(s)
-}
-
-items contains {"path": sprintf("log_sinks.%d", [i]), "what": concat(" ", ["log sink", s.name]), "item": s} if {
-	some i, s in d.log_sinks
-	personal(s)
-}
-
-finite(x) if {
-	is_number(x.retention_days)
-	x.retention_days > 0
-}
 
 # why a retention_days value is no period (total over the values that are not finite)
 retention_problem(x) := "retention_days not set (kept forever)" if not is_number(object.get(x, "retention_days", null))
 
 retention_problem(x) := "retention_days is 0 (kept forever)" if x.retention_days == 0
 
-retention_problem(x) := concat("", ["retention_days ", num(x.retention_days), " is not a period"]) if {
+retention_problem(x) := concat("", ["retention_days ", messages.num(x.retention_days), " is not a period"]) if {
 	is_number(x.retention_days)
 	x.retention_days < 0
 }
 
-# the line of a field when the descriptor has it, else the line of its item
-field_loc(path, field) := subject.loc(p) if {
-	p := concat(".", [path, field])
-	input.lines[p]
-}
-
-field_loc(path, field) := subject.loc(path) if not input.lines[concat(".", [path, field])]
-
-deny contains {"msg": msg, "resource": it.what, "_loc": field_loc(it.path, "retention_days")} if {
+deny contains result.at(msg, it.what, subject.field_loc(it.path, "retention_days")) if {
 	is_object(input.descriptor)
-	some it in items
-	not finite(object.get(it, "item", null))
+	some it in personal_data.stores_and_sinks
+	not personal_data.finite_retention(object.get(it, "item", null))
 	msg := concat(": ", [it.what, retention_problem(it.item)])
 }
 
-deny contains {"msg": msg, "resource": concat(" ", ["data store", s.name]), "_loc": subject.loc(concat(".", [path, "backup.retention_days"]))} if {
+deny contains result.at(msg, concat(" ", ["data store", s.name]), subject.loc(concat(".", [path, "backup.retention_days"]))) if {
 	is_object(input.descriptor)
 	some i, s in d.data_stores
-	personal(s)
+	personal_data.holds(s)
 	s.backup.enabled == true
-	not finite(object.get(s, "backup", null))
+	not personal_data.finite_retention(object.get(s, "backup", null))
 	path := sprintf("data_stores.%d", [i])
 	msg := concat("", ["data store ", s.name, ": backup ", retention_problem(s.backup)])
 }
@@ -119,34 +75,31 @@ plan_retention contains {"file": doc.file, "e": e} if {
 }
 
 # cross-source: the descriptor and a Terraform resource of the same name disagree
-deny contains {"msg": msg, "resource": it.what, "_loc": field_loc(it.path, "retention_days")} if {
+deny contains result.at(msg, it.what, subject.field_loc(it.path, "retention_days")) if {
 	is_object(input.descriptor)
-	some it in items
-	finite(it.item)
+	some it in personal_data.stores_and_sinks
+	personal_data.finite_retention(it.item)
 	some pr in plan_retention
 	e := pr.e
 	not e.unknown
 	doc := {"file": pr.file}
 	it.item.name in e.names
 	e.days != it.item.retention_days
-	msg := concat("", [it.what, ": retention ", num(it.item.retention_days), " days in the descriptor, but Terraform ", e.address, " (", doc.file, ") ", keeps(e)])
+	msg := concat("", [it.what, ": retention ", messages.num(it.item.retention_days), " days in the descriptor, but Terraform ", e.address, " (", doc.file, ") ", keeps(e)])
 }
-
-# a number as message text
-num(n) := sprintf("%v", [n])
 
 bucket_name(r) := r.values.bucket if is_string(r.values.bucket)
 
 bucket_name(r) := "(unknown until apply)" if not is_string(object.get(r, ["values", "bucket"], null))
 
-keeps(e) := concat("", ["keeps ", num(e.days), " days"]) if e.days > 0
+keeps(e) := concat("", ["keeps ", messages.num(e.days), " days"]) if e.days > 0
 
 keeps(e) := concat("", ["keeps data forever: ", e.why]) if e.days == 0
 
 # ---------------------------------------------------------------- Terraform side (terraform-plan)
 # a value known only at apply (terraform.unknown_at / unknown_in) is not judged: TF-001 reports it
 
-deny contains {"msg": msg, "resource": e.address, "_path": e.path} if {
+deny contains result.at_path(msg, e.address, e.path) if {
 	is_array(input.resource_changes)
 	some e in retained(input)
 	e.days == 0
@@ -156,7 +109,7 @@ deny contains {"msg": msg, "resource": e.address, "_path": e.path} if {
 }
 
 # a lifecycle configuration for a bucket outside this plan that expires nothing
-deny contains {"msg": msg, "resource": lc.address, "_path": subject.tf_path(lc, "rule")} if {
+deny contains result.at_path(msg, lc.address, subject.tf_path(lc, "rule")) if {
 	is_array(input.resource_changes)
 	some l in index(input).lifecycles
 	count(l.buckets) == 0
@@ -186,7 +139,7 @@ resources(plan) := rs if {
 
 # a resource's configuration block: the plan's own root module (another plan of the system), else
 # as the Terraform helpers find it in the input
-config_in(configs, rc) := configs[base(rc.address)] if {
+config_in(configs, rc) := configs[terraform.base_address(rc.address)] if {
 	object.get(rc, "module_address", "") == ""
 } else := terraform.config_of(rc)
 
@@ -201,14 +154,14 @@ retained(plan) := (log_groups(idx) | buckets(idx)) | gcs_buckets(idx) if idx := 
 index(plan) := {"resources": rs, "lifecycles": lifecycles, "unlinked": count(unlinked) > 0} if {
 	rs := resources(plan)
 	refs := bucket_references(plan)
-	planned := [{"address": b.address, "base": base(b.address), "bucket": object.get(b.values, "bucket", null)} |
+	planned := [{"address": b.address, "base": terraform.base_address(b.address), "bucket": object.get(b.values, "bucket", null)} |
 		some b in rs
 		b.type == "aws_s3_bucket"
 	]
 	lifecycles := [{"lc": lc, "buckets": {b.address | some b in planned; lifecycle_applies(link, b)}} |
 		some lc in rs
 		lc.type == "aws_s3_bucket_lifecycle_configuration"
-		link := {"bucket": object.get(lc.values, "bucket", null), "refs": object.get(refs, base(lc.address), [])}
+		link := {"bucket": object.get(lc.values, "bucket", null), "refs": object.get(refs, terraform.base_address(lc.address), [])}
 	]
 	# lifecycle configurations whose bucket is known only at apply: they may be any bucket's
 	unlinked := [l | some l in lifecycles; terraform.unknown_at(l.lc, "bucket")]
@@ -286,7 +239,7 @@ largest(ds) := 0 if count(ds) == 0
 
 attr_why(values, attr) := concat("", [attr, " not set (kept forever)"]) if not is_number(object.get(values, attr, null))
 
-attr_why(values, attr) := concat("", [attr, " = ", num(values[attr]), " (kept forever)"]) if is_number(values[attr])
+attr_why(values, attr) := concat("", [attr, " = ", messages.num(values[attr]), " (kept forever)"]) if is_number(values[attr])
 
 # expiration days of an S3 bucket: its lifecycle configurations' rules and any inline lifecycle_rule
 s3_days(configs, b) := array.concat(configured, inline) if {
@@ -326,14 +279,8 @@ lifecycle_applies(link, b) if {
 
 lifecycle_applies(link, b) if {
 	some ref in link.refs
-	points_to(ref, b.base)
+	terraform.refers_to(ref, b.base)
 }
-
-points_to(ref, address) if ref == address
-
-points_to(ref, address) if startswith(ref, concat("", [address, "."]))
-
-base(address) := regex.replace(address, `\[[^\]]*\]`, "")
 
 # the references of each configuration resource's `bucket` expression, by address: the root module
 # and modules one level down (module-relative addresses made absolute)
@@ -357,11 +304,6 @@ names(r) := {n |
 	is_string(n)
 } | {r.name}
 
-opted_out(r) := true if tagged_out(r)
+opted_out(r) := true if terraform.tagged_no_personal_data(r)
 
-opted_out(r) := false if not tagged_out(r)
-
-tagged_out(r) if {
-	some k in ["tags", "tags_all", "labels"]
-	r.values[k].contains_personal_data == "false"
-}
+opted_out(r) := false if not terraform.tagged_no_personal_data(r)

@@ -2,9 +2,8 @@ package cxgov.gdpr.gdpr_5e_01
 
 import rego.v1
 
+import data.cxgov.lib.fixtures.system
 import data.cxgov.lib.terraform
-
-system(d) := {"evaluation_date": "2026-11-22", "descriptor": d, "descriptor_file": "cxgov.yaml", "lines": {}, "evidence": {}, "documents": []}
 
 with_plan(d, plan) := {"evaluation_date": "2026-11-22", "descriptor": d, "descriptor_file": "cxgov.yaml", "lines": {}, "evidence": {}, "documents": [{"id": "plan.json", "kind": "terraform-plan", "file": "plan.json", "line": 1, "document": plan}]}
 

@@ -22,6 +22,9 @@ package cxgov.gdpr.gdpr_5e_03
 import rego.v1
 
 import data.cxgov.lib.evidence
+import data.cxgov.lib.messages
+import data.cxgov.lib.personal_data
+import data.cxgov.lib.result
 import data.cxgov.lib.subject
 
 d := subject.descriptor
@@ -29,8 +32,6 @@ d := subject.descriptor
 thresholds := data.cxgov.config.thresholds
 
 max_days := thresholds.transcript_max_days
-
-num(n) := sprintf("%v", [n])
 
 transcripts contains {"path": sprintf("data_stores.%d", [i]), "what": concat(" ", ["data store", s.name]), "item": s} if {
 	some i, s in d.data_stores
@@ -43,18 +44,13 @@ transcripts contains {"path": sprintf("log_sinks.%d", [i]), "what": concat(" ", 
 }
 
 # retention beyond the maximum, in words; undefined when within it
-too_long(x) := concat("", ["retention ", num(x.retention_days), " days exceeds ", num(max_days)]) if {
+too_long(x) := concat("", ["retention ", messages.num(x.retention_days), " days exceeds ", messages.num(max_days)]) if {
 	is_number(x.retention_days)
 	x.retention_days > max_days
 }
 
-too_long(x) := concat("", ["no retention period (kept forever) exceeds ", num(max_days)]) if {
-	not finite(x)
-}
-
-finite(x) if {
-	is_number(x.retention_days)
-	x.retention_days > 0
+too_long(x) := concat("", ["no retention period (kept forever) exceeds ", messages.num(max_days)]) if {
+	not personal_data.finite_retention(x)
 }
 
 justification(x) := "no justification_ref" if not is_object(object.get(x, "justification_ref", null))
@@ -64,14 +60,7 @@ justification(x) := concat("", ["justification_ref ", evidence.problem(x.justifi
 	evidence.problem(x.justification_ref, thresholds.evidence_max_days)
 }
 
-field_loc(path, field) := subject.loc(p) if {
-	p := concat(".", [path, field])
-	input.lines[p]
-}
-
-field_loc(path, field) := subject.loc(path) if not input.lines[concat(".", [path, field])]
-
-warn contains {"msg": msg, "resource": t.what, "_loc": field_loc(t.path, "retention_days")} if {
+warn contains result.at(msg, t.what, subject.field_loc(t.path, "retention_days")) if {
 	is_object(input.descriptor)
 	some t in transcripts
 	long := too_long(t.item)

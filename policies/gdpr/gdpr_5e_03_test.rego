@@ -2,7 +2,7 @@ package cxgov.gdpr.gdpr_5e_03
 
 import rego.v1
 
-system(d, ev) := {"evaluation_date": "2026-11-22", "descriptor": d, "descriptor_file": "cxgov.yaml", "lines": {}, "evidence": ev, "documents": []}
+import data.cxgov.lib.fixtures.system_with_evidence as system
 
 just := {"uri": "evidence/transcripts.md", "sha256": "aa", "approved_by": "dpo@example.com", "approved_at": "2026-06-01"}
 

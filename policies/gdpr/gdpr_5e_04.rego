@@ -20,22 +20,15 @@ package cxgov.gdpr.gdpr_5e_04
 
 import rego.v1
 
+import data.cxgov.lib.messages
+import data.cxgov.lib.result
 import data.cxgov.lib.subject
 
 d := subject.descriptor
 
 grace := data.cxgov.config.thresholds.backup_grace_days
 
-num(n) := sprintf("%v", [n])
-
-field_loc(path, field) := subject.loc(p) if {
-	p := concat(".", [path, field])
-	input.lines[p]
-}
-
-field_loc(path, field) := subject.loc(path) if not input.lines[concat(".", [path, field])]
-
-warn contains {"msg": msg, "resource": concat(" ", ["data store", s.name]), "_loc": field_loc(path, "backup.retention_days")} if {
+warn contains result.at(msg, concat(" ", ["data store", s.name]), subject.field_loc(path, "backup.retention_days")) if {
 	is_object(input.descriptor)
 	some i, s in d.data_stores
 	not s.backup.enabled == false
@@ -44,5 +37,5 @@ warn contains {"msg": msg, "resource": concat(" ", ["data store", s.name]), "_lo
 	is_number(s.backup.retention_days)
 	s.backup.retention_days > s.retention_days + grace
 	path := sprintf("data_stores.%d", [i])
-	msg := concat("", ["data store ", s.name, ": backups kept ", num(s.backup.retention_days), " days, more than the retention of ", num(s.retention_days), " days plus ", num(grace), " days (thresholds.backup_grace_days)"])
+	msg := concat("", ["data store ", s.name, ": backups kept ", messages.num(s.backup.retention_days), " days, more than the retention of ", messages.num(s.retention_days), " days plus ", messages.num(grace), " days (thresholds.backup_grace_days)"])
 }

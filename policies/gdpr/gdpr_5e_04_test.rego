@@ -2,7 +2,7 @@ package cxgov.gdpr.gdpr_5e_04
 
 import rego.v1
 
-system(d) := {"evaluation_date": "2026-11-22", "descriptor": d, "descriptor_file": "cxgov.yaml", "lines": {}, "evidence": {}, "documents": []}
+import data.cxgov.lib.fixtures.system
 
 test_gdpr_5e_04_pass_within_grace if {
 	count(warn) == 0 with input as system({"data_stores": [{"name": "crm", "retention_days": 30, "backup": {"enabled": true, "retention_days": 65}}]})

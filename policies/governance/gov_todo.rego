@@ -23,6 +23,8 @@ package cxgov.governance.gov_todo
 
 import rego.v1
 
+import data.cxgov.lib.result
+
 # the marker `cxgov init` writes; a format constant shared with cxgov/descriptor_todo.py, not reference data
 marker := "TODO"
 
@@ -58,7 +60,7 @@ item_name(item) := item.id if {
 	is_string(item.id)
 }
 
-deny contains {"msg": msg, "resource": resource(path), "_path": dotted(path)} if {
+deny contains result.at_path(msg, resource(path), dotted(path)) if {
 	some path in todo
 	msg := concat("", ["descriptor field ", dotted(path), " is still TODO (", resource(path), "): only a person can fill it in"])
 }

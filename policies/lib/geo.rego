@@ -15,7 +15,7 @@ providers := {"aws", "gcp", "azure"}
 
 # a region name as the reference data spells it: lower case, no spaces ("West Europe" ->
 # "westeurope", Terraform's "EUROPE-WEST4" -> "europe-west4")
-normalize(region) := trim(lower(replace(region, " ", "")), "") if is_string(region)
+normalize(region) := lower(replace(region, " ", "")) if is_string(region)
 
 # the country under the exact name: the given provider first, then any provider
 lookup(provider, region) := c if {
@@ -107,3 +107,13 @@ saas_country(endpoint) := c if {
 	count(known) > 0
 	c := ref.saas_endpoints.hosts[known[0]]
 }
+
+# the cloud an AI provider's service runs on, whose region names resolve it ("" for any other
+# service: its regions are looked up under every cloud)
+provider_cloud(p) := "azure" if p.service == "azure_openai"
+
+provider_cloud(p) := "aws" if p.service == "bedrock"
+
+provider_cloud(p) := "gcp" if p.service == "vertex_ai"
+
+provider_cloud(p) := "" if not object.get(p, "service", null) in {"azure_openai", "bedrock", "vertex_ai"}

@@ -18,3 +18,6 @@ shown(o, k) := sprintf("%v", [v]) if {
 shown(o, k) := "not set" if not has_value(o, k)
 
 has_value(o, k) if o[k] != null
+
+# a number as message text, as Rego prints it
+num(n) := sprintf("%v", [n])

@@ -124,12 +124,12 @@ geo_redundant(rc) if {
 # "europe-west4-a" -> "europe-west4" (Google), "eu-west-1a" -> "eu-west-1" (AWS)
 zone_region("gcp", z) := r if {
 	regex.match(`^[a-z]+-[a-z]+[0-9]+-[a-z]$`, z)
-	r := clean(regex.replace(z, `-[a-z]$`, ""))
+	r := regex.replace(z, `-[a-z]$`, "")
 }
 
 zone_region("aws", z) := r if {
 	regex.match(`^[a-z]+(-[a-z]+)+-[0-9]+[a-z]$`, z)
-	r := clean(regex.replace(z, `[a-z]$`, ""))
+	r := regex.replace(z, `[a-z]$`, "")
 }
 
 provider_of(name) := "aws" if startswith(name, "aws")

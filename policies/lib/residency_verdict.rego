@@ -26,6 +26,12 @@ import data.cxgov.lib.geo
 #                                            RES-005's
 # ---------------------------------------------------------------------------------------------
 
+# the residency profile (config.residency_profile): eea_only, eea_or_adequacy or mechanisms_allowed
+profile := object.get(config, "residency_profile", "eea_or_adequacy")
+
+# the Art 46 safeguards a recipient may declare under mechanisms_allowed
+mechanisms := {"scc", "bcr"}
+
 verdict(p, c) := {"rule": "pass", "why": ""} if passes(p, c)
 
 verdict(p, c) := judge(c, first(p.recipients), p.kinds, p.party) if not passes(p, c)
@@ -116,7 +122,7 @@ third_country(c, x, _, party) := art46(c, x, party, sprintf("%s has no adequacy 
 
 requires_dpf(c) if ref.adequacy.countries[c].requires_dpf == true
 
-dpf_valid if object.get(overrides, "dpf_valid", object.get(ref.adequacy, "dpf_valid", false)) == true
+dpf_valid if object.get(ref.adequacy, "dpf_valid", false) == true
 
 # the recipient declares a mechanism the profile lets RES-004/RES-005 judge instead
 mechanism_route(x) if {
@@ -270,8 +276,4 @@ module_problems(x) := (no_role | no_module) | wrong if {
 
 sort_strings(s) := sort([x | some x in s])
 
-# the identity: a leftover of the previous engine, which quoted some strings in sprintf; its callers
-# can drop it
-clean(s) := trim(s, "")
-
-joined(problems) := clean(concat("; ", sort_strings(problems)))
+joined(problems) := concat("; ", sort_strings(problems))

@@ -25,6 +25,15 @@ loc(path) := {"file": input.descriptor_file, "line": input.lines[declared[count(
 
 loc(path) := {"file": input.descriptor_file, "line": 1} if count(declared_prefixes(path)) == 0
 
+# the line of `field` (a key, or a dotted path below the entry) of the descriptor entry at `path`
+# ("ai_providers.0", "model_id") when the descriptor has it, else the line of the entry
+field_loc(path, field) := loc(p) if {
+	p := concat(".", [path, field])
+	input.lines[p]
+}
+
+field_loc(path, field) := loc(path) if not input.lines[concat(".", [path, field])]
+
 declared_prefixes(path) := [p |
 	parts := split(path, ".")
 	some n in numbers.range(1, count(parts))

@@ -325,3 +325,37 @@ judged_reference(r, attr) if {
 		startswith(ref, prefix)
 	}
 }
+
+# a resource its tags (labels on Google Cloud) mark as holding no personal data
+# (contains_personal_data = "false")
+tagged_no_personal_data(r) if {
+	some k in ["tags", "tags_all", "labels"]
+	r.values[k].contains_personal_data == "false"
+}
+
+# an address without its instance keys (aws_s3_bucket.b["x"] -> aws_s3_bucket.b), as the
+# configuration names the resource
+base_address(address) := regex.replace(address, `\[[^\]]*\]`, "")
+
+# a reference names the resource at `address`, or an attribute of it
+refers_to(ref, address) if ref == address
+
+refers_to(ref, address) if startswith(ref, concat("", [address, "."]))
+
+# a bucket-scoped resource c belongs to bucket b by name, or by reference in the configuration
+same_bucket(c, b) if {
+	is_string(b.values.bucket)
+	c.values.bucket == b.values.bucket
+}
+
+same_bucket(c, b) if {
+	some reference in bucket_references[c.address]
+	reference in {b.address, concat("", [b.address, ".id"]), concat("", [b.address, ".bucket"])}
+}
+
+# the references of each root-module resource's `bucket` expression, by address: computed once, so
+# matching settings to buckets stays quadratic on large plans
+bucket_references := {res.address: refs |
+	some res in object.get(input, ["configuration", "root_module", "resources"], [])
+	refs := object.get(res, ["expressions", "bucket", "references"], [])
+}

@@ -20,8 +20,9 @@ import rego.v1
 
 import data.cxgov.lib.geo
 import data.cxgov.lib.residency
+import data.cxgov.lib.result
 
-deny contains {"msg": msg, "resource": l.resource, "_loc": residency.loc(l)} if {
+deny contains result.at(msg, l.resource, residency.loc(l)) if {
 	some l in residency.locations
 	not resolves(l)
 	msg := sprintf("%s: region \"%s\" does not resolve to a country", [l.resource, l.region])

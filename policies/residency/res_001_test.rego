@@ -2,7 +2,7 @@ package cxgov.residency.res_001
 
 import rego.v1
 
-system(d) := {"evaluation_date": "2026-11-22", "descriptor": d, "descriptor_file": "cxgov.yaml", "lines": {}, "evidence": {}, "documents": []}
+import data.cxgov.lib.fixtures.system
 
 test_res_001_pass_known_regions if {
 	count(deny) == 0 with input as system({"data_stores": [{"name": "t", "provider": "aws", "region": "eu-west-1", "replica_regions": ["eu-central-1"]}], "services": [{"name": "api", "region": "westeurope"}]})

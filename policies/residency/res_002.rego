@@ -24,23 +24,24 @@ package cxgov.residency.res_002
 import rego.v1
 
 import data.cxgov.lib.residency
+import data.cxgov.lib.result
 import data.cxgov.lib.subject
 
-deny contains {"msg": msg, "resource": p.resource, "_loc": subject.loc(p.path)} if {
+deny contains result.at(msg, p.resource, subject.loc(p.path)) if {
 	some p in residency.places
 	count(p.countries) == 0
 	p.missing
 	msg := sprintf("%s: %s for personal data, so it cannot be shown to stay in the EEA or an adequate country", [p.resource, p.where])
 }
 
-deny contains {"msg": msg, "resource": p.resource, "_loc": subject.loc(p.path)} if {
+deny contains result.at(msg, p.resource, subject.loc(p.path)) if {
 	some p in residency.places
 	count(p.countries) == 0
 	not p.missing
 	msg := sprintf("%s: %s does not resolve to a country, so it cannot be shown to stay in the EEA or an adequate country", [p.resource, p.where])
 }
 
-deny contains {"msg": msg, "resource": p.resource, "_loc": subject.loc(p.path)} if {
+deny contains result.at(msg, p.resource, subject.loc(p.path)) if {
 	some p in residency.places
 	some c in p.countries
 	v := residency.verdict(p, c)

@@ -2,9 +2,9 @@ package cxgov.residency.res_002
 
 import rego.v1
 
-system(d) := {"evaluation_date": "2026-11-22", "descriptor": d, "descriptor_file": "cxgov.yaml", "lines": {"data_stores.0": 12}, "evidence": {}, "documents": []}
+import data.cxgov.lib.fixtures
 
-profiled(d, profile) := object.union(system(d), {"test_overrides": {"residency_profile": profile}})
+system(d) := fixtures.system_with(d, {"lines": {"data_stores.0": 12}})
 
 store(region) := {"name": "transcripts", "provider": "aws", "region": region, "contains_personal_data": true}
 
@@ -51,7 +51,7 @@ test_res_002_pass_sink_with_known_endpoint_and_no_region if {
 }
 
 test_res_002_fail_adequate_country_under_eea_only if {
-	r := deny with input as profiled({"data_stores": [store("ap-northeast-1")], "vendors": [{"name": "aws", "country": "IE", "adequacy_scope": ["appi"]}]}, "eea_only")
+	r := deny with input as system({"data_stores": [store("ap-northeast-1")], "vendors": [{"name": "aws", "country": "IE", "adequacy_scope": ["appi"]}]}) with data.cxgov.config.residency_profile as "eea_only"
 	count(r) == 1
 	some f in r
 	contains(f.msg, "data store transcripts: region ap-northeast-1 (JP)")
@@ -60,7 +60,7 @@ test_res_002_fail_adequate_country_under_eea_only if {
 }
 
 test_res_002_fail_us_under_eea_only if {
-	r := deny with input as profiled({"vendors": [{"name": "llm-co", "country": "US", "dpf_certified": true, "dpf_scope": ["non-HR"], "dpf_checked_at": "2026-11-20"}]}, "eea_only")
+	r := deny with input as system({"vendors": [{"name": "llm-co", "country": "US", "dpf_certified": true, "dpf_scope": ["non-HR"], "dpf_checked_at": "2026-11-20"}]}) with data.cxgov.config.residency_profile as "eea_only"
 	some f in r
 	contains(f.msg, "vendor llm-co: country US: US is outside the EEA")
 }

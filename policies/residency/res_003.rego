@@ -23,9 +23,10 @@ package cxgov.residency.res_003
 import rego.v1
 
 import data.cxgov.lib.residency
+import data.cxgov.lib.result
 import data.cxgov.lib.subject
 
-deny contains {"msg": msg, "resource": p.resource, "_loc": subject.loc(p.path)} if {
+deny contains result.at(msg, p.resource, subject.loc(p.path)) if {
 	some p in residency.places
 	some c in p.countries
 	v := residency.verdict(p, c)

@@ -2,9 +2,9 @@ package cxgov.residency.res_003
 
 import rego.v1
 
-system(d) := {"evaluation_date": "2026-11-22", "descriptor": d, "descriptor_file": "cxgov.yaml", "lines": {"log_sinks.0": 40}, "evidence": {}, "documents": []}
+import data.cxgov.lib.fixtures
 
-profiled(d, overrides) := object.union(system(d), {"test_overrides": overrides})
+system(d) := fixtures.system_with(d, {"lines": {"log_sinks.0": 40}})
 
 sink := {"name": "dd", "vendor": "datadog", "region": "us-east-1", "data_kinds": ["ai_event"]}
 
@@ -28,12 +28,12 @@ test_res_003_pass_eea_and_third_countries_are_not_its_findings if {
 }
 
 test_res_003_pass_dpf_switched_off_goes_to_res_004 if {
-	count(deny) == 0 with input as profiled({"log_sinks": [sink]}, {"dpf_valid": false})
+	count(deny) == 0 with input as system({"log_sinks": [sink]}) with data.cxgov.ref.adequacy.dpf_valid as false
 }
 
 test_res_003_pass_scc_under_mechanisms_allowed_goes_to_res_004 if {
 	v := object.union(certified, {"dpf_certified": false, "transfer_mechanism": "scc"})
-	count(deny) == 0 with input as profiled({"log_sinks": [sink], "vendors": [v]}, {"residency_profile": "mechanisms_allowed"})
+	count(deny) == 0 with input as system({"log_sinks": [sink], "vendors": [v]}) with data.cxgov.config.residency_profile as "mechanisms_allowed"
 }
 
 test_res_003_fail_not_certified if {

@@ -21,6 +21,7 @@ package cxgov.residency.res_005
 import rego.v1
 
 import data.cxgov.lib.residency
+import data.cxgov.lib.result
 import data.cxgov.lib.subject
 
 d := subject.descriptor
@@ -31,19 +32,19 @@ art49 contains {"path": sprintf("%s.%d", [sec, i]), "resource": residency.resour
 	x.transfer_mechanism == "art49"
 }
 
-deny contains {"msg": msg, "resource": a.resource, "_loc": residency.field_loc(a.path, "transfer_mechanism")} if {
+deny contains result.at(msg, a.resource, subject.field_loc(a.path, "transfer_mechanism")) if {
 	some a in art49
 	a.recipient.continuous == true
 	msg := sprintf("%s: relies on an Art 49 derogation for continuous transfers; derogations cover only occasional, non-repetitive ones", [a.resource])
 }
 
-deny contains {"msg": msg, "resource": a.resource, "_loc": residency.field_loc(a.path, "transfer_mechanism")} if {
+deny contains result.at(msg, a.resource, subject.field_loc(a.path, "transfer_mechanism")) if {
 	some a in art49
 	not is_boolean(object.get(a, ["recipient", "continuous"], null))
 	msg := sprintf("%s: relies on an Art 49 derogation and does not declare whether the transfers are continuous (continuous)", [a.resource])
 }
 
-warn contains {"msg": msg, "resource": a.resource, "_loc": residency.field_loc(a.path, "transfer_mechanism")} if {
+warn contains result.at(msg, a.resource, subject.field_loc(a.path, "transfer_mechanism")) if {
 	some a in art49
 	a.recipient.continuous == false
 	msg := sprintf("%s: relies on an Art 49 derogation; it covers only occasional, non-repetitive transfers, never systematic ones", [a.resource])

@@ -2,7 +2,9 @@ package cxgov.residency.res_005
 
 import rego.v1
 
-system(d) := {"evaluation_date": "2026-11-22", "descriptor": d, "descriptor_file": "cxgov.yaml", "lines": {"vendors.0": 20, "vendors.0.transfer_mechanism": 23}, "evidence": {}, "documents": []}
+import data.cxgov.lib.fixtures
+
+system(d) := fixtures.system_with(d, {"lines": {"vendors.0": 20, "vendors.0.transfer_mechanism": 23}})
 
 test_res_005_pass_no_derogation if {
 	inp := system({"vendors": [{"name": "bpo", "country": "IN", "transfer_mechanism": "scc"}], "ai_providers": [{"name": "llm", "region": "eu-west-1"}]})

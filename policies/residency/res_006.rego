@@ -30,6 +30,7 @@ import rego.v1
 import data.cxgov.lib.geo
 import data.cxgov.lib.kubernetes
 import data.cxgov.lib.residency
+import data.cxgov.lib.result
 import data.cxgov.lib.subject
 import data.cxgov.lib.terraform
 
@@ -39,7 +40,7 @@ routing := data.cxgov.ref.llm_routing
 
 markers := data.cxgov.ref.residency_transfers
 
-finding(i, p, field, what) := {"msg": sprintf("AI provider %s: %s", [p.name, what]), "resource": sprintf("AI provider %s", [p.name]), "_loc": residency.field_loc(sprintf("ai_providers.%d", [i]), field)}
+finding(i, p, field, what) := result.at(sprintf("AI provider %s: %s", [p.name, what]), sprintf("AI provider %s", [p.name]), subject.field_loc(sprintf("ai_providers.%d", [i]), field))
 
 deny contains f if {
 	some i, p in d.ai_providers
@@ -122,7 +123,7 @@ global_endpoint(e) if {
 
 model_attributes := {"foundation_model", "model_id", "model_arn", "inference_profile_arn", "model"}
 
-deny contains {"msg": msg, "resource": r.address, "_path": terraform.doc_path(r, [block, j, key])} if {
+deny contains result.at_path(msg, r.address, terraform.doc_path(r, [block, j, key])) if {
 	is_array(input.resource_changes)
 	some r in terraform.of_type("azurerm_cognitive_deployment")
 	some block in ["sku", "scale"]
@@ -132,7 +133,7 @@ deny contains {"msg": msg, "resource": r.address, "_path": terraform.doc_path(r,
 	msg := sprintf("%s: deployment type %s routes prompts to any Azure region", [r.address, settings[key]])
 }
 
-deny contains {"msg": msg, "resource": r.address, "_path": terraform.doc_path(r, [attr])} if {
+deny contains result.at_path(msg, r.address, terraform.doc_path(r, [attr])) if {
 	is_array(input.resource_changes)
 	some r in terraform.resources
 	some attr in model_attributes
@@ -140,7 +141,7 @@ deny contains {"msg": msg, "resource": r.address, "_path": terraform.doc_path(r,
 	msg := sprintf("%s: %s %s is a global inference profile (any commercial region)", [r.address, attr, r.values[attr]])
 }
 
-deny contains {"msg": msg, "resource": concat("", ["container ", c.name]), "_path": sprintf("%s.env.%d.value", [entry.path, j])} if {
+deny contains result.at_path(msg, concat("", ["container ", c.name]), sprintf("%s.env.%d.value", [entry.path, j])) if {
 	is_string(input.kind)
 	some entry in kubernetes.container_entries
 	c := entry.container
@@ -151,7 +152,7 @@ deny contains {"msg": msg, "resource": concat("", ["container ", c.name]), "_pat
 	msg := sprintf("%s container %s: %s=%s is a global inference profile (any commercial region)", [kubernetes.label, c.name, e.name, e.value])
 }
 
-deny contains {"msg": msg, "resource": concat("", ["container ", c.name]), "_path": sprintf("%s.env.%d.value", [entry.path, j])} if {
+deny contains result.at_path(msg, concat("", ["container ", c.name]), sprintf("%s.env.%d.value", [entry.path, j])) if {
 	is_string(input.kind)
 	some entry in kubernetes.container_entries
 	c := entry.container

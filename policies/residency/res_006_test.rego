@@ -2,7 +2,9 @@ package cxgov.residency.res_006
 
 import rego.v1
 
-system(d) := {"evaluation_date": "2026-11-22", "descriptor": d, "descriptor_file": "cxgov.yaml", "lines": {"ai_providers.0": 50, "ai_providers.0.model_id": 55}, "evidence": {}, "documents": []}
+import data.cxgov.lib.fixtures
+
+system(d) := fixtures.system_with(d, {"lines": {"ai_providers.0": 50, "ai_providers.0.model_id": 55}})
 
 bedrock(model) := {"name": "claude", "service": "bedrock", "region": "eu-central-1", "model_id": model}
 
@@ -81,9 +83,9 @@ test_res_006_pass_us_profile_with_dpf if {
 
 test_res_006_fail_eu_profile_under_eea_only_still_passes if {
 	# the EU profile's destinations are all EU member states: allowed even under eea_only
-	inp := object.union(system({"ai_providers": [bedrock("eu.anthropic.claude-sonnet-4-20250514-v1:0")]}), {"test_overrides": {"residency_profile": "eea_only"}})
-	count(deny) == 0 with input as inp
-	r := deny with input as object.union(inp, {"descriptor": {"ai_providers": [bedrock("us.anthropic.claude")]}})
+	inp := system({"ai_providers": [bedrock("eu.anthropic.claude-sonnet-4-20250514-v1:0")]})
+	count(deny) == 0 with input as inp with data.cxgov.config.residency_profile as "eea_only"
+	r := deny with input as object.union(inp, {"descriptor": {"ai_providers": [bedrock("us.anthropic.claude")]}}) with data.cxgov.config.residency_profile as "eea_only"
 	some f in r
 	contains(f.msg, "eea_only")
 }

@@ -24,6 +24,7 @@ import rego.v1
 
 import data.cxgov.lib.evidence
 import data.cxgov.lib.residency
+import data.cxgov.lib.result
 import data.cxgov.lib.subject
 
 d := subject.descriptor
@@ -33,14 +34,14 @@ recipients contains {"path": sprintf("%s.%d", [sec, i]), "resource": residency.r
 	some i, x in d[sec]
 }
 
-warn contains {"msg": msg, "resource": r.resource, "_loc": residency.field_loc(r.path, "support_access_countries")} if {
+warn contains result.at(msg, r.resource, subject.field_loc(r.path, "support_access_countries")) if {
 	some r in recipients
 	some s in object.get(r.recipient, "support_access_countries", [])
 	count(residency.country_codes(s)) == 0
 	msg := sprintf("%s: support access country %v is not an ISO 3166 alpha-2 code, so it cannot be judged", [r.resource, s])
 }
 
-warn contains {"msg": msg, "resource": r.resource, "_loc": residency.field_loc(r.path, "support_access_countries")} if {
+warn contains result.at(msg, r.resource, subject.field_loc(r.path, "support_access_countries")) if {
 	some r in recipients
 	some s in object.get(r.recipient, "support_access_countries", [])
 	some c in residency.country_codes(s)
@@ -49,7 +50,7 @@ warn contains {"msg": msg, "resource": r.resource, "_loc": residency.field_loc(r
 	msg := sprintf("%s: support access from %s is a transfer that fails %s: %s", [r.resource, c, v.rule, v.why])
 }
 
-warn contains {"msg": msg, "resource": r.resource, "_loc": residency.field_loc(r.path, "subprocessor_ref")} if {
+warn contains result.at(msg, r.resource, subject.field_loc(r.path, "subprocessor_ref")) if {
 	some r in recipients
 	count(object.get(r.recipient, "support_access_countries", [])) == 0
 	pr := evidence.problem(object.get(r.recipient, "subprocessor_ref", null), data.cxgov.config.thresholds.vendor_review_max_days)

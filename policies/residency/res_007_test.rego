@@ -2,11 +2,11 @@ package cxgov.residency.res_007
 
 import rego.v1
 
+import data.cxgov.lib.fixtures.system_with_evidence as system
+
 intact := {"exists": true, "local": true, "sha256": "ab", "hash_matches": true, "approved": true, "age_days": 30}
 
 subs := {"uri": "evidence/subprocessors.pdf", "sha256": "ab", "approved_by": "dpo", "approved_at": "2026-10-23"}
-
-system(d, evidence) := {"evaluation_date": "2026-11-22", "descriptor": d, "descriptor_file": "cxgov.yaml", "lines": {}, "evidence": evidence, "documents": []}
 
 test_res_007_pass_eea_and_adequate_support if {
 	count(warn) == 0 with input as system({
@@ -25,8 +25,7 @@ test_res_007_pass_no_countries_but_subprocessor_list if {
 
 test_res_007_pass_third_country_with_scc_under_mechanisms_allowed if {
 	v := {"name": "bpo", "country": "DE", "role": "processor", "support_access_countries": ["IN"], "transfer_mechanism": "scc", "scc_module": 2, "tia_ref": subs}
-	inp := object.union(system({"vendors": [v]}, {"evidence/subprocessors.pdf": intact}), {"test_overrides": {"residency_profile": "mechanisms_allowed"}})
-	count(warn) == 0 with input as inp
+	count(warn) == 0 with input as system({"vendors": [v]}, {"evidence/subprocessors.pdf": intact}) with data.cxgov.config.residency_profile as "mechanisms_allowed"
 }
 
 test_res_007_fail_third_country_support if {
@@ -44,8 +43,7 @@ test_res_007_fail_us_support_without_dpf if {
 }
 
 test_res_007_fail_adequate_country_under_eea_only if {
-	inp := object.union(system({"vendors": [{"name": "bpo", "country": "DE", "support_access_countries": ["CH"]}]}, {}), {"test_overrides": {"residency_profile": "eea_only"}})
-	r := warn with input as inp
+	r := warn with input as system({"vendors": [{"name": "bpo", "country": "DE", "support_access_countries": ["CH"]}]}, {}) with data.cxgov.config.residency_profile as "eea_only"
 	some f in r
 	contains(f.msg, "fails RES-002: CH is outside the EEA")
 }

@@ -25,6 +25,7 @@ import rego.v1
 
 import data.cxgov.lib.geo
 import data.cxgov.lib.residency
+import data.cxgov.lib.result
 import data.cxgov.lib.subject
 
 # every region the descriptor declares, as the reference data spells it
@@ -51,7 +52,7 @@ declared_region(r) if {
 	geo.normalize(m) == geo.normalize(r)
 }
 
-deny contains {"msg": msg, "resource": loc.address, "_loc": {"file": doc.file, "line": doc.line, "path": loc.path}} if {
+deny contains result.at(msg, loc.address, {"file": doc.file, "line": doc.line, "path": loc.path}) if {
 	some doc in subject.documents("terraform-plan")
 	some loc in residency.tf_locations(doc.document)
 	r := loc.region
@@ -59,13 +60,13 @@ deny contains {"msg": msg, "resource": loc.address, "_loc": {"file": doc.file, "
 	msg := sprintf("%s: %s (%s) is in %s, which the descriptor does not declare", [doc.file, loc.address, loc.attribute, r])
 }
 
-deny contains {"msg": msg, "resource": u.address, "_loc": {"file": doc.file, "line": doc.line, "path": u.path}} if {
+deny contains result.at(msg, u.address, {"file": doc.file, "line": doc.line, "path": u.path}) if {
 	some doc in subject.documents("terraform-plan")
 	some u in residency.tf_unresolved(doc.document)
 	msg := sprintf("%s: %s: %s, so it cannot be declared or judged", [doc.file, u.address, u.what])
 }
 
-deny contains {"msg": msg, "resource": workload, "_loc": {"file": doc.file, "line": doc.line, "path": p.path}} if {
+deny contains result.at(msg, workload, {"file": doc.file, "line": doc.line, "path": p.path}) if {
 	some doc in subject.documents("kubernetes")
 	some p in residency.k8s_placements(doc.document)
 	r := p.region

@@ -2,6 +2,8 @@ package cxgov.residency.res_008
 
 import rego.v1
 
+import data.cxgov.lib.fixtures.system_with_documents as system
+
 descriptor := {
 	"services": [{"name": "api", "provider": "aws", "region": "eu-west-1"}],
 	"data_stores": [
@@ -10,8 +12,6 @@ descriptor := {
 		{"name": "blobs", "provider": "azure", "region": "westeurope", "replica_regions": ["northeurope"]},
 	],
 }
-
-system(d, docs) := {"evaluation_date": "2026-11-22", "descriptor": d, "descriptor_file": "cxgov.yaml", "lines": {}, "evidence": {}, "documents": docs}
 
 plan_doc(plan) := {"id": "tf/plan.json", "kind": "terraform-plan", "file": "tf/plan.json", "line": 1, "document": plan}
 

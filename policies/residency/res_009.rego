@@ -27,12 +27,13 @@ import rego.v1
 import data.cxgov.lib.geo
 import data.cxgov.lib.kubernetes
 import data.cxgov.lib.residency
+import data.cxgov.lib.result
 import data.cxgov.lib.subject
 
 d := subject.descriptor
 
 # the system view: log sinks' endpoints
-deny contains {"msg": msg, "resource": sprintf("log sink %s", [s.name]), "_loc": residency.field_loc(sprintf("log_sinks.%d", [i]), "endpoint")} if {
+deny contains result.at(msg, sprintf("log sink %s", [s.name]), subject.field_loc(sprintf("log_sinks.%d", [i]), "endpoint")) if {
 	some i, s in d.log_sinks
 	residency.sink_personal(s)
 	is_string(s.endpoint)
@@ -44,7 +45,7 @@ deny contains {"msg": msg, "resource": sprintf("log sink %s", [s.name]), "_loc":
 }
 
 # Kubernetes workloads: telemetry settings in container environments
-deny contains {"msg": msg, "resource": concat("", ["container ", c.name]), "_path": sprintf("%s.env.%d.value", [entry.path, j])} if {
+deny contains result.at_path(msg, concat("", ["container ", c.name]), sprintf("%s.env.%d.value", [entry.path, j])) if {
 	some entry in kubernetes.container_entries
 	c := entry.container
 	some j, e in object.get(c, "env", [])

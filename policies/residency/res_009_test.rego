@@ -2,7 +2,9 @@ package cxgov.residency.res_009
 
 import rego.v1
 
-system(d) := {"evaluation_date": "2026-11-22", "descriptor": d, "descriptor_file": "cxgov.yaml", "lines": {"log_sinks.0.endpoint": 61}, "evidence": {}, "documents": []}
+import data.cxgov.lib.fixtures
+
+system(d) := fixtures.system_with(d, {"lines": {"log_sinks.0.endpoint": 61}})
 
 sink(endpoint) := {"name": "dd", "vendor": "datadog", "region": "eu-central-1", "endpoint": endpoint, "data_kinds": ["transcript", "ai_event"]}
 
@@ -43,8 +45,7 @@ test_res_009_fail_sentry_us_for_pii if {
 
 test_res_009_fail_us_site_under_eea_only_even_with_dpf if {
 	v := {"name": "datadog", "country": "IE", "dpf_certified": true, "dpf_scope": ["non-HR"], "dpf_checked_at": "2026-11-02"}
-	inp := object.union(system({"log_sinks": [sink("datadoghq.com")], "vendors": [v]}), {"test_overrides": {"residency_profile": "eea_only"}})
-	r := deny with input as inp
+	r := deny with input as system({"log_sinks": [sink("datadoghq.com")], "vendors": [v]}) with data.cxgov.config.residency_profile as "eea_only"
 	some f in r
 	contains(f.msg, "eea_only")
 }

@@ -23,6 +23,7 @@ import rego.v1
 
 import data.cxgov.lib.evidence
 import data.cxgov.lib.residency
+import data.cxgov.lib.result
 import data.cxgov.lib.subject
 
 d := subject.descriptor
@@ -33,13 +34,13 @@ processors contains {"path": sprintf("%s.%d", [sec, i]), "resource": residency.r
 	not x.role == "controller"
 }
 
-deny contains {"msg": msg, "resource": p.resource, "_loc": residency.field_loc(p.path, "dpa_ref")} if {
+deny contains result.at(msg, p.resource, subject.field_loc(p.path, "dpa_ref")) if {
 	some p in processors
 	pr := evidence.problem(object.get(p.processor, "dpa_ref", null), data.cxgov.ref.residency_transfers.dpa_max_days)
 	msg := sprintf("%s: data processing agreement (dpa_ref) is %s", [p.resource, pr])
 }
 
-deny contains {"msg": msg, "resource": p.resource, "_loc": residency.field_loc(p.path, "subprocessor_ref")} if {
+deny contains result.at(msg, p.resource, subject.field_loc(p.path, "subprocessor_ref")) if {
 	some p in processors
 	pr := evidence.problem(object.get(p.processor, "subprocessor_ref", null), data.cxgov.config.thresholds.vendor_review_max_days)
 	msg := sprintf("%s: sub-processor list (subprocessor_ref) is %s", [p.resource, pr])

@@ -2,6 +2,8 @@ package cxgov.residency.res_010
 
 import rego.v1
 
+import data.cxgov.lib.fixtures
+
 intact := {"exists": true, "local": true, "sha256": "ab", "hash_matches": true, "approved": true, "age_days": 30}
 
 dpa := {"uri": "evidence/dpa.pdf", "sha256": "ab", "approved_by": "legal", "approved_at": "2021-01-04"}
@@ -10,7 +12,7 @@ subs := {"uri": "evidence/subs.pdf", "sha256": "ab", "approved_by": "dpo", "appr
 
 facts := {"evidence/dpa.pdf": object.union(intact, {"age_days": 2148}), "evidence/subs.pdf": intact}
 
-system(d, evidence) := {"evaluation_date": "2026-11-22", "descriptor": d, "descriptor_file": "cxgov.yaml", "lines": {"vendors.0": 30, "vendors.0.dpa_ref": 33}, "evidence": evidence, "documents": []}
+system(d, evidence) := fixtures.system_with(d, {"lines": {"vendors.0": 30, "vendors.0.dpa_ref": 33}, "evidence": evidence})
 
 test_res_010_pass_dpa_and_subprocessor_list if {
 	count(deny) == 0 with input as system({

@@ -23,6 +23,7 @@ import rego.v1
 
 import data.cxgov.lib.geo
 import data.cxgov.lib.model_version as mv
+import data.cxgov.lib.result
 
 url_region(uri) := m[0][1] if {
 	is_string(uri)
@@ -66,12 +67,12 @@ outside contains [region, bad] if {
 	count(bad) > 0
 }
 
-deny contains {"msg": concat("", [mv.label, ": ", what, " region ", region, " does not resolve to a country"]), "resource": mv.label} if {
+deny contains result.of(concat("", [mv.label, ": ", what, " region ", region, " does not resolve to a country"]), mv.label) if {
 	some [what, region] in locations
 	not region in resolved_regions
 }
 
-deny contains {"msg": concat("", [mv.label, ": ", what, " is in ", region, " (", concat(", ", sort(bad)), "), outside the allowed countries"]), "resource": mv.label} if {
+deny contains result.of(concat("", [mv.label, ": ", what, " is in ", region, " (", concat(", ", sort(bad)), "), outside the allowed countries"]), mv.label) if {
 	some [what, region] in locations
 	some [outside_region, bad] in outside
 	outside_region == region

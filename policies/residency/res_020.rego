@@ -26,9 +26,10 @@ package cxgov.residency.res_020
 
 import rego.v1
 
+import data.cxgov.lib.result
 import data.cxgov.lib.tf_residency
 
-deny contains {"msg": msg, "resource": l.address, "_path": l.path} if {
+deny contains result.at_path(msg, l.address, l.path) if {
 	not data.cxgov.run.has_descriptor == true
 	some l in tf_residency.locations
 	l.data == true

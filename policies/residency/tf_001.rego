@@ -29,6 +29,7 @@ package cxgov.residency.tf_001
 
 import rego.v1
 
+import data.cxgov.lib.result
 import data.cxgov.lib.terraform
 import data.cxgov.lib.tf_residency
 
@@ -56,7 +57,7 @@ deny contains finding(sprintf("%s.%s", [r.address, tf_residency.dotted(path)]), 
 	not terraform.judged_reference(r, top)
 }
 
-finding(what, why, fix, path, resource) := {"msg": sprintf("could not check %s: %s; %s", [what, why, fix]), "resource": resource, "_path": path}
+finding(what, why, fix, path, resource) := result.at_path(sprintf("could not check %s: %s; %s", [what, why, fix]), resource, path)
 
 # the attribute paths the builtin rules read for a resource
 needed(r) := ((((listed | derived) | tls_attrs) | iam_attrs) | replicas) if {

@@ -2,11 +2,10 @@ package cxgov.shadow_ai.detect_test
 
 import rego.v1
 
+import data.cxgov.lib.fixtures.pod
 import data.cxgov.shadow_ai.detect
 
 catalog := data.cxgov.ref.ai_catalog
-
-pod(env, image) := {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}, "spec": {"containers": [{"name": "c", "image": image, "env": env}]}}
 
 providers_of(kind, doc) := {u.provider | some u in detect.found(kind, doc)}
 

@@ -2,13 +2,12 @@ package cxgov.shadow_ai.shadow_ai_02_test
 
 import rego.v1
 
+import data.cxgov.lib.fixtures.pod
 import data.cxgov.shadow_ai.shadow_ai_02
 
 azure := {"name": "azure-chat", "vendor": "Microsoft", "service": "azure_openai", "endpoint": "https://acme-swc.openai.azure.com", "region": "swedencentral"}
 
 bedrock := {"name": "bedrock", "service": "bedrock", "region": "eu-central-1", "destination_regions": ["eu-central-1", "eu-west-1"]}
-
-pod(env, image) := {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}, "spec": {"containers": [{"name": "c", "image": image, "env": env}]}}
 
 system(providers, docs, risk) := {
 	"descriptor": {"system": {"ai_act": {"risk_class": risk}}, "ai_providers": providers},

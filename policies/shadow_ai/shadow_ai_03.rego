@@ -21,12 +21,13 @@ package cxgov.shadow_ai.shadow_ai_03
 
 import rego.v1
 
+import data.cxgov.lib.result
 import data.cxgov.lib.subject
 import data.cxgov.shadow_ai.detect
 
 deployment_kinds := {"kubernetes", "terraform-plan", "dependencies", "dotenv"}
 
-warn contains {"msg": msg, "resource": e.name, "_loc": subject.loc(sprintf("ai_providers.%d", [i]))} if {
+warn contains result.at(msg, e.name, subject.loc(sprintf("ai_providers.%d", [i]))) if {
 	deployment_files
 	some i, e in object.get(subject.descriptor, "ai_providers", [])
 	detectable(e.service)

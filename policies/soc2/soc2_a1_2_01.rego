@@ -26,6 +26,7 @@ import rego.v1
 
 import data.cxgov.lib.dates
 import data.cxgov.lib.kubernetes
+import data.cxgov.lib.result
 import data.cxgov.lib.subject
 import data.cxgov.lib.terraform
 
@@ -39,7 +40,7 @@ d := subject.descriptor
 
 stores := object.get(d, "data_stores", [])
 
-deny contains {"msg": msg, "resource": res, "_loc": subject.loc(sprintf("data_stores.%d.backup.enabled", [i]))} if {
+deny contains result.at(msg, res, subject.loc(sprintf("data_stores.%d.backup.enabled", [i]))) if {
 	some i, s in stores
 	s.system_of_record == true
 	not s.backup.enabled == true
@@ -47,7 +48,7 @@ deny contains {"msg": msg, "resource": res, "_loc": subject.loc(sprintf("data_st
 	msg := concat("", [res, ": a system of record without backup (backup.enabled is not true)"])
 }
 
-warn contains {"msg": msg, "resource": res, "_loc": subject.loc(sprintf("data_stores.%d.multi_az", [i]))} if {
+warn contains result.at(msg, res, subject.loc(sprintf("data_stores.%d.multi_az", [i]))) if {
 	some i, s in stores
 	s.system_of_record == true
 	not s.multi_az == true
@@ -55,7 +56,7 @@ warn contains {"msg": msg, "resource": res, "_loc": subject.loc(sprintf("data_st
 	msg := concat("", [res, ": a system of record that is not multi-AZ (multi_az is not true)"])
 }
 
-warn contains {"msg": msg, "resource": res, "_loc": subject.loc(sprintf("data_stores.%d.backup.last_restore_test", [i]))} if {
+warn contains result.at(msg, res, subject.loc(sprintf("data_stores.%d.backup.last_restore_test", [i]))) if {
 	some i, s in stores
 	s.backup.enabled == true
 	not restore_tested(s)
@@ -63,7 +64,7 @@ warn contains {"msg": msg, "resource": res, "_loc": subject.loc(sprintf("data_st
 	msg := concat("", [res, ": backups have never been restore-tested (no backup.last_restore_test)"])
 }
 
-warn contains {"msg": msg, "resource": res, "_loc": subject.loc(sprintf("data_stores.%d.backup.last_restore_test", [i]))} if {
+warn contains result.at(msg, res, subject.loc(sprintf("data_stores.%d.backup.last_restore_test", [i]))) if {
 	some i, s in stores
 	s.backup.enabled == true
 	age := dates.age_days(s.backup.last_restore_test)
@@ -79,7 +80,7 @@ restore_tested(s) if dates.age_days(s.backup.last_restore_test)
 # HPA's own minReplicas is judged on the HPA manifest)
 replicated_kinds := {"Deployment", "StatefulSet"}
 
-warn contains {"msg": msg, "resource": concat("", [w.kind, "/", w.metadata.name]), "_loc": subject.doc_loc(doc, "spec")} if {
+warn contains result.at(msg, concat("", [w.kind, "/", w.metadata.name]), subject.doc_loc(doc, "spec")) if {
 	some doc in subject.documents("kubernetes")
 	w := doc.document
 	w.kind in replicated_kinds
@@ -101,14 +102,14 @@ scaled_by_hpa(w) if {
 
 # --- Kubernetes manifest ---
 
-warn contains {"msg": msg, "resource": kubernetes.label, "_path": "spec.replicas"} if {
+warn contains result.at_path(msg, kubernetes.label, "spec.replicas") if {
 	input.kind in replicated_kinds
 	is_number(input.spec.replicas)
 	input.spec.replicas < min_replicas
 	msg := concat("", [kubernetes.label, ": ", sprintf("%d", [input.spec.replicas]), " replica(s), a single point of failure (run at least 2)"])
 }
 
-warn contains {"msg": msg, "resource": kubernetes.label, "_path": kubernetes.field_path("spec", input.spec, "minReplicas")} if {
+warn contains result.at_path(msg, kubernetes.label, kubernetes.field_path("spec", input.spec, "minReplicas")) if {
 	input.kind == "HorizontalPodAutoscaler"
 	hpa_min(input.spec) < min_replicas
 	msg := concat("", [kubernetes.label, ": minReplicas is ", sprintf("%d", [hpa_min(input.spec)]), " (run at least 2)"])
@@ -122,7 +123,7 @@ hpa_min(spec) := 1 if not is_number(object.get(spec, "minReplicas", null))
 # --- Terraform plan ---
 # a value known only at apply (terraform.unknown_at / unknown_in) is not judged: TF-001 reports it
 
-deny contains {"msg": msg, "resource": r.address, "_path": subject.tf_path(r, "backup_retention_period")} if {
+deny contains result.at_path(msg, r.address, subject.tf_path(r, "backup_retention_period")) if {
 	some r in terraform.of_type("aws_db_instance")
 	not replica(r)
 	not terraform.unknown_at(r, "replicate_source_db")
@@ -130,7 +131,7 @@ deny contains {"msg": msg, "resource": r.address, "_path": subject.tf_path(r, "b
 	msg := concat("", [r.address, ": backup_retention_period is 0 (automated backups are off)"])
 }
 
-warn contains {"msg": msg, "resource": r.address, "_path": subject.tf_path(r, "multi_az")} if {
+warn contains result.at_path(msg, r.address, subject.tf_path(r, "multi_az")) if {
 	some r in terraform.of_type("aws_db_instance")
 	not replica(r)
 	not terraform.unknown_at(r, "replicate_source_db")
@@ -139,14 +140,14 @@ warn contains {"msg": msg, "resource": r.address, "_path": subject.tf_path(r, "m
 	msg := concat("", [r.address, ": single-AZ database (multi_az is not true)"])
 }
 
-warn contains {"msg": msg, "resource": r.address, "_path": subject.tf_path(r, ["point_in_time_recovery", 0, "enabled"])} if {
+warn contains result.at_path(msg, r.address, subject.tf_path(r, ["point_in_time_recovery", 0, "enabled"])) if {
 	some r in terraform.of_type("aws_dynamodb_table")
 	not pitr(object.get(r, "values", {}))
 	not terraform.unknown_in(r, ["point_in_time_recovery", "enabled"])
 	msg := concat("", [r.address, ": point-in-time recovery is off"])
 }
 
-deny contains {"msg": msg, "resource": r.address, "_path": subject.tf_path(r, ["settings", 0, "backup_configuration", 0, "enabled"])} if {
+deny contains result.at_path(msg, r.address, subject.tf_path(r, ["settings", 0, "backup_configuration", 0, "enabled"])) if {
 	some r in terraform.of_type("google_sql_database_instance")
 	not gcp_replica(r)
 	not terraform.unknown_at(r, "master_instance_name")
@@ -155,7 +156,7 @@ deny contains {"msg": msg, "resource": r.address, "_path": subject.tf_path(r, ["
 	msg := concat("", [r.address, ": settings.backup_configuration.enabled is not true (automated backups are off)"])
 }
 
-warn contains {"msg": msg, "resource": r.address, "_path": subject.tf_path(r, ["settings", k, "availability_type"])} if {
+warn contains result.at_path(msg, r.address, subject.tf_path(r, ["settings", k, "availability_type"])) if {
 	some r in terraform.of_type("google_sql_database_instance")
 	not gcp_replica(r)
 	not terraform.unknown_at(r, "master_instance_name")

@@ -18,6 +18,7 @@ package cxgov.soc2.soc2_c1_1_01
 
 import rego.v1
 
+import data.cxgov.lib.result
 import data.cxgov.lib.subject
 
 d := subject.descriptor
@@ -46,7 +47,7 @@ holders contains [sprintf("log_sinks.%d", [i]), concat("", ["log sink ", s.name]
 	some i, s in object.get(d, "log_sinks", [])
 }
 
-deny contains {"msg": msg, "resource": h[1], "_loc": subject.loc(concat(".", [h[0], "classification"]))} if {
+deny contains result.at(msg, h[1], subject.loc(concat(".", [h[0], "classification"]))) if {
 	in_scope
 	some h in holders
 	holder := h[2]

@@ -2,7 +2,9 @@ package cxgov.soc2.soc2_c1_1_01
 
 import rego.v1
 
-system(d) := {"evaluation_date": "2026-11-22", "descriptor": d, "descriptor_file": "cxgov.yaml", "lines": {"log_sinks.0": 60}, "evidence": {}, "documents": []}
+import data.cxgov.lib.fixtures
+
+system(d) := fixtures.system_with(d, {"lines": {"log_sinks.0": 60}})
 
 prod := {"environment": "production"}
 

@@ -21,6 +21,8 @@ package cxgov.soc2.soc2_c1_2_01
 
 import rego.v1
 
+import data.cxgov.lib.personal_data
+import data.cxgov.lib.result
 import data.cxgov.lib.subject
 
 d := subject.descriptor
@@ -28,8 +30,6 @@ d := subject.descriptor
 erasure := object.get(object.get(d, "dsr", {}), "erasure_propagates_to", [])
 
 store_kinds := {"transcript", "vector_index", "customer_record"}
-
-personal_kinds := {"transcript", "ai_event", "pii", "customer_record"}
 
 # [descriptor path, what, names that count as covering it]
 places contains [concat("", ["data_stores.", format_int(i, 10)]), concat("", ["data store ", s.name]), {s.name}] if {
@@ -49,18 +49,13 @@ places contains [concat("", ["ai_providers.", format_int(i, 10)]), concat("", ["
 
 personal_store(s) if s.data_kind in store_kinds
 
-personal_store(s) if s.contains_personal_data == true
-
-personal_store(s) if s.special_category == true
+personal_store(s) if personal_data.declared(s)
 
 personal_sink(s) if s.contains_personal_data == true
 
-personal_sink(s) if {
-	some k in object.get(s, "data_kinds", [])
-	k in personal_kinds
-}
+personal_sink(s) if personal_data.carries_personal_kind(s)
 
-warn contains {"msg": msg, "resource": p[1], "_loc": subject.loc(p[0])} if {
+warn contains result.at(msg, p[1], subject.loc(p[0])) if {
 	some p in places
 	names := p[2]
 	not covered(names)

@@ -2,7 +2,9 @@ package cxgov.soc2.soc2_c1_2_01
 
 import rego.v1
 
-system(d) := {"evaluation_date": "2026-11-22", "descriptor": d, "descriptor_file": "cxgov.yaml", "lines": {"ai_providers.0": 90}, "evidence": {}, "documents": []}
+import data.cxgov.lib.fixtures
+
+system(d) := fixtures.system_with(d, {"lines": {"ai_providers.0": 90}})
 
 landscape := {
 	"data_stores": [

@@ -23,6 +23,7 @@ package cxgov.soc2.soc2_cc6_1_01
 import rego.v1
 
 import data.cxgov.lib.messages
+import data.cxgov.lib.result
 import data.cxgov.lib.subject
 import data.cxgov.lib.terraform
 
@@ -32,7 +33,7 @@ d := subject.descriptor
 
 # --- descriptor (system) ---
 
-deny contains {"msg": msg, "resource": res, "_loc": subject.loc(path)} if {
+deny contains result.at(msg, res, subject.loc(path)) if {
 	some i, s in object.get(d, "data_stores", [])
 	not s.encryption_at_rest == true
 	res := concat("", ["data store ", s.name])
@@ -40,7 +41,7 @@ deny contains {"msg": msg, "resource": res, "_loc": subject.loc(path)} if {
 	msg := concat("", [res, ": encryption_at_rest is ", messages.shown(s, "encryption_at_rest"), " (stores and their backups must be encrypted)"])
 }
 
-deny contains {"msg": msg, "resource": res, "_loc": subject.loc(path)} if {
+deny contains result.at(msg, res, subject.loc(path)) if {
 	some i, s in object.get(d, "log_sinks", [])
 	not s.encryption_at_rest == true
 	res := concat("", ["log sink ", s.name])
@@ -51,7 +52,7 @@ deny contains {"msg": msg, "resource": res, "_loc": subject.loc(path)} if {
 # --- Terraform plan ---
 # a value known only at apply (terraform.unknown_at / unknown_in) is not judged: TF-001 reports it
 
-deny contains {"msg": msg, "resource": r.address, "_path": subject.tf_path(r, attr)} if {
+deny contains result.at_path(msg, r.address, subject.tf_path(r, attr)) if {
 	some r in terraform.resources
 	attr := ref.must_be_true[r.type]
 	not r.values[attr] == true
@@ -61,14 +62,14 @@ deny contains {"msg": msg, "resource": r.address, "_path": subject.tf_path(r, at
 	msg := concat("", [r.address, ": ", attr, " is ", messages.shown(r.values, attr), " (encryption at rest is off)"])
 }
 
-deny contains {"msg": msg, "resource": r.address, "_path": subject.tf_path(r, attr)} if {
+deny contains result.at_path(msg, r.address, subject.tf_path(r, attr)) if {
 	some r in terraform.resources
 	attr := ref.must_not_be_false[r.type]
 	r.values[attr] == false
 	msg := concat("", [r.address, ": ", attr, " is false (encryption at rest is off)"])
 }
 
-deny contains {"msg": msg, "resource": r.address, "_path": subject.tf_path(r, [path[0], 0, path[1]])} if {
+deny contains result.at_path(msg, r.address, subject.tf_path(r, [path[0], 0, path[1]])) if {
 	some r in terraform.resources
 	path := ref.nested_must_be_true[r.type]
 	not nested_true(object.get(r, "values", {}), path)
@@ -76,7 +77,7 @@ deny contains {"msg": msg, "resource": r.address, "_path": subject.tf_path(r, [p
 	msg := concat("", [r.address, ": ", path[0], ".", path[1], " is not true (encryption at rest is off)"])
 }
 
-deny contains {"msg": msg, "resource": r.address, "_path": subject.tf_path(r, "encryption_type")} if {
+deny contains result.at_path(msg, r.address, subject.tf_path(r, "encryption_type")) if {
 	some r in terraform.resources
 	r.type == "aws_kinesis_stream"
 	not object.get(r, ["values", "encryption_type"], null) in object.get(ref, "kinesis_encryption_types", [])
@@ -84,7 +85,7 @@ deny contains {"msg": msg, "resource": r.address, "_path": subject.tf_path(r, "e
 	msg := concat("", [r.address, ": encryption_type is ", messages.shown(r.values, "encryption_type"), " (records are stored unencrypted)"])
 }
 
-deny contains {"msg": msg, "resource": c.address, "_path": subject.tf_path(c, ["rule", k, "apply_server_side_encryption_by_default", j, "sse_algorithm"])} if {
+deny contains result.at_path(msg, c.address, subject.tf_path(c, ["rule", k, "apply_server_side_encryption_by_default", j, "sse_algorithm"])) if {
 	some c in terraform.of_type("aws_s3_bucket_server_side_encryption_configuration")
 	some k, rule in c.values.rule
 	some j, by_default in rule.apply_server_side_encryption_by_default
@@ -95,7 +96,7 @@ deny contains {"msg": msg, "resource": c.address, "_path": subject.tf_path(c, ["
 
 # S3 has encrypted new objects with SSE-S3 by default since January 2023, so a bucket without a
 # configuration is encrypted, but not by a control the plan shows
-warn contains {"msg": msg, "resource": b.address, "_path": subject.tf_path(b, "server_side_encryption_configuration")} if {
+warn contains result.at_path(msg, b.address, subject.tf_path(b, "server_side_encryption_configuration")) if {
 	some b in terraform.of_type("aws_s3_bucket")
 	not inline_sse(b)
 	not terraform.unknown_at(b, "server_side_encryption_configuration")
@@ -131,7 +132,7 @@ inline_sse(b) if {
 
 has_sse_configuration(b) if {
 	some c in terraform.of_type("aws_s3_bucket_server_side_encryption_configuration")
-	same_bucket(c, b)
+	terraform.same_bucket(c, b)
 }
 
 # a configuration whose bucket is known only at apply (and names no aws_s3_bucket) may be any
@@ -139,22 +140,4 @@ has_sse_configuration(b) if {
 unlinked_sse_configuration if {
 	some c in terraform.of_type("aws_s3_bucket_server_side_encryption_configuration")
 	terraform.unknown_at(c, "bucket")
-}
-
-# a bucket-scoped resource belongs to a bucket by name, or by reference in the configuration
-same_bucket(c, b) if {
-	is_string(b.values.bucket)
-	c.values.bucket == b.values.bucket
-}
-
-same_bucket(c, b) if {
-	some reference in bucket_references[c.address]
-	reference in {b.address, concat("", [b.address, ".id"]), concat("", [b.address, ".bucket"])}
-}
-
-# the references of each root-module resource's `bucket` expression, by address: computed once, so
-# matching settings to buckets stays quadratic on large plans
-bucket_references := {res.address: refs |
-	some res in object.get(input, ["configuration", "root_module", "resources"], [])
-	refs := object.get(res, ["expressions", "bucket", "references"], [])
 }

@@ -22,6 +22,7 @@ package cxgov.soc2.soc2_cc6_1_02
 import rego.v1
 
 import data.cxgov.lib.messages
+import data.cxgov.lib.result
 import data.cxgov.lib.subject
 import data.cxgov.lib.terraform
 
@@ -33,7 +34,7 @@ d := subject.descriptor
 
 # --- descriptor (system) ---
 
-warn contains {"msg": msg, "resource": res, "_loc": subject.loc(sprintf("data_stores.%d.kms_key_type", [i]))} if {
+warn contains result.at(msg, res, subject.loc(sprintf("data_stores.%d.kms_key_type", [i]))) if {
 	some i, s in object.get(d, "data_stores", [])
 	s.classification in {"confidential", "restricted"}
 	not s.kms_key_type == "customer_managed"
@@ -41,7 +42,7 @@ warn contains {"msg": msg, "resource": res, "_loc": subject.loc(sprintf("data_st
 	msg := concat("", [res, ": holds ", s.classification, " data but kms_key_type is ", messages.shown(s, "kms_key_type"), " (not customer_managed)"])
 }
 
-warn contains {"msg": msg, "resource": res, "_loc": subject.loc(sprintf("data_stores.%d.kms_key_type", [i]))} if {
+warn contains result.at(msg, res, subject.loc(sprintf("data_stores.%d.kms_key_type", [i]))) if {
 	some i, s in object.get(d, "data_stores", [])
 	s.kms_key_type == "customer_managed"
 	not is_number(object.get(s, "key_rotation_days", null))
@@ -49,7 +50,7 @@ warn contains {"msg": msg, "resource": res, "_loc": subject.loc(sprintf("data_st
 	msg := concat("", [res, ": customer-managed key without a declared key_rotation_days"])
 }
 
-warn contains {"msg": msg, "resource": res, "_loc": subject.loc(sprintf("data_stores.%d.key_rotation_days", [i]))} if {
+warn contains result.at(msg, res, subject.loc(sprintf("data_stores.%d.key_rotation_days", [i]))) if {
 	some i, s in object.get(d, "data_stores", [])
 	days := s.key_rotation_days
 	is_number(days)
@@ -66,7 +67,7 @@ rotation_ok(days) if {
 # --- Terraform plan ---
 # a value known only at apply (terraform.unknown_at / unknown_in) is not judged: TF-001 reports it
 
-warn contains {"msg": msg, "resource": k.address, "_path": subject.tf_path(k, "enable_key_rotation")} if {
+warn contains result.at_path(msg, k.address, subject.tf_path(k, "enable_key_rotation")) if {
 	some k in terraform.of_type("aws_kms_key")
 	symmetric(k.values)
 	not k.values.enable_key_rotation == true
@@ -75,14 +76,14 @@ warn contains {"msg": msg, "resource": k.address, "_path": subject.tf_path(k, "e
 	msg := concat("", [k.address, ": enable_key_rotation is ", messages.shown(k.values, "enable_key_rotation"), " (key rotation is off)"])
 }
 
-warn contains {"msg": msg, "resource": k.address, "_path": subject.tf_path(k, "rotation_period_in_days")} if {
+warn contains result.at_path(msg, k.address, subject.tf_path(k, "rotation_period_in_days")) if {
 	some k in terraform.of_type("aws_kms_key")
 	k.values.enable_key_rotation == true
 	k.values.rotation_period_in_days > max_days
 	msg := concat("", [k.address, ": rotation_period_in_days is ", sprintf("%d", [k.values.rotation_period_in_days]), " (more than ", sprintf("%d", [max_days]), ")"])
 }
 
-warn contains {"msg": msg, "resource": k.address, "_path": subject.tf_path(k, "rotation_period")} if {
+warn contains result.at_path(msg, k.address, subject.tf_path(k, "rotation_period")) if {
 	some k in terraform.of_type("google_kms_crypto_key")
 	object.get(k.values, "purpose", "ENCRYPT_DECRYPT") in {"ENCRYPT_DECRYPT", null}
 	not gcp_rotation_ok(object.get(k, ["values", "rotation_period"], null))
@@ -91,7 +92,7 @@ warn contains {"msg": msg, "resource": k.address, "_path": subject.tf_path(k, "r
 	msg := concat("", [k.address, ": rotation_period is ", messages.shown(k.values, "rotation_period"), " (no automatic rotation within ", sprintf("%d", [max_days]), " days)"])
 }
 
-warn contains {"msg": msg, "resource": k.address, "_path": subject.tf_path(k, "rotation_policy")} if {
+warn contains result.at_path(msg, k.address, subject.tf_path(k, "rotation_policy")) if {
 	some k in terraform.of_type("azurerm_key_vault_key")
 	not azure_automatic_rotation(object.get(k, "values", {}))
 	not terraform.unknown_in(k, ["rotation_policy", "automatic"])

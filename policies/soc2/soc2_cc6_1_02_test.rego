@@ -2,14 +2,9 @@ package cxgov.soc2.soc2_cc6_1_02
 
 import rego.v1
 
+import data.cxgov.lib.fixtures.plan
+import data.cxgov.lib.fixtures.system
 import data.cxgov.lib.terraform
-
-system(d) := {"evaluation_date": "2026-11-22", "descriptor": d, "descriptor_file": "cxgov.yaml", "lines": {}, "evidence": {}, "documents": []}
-
-plan(resources) := {"format_version": "1.2", "terraform_version": "1.9.8", "evaluation_date": "2026-11-22", "resource_changes": [rc |
-	some r in resources
-	rc := {"address": concat("", [r[0], ".", r[1]]), "type": r[0], "name": r[1], "mode": "managed", "change": {"actions": ["create"], "after": r[2]}}
-]}
 
 test_soc2_cc6_1_02_pass_cmk_rotated if {
 	count(warn) == 0 with input as system({"data_stores": [

@@ -21,26 +21,27 @@ package cxgov.soc2.soc2_cc6_1_03
 import rego.v1
 
 import data.cxgov.lib.messages
+import data.cxgov.lib.result
 import data.cxgov.lib.subject
 
 d := subject.descriptor
 
 identity := object.get(d, "identity", {})
 
-deny contains {"msg": msg, "resource": "identity", "_loc": subject.loc("identity.mfa_enforced")} if {
+deny contains result.at(msg, "identity", subject.loc("identity.mfa_enforced")) if {
 	is_object(d)
 	not identity.mfa_enforced == true
 	msg := concat("", ["identity: mfa_enforced is ", messages.shown(identity, "mfa_enforced"), " (MFA must be enforced)"])
 }
 
-deny contains {"msg": msg, "resource": concat("", ["role ", role]), "_loc": subject.loc("identity.mfa_required_roles")} if {
+deny contains result.at(msg, concat("", ["role ", role]), subject.loc("identity.mfa_required_roles")) if {
 	is_object(d)
 	some role in data.cxgov.ref.security.privileged_roles
 	not role in object.get(identity, "mfa_required_roles", [])
 	msg := concat("", ["identity: privileged role ", role, " is not in mfa_required_roles"])
 }
 
-warn contains {"msg": msg, "resource": "identity", "_loc": subject.loc("identity.phishing_resistant_admin_mfa")} if {
+warn contains result.at(msg, "identity", subject.loc("identity.phishing_resistant_admin_mfa")) if {
 	is_object(d)
 	not identity.phishing_resistant_admin_mfa == true
 	msg := concat("", ["identity: phishing_resistant_admin_mfa is ", messages.shown(identity, "phishing_resistant_admin_mfa"), " (admins should use FIDO2/WebAuthn factors)"])

@@ -2,7 +2,9 @@ package cxgov.soc2.soc2_cc6_1_03
 
 import rego.v1
 
-system(d) := {"evaluation_date": "2026-11-22", "descriptor": d, "descriptor_file": "cxgov.yaml", "lines": {"identity.mfa_required_roles": 40}, "evidence": {}, "documents": []}
+import data.cxgov.lib.fixtures
+
+system(d) := fixtures.system_with(d, {"lines": {"identity.mfa_required_roles": 40}})
 
 all_roles := ["admin", "console", "model_registry", "agent_console"]
 

@@ -24,6 +24,7 @@ package cxgov.soc2.soc2_cc6_1_04
 import rego.v1
 
 import data.cxgov.lib.kubernetes
+import data.cxgov.lib.result
 
 suffixes := data.cxgov.ref.security.secret_env_suffixes
 
@@ -43,7 +44,7 @@ literal(v) if {
 
 # --- Kubernetes ---
 
-deny contains {"msg": msg, "resource": concat("", ["container ", c.name, " env ", e.name]), "_path": concat(".", [entry.path, "env", format_int(j, 10), "value"])} if {
+deny contains result.at_path(msg, concat("", ["container ", c.name, " env ", e.name]), concat(".", [entry.path, "env", format_int(j, 10), "value"])) if {
 	some entry in kubernetes.container_entries
 	c := entry.container
 	some j, e in c.env
@@ -52,7 +53,7 @@ deny contains {"msg": msg, "resource": concat("", ["container ", c.name, " env "
 	msg := concat("", [kubernetes.label, ": container ", c.name, " sets ", e.name, " to a literal value (use valueFrom.secretKeyRef or a CSI secret volume)"])
 }
 
-deny contains {"msg": msg, "resource": concat("", ["key ", k]), "_path": concat(".", ["data", k])} if {
+deny contains result.at_path(msg, concat("", ["key ", k]), concat(".", ["data", k])) if {
 	input.kind == "ConfigMap"
 	some k, v in input.data
 	secret_name(k)
@@ -60,7 +61,7 @@ deny contains {"msg": msg, "resource": concat("", ["key ", k]), "_path": concat(
 	msg := concat("", [kubernetes.label, ": key ", k, " holds a literal secret in a ConfigMap"])
 }
 
-deny contains {"msg": msg, "resource": kubernetes.label, "_path": secret_values_path} if {
+deny contains result.at_path(msg, kubernetes.label, secret_values_path) if {
 	input.kind in ref.kubernetes_secret_kinds
 	values := object.union(object.get(input, "data", {}), object.get(input, "stringData", {}))
 	keys := {k | some k; values[k]}
@@ -93,7 +94,7 @@ label_part(p) := sprintf("%v", [p]) if not is_string(p)
 # the path of a value inside a block's expressions, from the document's root
 expression_path(b, path) := concat(".", array.concat(array.concat(["configuration"], [label_part(p) | some p in b.path]), array.concat(["expressions"], [label_part(p) | some p in path])))
 
-deny contains {"msg": msg, "resource": b.label, "_path": expression_path(b, path)} if {
+deny contains result.at_path(msg, b.label, expression_path(b, path)) if {
 	some b in blocks
 	walk(b.expressions, [path, v])
 	count(path) >= 2
@@ -104,7 +105,7 @@ deny contains {"msg": msg, "resource": b.label, "_path": expression_path(b, path
 	msg := concat("", [b.label, ": ", attr, " is a literal in the Terraform configuration"])
 }
 
-deny contains {"msg": msg, "resource": b.label, "_path": expression_path(b, array.concat(path, [name]))} if {
+deny contains result.at_path(msg, b.label, expression_path(b, array.concat(path, [name]))) if {
 	some b in blocks
 	walk(b.expressions, [path, v])
 	count(path) >= 2
@@ -118,7 +119,7 @@ deny contains {"msg": msg, "resource": b.label, "_path": expression_path(b, arra
 	msg := concat("", [b.label, ": ", attr, " sets ", name, " to a literal value"])
 }
 
-deny contains {"msg": msg, "resource": b.label, "_path": expression_path(b, ["value", "constant_value"])} if {
+deny contains result.at_path(msg, b.label, expression_path(b, ["value", "constant_value"])) if {
 	some b in blocks
 	b.type == "aws_ssm_parameter"
 	b.expressions.type.constant_value == "SecureString"
@@ -126,7 +127,7 @@ deny contains {"msg": msg, "resource": b.label, "_path": expression_path(b, ["va
 	msg := concat("", [b.label, ": the SecureString value is a literal in the Terraform configuration"])
 }
 
-deny contains {"msg": msg, "resource": concat("", ["var.", name]), "_path": concat(".", array.concat(["configuration"], [label_part(p) | some p in array.concat(path, ["default"])]))} if {
+deny contains result.at_path(msg, concat("", ["var.", name]), concat(".", array.concat(["configuration"], [label_part(p) | some p in array.concat(path, ["default"])]))) if {
 	walk(input.configuration, [path, node])
 	count(path) >= 2
 	path[count(path) - 2] == "variables"

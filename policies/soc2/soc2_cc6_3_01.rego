@@ -21,6 +21,7 @@ package cxgov.soc2.soc2_cc6_3_01
 
 import rego.v1
 
+import data.cxgov.lib.result
 import data.cxgov.lib.subject
 import data.cxgov.lib.terraform
 
@@ -50,7 +51,7 @@ as_list(x) := x if is_array(x)
 
 as_list(x) := [x] if is_string(x)
 
-deny contains {"msg": msg, "resource": p.address, "_path": p.path} if {
+deny contains result.at_path(msg, p.address, p.path) if {
 	some p in documents
 	some i, s in statements(p.doc)
 	s.Effect == "Allow"
@@ -65,14 +66,14 @@ statement_name(s, _) := concat("", ["\"", s.Sid, "\""]) if is_string(s.Sid)
 
 statement_name(s, i) := sprintf("%d", [i]) if not is_string(object.get(s, "Sid", null))
 
-deny contains {"msg": msg, "resource": r.address, "_path": subject.tf_path(r, "policy_arn")} if {
+deny contains result.at_path(msg, r.address, subject.tf_path(r, "policy_arn")) if {
 	some r in terraform.resources
 	r.type in {"aws_iam_role_policy_attachment", "aws_iam_policy_attachment"}
 	r.values.policy_arn in ref.aws_broad_policy_arns
 	msg := concat("", [r.address, ": attaches ", r.values.policy_arn])
 }
 
-deny contains {"msg": msg, "resource": r.address, "_path": subject.tf_path(r, ["managed_policy_arns", k])} if {
+deny contains result.at_path(msg, r.address, subject.tf_path(r, ["managed_policy_arns", k])) if {
 	some r in terraform.of_type("aws_iam_role")
 	some k, arn in r.values.managed_policy_arns
 	arn in ref.aws_broad_policy_arns
@@ -87,7 +88,7 @@ workload_member(m) if {
 	regex.match(pattern, m)
 }
 
-deny contains {"msg": msg, "resource": r.address, "_path": subject.tf_path(r, "role")} if {
+deny contains result.at_path(msg, r.address, subject.tf_path(r, "role")) if {
 	some r in terraform.resources
 	r.type in ref.gcp_iam_member_types
 	r.values.role in ref.gcp_broad_roles
@@ -95,7 +96,7 @@ deny contains {"msg": msg, "resource": r.address, "_path": subject.tf_path(r, "r
 	msg := concat("", [r.address, ": grants ", r.values.role, " to ", r.values.member])
 }
 
-deny contains {"msg": msg, "resource": r.address, "_path": subject.tf_path(r, "role")} if {
+deny contains result.at_path(msg, r.address, subject.tf_path(r, "role")) if {
 	some r in terraform.resources
 	r.type in ref.gcp_iam_binding_types
 	r.values.role in ref.gcp_broad_roles
@@ -104,7 +105,7 @@ deny contains {"msg": msg, "resource": r.address, "_path": subject.tf_path(r, "r
 	msg := concat("", [r.address, ": grants ", r.values.role, " to ", m])
 }
 
-deny contains {"msg": msg, "resource": r.address, "_path": subject.tf_path(r, "policy_data")} if {
+deny contains result.at_path(msg, r.address, subject.tf_path(r, "policy_data")) if {
 	some r in terraform.resources
 	r.type in ref.gcp_iam_policy_types
 	is_string(r.values.policy_data)
@@ -118,7 +119,7 @@ deny contains {"msg": msg, "resource": r.address, "_path": subject.tf_path(r, "p
 
 # --- Azure: privileged built-in roles for service principals (managed identities included) ---
 
-deny contains {"msg": msg, "resource": r.address, "_path": subject.tf_path(r, "role_definition_name")} if {
+deny contains result.at_path(msg, r.address, subject.tf_path(r, "role_definition_name")) if {
 	some r in terraform.of_type("azurerm_role_assignment")
 	r.values.role_definition_name in ref.azure_broad_roles
 	r.values.principal_type in ref.azure_workload_principal_types

@@ -2,12 +2,8 @@ package cxgov.soc2.soc2_cc6_3_01
 
 import rego.v1
 
+import data.cxgov.lib.fixtures.plan
 import data.cxgov.lib.terraform
-
-plan(resources) := {"format_version": "1.2", "terraform_version": "1.9.8", "evaluation_date": "2026-11-22", "resource_changes": [rc |
-	some r in resources
-	rc := {"address": concat("", [r[0], ".", r[1]]), "type": r[0], "name": r[1], "mode": "managed", "change": {"actions": ["create"], "after": r[2]}}
-]}
 
 scoped_policy := json.marshal({"Version": "2012-10-17", "Statement": [
 	{"Sid": "Transcripts", "Effect": "Allow", "Action": ["s3:PutObject", "s3:GetObject"], "Resource": "arn:aws:s3:::acme-cx-transcripts-eu/transcripts/*"},

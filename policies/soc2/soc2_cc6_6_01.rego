@@ -28,6 +28,7 @@ import rego.v1
 import data.cxgov.lib.geo
 import data.cxgov.lib.kubernetes
 import data.cxgov.lib.messages
+import data.cxgov.lib.result
 import data.cxgov.lib.subject
 import data.cxgov.lib.terraform
 
@@ -49,7 +50,7 @@ account_blocked if {
 	all_blocked(a.values)
 }
 
-deny contains {"msg": msg, "resource": b.address, "_path": b.path} if {
+deny contains result.at_path(msg, b.address, b.path) if {
 	some b in terraform.of_type("aws_s3_bucket")
 	not account_blocked
 	not account_block_unknown
@@ -58,7 +59,7 @@ deny contains {"msg": msg, "resource": b.address, "_path": b.path} if {
 	msg := concat("", [b.address, ": no aws_s3_bucket_public_access_block for the bucket (and no account-level block)"])
 }
 
-deny contains {"msg": msg, "resource": p.address, "_path": subject.tf_path(p, off[0])} if {
+deny contains result.at_path(msg, p.address, subject.tf_path(p, off[0])) if {
 	some p in terraform.of_type("aws_s3_bucket_public_access_block")
 	off := [k | some k in s3_block_settings; not p.values[k] == true; not terraform.unknown_at(p, k)]
 	count(off) > 0
@@ -89,34 +90,17 @@ unlinked_block if {
 
 has_block(b) if {
 	some p in terraform.of_type("aws_s3_bucket_public_access_block")
-	same_bucket(p, b)
+	terraform.same_bucket(p, b)
 }
 
-same_bucket(c, b) if {
-	is_string(b.values.bucket)
-	c.values.bucket == b.values.bucket
-}
-
-same_bucket(c, b) if {
-	some reference in bucket_references[c.address]
-	reference in {b.address, concat("", [b.address, ".id"]), concat("", [b.address, ".bucket"])}
-}
-
-# the references of each root-module resource's `bucket` expression, by address: computed once, so
-# matching settings to buckets stays quadratic on large plans
-bucket_references := {res.address: refs |
-	some res in object.get(input, ["configuration", "root_module", "resources"], [])
-	refs := object.get(res, ["expressions", "bucket", "references"], [])
-}
-
-deny contains {"msg": msg, "resource": b.address, "_path": subject.tf_path(b, "public_access_prevention")} if {
+deny contains result.at_path(msg, b.address, subject.tf_path(b, "public_access_prevention")) if {
 	some b in terraform.of_type("google_storage_bucket")
 	not b.values.public_access_prevention == "enforced"
 	not terraform.unknown_at(b, "public_access_prevention")
 	msg := concat("", [b.address, ": public_access_prevention is ", messages.shown(b.values, "public_access_prevention"), " (must be \"enforced\")"])
 }
 
-deny contains {"msg": msg, "resource": r.address, "_path": subject.tf_path(r, g[0])} if {
+deny contains result.at_path(msg, r.address, subject.tf_path(r, g[0])) if {
 	some r in terraform.resources
 	r.type in {"google_storage_bucket_iam_member", "google_storage_bucket_iam_binding"}
 	some g in grants(r.values)
@@ -131,21 +115,21 @@ grants(values) := array.concat(
 	[[["members", i], m] | some i, m in object.get(values, "members", [])],
 )
 
-deny contains {"msg": msg, "resource": r.address, "_path": subject.tf_path(r, "entity")} if {
+deny contains result.at_path(msg, r.address, subject.tf_path(r, "entity")) if {
 	some r in terraform.resources
 	r.type in {"google_storage_bucket_access_control", "google_storage_default_object_access_control"}
 	r.values.entity in public_members
 	msg := concat("", [r.address, ": grants access to ", r.values.entity])
 }
 
-deny contains {"msg": msg, "resource": a.address, "_path": subject.tf_path(a, "public_network_access_enabled")} if {
+deny contains result.at_path(msg, a.address, subject.tf_path(a, "public_network_access_enabled")) if {
 	some a in terraform.of_type("azurerm_storage_account")
 	not a.values.public_network_access_enabled == false
 	not terraform.unknown_at(a, "public_network_access_enabled")
 	msg := concat("", [a.address, ": public_network_access_enabled is ", messages.shown(a.values, "public_network_access_enabled"), " (must be false)"])
 }
 
-deny contains {"msg": msg, "resource": r.address, "_path": subject.tf_path(r, "publicly_accessible")} if {
+deny contains result.at_path(msg, r.address, subject.tf_path(r, "publicly_accessible")) if {
 	some r in terraform.resources
 	r.type in {"aws_db_instance", "aws_rds_cluster_instance", "aws_redshift_cluster", "aws_dms_replication_instance"}
 	r.values.publicly_accessible == true
@@ -154,7 +138,7 @@ deny contains {"msg": msg, "resource": r.address, "_path": subject.tf_path(r, "p
 
 # --- Kubernetes: a policy that lets everything in undoes segmentation ---
 
-warn contains {"msg": msg, "resource": kubernetes.label, "_path": sprintf("spec.ingress.%d", [i])} if {
+warn contains result.at_path(msg, kubernetes.label, sprintf("spec.ingress.%d", [i])) if {
 	input.kind == "NetworkPolicy"
 	selects_all(input.spec)
 	some i, rule in input.spec.ingress
@@ -174,26 +158,26 @@ d := subject.descriptor
 
 network := object.get(d, "network", {})
 
-deny contains {"msg": msg, "resource": res, "_loc": subject.loc(sprintf("data_stores.%d.public_access", [i]))} if {
+deny contains result.at(msg, res, subject.loc(sprintf("data_stores.%d.public_access", [i]))) if {
 	some i, s in object.get(d, "data_stores", [])
 	s.public_access == true
 	res := concat("", ["data store ", s.name])
 	msg := concat("", [res, ": public_access is true (a data store must not be publicly reachable)"])
 }
 
-warn contains {"msg": msg, "resource": "network", "_loc": subject.loc("network.default_deny")} if {
+warn contains result.at(msg, "network", subject.loc("network.default_deny")) if {
 	is_object(d)
 	not network.default_deny == true
 	msg := concat("", ["network: default_deny is ", messages.shown(network, "default_deny"), " (no default-deny network policy declared)"])
 }
 
-warn contains {"msg": msg, "resource": "network", "_loc": subject.loc("network.llm_egress_allowlist")} if {
+warn contains result.at(msg, "network", subject.loc("network.llm_egress_allowlist")) if {
 	count(object.get(d, "ai_providers", [])) > 0
 	count(object.get(network, "llm_egress_allowlist", [])) == 0
 	msg := "network: llm_egress_allowlist is empty (egress to LLM providers is not limited to an FQDN allow-list)"
 }
 
-warn contains {"msg": msg, "resource": res, "_loc": subject.loc(sprintf("ai_providers.%d.endpoint", [i]))} if {
+warn contains result.at(msg, res, subject.loc(sprintf("ai_providers.%d.endpoint", [i]))) if {
 	allowlist := object.get(network, "llm_egress_allowlist", [])
 	count(allowlist) > 0
 	some i, p in d.ai_providers
@@ -247,7 +231,7 @@ default_deny(spec) if {
 }
 
 # points at the namespace of the first of those workloads (its metadata when it names none)
-warn contains {"msg": msg, "resource": concat("", ["namespace ", ns]), "_loc": subject.doc_loc(doc, "metadata.namespace")} if {
+warn contains result.at(msg, concat("", ["namespace ", ns]), subject.doc_loc(doc, "metadata.namespace")) if {
 	some ns in workload_namespaces
 	not ns in default_deny_namespaces
 	docs := [doc | some doc in subject.documents("kubernetes"); doc.document.kind in workload_kinds; namespace(doc.document) == ns]

@@ -2,16 +2,11 @@ package cxgov.soc2.soc2_cc6_6_01
 
 import rego.v1
 
+import data.cxgov.lib.fixtures.plan
+import data.cxgov.lib.fixtures.system_with_documents as system
 import data.cxgov.lib.terraform
 
-system(d, docs) := {"evaluation_date": "2026-11-22", "descriptor": d, "descriptor_file": "cxgov.yaml", "lines": {}, "evidence": {}, "documents": docs}
-
 segmented := {"network": {"default_deny": true, "llm_egress_allowlist": ["*.openai.azure.com"]}, "ai_providers": [{"name": "aoai", "endpoint": "https://acme-eu.openai.azure.com/"}]}
-
-plan(resources) := {"format_version": "1.2", "terraform_version": "1.9.8", "evaluation_date": "2026-11-22", "resource_changes": [rc |
-	some r in resources
-	rc := {"address": concat("", [r[0], ".", r[1]]), "type": r[0], "name": r[1], "mode": "managed", "change": {"actions": ["create"], "after": r[2]}}
-]}
 
 blocked := {"block_public_acls": true, "block_public_policy": true, "ignore_public_acls": true, "restrict_public_buckets": true}
 

@@ -25,6 +25,7 @@ package cxgov.soc2.soc2_cc6_7_01
 import rego.v1
 
 import data.cxgov.lib.messages
+import data.cxgov.lib.result
 import data.cxgov.lib.subject
 import data.cxgov.lib.terraform
 
@@ -49,19 +50,19 @@ d := subject.descriptor
 
 network := object.get(d, "network", {})
 
-deny contains {"msg": "network: tls_min_version is not set (declare the system's TLS floor)", "resource": "network", "_loc": subject.loc("network.tls_min_version")} if {
+deny contains result.at("network: tls_min_version is not set (declare the system's TLS floor)", "network", subject.loc("network.tls_min_version")) if {
 	is_object(d)
 	not is_string(object.get(network, "tls_min_version", null))
 }
 
-deny contains {"msg": msg, "resource": "network", "_loc": subject.loc("network.tls_min_version")} if {
+deny contains result.at(msg, "network", subject.loc("network.tls_min_version")) if {
 	v := network.tls_min_version
 	is_string(v)
 	reason := version_problem(v)
 	msg := concat("", ["network: tls_min_version ", v, " is ", reason])
 }
 
-deny contains {"msg": msg, "resource": res, "_loc": subject.loc(path)} if {
+deny contains result.at(msg, res, subject.loc(path)) if {
 	some i, s in object.get(d, "services", [])
 	some j, e in object.get(s, "endpoints", [])
 	v := e.tls_min_version
@@ -72,7 +73,7 @@ deny contains {"msg": msg, "resource": res, "_loc": subject.loc(path)} if {
 	msg := concat("", [res, ": endpoint ", e.url, " allows ", v, " (", reason, ")"])
 }
 
-warn contains {"msg": msg, "resource": "network", "_loc": subject.loc("network.tls13_enabled")} if {
+warn contains result.at(msg, "network", subject.loc("network.tls13_enabled")) if {
 	is_object(d)
 	not network.tls13_enabled == true
 	msg := "network: tls13_enabled is not true (TLS 1.3 should be on)"
@@ -83,7 +84,7 @@ warn contains {"msg": msg, "resource": "network", "_loc": subject.loc("network.t
 
 listener_types := {"aws_lb_listener", "aws_alb_listener"}
 
-deny contains {"msg": msg, "resource": r.address, "_path": subject.tf_path(r, "ssl_policy")} if {
+deny contains result.at_path(msg, r.address, subject.tf_path(r, "ssl_policy")) if {
 	some r in terraform.resources
 	r.type in listener_types
 	r.values.protocol in {"HTTPS", "TLS"}
@@ -92,7 +93,7 @@ deny contains {"msg": msg, "resource": r.address, "_path": subject.tf_path(r, "s
 	msg := concat("", [r.address, ": ssl_policy is ", messages.shown(r.values, "ssl_policy"), " (not a TLS 1.2+ policy of data.cxgov.ref.security.tls12plus_policies)"])
 }
 
-warn contains {"msg": msg, "resource": r.address, "_path": subject.tf_path(r, "ssl_policy")} if {
+warn contains result.at_path(msg, r.address, subject.tf_path(r, "ssl_policy")) if {
 	some r in terraform.resources
 	r.type in listener_types
 	r.values.protocol in {"HTTPS", "TLS"}
@@ -102,14 +103,14 @@ warn contains {"msg": msg, "resource": r.address, "_path": subject.tf_path(r, "s
 	msg := concat("", [r.address, ": ssl_policy ", policy, " does not enable TLS 1.3"])
 }
 
-deny contains {"msg": msg, "resource": r.address, "_path": subject.tf_path(r, ["viewer_certificate", k, "cloudfront_default_certificate"])} if {
+deny contains result.at_path(msg, r.address, subject.tf_path(r, ["viewer_certificate", k, "cloudfront_default_certificate"])) if {
 	some r in terraform.of_type("aws_cloudfront_distribution")
 	some k, vc in r.values.viewer_certificate
 	vc.cloudfront_default_certificate == true
 	msg := concat("", [r.address, ": uses the default *.cloudfront.net certificate, which keeps TLSv1 enabled"])
 }
 
-deny contains {"msg": msg, "resource": r.address, "_path": subject.tf_path(r, ["viewer_certificate", k, "minimum_protocol_version"])} if {
+deny contains result.at_path(msg, r.address, subject.tf_path(r, ["viewer_certificate", k, "minimum_protocol_version"])) if {
 	some r in terraform.of_type("aws_cloudfront_distribution")
 	some k, vc in r.values.viewer_certificate
 	not vc.cloudfront_default_certificate == true
@@ -119,7 +120,7 @@ deny contains {"msg": msg, "resource": r.address, "_path": subject.tf_path(r, ["
 	msg := concat("", [r.address, ": viewer_certificate.minimum_protocol_version ", messages.shown(vc, "minimum_protocol_version"), " is below TLSv1.2"])
 }
 
-deny contains {"msg": msg, "resource": r.address, "_path": subject.tf_path(r, attr)} if {
+deny contains result.at_path(msg, r.address, subject.tf_path(r, attr)) if {
 	some r in terraform.resources
 	some prefix, attrs in tls.terraform_version_attributes
 	startswith(r.type, prefix)
@@ -130,7 +131,7 @@ deny contains {"msg": msg, "resource": r.address, "_path": subject.tf_path(r, at
 	msg := concat("", [r.address, ": ", attr, " ", v, " is ", reason])
 }
 
-deny contains {"msg": msg, "resource": r.address, "_path": subject.tf_path(r, ["site_config", k, attr])} if {
+deny contains result.at_path(msg, r.address, subject.tf_path(r, ["site_config", k, attr])) if {
 	some r in terraform.resources
 	startswith(r.type, "azurerm_")
 	some k, sc in r.values.site_config
@@ -141,7 +142,7 @@ deny contains {"msg": msg, "resource": r.address, "_path": subject.tf_path(r, ["
 	msg := concat("", [r.address, ": site_config.", attr, " ", v, " is ", reason])
 }
 
-deny contains {"msg": msg, "resource": r.address, "_path": subject.tf_path(r, ["domain_endpoint_options", k, "tls_security_policy"])} if {
+deny contains result.at_path(msg, r.address, subject.tf_path(r, ["domain_endpoint_options", k, "tls_security_policy"])) if {
 	some r in terraform.resources
 	r.type in {"aws_opensearch_domain", "aws_elasticsearch_domain"}
 	some k, o in r.values.domain_endpoint_options

@@ -24,6 +24,7 @@ import rego.v1
 
 import data.cxgov.lib.geo
 import data.cxgov.lib.kubernetes
+import data.cxgov.lib.result
 import data.cxgov.lib.subject
 import data.cxgov.lib.terraform
 
@@ -44,7 +45,7 @@ d := subject.descriptor
 
 network := object.get(d, "network", {})
 
-deny contains {"msg": msg, "resource": res, "_loc": subject.loc(sprintf("services.%d.endpoints.%d.url", [i, j]))} if {
+deny contains result.at(msg, res, subject.loc(sprintf("services.%d.endpoints.%d.url", [i, j]))) if {
 	some i, s in object.get(d, "services", [])
 	some j, e in object.get(s, "endpoints", [])
 	plaintext(e.url)
@@ -74,14 +75,14 @@ display_name(x, _) := x.name if is_string(x.name)
 
 display_name(x, fallback) := fallback if not is_string(object.get(x, "name", null))
 
-deny contains {"msg": msg, "resource": u[1], "_loc": subject.loc(u[0])} if {
+deny contains result.at(msg, u[1], subject.loc(u[0])) if {
 	some u in urls
 	plaintext(u[2])
 	msg := concat("", [u[1], ": ", u[2], " is plain HTTP"])
 }
 
 # HSTS: the endpoint's own max-age, else the system's
-warn contains {"msg": msg, "resource": res, "_loc": subject.loc(sprintf("services.%d.endpoints.%d.hsts_max_age", [i, j]))} if {
+warn contains result.at(msg, res, subject.loc(sprintf("services.%d.endpoints.%d.hsts_max_age", [i, j]))) if {
 	some i, s in object.get(d, "services", [])
 	some j, e in object.get(s, "endpoints", [])
 	not plaintext(object.get(e, "url", null))
@@ -91,7 +92,7 @@ warn contains {"msg": msg, "resource": res, "_loc": subject.loc(sprintf("service
 	msg := concat("", [res, ": endpoint ", e.url, " declares no HSTS max-age (nor does network.hsts_max_age)"])
 }
 
-warn contains {"msg": msg, "resource": res, "_loc": subject.loc(sprintf("services.%d.endpoints.%d.hsts_max_age", [i, j]))} if {
+warn contains result.at(msg, res, subject.loc(sprintf("services.%d.endpoints.%d.hsts_max_age", [i, j]))) if {
 	some i, s in object.get(d, "services", [])
 	some j, e in object.get(s, "endpoints", [])
 	e.hsts_max_age < hsts_min
@@ -99,7 +100,7 @@ warn contains {"msg": msg, "resource": res, "_loc": subject.loc(sprintf("service
 	msg := concat("", [res, ": endpoint ", e.url, " has HSTS max-age ", sprintf("%d", [e.hsts_max_age]), " (less than ", sprintf("%d", [hsts_min]), ")"])
 }
 
-warn contains {"msg": msg, "resource": "network", "_loc": subject.loc("network.hsts_max_age")} if {
+warn contains result.at(msg, "network", subject.loc("network.hsts_max_age")) if {
 	network.hsts_max_age < hsts_min
 	msg := sprintf("network: hsts_max_age %d is less than %d", [network.hsts_max_age, hsts_min])
 }
@@ -115,14 +116,14 @@ external_tls if {
 	annotations[a]
 }
 
-deny contains {"msg": msg, "resource": kubernetes.label, "_path": kubernetes.field_path("spec", input.spec, "tls")} if {
+deny contains result.at_path(msg, kubernetes.label, kubernetes.field_path("spec", input.spec, "tls")) if {
 	input.kind == "Ingress"
 	count(object.get(input.spec, "tls", [])) == 0
 	not external_tls
 	msg := concat("", [kubernetes.label, ": no spec.tls, so it serves plain HTTP"])
 }
 
-deny contains {"msg": msg, "resource": concat("", ["host ", host]), "_path": sprintf("spec.rules.%d.host", [i])} if {
+deny contains result.at_path(msg, concat("", ["host ", host]), sprintf("spec.rules.%d.host", [i])) if {
 	input.kind == "Ingress"
 	count(object.get(input.spec, "tls", [])) > 0
 	some i, rule in input.spec.rules
@@ -133,7 +134,7 @@ deny contains {"msg": msg, "resource": concat("", ["host ", host]), "_path": spr
 }
 
 # the key has dots: a reader that cannot match it falls back to the annotations
-deny contains {"msg": msg, "resource": kubernetes.label, "_path": "metadata.annotations.nginx.ingress.kubernetes.io/ssl-redirect"} if {
+deny contains result.at_path(msg, kubernetes.label, "metadata.annotations.nginx.ingress.kubernetes.io/ssl-redirect") if {
 	input.kind == "Ingress"
 	annotations["nginx.ingress.kubernetes.io/ssl-redirect"] in {"false", false}
 	msg := concat("", [kubernetes.label, ": ssl-redirect is off, so plain HTTP is served alongside HTTPS"])
@@ -157,7 +158,7 @@ tls_host(host) if {
 # --- Terraform plan ---
 # a value known only at apply (terraform.unknown_at / unknown_in) is not judged: TF-001 reports it
 
-deny contains {"msg": msg, "resource": r.address, "_path": subject.tf_path(r, "default_action")} if {
+deny contains result.at_path(msg, r.address, subject.tf_path(r, "default_action")) if {
 	some r in terraform.resources
 	r.type in {"aws_lb_listener", "aws_alb_listener"}
 	r.values.protocol == "HTTP"
@@ -188,7 +189,7 @@ https_redirect(action) if {
 	redirect.protocol == "HTTPS"
 }
 
-deny contains {"msg": msg, "resource": r.address, "_path": subject.tf_path(r, [key, k, "viewer_protocol_policy"])} if {
+deny contains result.at_path(msg, r.address, subject.tf_path(r, [key, k, "viewer_protocol_policy"])) if {
 	some r in terraform.of_type("aws_cloudfront_distribution")
 	some key in ["default_cache_behavior", "ordered_cache_behavior"]
 	some k, behaviour in object.get(r.values, key, [])
@@ -196,7 +197,7 @@ deny contains {"msg": msg, "resource": r.address, "_path": subject.tf_path(r, [k
 	msg := concat("", [r.address, ": viewer_protocol_policy allow-all serves plain HTTP (path ", path_pattern(behaviour), ")"])
 }
 
-deny contains {"msg": msg, "resource": r.address, "_path": subject.tf_path(r, ["domain_endpoint_options", k, "enforce_https"])} if {
+deny contains result.at_path(msg, r.address, subject.tf_path(r, ["domain_endpoint_options", k, "enforce_https"])) if {
 	some r in terraform.resources
 	r.type in {"aws_opensearch_domain", "aws_elasticsearch_domain"}
 	some k, o in r.values.domain_endpoint_options

@@ -2,14 +2,11 @@ package cxgov.soc2.soc2_cc6_7_02
 
 import rego.v1
 
+import data.cxgov.lib.fixtures
+import data.cxgov.lib.fixtures.plan
 import data.cxgov.lib.terraform
 
-system(d) := {"evaluation_date": "2026-11-22", "descriptor": d, "descriptor_file": "cxgov.yaml", "lines": {"services.0.endpoints.0": 21}, "evidence": {}, "documents": []}
-
-plan(resources) := {"format_version": "1.2", "terraform_version": "1.9.8", "evaluation_date": "2026-11-22", "resource_changes": [rc |
-	some r in resources
-	rc := {"address": concat("", [r[0], ".", r[1]]), "type": r[0], "name": r[1], "mode": "managed", "change": {"actions": ["create"], "after": r[2]}}
-]}
+system(d) := fixtures.system_with(d, {"lines": {"services.0.endpoints.0": 21}})
 
 ingress(metadata, spec) := {"apiVersion": "networking.k8s.io/v1", "kind": "Ingress", "metadata": metadata, "spec": spec}
 

@@ -21,18 +21,19 @@ package cxgov.soc2.soc2_cc6_7_03
 import rego.v1
 
 import data.cxgov.lib.messages
+import data.cxgov.lib.result
 import data.cxgov.lib.subject
 
 d := subject.descriptor
 
-deny contains {"msg": msg, "resource": res, "_loc": subject.loc(sprintf("ai_providers.%d.training_on_customer_data", [i]))} if {
+deny contains result.at(msg, res, subject.loc(sprintf("ai_providers.%d.training_on_customer_data", [i]))) if {
 	some i, p in object.get(d, "ai_providers", [])
 	not p.training_on_customer_data == false
 	res := concat("", ["AI provider ", p.name])
 	msg := concat("", [res, ": training_on_customer_data is ", messages.shown(p, "training_on_customer_data"), " (the vendor may train on customer conversations)"])
 }
 
-warn contains {"msg": msg, "resource": res, "_loc": subject.loc(sprintf("ai_providers.%d.pii_redaction", [i]))} if {
+warn contains result.at(msg, res, subject.loc(sprintf("ai_providers.%d.pii_redaction", [i]))) if {
 	some i, p in object.get(d, "ai_providers", [])
 	not p.pii_redaction == true
 	not d.pii_redaction.enabled == true

@@ -2,7 +2,9 @@ package cxgov.soc2.soc2_cc6_7_03
 
 import rego.v1
 
-system(d) := {"evaluation_date": "2026-11-22", "descriptor": d, "descriptor_file": "cxgov.yaml", "lines": {"ai_providers.0": 30}, "evidence": {}, "documents": []}
+import data.cxgov.lib.fixtures
+
+system(d) := fixtures.system_with(d, {"lines": {"ai_providers.0": 30}})
 
 test_soc2_cc6_7_03_pass_no_training_redacted if {
 	inp := system({"ai_providers": [{"name": "aoai", "training_on_customer_data": false, "pii_redaction": true}]})

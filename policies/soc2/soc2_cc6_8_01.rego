@@ -22,6 +22,7 @@ package cxgov.soc2.soc2_cc6_8_01
 import rego.v1
 
 import data.cxgov.lib.kubernetes
+import data.cxgov.lib.result
 
 allowed_registries := object.get(data.cxgov.config, "allowed_registries", [])
 
@@ -29,7 +30,7 @@ image(c) := c.image if is_string(c.image)
 
 image(c) := "(no image)" if not is_string(object.get(c, "image", null))
 
-deny contains {"msg": msg, "resource": concat("", ["container ", c.name]), "_path": kubernetes.field_path(entry.path, c, "image")} if {
+deny contains result.at_path(msg, concat("", ["container ", c.name]), kubernetes.field_path(entry.path, c, "image")) if {
 	some entry in kubernetes.container_entries
 	c := entry.container
 	img := image(c)
@@ -37,7 +38,7 @@ deny contains {"msg": msg, "resource": concat("", ["container ", c.name]), "_pat
 	msg := concat("", [kubernetes.label, ": container ", c.name, " image ", img, " is not pinned by @sha256 digest"])
 }
 
-deny contains {"msg": msg, "resource": concat("", ["container ", c.name]), "_path": kubernetes.field_path(entry.path, c, "image")} if {
+deny contains result.at_path(msg, concat("", ["container ", c.name]), kubernetes.field_path(entry.path, c, "image")) if {
 	count(allowed_registries) > 0
 	some entry in kubernetes.container_entries
 	c := entry.container
@@ -46,21 +47,21 @@ deny contains {"msg": msg, "resource": concat("", ["container ", c.name]), "_pat
 	msg := concat("", [kubernetes.label, ": container ", c.name, " image ", img, " is not from an allowed registry"])
 }
 
-deny contains {"msg": msg, "resource": concat("", ["container ", c.name]), "_path": security_path(entry, "privileged")} if {
+deny contains result.at_path(msg, concat("", ["container ", c.name]), security_path(entry, "privileged")) if {
 	some entry in kubernetes.container_entries
 	c := entry.container
 	c.securityContext.privileged == true
 	msg := concat("", [kubernetes.label, ": container ", c.name, " is privileged"])
 }
 
-deny contains {"msg": msg, "resource": concat("", ["container ", c.name]), "_path": security_path(entry, "allowPrivilegeEscalation")} if {
+deny contains result.at_path(msg, concat("", ["container ", c.name]), security_path(entry, "allowPrivilegeEscalation")) if {
 	some entry in kubernetes.container_entries
 	c := entry.container
 	not c.securityContext.allowPrivilegeEscalation == false
 	msg := concat("", [kubernetes.label, ": container ", c.name, " may escalate privileges (securityContext.allowPrivilegeEscalation is not false)"])
 }
 
-deny contains {"msg": msg, "resource": concat("", ["container ", c.name]), "_path": non_root_path(entry)} if {
+deny contains result.at_path(msg, concat("", ["container ", c.name]), non_root_path(entry)) if {
 	some entry in kubernetes.container_entries
 	c := entry.container
 	not non_root(c)

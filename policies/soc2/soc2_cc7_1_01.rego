@@ -20,6 +20,7 @@ package cxgov.soc2.soc2_cc7_1_01
 import rego.v1
 
 import data.cxgov.lib.dates
+import data.cxgov.lib.result
 import data.cxgov.lib.subject
 
 th := data.cxgov.config.thresholds
@@ -30,7 +31,7 @@ scan := object.get(d, "vuln_scan", {})
 
 max_open_days := {"critical": th.vuln_critical_max_days, "high": th.vuln_high_max_days}
 
-deny contains {"msg": "vuln_scan: no last_scan recorded (the system has no vulnerability scan on record)", "resource": "vuln_scan", "_loc": subject.loc("vuln_scan.last_scan")} if {
+deny contains result.at("vuln_scan: no last_scan recorded (the system has no vulnerability scan on record)", "vuln_scan", subject.loc("vuln_scan.last_scan")) if {
 	is_object(d)
 	not scanned
 }
@@ -38,13 +39,13 @@ deny contains {"msg": "vuln_scan: no last_scan recorded (the system has no vulne
 # a scan with a date on record (undefined as a whole when vuln_scan.last_scan is missing)
 scanned if dates.age_days(scan.last_scan)
 
-deny contains {"msg": msg, "resource": "vuln_scan", "_loc": subject.loc("vuln_scan.last_scan")} if {
+deny contains result.at(msg, "vuln_scan", subject.loc("vuln_scan.last_scan")) if {
 	age := dates.age_days(scan.last_scan)
 	age > th.vuln_scan_max_age_days
 	msg := concat("", ["vuln_scan: last scan ", scan.last_scan, " is ", sprintf("%v", [age]), " days old (at most ", sprintf("%d", [th.vuln_scan_max_age_days]), ")"])
 }
 
-deny contains {"msg": msg, "resource": res, "_loc": subject.loc(sprintf("vuln_scan.findings.%d", [i]))} if {
+deny contains result.at(msg, res, subject.loc(sprintf("vuln_scan.findings.%d", [i]))) if {
 	some i, f in object.get(scan, "findings", [])
 	limit := max_open_days[f.severity]
 	not fixed(f)

@@ -2,7 +2,7 @@ package cxgov.soc2.soc2_cc7_1_01
 
 import rego.v1
 
-system(d) := {"evaluation_date": "2026-11-22", "descriptor": d, "descriptor_file": "cxgov.yaml", "lines": {}, "evidence": {}, "documents": []}
+import data.cxgov.lib.fixtures.system
 
 test_soc2_cc7_1_01_pass_fresh_scan if {
 	count(deny) == 0 with input as system({"vuln_scan": {"last_scan": "2026-11-20", "findings": [

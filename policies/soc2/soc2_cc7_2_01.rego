@@ -25,6 +25,7 @@ package cxgov.soc2.soc2_cc7_2_01
 import rego.v1
 
 import data.cxgov.lib.messages
+import data.cxgov.lib.result
 import data.cxgov.lib.subject
 import data.cxgov.lib.terraform
 
@@ -42,18 +43,18 @@ security_sinks := [i | some i; s := sinks[i]; s.type in ref.security_sink_types]
 
 # --- descriptor (system) ---
 
-deny contains {"msg": msg, "resource": "monitoring", "_loc": subject.loc("monitoring.audit_logging")} if {
+deny contains result.at(msg, "monitoring", subject.loc("monitoring.audit_logging")) if {
 	is_object(d)
 	not monitoring.audit_logging == true
 	msg := concat("", ["monitoring: audit_logging is ", messages.shown(monitoring, "audit_logging"), " (audit logging must be on)"])
 }
 
-deny contains {"msg": "log_sinks: no sink of type security or audit, so the retention of security logs cannot be shown", "resource": "log_sinks", "_loc": subject.loc("log_sinks")} if {
+deny contains result.at("log_sinks: no sink of type security or audit, so the retention of security logs cannot be shown", "log_sinks", subject.loc("log_sinks")) if {
 	is_object(d)
 	count(security_sinks) == 0
 }
 
-deny contains {"msg": msg, "resource": res, "_loc": subject.loc(sprintf("log_sinks.%d.retention_days", [i]))} if {
+deny contains result.at(msg, res, subject.loc(sprintf("log_sinks.%d.retention_days", [i]))) if {
 	some i in security_sinks
 	s := sinks[i]
 	not is_number(object.get(s, "retention_days", null))
@@ -61,7 +62,7 @@ deny contains {"msg": msg, "resource": res, "_loc": subject.loc(sprintf("log_sin
 	msg := concat("", [res, ": ", s.type, " logs without a declared retention_days"])
 }
 
-deny contains {"msg": msg, "resource": res, "_loc": subject.loc(sprintf("log_sinks.%d.retention_days", [i]))} if {
+deny contains result.at(msg, res, subject.loc(sprintf("log_sinks.%d.retention_days", [i]))) if {
 	some i in security_sinks
 	s := sinks[i]
 	s.retention_days > 0
@@ -70,7 +71,7 @@ deny contains {"msg": msg, "resource": res, "_loc": subject.loc(sprintf("log_sin
 	msg := concat("", [res, ": ", s.type, " logs kept ", sprintf("%d", [s.retention_days]), " days (at least ", sprintf("%d", [th.security_log_min_days]), ")"])
 }
 
-warn contains {"msg": msg, "resource": res, "_loc": subject.loc(sprintf("log_sinks.%d.retention_days", [i]))} if {
+warn contains result.at(msg, res, subject.loc(sprintf("log_sinks.%d.retention_days", [i]))) if {
 	some i in security_sinks
 	s := sinks[i]
 	s.retention_days >= th.security_log_min_days
@@ -79,7 +80,7 @@ warn contains {"msg": msg, "resource": res, "_loc": subject.loc(sprintf("log_sin
 	msg := concat("", [res, ": ", s.type, " logs kept ", sprintf("%d", [s.retention_days]), " days (", sprintf("%d", [th.security_log_target_days]), " recommended, to span the audit period)"])
 }
 
-warn contains {"msg": msg, "resource": "monitoring", "_loc": subject.loc("monitoring.alerts")} if {
+warn contains result.at(msg, "monitoring", subject.loc("monitoring.alerts")) if {
 	is_object(d)
 	some alert in data.cxgov.ref.security.required_ai_alerts
 	not alert in object.get(monitoring, "alerts", [])
@@ -88,7 +89,7 @@ warn contains {"msg": msg, "resource": "monitoring", "_loc": subject.loc("monito
 
 # AWS resources in the system's plans, but no CloudTrail trail in any of them (points at the
 # first AWS resource)
-warn contains {"msg": "terraform: the system's plans manage AWS resources but none declares an aws_cloudtrail (make sure an organisation trail covers the account)", "resource": "aws_cloudtrail", "_loc": subject.doc_loc(aws[0][0], sprintf("resource_changes.%d", [aws[0][1]]))} if {
+warn contains result.at("terraform: the system's plans manage AWS resources but none declares an aws_cloudtrail (make sure an organisation trail covers the account)", "aws_cloudtrail", subject.doc_loc(aws[0][0], sprintf("resource_changes.%d", [aws[0][1]]))) if {
 	aws := [[doc, i] | some doc in subject.documents("terraform-plan"); some i, rc in doc.document.resource_changes; startswith(rc.type, "aws_")]
 	count(aws) > 0
 	not trail_in_plans
@@ -102,7 +103,7 @@ trail_in_plans if {
 
 # --- Terraform plan ---
 
-deny contains {"msg": msg, "resource": t.address, "_path": subject.tf_path(t, "enable_logging")} if {
+deny contains result.at_path(msg, t.address, subject.tf_path(t, "enable_logging")) if {
 	some t in terraform.of_type("aws_cloudtrail")
 	t.values.enable_logging == false
 	msg := concat("", [t.address, ": enable_logging is false (the trail records nothing)"])
@@ -114,7 +115,7 @@ security_log(r) if {
 	regex.match(pattern, lower(r.values.name))
 }
 
-deny contains {"msg": msg, "resource": r.address, "_path": subject.tf_path(r, attr)} if {
+deny contains result.at_path(msg, r.address, subject.tf_path(r, attr)) if {
 	some r in terraform.resources
 	attr := ref.terraform_security_log_types[r.type]
 	security_log(r)
@@ -124,7 +125,7 @@ deny contains {"msg": msg, "resource": r.address, "_path": subject.tf_path(r, at
 	msg := concat("", [r.address, ": security log ", r.values.name, " kept ", sprintf("%v", [days]), " days (at least ", sprintf("%d", [th.security_log_min_days]), ")"])
 }
 
-warn contains {"msg": msg, "resource": r.address, "_path": subject.tf_path(r, attr)} if {
+warn contains result.at_path(msg, r.address, subject.tf_path(r, attr)) if {
 	some r in terraform.resources
 	attr := ref.terraform_security_log_types[r.type]
 	security_log(r)

@@ -24,6 +24,7 @@ package cxgov.soc2.soc2_cc7_3_01
 import rego.v1
 
 import data.cxgov.lib.evidence
+import data.cxgov.lib.result
 import data.cxgov.lib.subject
 
 max_days := data.cxgov.config.thresholds.evidence_max_days
@@ -32,13 +33,13 @@ d := subject.descriptor
 
 runbook := object.get(object.get(d, "evidence", {}), "incident_runbook_ref", null)
 
-warn contains {"msg": msg, "resource": "incident runbook", "_loc": subject.loc("evidence.incident_runbook_ref")} if {
+warn contains result.at(msg, "incident runbook", subject.loc("evidence.incident_runbook_ref")) if {
 	is_object(d)
 	problem := evidence.problem(runbook, max_days)
 	msg := concat("", ["evidence.incident_runbook_ref: ", problem])
 }
 
-warn contains {"msg": msg, "resource": "incident runbook", "_loc": subject.loc("evidence.incident_runbook_ref")} if {
+warn contains result.at(msg, "incident runbook", subject.loc("evidence.incident_runbook_ref")) if {
 	is_object(runbook)
 	missing := [t | some t in data.cxgov.ref.soc2_monitoring.incident_runbook_tags; not t in object.get(runbook, "tags", [])]
 	count(missing) > 0

@@ -2,13 +2,13 @@ package cxgov.soc2.soc2_cc7_3_01
 
 import rego.v1
 
+import data.cxgov.lib.fixtures.system_with_evidence as system
+
 sha := "1111111111111111111111111111111111111111111111111111111111111111"
 
 runbook_ref(tags) := {"uri": "evidence/runbook.md", "sha256": sha, "approved_by": "ciso@acme.example", "approved_at": "2026-06-01", "tags": tags}
 
 facts(age) := {"evidence/runbook.md": {"exists": true, "local": true, "sha256": sha, "hash_matches": true, "approved": true, "age_days": age}}
-
-system(d, ev) := {"evaluation_date": "2026-11-22", "descriptor": d, "descriptor_file": "cxgov.yaml", "lines": {}, "evidence": ev, "documents": []}
 
 all_tags := ["ai_incident", "ai_act_art73", "gdpr_art33"]
 

@@ -19,6 +19,7 @@ package cxgov.soc2.soc2_cc8_1_01
 import rego.v1
 
 import data.cxgov.lib.model_version as mv
+import data.cxgov.lib.result
 
 contract := mv.contract
 
@@ -46,4 +47,4 @@ violations contains concat("", [mv.label, ": the author of its source run is unk
 
 violations contains concat("", [mv.label, " has no change ticket (tag approval_ticket)"]) if not mv.has_tag("approval_ticket")
 
-deny contains {"msg": m, "resource": mv.label} if some m in violations
+deny contains result.of(m, mv.label) if some m in violations

@@ -22,6 +22,7 @@ package cxgov.soc2.soc2_cc8_1_02
 import rego.v1
 
 import data.cxgov.lib.model_version as mv
+import data.cxgov.lib.result
 import data.cxgov.lib.subject
 
 contract := data.cxgov.ref.model_registry
@@ -30,7 +31,7 @@ contract := data.cxgov.ref.model_registry
 
 commit := object.get(mv.run_tags, contract.git_commit_run_tag, "")
 
-deny contains {"msg": concat("", [mv.label, ": source commit ", commit, " is not a full 40-hex git SHA"]), "resource": mv.label} if {
+deny contains result.of(concat("", [mv.label, ": source commit ", commit, " is not a full 40-hex git SHA"]), mv.label) if {
 	not input.descriptor
 	is_string(input.name)
 	commit != ""
@@ -40,7 +41,7 @@ deny contains {"msg": concat("", [mv.label, ": source commit ", commit, " is not
 # undefined as a whole unless the commit matches the contract's pattern
 full_commit(c) if regex.match(contract.git_commit_pattern, c)
 
-deny contains {"msg": concat("", [mv.label, ": its source run records no git commit (", contract.git_commit_run_tag, ")"]), "resource": mv.label} if {
+deny contains result.of(concat("", [mv.label, ": its source run records no git commit (", contract.git_commit_run_tag, ")"]), mv.label) if {
 	not input.descriptor
 	is_string(input.name)
 	commit == ""
@@ -56,17 +57,17 @@ alias_of(m) := object.get(m, "alias", contract.production_alias) if object.get(m
 
 alias_of(m) := contract.production_alias if object.get(m, "alias", null) == null
 
-deny contains {"msg": concat("", ["model ", m.name, " does not pin the version it deploys (models[].version)"]), "resource": concat("", ["model ", m.name]), "_loc": subject.loc(sprintf("models.%d.version", [i]))} if {
+deny contains result.at(concat("", ["model ", m.name, " does not pin the version it deploys (models[].version)"]), concat("", ["model ", m.name]), subject.loc(sprintf("models.%d.version", [i]))) if {
 	some i, m in models
 	object.get(m, "version", null) == null
 }
 
-deny contains {"msg": concat("", ["model ", m.name, " was not read from the model registry, so the deployed version is unverified"]), "resource": concat("", ["model ", m.name]), "_loc": subject.loc(sprintf("models.%d", [i]))} if {
+deny contains result.at(concat("", ["model ", m.name, " was not read from the model registry, so the deployed version is unverified"]), concat("", ["model ", m.name]), subject.loc(sprintf("models.%d", [i]))) if {
 	some i, m in models
 	count(registry(m.name)) == 0
 }
 
-deny contains {"msg": concat("", ["model ", m.name, ": the registry has no alias ", alias_of(m)]), "resource": concat("", ["model ", m.name]), "_loc": subject.loc(sprintf("models.%d.alias", [i]))} if {
+deny contains result.at(concat("", ["model ", m.name, ": the registry has no alias ", alias_of(m)]), concat("", ["model ", m.name]), subject.loc(sprintf("models.%d.alias", [i]))) if {
 	some i, m in models
 	docs := registry(m.name)
 	count(docs) > 0
@@ -74,7 +75,7 @@ deny contains {"msg": concat("", ["model ", m.name, ": the registry has no alias
 	not docs[0].registered_model.aliases[alias]
 }
 
-deny contains {"msg": concat("", ["model ", m.name, ": the descriptor deploys version ", m.version, " but alias ", alias_of(m), " points to version ", docs[0].registered_model.aliases[alias_of(m)]]), "resource": concat("", ["model ", m.name]), "_loc": subject.loc(sprintf("models.%d.version", [i]))} if {
+deny contains result.at(concat("", ["model ", m.name, ": the descriptor deploys version ", m.version, " but alias ", alias_of(m), " points to version ", docs[0].registered_model.aliases[alias_of(m)]]), concat("", ["model ", m.name]), subject.loc(sprintf("models.%d.version", [i]))) if {
 	some i, m in models
 	docs := registry(m.name)
 	count(docs) > 0
@@ -82,7 +83,7 @@ deny contains {"msg": concat("", ["model ", m.name, ": the descriptor deploys ve
 	docs[0].registered_model.aliases[alias_of(m)] != m.version
 }
 
-deny contains {"msg": "the release deploys models but names no image digest (release.image_digest)", "resource": "release", "_loc": subject.loc("release.image_digest")} if {
+deny contains result.at("the release deploys models but names no image digest (release.image_digest)", "release", subject.loc("release.image_digest")) if {
 	count(models) > 0
 	not subject.descriptor.release.image_digest
 }

@@ -2,16 +2,13 @@ package cxgov.soc2.soc2_cc8_1_02
 
 import rego.v1
 
+import data.cxgov.lib.fixtures
+
 mv(commit) := {"name": "router", "version": "3", "tags": {}, "registered_model": {"tags": {}, "aliases": {"production": "3"}}, "run": {"metrics": {}, "tags": {"mlflow.source.git.commit": commit}, "inputs": []}}
 
 doc(d) := {"id": "models:/router/3", "kind": "model-version", "file": "models:/router/3", "line": null, "document": d}
 
-system(models, documents) := {
-	"evaluation_date": "2026-11-22",
-	"descriptor": {"release": {"image_digest": "sha256:abc"}, "models": models},
-	"descriptor_file": "cxgov.yaml", "lines": {"models.0": 12, "models.0.version": 14}, "evidence": {},
-	"documents": documents,
-}
+system(models, documents) := fixtures.system_with({"release": {"image_digest": "sha256:abc"}, "models": models}, {"lines": {"models.0": 12, "models.0.version": 14}, "documents": documents})
 
 test_soc2_cc8_1_02_pass_full_commit if {
 	count(deny) == 0 with input as mv("4f1c2e9a7b3d5c8e0f6a1b2c3d4e5f60718293a4")

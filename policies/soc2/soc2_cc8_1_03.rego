@@ -18,7 +18,8 @@ package cxgov.soc2.soc2_cc8_1_03
 import rego.v1
 
 import data.cxgov.lib.model_version as mv
+import data.cxgov.lib.result
 
-deny contains {"msg": concat("", [mv.label, " has registration status ", object.get(input, "status", "unset"), ", not ", mv.contract.ready_status]), "resource": mv.label} if {
+deny contains result.of(concat("", [mv.label, " has registration status ", object.get(input, "status", "unset"), ", not ", mv.contract.ready_status]), mv.label) if {
 	object.get(input, "status", "") != mv.contract.ready_status
 }

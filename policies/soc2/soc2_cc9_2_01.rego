@@ -22,6 +22,7 @@ package cxgov.soc2.soc2_cc9_2_01
 import rego.v1
 
 import data.cxgov.lib.dates
+import data.cxgov.lib.result
 import data.cxgov.lib.subject
 
 th := data.cxgov.config.thresholds
@@ -37,7 +38,7 @@ processors contains [concat("", ["ai_providers.", format_int(i, 10)]), concat(""
 	some i, p in object.get(d, "ai_providers", [])
 }
 
-warn contains {"msg": msg, "resource": p[1], "_loc": subject.loc(concat(".", [p[0], "dpa_ref"]))} if {
+warn contains result.at(msg, p[1], subject.loc(concat(".", [p[0], "dpa_ref"]))) if {
 	some p in processors
 	party := p[2]
 	not party.role == "controller"
@@ -45,7 +46,7 @@ warn contains {"msg": msg, "resource": p[1], "_loc": subject.loc(concat(".", [p[
 	msg := concat("", [p[1], ": no data processing agreement (dpa_ref)"])
 }
 
-warn contains {"msg": msg, "resource": res, "_loc": subject.loc(path)} if {
+warn contains result.at(msg, res, subject.loc(path)) if {
 	some i, v in object.get(d, "vendors", [])
 	not reported(v)
 	res := concat("", ["vendor ", v.name])
@@ -53,7 +54,7 @@ warn contains {"msg": msg, "resource": res, "_loc": subject.loc(path)} if {
 	msg := concat("", [res, ": no assurance report on record (soc2_period_end)"])
 }
 
-warn contains {"msg": msg, "resource": res, "_loc": subject.loc(path)} if {
+warn contains result.at(msg, res, subject.loc(path)) if {
 	some i, v in object.get(d, "vendors", [])
 	age := dates.age_days(v.soc2_period_end)
 	age > th.vendor_report_max_days
@@ -63,7 +64,7 @@ warn contains {"msg": msg, "resource": res, "_loc": subject.loc(path)} if {
 	msg := concat("", [res, ": SOC 2 report period ended ", v.soc2_period_end, " (", sprintf("%v", [age]), " days ago, more than ", sprintf("%d", [th.vendor_report_max_days]), ") and no bridge letter"])
 }
 
-warn contains {"msg": msg, "resource": res, "_loc": subject.loc(path)} if {
+warn contains result.at(msg, res, subject.loc(path)) if {
 	some i, v in object.get(d, "vendors", [])
 	not reviewed(v)
 	res := concat("", ["vendor ", v.name])
@@ -71,7 +72,7 @@ warn contains {"msg": msg, "resource": res, "_loc": subject.loc(path)} if {
 	msg := concat("", [res, ": never reviewed (no last_review)"])
 }
 
-warn contains {"msg": msg, "resource": res, "_loc": subject.loc(path)} if {
+warn contains result.at(msg, res, subject.loc(path)) if {
 	some i, v in object.get(d, "vendors", [])
 	age := dates.age_days(v.last_review)
 	age > th.vendor_review_max_days

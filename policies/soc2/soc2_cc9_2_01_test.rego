@@ -2,7 +2,9 @@ package cxgov.soc2.soc2_cc9_2_01
 
 import rego.v1
 
-system(d) := {"evaluation_date": "2026-11-22", "descriptor": d, "descriptor_file": "cxgov.yaml", "lines": {"vendors.0": 70}, "evidence": {}, "documents": []}
+import data.cxgov.lib.fixtures
+
+system(d) := fixtures.system_with(d, {"lines": {"vendors.0": 70}})
 
 dpa := {"uri": "evidence/dpa.pdf"}
 

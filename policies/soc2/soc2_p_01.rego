@@ -21,13 +21,14 @@ package cxgov.soc2.soc2_p_01
 import rego.v1
 
 import data.cxgov.lib.evidence
+import data.cxgov.lib.result
 import data.cxgov.lib.subject
 
 max_days := data.cxgov.config.thresholds.evidence_max_days
 
 d := subject.descriptor
 
-warn contains {"msg": msg, "resource": "privacy notice", "_loc": subject.loc("evidence.privacy_notice_ref")} if {
+warn contains result.at(msg, "privacy notice", subject.loc("evidence.privacy_notice_ref")) if {
 	is_object(d)
 	ref := object.get(object.get(d, "evidence", {}), "privacy_notice_ref", null)
 	problem := evidence.problem(ref, max_days)

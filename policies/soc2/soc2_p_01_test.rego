@@ -2,13 +2,13 @@ package cxgov.soc2.soc2_p_01
 
 import rego.v1
 
+import data.cxgov.lib.fixtures.system_with_evidence as system
+
 sha := "1111111111111111111111111111111111111111111111111111111111111111"
 
 notice := {"uri": "evidence/privacy.md", "sha256": sha, "approved_by": "dpo@acme.example", "approved_at": "2026-06-01"}
 
 facts(age) := {"evidence/privacy.md": {"exists": true, "local": true, "sha256": sha, "hash_matches": true, "approved": true, "age_days": age}}
-
-system(d, ev) := {"evaluation_date": "2026-11-22", "descriptor": d, "descriptor_file": "cxgov.yaml", "lines": {}, "evidence": ev, "documents": []}
 
 test_soc2_p_01_pass_current_notice if {
 	count(warn) == 0 with input as system({"evidence": {"privacy_notice_ref": notice}}, facts(174))

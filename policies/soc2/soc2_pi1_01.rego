@@ -18,18 +18,19 @@ package cxgov.soc2.soc2_pi1_01
 
 import rego.v1
 
+import data.cxgov.lib.result
 import data.cxgov.lib.subject
 
 d := subject.descriptor
 
 guardrails := object.get(d, "guardrails", {})
 
-warn contains {"msg": "guardrails: input_max_tokens is not set to a positive limit (inputs are unbounded)", "resource": "guardrails", "_loc": subject.loc("guardrails.input_max_tokens")} if {
+warn contains result.at("guardrails: input_max_tokens is not set to a positive limit (inputs are unbounded)", "guardrails", subject.loc("guardrails.input_max_tokens")) if {
 	is_object(d)
 	not object.get(guardrails, "input_max_tokens", null) > 0
 }
 
-warn contains {"msg": msg, "resource": "guardrails", "_loc": subject.loc(concat("", ["guardrails.", control]))} if {
+warn contains result.at(msg, "guardrails", subject.loc(concat("", ["guardrails.", control]))) if {
 	is_object(d)
 	some control in ["input_validation", "output_filter"]
 	not guardrails[control] == true

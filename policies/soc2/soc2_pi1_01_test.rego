@@ -2,7 +2,9 @@ package cxgov.soc2.soc2_pi1_01
 
 import rego.v1
 
-system(d) := {"evaluation_date": "2026-11-22", "descriptor": d, "descriptor_file": "cxgov.yaml", "lines": {"guardrails.output_filter": 77}, "evidence": {}, "documents": []}
+import data.cxgov.lib.fixtures
+
+system(d) := fixtures.system_with(d, {"lines": {"guardrails.output_filter": 77}})
 
 test_soc2_pi1_01_pass_all_guardrails if {
 	count(warn) == 0 with input as system({"guardrails": {"input_max_tokens": 4000, "input_validation": true, "output_filter": true}})

@@ -20,16 +20,17 @@ package cxgov.wcag.eaa_01
 
 import rego.v1
 
+import data.cxgov.lib.result
 import data.cxgov.lib.subject
 import data.cxgov.wcag.helpers
 
 a := helpers.accessibility
 
-deny contains {"msg": "accessibility.eaa_in_scope is not declared: cannot tell whether the European Accessibility Act applies", "resource": "accessibility.eaa_in_scope", "_loc": subject.loc("accessibility.eaa_in_scope")} if {
+deny contains result.at("accessibility.eaa_in_scope is not declared: cannot tell whether the European Accessibility Act applies", "accessibility.eaa_in_scope", subject.loc("accessibility.eaa_in_scope")) if {
 	not is_boolean(object.get(a, "eaa_in_scope", null))
 }
 
-deny contains {"msg": "the service is in scope of the European Accessibility Act but publishes no accessibility statement (accessibility.statement_url)", "resource": "accessibility.statement_url", "_loc": subject.loc("accessibility.statement_url")} if {
+deny contains result.at("the service is in scope of the European Accessibility Act but publishes no accessibility statement (accessibility.statement_url)", "accessibility.statement_url", subject.loc("accessibility.statement_url")) if {
 	a.eaa_in_scope == true
 	not a.microenterprise == true
 	not published

@@ -2,7 +2,9 @@ package cxgov.wcag.eaa_01
 
 import rego.v1
 
-system(a) := {"evaluation_date": "2026-11-22", "descriptor": {"accessibility": a}, "descriptor_file": "cxgov.yaml", "lines": {}, "evidence": {}, "documents": []}
+import data.cxgov.lib.fixtures
+
+system(a) := fixtures.system({"accessibility": a})
 
 test_eaa_01_pass_statement_published if {
 	count(deny) == 0 with input as system({"eaa_in_scope": true, "statement_url": "https://example.com/accessibility"})

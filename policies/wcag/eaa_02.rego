@@ -20,6 +20,7 @@ package cxgov.wcag.eaa_02
 import rego.v1
 
 import data.cxgov.lib.evidence
+import data.cxgov.lib.result
 import data.cxgov.lib.subject
 import data.cxgov.wcag.helpers
 
@@ -29,7 +30,7 @@ claimed if a.disproportionate_burden_claimed == true
 
 claimed if is_object(a.disproportionate_burden_ref)
 
-deny contains {"msg": sprintf("a disproportionate-burden claim is made without valid evidence (accessibility.disproportionate_burden_ref: %s)", [p]), "resource": "accessibility.disproportionate_burden_ref", "_loc": subject.loc("accessibility.disproportionate_burden_ref")} if {
+deny contains result.at(sprintf("a disproportionate-burden claim is made without valid evidence (accessibility.disproportionate_burden_ref: %s)", [p]), "accessibility.disproportionate_burden_ref", subject.loc("accessibility.disproportionate_burden_ref")) if {
 	claimed
 	p := evidence.problem(object.get(a, "disproportionate_burden_ref", null), data.cxgov.config.thresholds.evidence_max_days)
 }

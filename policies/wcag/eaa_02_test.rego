@@ -2,11 +2,13 @@ package cxgov.wcag.eaa_02
 
 import rego.v1
 
+import data.cxgov.lib.fixtures
+
 ok := {"exists": true, "local": true, "hash_matches": true, "approved": true, "age_days": 10}
 
 assessment := {"uri": "evidence/burden.pdf", "sha256": "00", "approved_by": "legal", "approved_at": "2026-11-12"}
 
-system(a, e) := {"evaluation_date": "2026-11-22", "descriptor": {"accessibility": a}, "descriptor_file": "cxgov.yaml", "lines": {}, "evidence": e, "documents": []}
+system(a, e) := fixtures.system_with({"accessibility": a}, {"evidence": e})
 
 test_eaa_02_pass_no_claim if {
 	count(deny) == 0 with input as system({"eaa_in_scope": true}, {})

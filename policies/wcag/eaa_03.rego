@@ -19,10 +19,11 @@ package cxgov.wcag.eaa_03
 
 import rego.v1
 
+import data.cxgov.lib.result
 import data.cxgov.lib.subject
 import data.cxgov.wcag.helpers
 
-warn contains {"msg": "voice is the only channel: there is no non-voice alternative (chat, messaging, email or text)", "resource": "channels", "_loc": subject.loc("channels")} if {
+warn contains result.at("voice is the only channel: there is no non-voice alternative (chat, messaging, email or text)", "channels", subject.loc("channels")) if {
 	count(helpers.channels) > 0
 	every c in helpers.channels {
 		c.type == "voice"

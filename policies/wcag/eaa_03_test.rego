@@ -2,7 +2,9 @@ package cxgov.wcag.eaa_03
 
 import rego.v1
 
-system(channels) := {"evaluation_date": "2026-11-22", "descriptor": {"channels": channels}, "descriptor_file": "cxgov.yaml", "lines": {}, "evidence": {}, "documents": []}
+import data.cxgov.lib.fixtures
+
+system(channels) := fixtures.system({"channels": channels})
 
 test_eaa_03_pass_voice_and_chat if {
 	count(warn) == 0 with input as system([{"type": "voice"}, {"type": "chat"}])

@@ -20,6 +20,7 @@ package cxgov.wcag.wcag_221_01
 
 import rego.v1
 
+import data.cxgov.lib.result
 import data.cxgov.lib.subject
 import data.cxgov.wcag.helpers
 
@@ -27,12 +28,12 @@ min_s := data.cxgov.config.thresholds.session_timeout_min_s
 
 ui := helpers.ui
 
-deny contains {"msg": "ui.session_timeout_s is not declared: cannot tell whether the session timeout is adjustable", "resource": "ui.session_timeout_s", "_loc": subject.loc("ui.session_timeout_s")} if {
+deny contains result.at("ui.session_timeout_s is not declared: cannot tell whether the session timeout is adjustable", "ui.session_timeout_s", subject.loc("ui.session_timeout_s")) if {
 	helpers.has_ui
 	not is_number(object.get(ui, "session_timeout_s", null))
 }
 
-deny contains {"msg": sprintf("session times out after %d s (under %d s) without a warning and a way to extend it (ui.timeout_warning and ui.extend_allowed)", [ui.session_timeout_s, min_s]), "resource": "ui.session_timeout_s", "_loc": subject.loc("ui.session_timeout_s")} if {
+deny contains result.at(sprintf("session times out after %d s (under %d s) without a warning and a way to extend it (ui.timeout_warning and ui.extend_allowed)", [ui.session_timeout_s, min_s]), "ui.session_timeout_s", subject.loc("ui.session_timeout_s")) if {
 	helpers.has_ui
 	is_number(ui.session_timeout_s)
 	ui.session_timeout_s < min_s

@@ -2,7 +2,9 @@ package cxgov.wcag.wcag_221_01
 
 import rego.v1
 
-system(ui) := {"evaluation_date": "2026-11-22", "descriptor": {"channels": [{"type": "chat"}], "ui": ui}, "descriptor_file": "cxgov.yaml", "lines": {}, "evidence": {}, "documents": []}
+import data.cxgov.lib.fixtures
+
+system(ui) := fixtures.system({"channels": [{"type": "chat"}], "ui": ui})
 
 test_wcag_221_01_pass_short_with_warning_and_extend if {
 	count(deny) == 0 with input as system({"session_timeout_s": 900, "timeout_warning": true, "extend_allowed": true})

@@ -25,6 +25,7 @@ package cxgov.wcag.wcag_22_01
 
 import rego.v1
 
+import data.cxgov.lib.result
 import data.cxgov.lib.subject
 import data.cxgov.wcag.helpers
 
@@ -51,7 +52,7 @@ machine_checked contains c if {
 	object.get(s, ["behaviour", "checks", name, "status"], "") in {"passed", "failed"}
 }
 
-warn contains {"msg": sprintf("WCAG 2.2 SC %s has no manual check recorded (accessibility.manual_checklist)", [c]), "resource": sprintf("WCAG %s", [c]), "_loc": subject.loc("accessibility.manual_checklist")} if {
+warn contains result.at(sprintf("WCAG 2.2 SC %s has no manual check recorded (accessibility.manual_checklist)", [c]), sprintf("WCAG %s", [c]), subject.loc("accessibility.manual_checklist")) if {
 	not helpers.is_scan
 	helpers.has_ui
 	some c in helpers.ref.manual_criteria
@@ -59,7 +60,7 @@ warn contains {"msg": sprintf("WCAG 2.2 SC %s has no manual check recorded (acce
 	not is_string(object.get(checklist, c, null))
 }
 
-warn contains {"msg": sprintf("WCAG 2.2 SC %s manual check is %s, not pass", [c, checklist[c]]), "resource": sprintf("WCAG %s", [c]), "_loc": subject.loc(sprintf("accessibility.manual_checklist.%s", [c]))} if {
+warn contains result.at(sprintf("WCAG 2.2 SC %s manual check is %s, not pass", [c, checklist[c]]), sprintf("WCAG %s", [c]), subject.loc(sprintf("accessibility.manual_checklist.%s", [c]))) if {
 	not helpers.is_scan
 	helpers.has_ui
 	some c in helpers.ref.manual_criteria

@@ -2,9 +2,9 @@ package cxgov.wcag.wcag_22_01
 
 import rego.v1
 
-all_pass := {"2.4.11": "pass", "2.5.7": "pass", "3.2.6": "pass", "3.3.7": "pass", "3.3.8": "pass"}
+import data.cxgov.lib.fixtures.system
 
-system(d) := {"evaluation_date": "2026-11-22", "descriptor": d, "descriptor_file": "cxgov.yaml", "lines": {}, "evidence": {}, "documents": []}
+all_pass := {"2.4.11": "pass", "2.5.7": "pass", "3.2.6": "pass", "3.3.7": "pass", "3.3.8": "pass"}
 
 test_wcag_22_01_pass_all_criteria if {
 	count(warn) == 0 with input as system({"channels": [{"type": "chat"}], "accessibility": {"manual_checklist": all_pass}})

@@ -27,6 +27,7 @@ package cxgov.wcag.wcag_413_01
 import rego.v1
 
 import data.cxgov.lib.evidence
+import data.cxgov.lib.result
 import data.cxgov.lib.subject
 import data.cxgov.wcag.helpers
 
@@ -46,7 +47,7 @@ warn contains helpers.violation_finding(v) if {
 
 # --- what stays manual: the screen reader's speech itself ---
 
-deny contains {"msg": sprintf("screen-reader test of status messages (accessibility.at_test_ref): %s", [p]), "resource": "accessibility.at_test_ref", "_loc": subject.loc("accessibility")} if {
+deny contains result.at(sprintf("screen-reader test of status messages (accessibility.at_test_ref): %s", [p]), "accessibility.at_test_ref", subject.loc("accessibility")) if {
 	not helpers.is_scan
 	helpers.has_ui
 	p := evidence.problem(object.get(helpers.accessibility, "at_test_ref", null), helpers.ref.at_test_max_days)

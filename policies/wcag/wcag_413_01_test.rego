@@ -2,11 +2,11 @@ package cxgov.wcag.wcag_413_01
 
 import rego.v1
 
+import data.cxgov.lib.fixtures.system_with_evidence as system
+
 ok := {"exists": true, "local": true, "hash_matches": true, "approved": true, "age_days": 90}
 
 at_test := {"uri": "evidence/nvda-test.md", "sha256": "00", "approved_by": "a11y", "approved_at": "2026-08-24"}
-
-system(d, e) := {"evaluation_date": "2026-11-22", "descriptor": d, "descriptor_file": "cxgov.yaml", "lines": {}, "evidence": e, "documents": []}
 
 test_wcag_413_01_pass_recent_test if {
 	count(deny) == 0 with input as system({"channels": [{"type": "chat"}], "accessibility": {"at_test_ref": at_test}}, {"evidence/nvda-test.md": ok})

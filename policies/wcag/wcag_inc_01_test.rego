@@ -2,13 +2,15 @@ package cxgov.wcag.wcag_inc_01
 
 import rego.v1
 
+import data.cxgov.lib.fixtures
+
 doc(state, incomplete) := {"id": concat("#", ["https://acme.example/help", state]), "kind": "ui-scan", "file": "https://acme.example/help", "line": null, "document": {"url": "https://acme.example/help", "state": state, "state_index": 0, "timestamp": "2026-11-20T10:00:00Z", "axe": {"violations": [], "incomplete": incomplete}, "elements": {}}}
 
 prohibited := {"id": "aria-prohibited-attr", "impact": "serious", "tags": ["wcag2a", "wcag412"], "nodes": [{"target": ["#acme-chat-typing"]}]}
 
 contrast := {"id": "color-contrast", "impact": "serious", "tags": ["wcag2aa", "wcag143"], "nodes": [{"target": ["#acme-chat-notice"]}]}
 
-system(reviews, docs) := {"evaluation_date": "2026-11-22", "descriptor": {"accessibility": {"manual_reviews": reviews}}, "descriptor_file": "cxgov.yaml", "lines": {}, "evidence": {}, "documents": docs}
+system(reviews, docs) := fixtures.system_with({"accessibility": {"manual_reviews": reviews}}, {"documents": docs})
 
 test_wcag_inc_01_pass_reviewed if {
 	count(warn) == 0 with input as system(["aria-prohibited-attr"], [doc("streaming", [prohibited])])

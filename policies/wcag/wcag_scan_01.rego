@@ -26,6 +26,7 @@ package cxgov.wcag.wcag_scan_01
 import rego.v1
 
 import data.cxgov.lib.dates
+import data.cxgov.lib.result
 import data.cxgov.lib.subject
 import data.cxgov.wcag.helpers
 
@@ -35,7 +36,7 @@ cfg := data.cxgov.config.a11y
 
 engine := object.get(input.axe, "testEngine", {})
 
-deny contains {"msg": concat("", ["scanned with ", engine_text("name", "an unknown engine"), " ", engine_text("version", "(no version)"), ": cxgov needs axe-core ", cfg.axe_min_version, " or newer"]), "resource": "axe.testEngine"} if {
+deny contains result.of(concat("", ["scanned with ", engine_text("name", "an unknown engine"), " ", engine_text("version", "(no version)"), ": cxgov needs axe-core ", cfg.axe_min_version, " or newer"]), "axe.testEngine") if {
 	helpers.is_scan
 	not engine_ok
 }
@@ -61,27 +62,27 @@ run_only := object.get(input.axe, ["toolOptions", "runOnly"], null)
 
 missing_tags := [t | some t in helpers.scan_ref.required_run_tags; not t in object.get(run_only, "values", [])]
 
-deny contains {"msg": concat("", ["the scan ran only the tags ", concat(", ", object.get(run_only, "values", [])), ": it must include ", concat(", ", missing_tags)]), "resource": "axe.toolOptions.runOnly"} if {
+deny contains result.of(concat("", ["the scan ran only the tags ", concat(", ", object.get(run_only, "values", [])), ": it must include ", concat(", ", missing_tags)]), "axe.toolOptions.runOnly") if {
 	helpers.is_scan
 	is_object(run_only)
 	object.get(run_only, "type", "tag") in {"tag", "tags"}
 	count(missing_tags) > 0
 }
 
-deny contains {"msg": "the scan ran a list of rules, not the WCAG tags: it does not show A/AA conformance", "resource": "axe.toolOptions.runOnly"} if {
+deny contains result.of("the scan ran a list of rules, not the WCAG tags: it does not show A/AA conformance", "axe.toolOptions.runOnly") if {
 	helpers.is_scan
 	is_object(run_only)
 	not object.get(run_only, "type", "tag") in {"tag", "tags"}
 }
 
 # %v for the age: a day count computed from the live scan's timestamp is a number the embedded engine's %d refuses
-deny contains {"msg": sprintf("the scan is %v days old (more than %d)", [dates.age_days(input.timestamp), cfg.scan_max_age_days]), "resource": "timestamp"} if {
+deny contains result.of(sprintf("the scan is %v days old (more than %d)", [dates.age_days(input.timestamp), cfg.scan_max_age_days]), "timestamp") if {
 	helpers.is_scan
 	timestamp_ok
 	dates.age_days(input.timestamp) > cfg.scan_max_age_days
 }
 
-deny contains {"msg": "the scan has no valid timestamp", "resource": "timestamp"} if {
+deny contains result.of("the scan has no valid timestamp", "timestamp") if {
 	helpers.is_scan
 	not timestamp_ok
 }
@@ -106,17 +107,17 @@ scans_ui if count(helpers.entry_points) + count(declared_states) > 0
 
 missing_states := [s | some s in required_states; count([x | some x in helpers.scans; x.state == s]) == 0]
 
-deny contains {"msg": concat("", ["no UI scan results for the state(s) ", concat(", ", missing_states), ": the chat widget is not known to be accessible in them"]), "resource": "ui.scan_states", "_loc": subject.loc("ui.scan_states")} if {
+deny contains result.at(concat("", ["no UI scan results for the state(s) ", concat(", ", missing_states), ": the chat widget is not known to be accessible in them"]), "ui.scan_states", subject.loc("ui.scan_states")) if {
 	scans_ui
 	count(missing_states) > 0
 }
 
-deny contains {"msg": concat("", ["UI entry point ", entry_name(e), " (", e.url, ") was not scanned"]), "resource": sprintf("ui.entry_points.%d", [i]), "_loc": subject.loc(sprintf("ui.entry_points.%d", [i]))} if {
+deny contains result.at(concat("", ["UI entry point ", entry_name(e), " (", e.url, ") was not scanned"]), sprintf("ui.entry_points.%d", [i]), subject.loc(sprintf("ui.entry_points.%d", [i]))) if {
 	some i, e in helpers.entry_points
 	count([x | some x in helpers.scans; x.url == e.url]) == 0
 }
 
-deny contains {"msg": concat("", ["the scan of ", s.url, "#", s.state, " (", substring(s.timestamp, 0, 10), ") predates the UI's last change (ui.last_change ", helpers.ui.last_change, ")"]), "resource": "ui.last_change", "_loc": subject.loc("ui.last_change")} if {
+deny contains result.at(concat("", ["the scan of ", s.url, "#", s.state, " (", substring(s.timestamp, 0, 10), ") predates the UI's last change (ui.last_change ", helpers.ui.last_change, ")"]), "ui.last_change", subject.loc("ui.last_change")) if {
 	some s in helpers.scans
 	dates.before(s.timestamp, helpers.ui.last_change)
 }

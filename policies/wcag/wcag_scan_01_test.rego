@@ -2,6 +2,8 @@ package cxgov.wcag.wcag_scan_01
 
 import rego.v1
 
+import data.cxgov.lib.fixtures
+
 tags := ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 scan(engine, run_only, timestamp) := {"evaluation_date": "2026-11-22", "url": "https://acme.example/help", "page": "help", "state": "open", "state_index": 1, "timestamp": timestamp, "axe": {"testEngine": engine, "toolOptions": {"runOnly": run_only}, "violations": [], "incomplete": [], "passes_count": 12}, "elements": {}}
@@ -10,7 +12,7 @@ axe := {"name": "axe-core", "version": "4.14.1"}
 
 doc(state, timestamp) := {"id": concat("#", ["https://acme.example/help", state]), "kind": "ui-scan", "file": "https://acme.example/help", "line": null, "document": {"url": "https://acme.example/help", "state": state, "state_index": 0, "timestamp": timestamp, "axe": {"violations": [], "incomplete": []}, "elements": {}}}
 
-system(ui, docs) := {"evaluation_date": "2026-11-22", "descriptor": {"channels": [{"type": "chat"}], "ui": ui}, "descriptor_file": "cxgov.yaml", "lines": {"ui": 40, "ui.scan_states": 47}, "evidence": {}, "documents": docs}
+system(ui, docs) := fixtures.system_with({"channels": [{"type": "chat"}], "ui": ui}, {"lines": {"ui": 40, "ui.scan_states": 47}, "documents": docs})
 
 ui := {"entry_points": [{"name": "help", "url": "https://acme.example/help"}], "scan_states": ["closed", "open"], "last_change": "2026-11-12"}
 
