@@ -23,6 +23,7 @@ package cxgov.governance.gov_todo
 
 import rego.v1
 
+import data.cxgov.lib.messages
 import data.cxgov.lib.result
 
 # the marker `cxgov init` writes; a format constant shared with cxgov/descriptor_todo.py, not reference data
@@ -34,8 +35,6 @@ todo contains path if {
 	walk(input, [path, value])
 	value == marker
 }
-
-dotted(path) := concat(".", [sprintf("%v", [p]) | some p in path])
 
 # the item a field belongs to, e.g. "data store orders-db"; the descriptor itself for top-level fields
 resource(path) := concat(" ", [sections[path[0]], name]) if {
@@ -60,7 +59,7 @@ item_name(item) := item.id if {
 	is_string(item.id)
 }
 
-deny contains result.at_path(msg, resource(path), dotted(path)) if {
+deny contains result.at_path(msg, resource(path), messages.dotted(path)) if {
 	some path in todo
-	msg := concat("", ["descriptor field ", dotted(path), " is still TODO (", resource(path), "): only a person can fill it in"])
+	msg := concat("", ["descriptor field ", messages.dotted(path), " is still TODO (", resource(path), "): only a person can fill it in"])
 }

@@ -21,3 +21,6 @@ has_value(o, k) if o[k] != null
 
 # a number as message text, as Rego prints it
 num(n) := sprintf("%v", [n])
+
+# a path (keys and list indexes) as the dotted text findings and messages show
+dotted(path) := concat(".", [sprintf("%v", [p]) | some p in path])

@@ -11,6 +11,7 @@ package cxgov.lib.tf_residency
 import rego.v1
 
 import data.cxgov.lib.geo
+import data.cxgov.lib.messages
 import data.cxgov.lib.terraform
 
 settings := terraform.settings
@@ -52,7 +53,7 @@ locations contains {"address": r.address, "provider": r.provider, "region": regi
 	is_string(value)
 	terraform.keys_of(path) == spec.path
 	region := replica_region(spec, value)
-	from := sprintf("its %s (%s)", [spec.what, dotted(path)])
+	from := sprintf("its %s (%s)", [spec.what, messages.dotted(path)])
 }
 
 # S3 replication: the destination bucket's region, however that bucket is placed
@@ -80,8 +81,6 @@ arn_region(arn) := parts[3] if {
 	count(parts) > 4
 	parts[3] != ""
 }
-
-dotted(path) := concat(".", [sprintf("%v", [p]) | some p in path])
 
 # each destination of a replication configuration: {path, bucket (the value, null when it is an
 # expression), rule, dest (indexes), targets (the aws_s3_bucket resources of the document it names:
@@ -128,7 +127,7 @@ unresolved contains object.union(p, {"resource": r.address}) if {
 }
 
 # a replication destination that names no bucket of the document and no region
-unresolved contains {"unresolved": sprintf("%s.%s", [r.address, dotted(d.at)]), "why": why, "fix": fix, "path": d.path, "resource": r.address} if {
+unresolved contains {"unresolved": sprintf("%s.%s", [r.address, messages.dotted(d.at)]), "why": why, "fix": fix, "path": d.path, "resource": r.address} if {
 	some r in terraform.of_type("aws_s3_bucket_replication_configuration")
 	some d in s3_destinations(r)
 	count(d.targets) == 0
@@ -144,7 +143,7 @@ destination_problem(r, d) := [why, "give the destination bucket's region in the 
 destination_problem(r, d) := [terraform.unknown_why(r, d.at), terraform.instead] if not is_string(object.get(d, "bucket", null))
 
 # a replica or copy whose region is an expression
-unresolved contains {"unresolved": sprintf("%s.%s", [r.address, dotted(path)]), "why": terraform.unknown_why(r, path), "fix": terraform.instead, "path": terraform.doc_path(r, path), "resource": r.address} if {
+unresolved contains {"unresolved": sprintf("%s.%s", [r.address, messages.dotted(path)]), "why": terraform.unknown_why(r, path), "fix": terraform.instead, "path": terraform.doc_path(r, path), "resource": r.address} if {
 	some r in terraform.resources
 	some spec in settings.replicas
 	spec.type == r.type

@@ -29,6 +29,7 @@ package cxgov.residency.tf_001
 
 import rego.v1
 
+import data.cxgov.lib.messages
 import data.cxgov.lib.result
 import data.cxgov.lib.terraform
 import data.cxgov.lib.tf_residency
@@ -47,7 +48,7 @@ deny contains finding(u.unresolved, u.why, u.fix, u.path, u.resource) if {
 	some u in tf_residency.unresolved
 }
 
-deny contains finding(sprintf("%s.%s", [r.address, tf_residency.dotted(path)]), terraform.unknown_why(r, path), terraform.instead, terraform.doc_path(r, path), r.address) if {
+deny contains finding(sprintf("%s.%s", [r.address, messages.dotted(path)]), terraform.unknown_why(r, path), terraform.instead, terraform.doc_path(r, path), r.address) if {
 	some r in terraform.resources
 	some path in terraform.unknown_paths(r)
 	some spec in needed(r)

@@ -84,12 +84,10 @@ warn contains result.at(msg, concat("", [w.kind, "/", w.metadata.name]), subject
 	some doc in subject.documents("kubernetes")
 	w := doc.document
 	w.kind in replicated_kinds
-	not has_key(object.get(w, "spec", {}), "replicas")
+	not kubernetes.has_key(object.get(w, "spec", {}), "replicas")
 	not scaled_by_hpa(w)
 	msg := concat("", [w.kind, "/", w.metadata.name, ": spec.replicas is not set (1 pod) and no HorizontalPodAutoscaler of the system scales it"])
 }
-
-has_key(o, k) if _ = o[k]
 
 scaled_by_hpa(w) if {
 	some doc in subject.documents("kubernetes")
