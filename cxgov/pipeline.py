@@ -1,11 +1,11 @@
-"""The one pipeline: subjects -> engine -> findings -> waivers -> verdict -> Result.
+"""The one pipeline: sources -> subjects -> engine -> findings -> waivers -> verdict -> Result.
 
 Every command is this function with different sources in front and different outputs behind.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -15,6 +15,7 @@ from cxgov.model import Finding, Location, Result, RunInfo, Subject
 from cxgov.paths import display_path
 from cxgov.engine.interface import Engine, Progress
 from cxgov.engine.policyset import PolicySet
+from cxgov.sources.interface import Source
 from cxgov.sources.locate import Locator
 
 
@@ -33,27 +34,33 @@ class Options:
     has_descriptor: bool | None = None
 
 
-def subjects_for(subjects: Sequence[Subject], options: Options, *,
-                 system_from: Sequence[Subject] | None = None) -> list[Subject]:
+def read(sources: Iterable[Source]) -> list[Subject]:
+    """Every subject of every source, in the order of the sources."""
+    return [subject for source in sources for subject in source.subjects()]
+
+
+def subjects_for(sources: Iterable[Source], options: Options, *,
+                 system_from: Iterable[Source] | None = None) -> list[Subject]:
     """The subjects a run evaluates: combined when asked, plus the system view when there is a descriptor.
 
-    `system_from`: the subjects the system view is built from when they are more than those evaluated
+    `system_from`: the sources the system view is built from when they hold more than those evaluated
     (a shard evaluates its own files, but the descriptor is compared with all of them)."""
+    subjects = read(sources)
+    system_subjects = read(system_from) if system_from is not None else subjects
     if options.combine:
         subjects = [combine(subjects)]
-    system = system_view.build(list(system_from if system_from is not None else subjects), options.root,
-                               options.evaluation_date)
-    return [*subjects, system] if system is not None else list(subjects)
+    system = system_view.build(system_subjects, options.root, options.evaluation_date)
+    return [*subjects, system] if system is not None else subjects
 
 
-def run(subjects: Sequence[Subject], policies: PolicySet, engine: Engine, options: Options,
+def run(sources: Sequence[Source], policies: PolicySet, engine: Engine, options: Options,
         progress: Progress | None = None, *, prepared: bool = False,
-        system_from: Sequence[Subject] | None = None, locator: Locator | None = None) -> Result:
-    """Evaluate, waive, judge. `prepared`: the subjects already went through subjects_for() (an audit
-    keeps them for its bundle; a replay brings the bundled ones, system view included). `locator`
-    finds the line of the field a finding names (default: in the files under options.root)."""
-    if not prepared:
-        subjects = subjects_for(subjects, options, system_from=system_from)
+        system_from: Sequence[Source] | None = None, locator: Locator | None = None) -> Result:
+    """Read the sources; evaluate, waive, judge. `prepared`: the sources hold subjects that already
+    went through subjects_for() (an audit keeps them for its bundle; a replay brings the bundled
+    ones, system view included). `locator` finds the line of the field a finding names (default: in
+    the files under options.root)."""
+    subjects = read(sources) if prepared else subjects_for(sources, options, system_from=system_from)
     if not policies.plan(list(options.namespaces), all_namespaces=options.all_namespaces):
         wanted = "any namespace" if options.all_namespaces else "namespace " + ", ".join(options.namespaces)
         raise PolicyError(f"no deny, violation or warn rules in {wanted}",

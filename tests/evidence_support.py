@@ -23,6 +23,7 @@ from cxgov.engine.policyset import load
 from cxgov.evidence.view import BundleView
 from cxgov.model import Location, Subject
 from cxgov.sources.files import FileSource
+from cxgov.sources.interface import Given
 
 from conftest import DATA, EVALUATION_DATE, ROOT
 
@@ -163,7 +164,7 @@ def audit_view(variant: Path, extra: list[Subject] = (), *, waivers: bool = True
     waiver_file = variant / "waivers.yaml"
     options = pipeline.Options(evaluation_date=EVALUATION_DATE, namespaces=("evidence_team.*",), root=variant,
                                waivers=waiver_file if waivers and waiver_file.exists() else None)
-    result = pipeline.run(subjects, policies, EmbeddedEngine(jobs), options)
+    result = pipeline.run([Given(subjects)], policies, EmbeddedEngine(jobs), options)
     # the system view subject is built inside the pipeline; rebuild the full list the bundle records
     from cxgov import system_view
     system = system_view.build(subjects, variant, EVALUATION_DATE)

@@ -78,7 +78,7 @@ def signed_audit(variant: Path, base: Path) -> tuple[Path, Path]:
 def rerun(files_only, tmp_path_factory):
     """The same files-only audit again, in-process through the API (run_audit + write_bundle), same key."""
     from cxgov.audit_config import load_config
-    from cxgov.commands.audit import run_audit
+    from cxgov.audit import run_audit
     from cxgov.evidence.sign import load_key_file
 
     config_path = files_only[0] / "cxgov.yaml"
@@ -125,7 +125,7 @@ def test_findings_are_exactly_the_examples_expected_ones(noncompliant_bundle):
 
 
 def test_same_inputs_give_a_byte_identical_archive(files_only, rerun):
-    from cxgov.commands.audit import write_bundle
+    from cxgov.audit import write_bundle
 
     _, bundle, archive_before, _ = files_only
     run, key, out = rerun
@@ -143,7 +143,7 @@ def test_same_inputs_give_a_byte_identical_archive(files_only, rerun):
 def test_source_date_epoch_sets_the_timestamps(rerun, monkeypatch):
     import tarfile
 
-    from cxgov.commands.audit import write_bundle
+    from cxgov.audit import write_bundle
 
     run, key, out = rerun
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764000000")
@@ -156,7 +156,7 @@ def test_source_date_epoch_sets_the_timestamps(rerun, monkeypatch):
 
 
 def test_a_failed_write_leaves_no_half_written_bundle(rerun, monkeypatch):
-    from cxgov.commands.audit import write_bundle
+    from cxgov.audit import write_bundle
     from cxgov.evidence import write
 
     run, key, out = rerun
@@ -325,7 +325,7 @@ def test_an_audit_stopped_while_writing_leaves_nothing(tmp_path):
 def test_ci_and_git_facts(tmp_path):
     import subprocess
 
-    from cxgov.commands.audit import ci_facts, git_facts
+    from cxgov.audit import ci_facts, git_facts
 
     assert ci_facts({}) is None
     facts = ci_facts({"GITHUB_RUN_ID": "42", "GITHUB_REPOSITORY": "acme/cx", "GITHUB_SHA": "abc", "GITHUB_ACTOR": "dev",

@@ -76,11 +76,12 @@ def ui_document(shot: dict) -> dict:
 def bundle(tmp_path_factory):
     from cxgov import pipeline
     from cxgov.audit_config import AuditConfig
-    from cxgov.commands.audit import AuditRun, write_bundle
+    from cxgov.audit import AuditRun, write_bundle
     from cxgov.engine.embedded import EmbeddedEngine
     from cxgov.engine.policyset import load
     from cxgov.evidence.sign import generate, load_key_file
     from cxgov.model import Location, Subject
+    from cxgov.sources.interface import Given
 
     root = tmp_path_factory.mktemp("models-ui")
     artifacts = root / "artifacts"
@@ -98,7 +99,7 @@ def bundle(tmp_path_factory):
     (root / "policy").mkdir()
     (root / "policy" / "team.rego").write_text(POLICY)
     policies = load([root / "policy"], builtin=True, root=root)
-    result = pipeline.run(subjects, policies, EmbeddedEngine(), options, prepared=True)
+    result = pipeline.run([Given(subjects)], policies, EmbeddedEngine(), options, prepared=True)
     run = AuditRun(AuditConfig(system="models-ui"), config_path, result, subjects, artifacts, policies, options)
     private, public, _ = generate(root / "k.key")
     target, archive = write_bundle(run, root / "bundle", key=load_key_file(private))
@@ -144,7 +145,7 @@ def test_it_verifies_and_replays(bundle):
 
 
 def test_a_screenshot_changed_after_the_scan_is_refused(bundle, tmp_path):
-    from cxgov.commands.audit import write_bundle
+    from cxgov.audit import write_bundle
     from cxgov.errors import InputError
     from cxgov.model import Location, Subject
 
@@ -154,7 +155,7 @@ def test_a_screenshot_changed_after_the_scan_is_refused(bundle, tmp_path):
                       ui_document({"file": "help-open.png", "sha256": hashlib.sha256(PNG).hexdigest()}))
     from cxgov import pipeline
     from cxgov.audit_config import AuditConfig
-    from cxgov.commands.audit import AuditRun
+    from cxgov.audit import AuditRun
     from cxgov.engine.policyset import load
 
     run = AuditRun(AuditConfig(system="x"), target.parent / "cxgov.yaml", result, [subject], tmp_path,

@@ -24,11 +24,12 @@ def written_bundle(root, monkeypatch, captured: list):
 
     from cxgov import pipeline
     from cxgov.audit_config import AuditConfig
-    from cxgov.commands.audit import AuditRun, write_bundle
+    from cxgov.audit import AuditRun, write_bundle
     from cxgov.engine.embedded import EmbeddedEngine
     from cxgov.engine.policyset import load
     from cxgov.evidence import controls
     from cxgov.model import Location, Subject
+    from cxgov.sources.interface import Given
 
     (root / "artifacts").mkdir()
     (root / "artifacts" / "help-open.png").write_bytes(PNG)
@@ -41,7 +42,7 @@ def written_bundle(root, monkeypatch, captured: list):
     (root / "cxgov.yaml").write_text("system: times\n")
     options = pipeline.Options(evaluation_date=EVALUATION_DATE, root=root)
     policies = load([], builtin=True, root=root)
-    result = pipeline.run(subjects, policies, EmbeddedEngine(), options, prepared=True)
+    result = pipeline.run([Given(subjects)], policies, EmbeddedEngine(), options, prepared=True)
     run = AuditRun(AuditConfig(system="times"), root / "cxgov.yaml", result, subjects, root / "artifacts", policies,
                    options, read_at={"models": REGISTRY_READ, "ui": REGISTRY_READ + 60})
     original = controls.control_matrix
@@ -109,7 +110,7 @@ def test_an_audit_records_when_it_read_its_files(tmp_path, monkeypatch):
 
 def test_source_date_epoch_stands_for_every_clock_reading_of_an_audit(tmp_path, monkeypatch):
     from cxgov.audit_config import load_config
-    from cxgov.commands.audit import run_audit, write_bundle
+    from cxgov.audit import run_audit, write_bundle
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764000000")
     variant = files_only_copy(tmp_path)

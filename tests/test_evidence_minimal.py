@@ -15,6 +15,7 @@ from cxgov.evidence.report import render_report
 from cxgov.evidence.sbom import build_sbom, validate_sbom
 from cxgov.evidence.view import BundleView
 from cxgov.sources.files import FileSource
+from cxgov.sources.interface import Given
 from conftest import DATA, EVALUATION_DATE
 
 CASE = DATA / "conftest"
@@ -37,7 +38,7 @@ def view(tmp_path_factory):
     policy.write_text(PLAIN_POLICY)
     policies = load([str(policy)], [], builtin=False, root=CASE)
     subjects = list(FileSource([str(CASE / "files")], root=CASE).subjects())
-    result = pipeline.run(subjects, policies, EmbeddedEngine(1), pipeline.Options(EVALUATION_DATE, root=CASE))
+    result = pipeline.run([Given(subjects)], policies, EmbeddedEngine(1), pipeline.Options(EVALUATION_DATE, root=CASE))
     assert result.findings and not any(f.controls for f in result.findings)
     return BundleView(result, "team-app", f"{EVALUATION_DATE}T00:00:00Z", subjects,
                       {s.id: [f"inputs/{i}.json"] for i, s in enumerate(subjects)})

@@ -275,10 +275,11 @@ def test_write_outputs_cuts_what_the_documents_hold_by_name(leaky_audit, tmp_pat
     from cxgov.engine.embedded import EmbeddedEngine
     from cxgov.engine.policyset import load
     from cxgov.sources.files import FileSource
+    from cxgov.sources.interface import Given
 
     root, _ = leaky_audit
     subjects = list(FileSource([str(root / "config.json"), str(root / "k8s")], root=root).subjects())
-    result = pipeline.run(subjects, load([root / "policy"], root=root), EmbeddedEngine(1),
+    result = pipeline.run([Given(subjects)], load([root / "policy"], root=root), EmbeddedEngine(1),
                           pipeline.Options(evaluation_date=EVALUATION_DATE, root=root))
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(tmp_path / "summary.md"))
     targets = [Target(n, tmp_path / f"out.{n}") for n in sorted(formats.FORMATS)]

@@ -22,6 +22,7 @@ from ui_support import serving
 from cxgov import pipeline
 from cxgov.engine.embedded import EmbeddedEngine
 from cxgov.engine.policyset import builtin_pack_paths, load
+from cxgov.sources.interface import Given
 from cxgov.sources.ui import UISource, scan_page, ui_targets
 
 DESCRIPTOR = ROOT / "examples" / "acme-cx" / "noncompliant" / "cxgov" / "descriptor.yaml"
@@ -62,7 +63,7 @@ def scan_and_judge(targets, **kw):
 
     with tempfile.TemporaryDirectory() as tmp:
         subjects = list(UISource(targets, artifacts_dir=Path(tmp), jobs=2, **kw).subjects())
-    result = pipeline.run(subjects, load(builtin_pack_paths(("wcag",)), []), EmbeddedEngine(),
+    result = pipeline.run([Given(subjects)], load(builtin_pack_paths(("wcag",)), []), EmbeddedEngine(),
                           pipeline.Options(evaluation_date=EVALUATION_DATE))
     return {(s.document["page"], s.document["state"]): s.document for s in subjects}, result
 

@@ -15,7 +15,6 @@ from cxgov.formats._common import RenderOptions, rendering
 from cxgov.paths import display_path
 from cxgov.selection import Selection, policy_paths, rejudge, restrict
 from cxgov.suppressions import GOV_005, Baseline, apply_inline, load_baseline
-from cxgov.commands.models import deployed_model_subjects
 from cxgov.commands.outputs import show_warnings, write_outputs, parse_outputs
 from cxgov.commands.progress import progress_for
 from cxgov.engine.choice import EngineChoice
@@ -48,23 +47,27 @@ def run_check(*, paths, policy, data, namespaces, all_namespaces, builtin, combi
     show_warnings(policies.warnings)
     limits = Limits(**{k: v for k, v in limits.items() if v is not None})
     source = FileSource(paths, root=root, include=include, exclude=exclude, parser=parser, limits=limits, shard=shard)
-    subjects = list(source.subjects())
-    if not subjects and not (shard is not None and source.all_files):  # a shard may get no files; a run may not
+    files = list(source.subjects())
+    if not files and not (shard is not None and source.all_files):  # a shard may get no files; a run may not
         raise UsageError("no documents found in " + ", ".join(paths),
                          hint="check the paths and --include/--exclude globs")
     # the model versions a descriptor deploys, so the system view compares it with the registry, and
     # its UI entry points, scanned like any other source (selenium only when there are some)
-    from cxgov.commands.wcag import UIOptions, declared_ui_subjects
+    from cxgov.sources.declared_ui import DeclaredUI
+    from cxgov.sources.deployed_models import DeployedModels
+    from cxgov.sources.interface import Given
+    from cxgov.sources.ui_scan import UIOptions
 
-    live = deployed_model_subjects(subjects, tracking_uri=tracking_uri, read=read_models,
-                                   timeout=mlflow_timeout, retries=mlflow_retries)
-    live += declared_ui_subjects(subjects, ui or UIOptions(), no_ui=no_ui)
-    subjects += live
+    live = [DeployedModels(files, tracking_uri=tracking_uri, read=read_models, timeout=mlflow_timeout,
+                           retries=mlflow_retries),
+            DeclaredUI(files, ui or UIOptions(), no_ui=no_ui)]
+    sources = [Given(files), *live]
+    subjects = pipeline.read(sources)  # read once: the registry and the UI are not asked again
     system_from = None
     if shard is not None and any(s.kind == "descriptor" for s in subjects):
         # the shard holding the descriptor builds the system view over every file, as an unsplit run does
-        system_from = list(FileSource(paths, root=root, include=include, exclude=exclude, parser=parser,
-                                      limits=limits).subjects()) + live
+        system_from = [FileSource(paths, root=root, include=include, exclude=exclude, parser=parser,
+                                  limits=limits), *live]
     options = pipeline.Options(
         evaluation_date=evaluation_date, namespaces=namespaces, all_namespaces=all_namespaces, combine=combine,
         fail_on=fail_on, waivers=Path(waivers) if waivers else None, root=root,
@@ -76,7 +79,7 @@ def run_check(*, paths, policy, data, namespaces, all_namespaces, builtin, combi
         # the command, not in the engine: a long-lived process that embeds the pipeline keeps its GC
         gc.freeze()
     with progress_for(len(subjects), "evaluating") as progress:
-        result = pipeline.run(subjects, policies, evaluator, options, progress, system_from=system_from)
+        result = pipeline.run(sources, policies, evaluator, options, progress, system_from=system_from)
     if shard is not None:
         mine = len(shard.pick(source.all_files))
         result = dataclasses.replace(result, shard=ShardInfo.of(shard, source.all_files, mine))

@@ -148,7 +148,7 @@ def rerun_audit(options: DriftOptions, config_text: str) -> snapshot.Snapshot:
     import shutil
 
     from cxgov.audit_config import load_config
-    from cxgov.commands.audit import LiveOptions, run_audit
+    from cxgov.audit import LiveOptions, run_audit
 
     with tempfile.TemporaryDirectory(prefix="cxgov-drift-") as tmp:
         recorded = Path(tmp) / "cxgov.yaml"  # load_config reads a file, for its line numbers

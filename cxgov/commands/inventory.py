@@ -68,11 +68,13 @@ def evaluate_subjects(subjects, evaluation_date: str, root: Path, jobs: int | No
     from cxgov.engine.choice import EngineChoice
     from cxgov.engine.policyset import builtin_pack_paths, load, overlay
     from cxgov.evidence.aibom import RECORDS_DATA
+    from cxgov.sources.interface import Given
 
     evaluator = (engine or EngineChoice()).create(jobs)
     policies = load(builtin_pack_paths(["shadow_ai"]), [], root=root)
     policies = dataclasses.replace(policies, data=overlay(policies.data, RECORDS_DATA))
-    return pipeline.run(subjects, policies, evaluator, pipeline.Options(evaluation_date=evaluation_date, root=root))
+    options = pipeline.Options(evaluation_date=evaluation_date, root=root)
+    return pipeline.run([Given(subjects)], policies, evaluator, options)
 
 
 def render(fmt: str, found, result, has_descriptor: bool, color: bool = False) -> str:

@@ -1,18 +1,10 @@
-"""`cxgov wcag`: UI -> engine -> formats; and the UI scans `cxgov check` runs for a descriptor.
-
-A descriptor that declares `ui.entry_points` is judged on its UI as users meet it: `check` scans
-the entry points (or fails with exit 2 when it cannot), unless --no-ui says not to, in which case
-the run says so and WCAG-SCAN-01 reports the states left unscanned. --ui-base-url points the scan at
-another origin (a locally served copy of the UI, a staging host) while findings keep the declared
-URLs, so waivers and baselines stay valid.
-"""
+"""`cxgov wcag`: UI -> engine -> formats. (The UI entry points a descriptor declares, which `check`
+and `audit` scan, are cxgov/sources/declared_ui.py; the scan itself is cxgov/sources/ui_scan.py.)"""
 
 from __future__ import annotations
 
 import sys
-import tempfile
 from collections import Counter
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,101 +13,13 @@ import click
 from cxgov import pipeline
 from cxgov.sources import ui_baseline
 from cxgov.errors import InputError, UsageError
-from cxgov.model import Subject
 from cxgov.paths import display_path
+from cxgov.sources.ui_scan import UIOptions, UIScan, prestart_browsers
 from cxgov.commands.outputs import parse_outputs, write_outputs
 
 # the builtin packs with rules for ui-scan subjects: all `cxgov wcag` loads (tests/test_ui_scan.py
 # checks no other pack has one); the rules about the system's UI need a descriptor, which is `check`'s
 UI_PACKS = ("wcag",)
-
-
-@dataclass(frozen=True)
-class UIOptions:
-    """How to scan: shared by `check` (for the descriptor's entry points) and `wcag`."""
-
-    base_url: str | None = None
-    artifacts: str | None = None  # None: screenshots and axe JSON go to a temporary directory
-    axe_source: str | None = None
-    axe_options: str | None = None
-    tags: tuple[str, ...] = ()
-    chrome: str | None = None
-    chromedriver: str | None = None
-    page_timeout: float = 30.0
-    step_timeout: float = 10.0
-    jobs: int | None = None
-    screenshots: str = "all"  # or "violations": only states with a violation are photographed
-
-
-def ui_source(targets, options: UIOptions, artifacts: Path, probe_selectors=(), on_scan=None):
-    """The UI source for targets, as options say."""
-    from cxgov.sources.ui import UISource
-    from cxgov.sources.ui_browser import BrowserSettings
-
-    settings = BrowserSettings.resolve(options.chrome, options.chromedriver, page_timeout=options.page_timeout,
-                                       step_timeout=options.step_timeout)
-    return UISource(targets, artifacts_dir=artifacts, axe_source=options.axe_source, settings=settings,
-                    tags=options.tags, axe_options=options.axe_options, jobs=options.jobs,
-                    probe_selectors=probe_selectors, on_scan=on_scan, screenshots=options.screenshots)
-
-
-def prestart_browsers(targets, options: UIOptions) -> None:
-    """Start the browsers scan_targets will take, while the command loads its policies. What fails
-    here (no browser, no axe-core) is left for the scan to report, after the checks that come first."""
-    from cxgov.errors import CxgovError
-
-    try:
-        ui_source(targets, options, Path(".")).prestart()
-    except CxgovError:
-        pass
-
-
-def scan_targets(targets, options: UIOptions, probe_selectors=()) -> list[Subject]:
-    """Run the UI source over targets; the artifacts go to options.artifacts or a temporary directory."""
-    total = sum(len(t.states) for t in targets)
-    done = [0]
-    interactive = sys.stderr.isatty()
-
-    def on_scan(subject: Subject) -> None:
-        done[0] += 1
-        if interactive:
-            click.echo(f"cxgov: scanned {subject.id} ({done[0]}/{total})", err=True)
-
-    with tempfile.TemporaryDirectory(prefix="cxgov-ui-") as scratch:
-        artifacts = Path(options.artifacts) if options.artifacts else Path(scratch)
-        source = ui_source(targets, options, artifacts, probe_selectors, on_scan)
-        if source.axe.warning:
-            click.echo(f"cxgov: warning: {source.axe.warning}", err=True)
-        return list(source.subjects())
-
-
-def declared_ui_subjects(subjects: list[Subject], options: UIOptions, *, no_ui: bool) -> list[Subject]:
-    """ui-scan subjects for the entry points the run's descriptor declares (none without one)."""
-    targets, probes = declared_ui_targets(subjects, options, no_ui=no_ui)
-    return scan_targets(targets, options, probes) if targets else []
-
-
-def declared_ui_targets(subjects: list[Subject], options: UIOptions, *, no_ui: bool) -> tuple[list, list[str]]:
-    """(UI targets, selectors to probe) for the entry points the run's descriptor declares."""
-    from cxgov.sources.ui_steps import ui_targets
-
-    for descriptor in (s for s in subjects if s.kind == "descriptor"):
-        document = descriptor.document if isinstance(descriptor.document, dict) else {}
-        ui = document.get("ui") if isinstance(document.get("ui"), dict) else {}
-        entry_points = ui.get("entry_points") or []
-        if not entry_points:
-            continue
-        where = f"{descriptor.origin.file}: ui.entry_points"
-        if no_ui:
-            click.echo(f"cxgov: note: --no-ui: {len(entry_points)} UI entry point(s) declared in "
-                       f"{descriptor.origin.file} were not scanned; WCAG-SCAN-01 reports what is left unchecked",
-                       err=True)
-            return [], []
-        targets = ui_targets(entry_points, where=where, base_url=options.base_url)
-        disclosure = document.get("ai_disclosure") if isinstance(document.get("ai_disclosure"), dict) else {}
-        selector = disclosure.get("element_selector")
-        return targets, [selector] if isinstance(selector, str) else []
-    return [], []
 
 
 def load_states(path: str) -> tuple[list[Any] | None, list[dict] | None]:
@@ -159,12 +63,13 @@ def run_wcag(*, urls: list[str], states_file: str | None, ui: UIOptions, data: l
         policies = load(builtin_pack_paths(UI_PACKS), data, root=root)  # a bad -d file fails before any scan
         if baseline:
             ui_baseline.load(Path(baseline), evaluation_date)  # so does a malformed baseline
-        subjects = scan_targets(targets, ui)
+        scan = UIScan(targets, ui)
+        subjects = list(scan.subjects())  # scanned here, so the unused browsers are let go after it
     finally:
         ui_pool.discard_unused()
     options = pipeline.Options(evaluation_date=evaluation_date, fail_on=fail_on,
                                waivers=Path(waivers) if waivers else None, root=root)
-    result = apply_baseline(pipeline.run(subjects, policies, EmbeddedEngine(), options), baseline, evaluation_date,
+    result = apply_baseline(pipeline.run([scan], policies, EmbeddedEngine(), options), baseline, evaluation_date,
                             display_path(Path(baseline), root) if baseline else None)
     if write_baseline:
         count = ui_baseline.write(result, Path(write_baseline))

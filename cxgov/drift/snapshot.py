@@ -123,7 +123,7 @@ def from_bundle(bundle: Any, source: str, trust: Mapping[str, Any] | None = None
 
 
 def from_audit(run: Any, *, created: str, source: str, config_text: str | None) -> Snapshot:
-    """A fresh audit (cxgov.commands.audit.AuditRun), digested as its bundle would be: documents and
+    """A fresh audit (cxgov.audit.AuditRun), digested as its bundle would be: documents and
     findings redacted in the bundle's order, so an unchanged input has its baseline's digest."""
     from cxgov.evidence.controls import control_statuses
     from cxgov.evidence.redact import Redactor

@@ -24,7 +24,7 @@ from cxgov.model import Finding, Result, Subject, canonical_json, sha256_of
 
 @dataclass(frozen=True)
 class BundleInputs:
-    """What a bundle is built from; commands/audit.py fills it from an AuditRun."""
+    """What a bundle is built from; cxgov/audit.py fills it from an AuditRun."""
 
     system: str
     result: Result

@@ -71,6 +71,7 @@ def replay(bundle: Bundle, jobs: int | None = None) -> ReplayOutcome:
     from cxgov.engine.embedded import EmbeddedEngine
     from cxgov.evidence.build import findings_document, redacted_findings
     from cxgov.evidence.redact import Redactor
+    from cxgov.sources.interface import Given
 
     manifest = bundle.manifest
     evaluation = manifest["evaluation"]
@@ -87,7 +88,7 @@ def replay(bundle: Bundle, jobs: int | None = None) -> ReplayOutcome:
             all_namespaces=evaluation["all_namespaces"], fail_on=evaluation["fail_on"], waivers=waivers,
             waivers_name=name, root=Path(tmp),
         )
-        result = pipeline.run(subjects, policies, EmbeddedEngine(jobs), options, prepared=True,
+        result = pipeline.run([Given(subjects)], policies, EmbeddedEngine(jobs), options, prepared=True,
                               locator=bundled_lines(bundle))
         baseline = evaluation.get("ui_baseline")
         if baseline:  # applied after the waivers, as the audit did
