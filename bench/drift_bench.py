@@ -106,10 +106,10 @@ def main() -> None:
     args = parser.parse_args()
 
     from cxgov import __version__
-    from cxgov.drift import report as drift_report
+    from cxgov import formats
     from cxgov.drift.compare import compare
     from cxgov.drift.history import History, RunRecord
-    from cxgov.drift.report import Outcome
+    from cxgov.drift.outcome import Outcome
     from cxgov.drift.snapshot import from_report
 
     print(f"cxgov {__version__}, Python {platform.python_version()}, SQLite {__import__('sqlite3').sqlite_version}, "
@@ -126,8 +126,8 @@ def main() -> None:
     def compare_and_render():
         drift = compare(b, c)
         outcome = Outcome("drift", 1, "2026-11-22T10:00:00Z", "2026-11-22T10:00:01Z", "baseline.json", drift=drift)
-        for fmt in drift_report.FORMATS:
-            drift_report.render(outcome, fmt)
+        for name in ("text", "json", "markdown"):
+            formats.get(name, formats.DRIFT_FORMATS).render(outcome)
 
     print(line("compare + text/json/markdown reports", timed(compare_and_render, args.runs), TARGET_COMPARE_S))
 

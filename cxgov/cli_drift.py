@@ -102,9 +102,9 @@ def drift_check(**kwargs):
     Compares per (rule, subject) and per control: new failures, resolved and changed findings, expired
     waivers, model aliases that point elsewhere, policy/data/config digests and changed inputs.
     """
-    from cxgov.commands.drift import run_check
+    from cxgov.commands.drift import run_drift_check
 
-    sys.exit(run_check(_drift_settings(**kwargs), stdout=sys.stdout, stderr=sys.stderr))
+    sys.exit(run_drift_check(_drift_settings(**kwargs), stdout=sys.stdout, stderr=sys.stderr))
 
 
 @drift.command("watch", epilog="""\b

@@ -205,6 +205,28 @@ def test_format_attributes():
         assert fmt.extension.startswith(".")
 
 
+
+def test_the_writer_makes_the_plain_result_once_for_every_format_read_by_people(tmp_path, monkeypatch):
+    """-o text -o markdown -o github -o tap -o table: one plain_result per write, and only those formats
+    read it (JSON keeps what the inputs said, escaped; a terminal format shows no control from them)."""
+    import io
+
+    from cxgov.commands import outputs
+    from cxgov.formats._common import plain_result
+
+    calls = []
+    monkeypatch.setattr(outputs, "plain_result", lambda r: calls.append(r) or plain_result(r))
+    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
+    coloured = dataclasses.replace(FINDINGS[0], message="runs in \x1b[31mus-east-1\x1b[0m")
+    people = ["text", "markdown", "github", "tap", "table"]
+    targets = [outputs.Target(n, tmp_path / n) for n in [*people, "json"]]
+    outputs.write_outputs(make_result(findings=[coloured]), targets, color=False, stdout=io.StringIO())
+    assert len(calls) == 1
+    assert sorted(n for n in formats.FORMATS if formats.get(n).reads_plain_result) == sorted(people)
+    assert not [n for n in people if "\x1b" in (tmp_path / n).read_text()]
+    assert all("runs in us-east-1" in (tmp_path / n).read_text() for n in ("text", "markdown"))
+    assert json.loads((tmp_path / "json").read_text())["findings"][0]["message"] == coloured.message
+
 # --- text -----------------------------------------------------------------------------------------------
 
 

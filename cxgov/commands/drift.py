@@ -2,7 +2,8 @@
 
 One drift run: read the baseline, produce the current run (re-run the audit the baseline's
 recorded config describes, or read a report/bundle given with --current), compare, append to the
-history, write reports and metrics, post an alert when the drift changed. Anything that could not
+history, write reports and metrics (formats that read the run's Outcome, through the one writer of
+commands/outputs.py), post an alert when the drift changed. Anything that could not
 be checked makes the run `errored` (exit 2), recorded as such and never as clean.
 
 A bundle (baseline or --current) is read only once it verifies against the trusted keys
@@ -17,17 +18,20 @@ from __future__ import annotations
 import signal
 import tempfile
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TextIO
 
-from cxgov.commands.outputs import Redaction, Target, error_line, parse_outputs, write_atomically
+from cxgov.commands.outputs import Redaction, Target, error_line, parse_outputs, write_outputs
 from cxgov.commands.trust_options import TrustRequest
-from cxgov.drift import report, snapshot
+from cxgov.drift import snapshot
 from cxgov.drift.compare import compare
-from cxgov.drift.report import Outcome
+from cxgov.drift.outcome import LastSuccess, Outcome
 from cxgov.errors import CxgovError, InputError, UsageError
+
+#: what `drift check -o` writes (formats.DRIFT_FORMATS); the Prometheus textfile is --metrics
+REPORTS = ("text", "json", "markdown")
 
 
 @dataclass(frozen=True)
@@ -57,14 +61,14 @@ class DriftOptions:
 
 def parse_targets(specs: list[str]) -> tuple[Target, ...]:
     """`-o text`, `-o json=drift.json`, `-o markdown=drift.md,json=drift.json`; one may go to stdout."""
-    return tuple(parse_outputs(specs, None, choices=report.FORMATS)) or (Target("text", None),)
+    return tuple(parse_outputs(specs, None, choices=REPORTS)) or (Target("text", None),)
 
 
 def now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
-def run_check(options: DriftOptions, *, stdout: TextIO, stderr: TextIO) -> int:
+def run_drift_check(options: DriftOptions, *, stdout: TextIO, stderr: TextIO) -> int:
     """`drift check`: one run; its exit code (0 clean or drift within the gate, 1 drift fails the gate,
     2 errored or the alert could not be delivered)."""
     outcome, alert_error = drift_once(options, stdout=stdout)
@@ -96,9 +100,9 @@ def drift_once(options: DriftOptions, *, stdout: TextIO) -> tuple[Outcome, Cxgov
                                   ("current", current.trust if current else None)) if v is not None}
     # one redaction for every byte this run writes, knowing the secrets the re-run audit's inputs hold
     redaction = Redaction(redactor=current.redactor if current is not None else None)
-    outcome = Outcome(**{**outcome.__dict__, "trust": accepted or None,
-                         "error": redaction.text(outcome.error) if outcome.error else None})
     system = (current or baseline).system if (current or baseline) else ""
+    outcome = replace(outcome, trust=accepted or None, system=system,
+                      error=redaction.text(outcome.error) if outcome.error else None)
 
     history, alert_id = None, None
     if options.state is not None:
@@ -115,12 +119,14 @@ def drift_once(options: DriftOptions, *, stdout: TextIO) -> tuple[Outcome, Cxgov
                       error=outcome.error, trust=outcome.trust),
             redaction.value(list(current.findings)) if current is not None and outcome.status != "errored" else (),
             alert_scope=_alert_scope(options, system) if options.webhook else None)
-        outcome = Outcome(**{**outcome.__dict__, "run_id": appended.run_id})
+        outcome = replace(outcome, run_id=appended.run_id)
         alert_id = appended.alert_id
     try:
-        _write_reports(outcome, options.targets, stdout, redaction)
+        targets = options.targets
         if options.metrics is not None:
-            _write_metrics(options.metrics, outcome, history, system, current, redaction)
+            targets += (Target("prometheus", options.metrics),)
+            outcome = replace(outcome, last_success=_last_success(outcome, history, current))
+        write_outputs(outcome, targets, stdout=stdout, redaction=redaction)
         alert_error = None
         if alert_id is not None:
             alert_error = _alert(options, outcome, history, alert_id, system, redaction)
@@ -183,32 +189,17 @@ def _alert_scope(options: DriftOptions, system: str) -> str:
     return f"{options.baseline.resolve()}|{system}"
 
 
-def _write_reports(outcome: Outcome, targets: tuple[Target, ...], stdout: TextIO, redaction: Redaction) -> None:
-    for target in targets:
-        text = redaction.text(report.render(outcome, target.format))
-        if target.file is None:
-            stdout.write(text)
-            stdout.flush()
-        else:
-            write_atomically(target.file, text)
-
-
-def _write_metrics(path: Path, outcome: Outcome, history, system: str, current, redaction: Redaction) -> None:
-    from cxgov.drift import metrics
+def _last_success(outcome: Outcome, history, current) -> LastSuccess | None:
+    """The metrics file's last successful run: the history's latest, or this run when there is no
+    history; None when there is none (yet)."""
     from cxgov.drift.history import finding_rows
 
     if history is not None:
         last = history.last_success()
-        findings = history.findings_of(last["id"]) if last else None
-        counts = last["counts"] if last else None
-        last_success = last["finished"] if last else None
-    elif outcome.status != "errored":
-        findings, counts, last_success = list(finding_rows(current.findings)), outcome.drift.counts(), outcome.finished
-    else:
-        findings, counts, last_success = None, None, None
-    write_atomically(path, redaction.text(metrics.render(system=system, status=outcome.status, finished=outcome.finished,
-                                                         last_success=last_success, findings=findings,
-                                                         drift_counts=counts)))
+        return LastSuccess(last["finished"], tuple(history.findings_of(last["id"])), last["counts"]) if last else None
+    if outcome.status != "errored":
+        return LastSuccess(outcome.finished, tuple(finding_rows(current.findings)), outcome.drift.counts())
+    return None
 
 
 def _alert(options: DriftOptions, outcome: Outcome, history, alert_id: int, system: str,
@@ -257,7 +248,7 @@ def run_watch(options: DriftOptions, interval: float, *, max_runs: int | None, s
             try:
                 outcome, alert_error = drift_once(options, stdout=stdout)
                 run = f"run {outcome.run_id}" if outcome.run_id else f"run #{runs}"
-                print(f"{outcome.finished} {run}: {report.headline(outcome)}", file=stderr, flush=True)
+                print(f"{outcome.finished} {run}: {outcome.headline()}", file=stderr, flush=True)
                 if alert_error:
                     print(f"{now()} {run}: alert not delivered: {alert_error}", file=stderr, flush=True)
             except CxgovError as exc:  # the state file itself (e.g. locked past the busy timeout): try again

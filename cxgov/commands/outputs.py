@@ -1,12 +1,13 @@
-"""Writing a Result in the formats asked for: to stdout, or atomically to files; all of it redacted.
+"""The one writer: a gate Result or a drift run's Outcome in the formats asked for, to stdout or
+atomically to files; all of it redacted.
 
 `Redaction` is the one redaction step between cxgov and what it writes for a person or a tool:
-every `-o` format, GitHub annotations and the step summary (write_outputs), the `cxgov: error:`
-lines on stderr (error_line), drift reports, alerts, metrics and history (commands/drift.py) go
-through it, as the evidence bundle goes through the same
-Redactor (cxgov/evidence/redact.py). It redacts the Result before any format renders it (so a
-format's own escaping cannot hide a secret from it) and the rendered text after (so nothing a format
-adds escapes it), having first learnt the secrets the evaluated documents hold by name.
+every `-o` format, GitHub annotations and the step summary, drift reports and metrics (all through
+write_outputs), the `cxgov: error:` lines on stderr (error_line), drift alerts and history
+(commands/drift.py) go through it, as the evidence bundle goes through the same Redactor
+(cxgov/evidence/redact.py). It redacts a Result before any format renders it (so a format's own
+escaping cannot hide a secret from it) and the rendered text after (so nothing a format adds escapes
+it), having first learnt the secrets the evaluated documents hold by name.
 """
 
 from __future__ import annotations
@@ -16,12 +17,16 @@ import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from cxgov import formats
 from cxgov.errors import UsageError
 from cxgov.evidence.redact import Redactor
+from cxgov.formats._common import plain, plain_result
 from cxgov.model import Check, Location, Result, Subject, SubjectRef
+
+if TYPE_CHECKING:
+    from cxgov.drift.outcome import Outcome
 
 
 class Redaction:
@@ -68,8 +73,6 @@ class Redaction:
 def error_line(error: BaseException | str) -> str:
     """The `cxgov: error: ...` line for stderr: redacted as every output is (a parse error quotes the
     line it failed on, a connection error its URL), and without terminal controls."""
-    from cxgov.formats._common import plain
-
     return "cxgov: error: " + plain(Redaction().text(str(error)))
 
 
@@ -82,7 +85,7 @@ class Target:
 def parse_outputs(specs: list[str], output_file: str | None, *,
                   choices: Sequence[str] = formats.FORMATS) -> list[Target]:
     """`-o sarif`, `-o sarif=out.sarif`, `-o text,json`; --output-file names the file of a single -o.
-    `choices`: the format names allowed (drift reports have their own)."""
+    `choices`: the format names allowed (drift reports have their own: commands/drift.py REPORTS)."""
     targets = []
     for spec in specs:
         for part in filter(None, (p.strip() for p in spec.split(","))):
@@ -100,21 +103,31 @@ def parse_outputs(specs: list[str], output_file: str | None, *,
     return targets
 
 
-def write_outputs(result: Result, targets: list[Target], *, color: bool, stdout: TextIO,
-                  subjects: Iterable[Subject] = ()) -> None:
-    """Render and write each target, through one Redaction. `subjects`: the evaluated subjects, so a
-    secret a document holds by name (a `password:` value) is cut from a message that quotes it."""
-    redaction = Redaction(subjects)
-    clean = redaction.result(result)
+def write_outputs(result: Result | Outcome, targets: Iterable[Target], *, color: bool = False, stdout: TextIO,
+                  subjects: Iterable[Subject] = (), redaction: Redaction | None = None) -> None:
+    """Render and write each target, through one Redaction: a gate Result in formats.FORMATS, or a
+    drift Outcome in formats.DRIFT_FORMATS (its error redacted when it was made; it holds no
+    documents). `subjects`: the evaluated subjects, so a secret a document holds by name (a
+    `password:` value) is cut from a message that quotes it; or the `redaction` the caller made.
+    The formats read by people get the Result made plain (plain_result), made once for all of them."""
+    redaction = redaction or Redaction(subjects)
+    if isinstance(result, Result):
+        registry, clean = formats.FORMATS, redaction.result(result)
+    else:
+        registry, clean = formats.DRIFT_FORMATS, result
+    plain_view = None
     for target in targets:
-        fmt = formats.get(target.format)
-        text = redaction.text(fmt.render(clean, color=color and target.file is None))
+        fmt = formats.get(target.format, registry)
+        if fmt.reads_plain_result and plain_view is None:
+            plain_view = plain_result(clean)
+        read = plain_view if fmt.reads_plain_result else clean
+        text = redaction.text(fmt.render(read, color=color and target.file is None))
         if target.file is None:
             stdout.write(text)
             stdout.flush()
         else:
             write_atomically(target.file, text)
-        fmt.side_effects(clean)
+        fmt.side_effects(read)
 
 
 def write_atomically(path: Path, text: str) -> None:

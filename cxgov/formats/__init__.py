@@ -1,11 +1,14 @@
-"""Output formats: one module each, all reading the same Result.
+"""Output formats: one module each, all those of a registry reading the same result.
 
-`get(name)` imports only the format asked for, so a run that writes text never loads the others.
+`FORMATS` read a gate Result (`-o` of check, audit, merge, models, wcag); `DRIFT_FORMATS` read a
+drift run's Outcome (`drift check -o`, and its Prometheus textfile). `get(name)` imports only the
+format asked for, so a run that writes text never loads the others.
 """
 
 from __future__ import annotations
 
 import importlib
+from collections.abc import Mapping
 
 from cxgov.errors import UsageError
 from cxgov.formats.interface import Format
@@ -22,11 +25,18 @@ FORMATS = {
     "conftest-json": "cxgov.formats.conftest_json:ConftestJsonFormat",
 }
 
+DRIFT_FORMATS = {
+    "text": "cxgov.formats.drift_text:DriftTextFormat",
+    "json": "cxgov.formats.drift_json:DriftJsonFormat",
+    "markdown": "cxgov.formats.drift_markdown:DriftMarkdownFormat",
+    "prometheus": "cxgov.formats.drift_metrics:DriftMetricsFormat",
+}
 
-def get(name: str) -> Format:
+
+def get(name: str, registry: Mapping[str, str] = FORMATS) -> Format:
     try:
-        target = FORMATS[name]
+        target = registry[name]
     except KeyError:
-        raise UsageError(f"unknown output format {name!r}", hint="choose from " + ", ".join(FORMATS)) from None
+        raise UsageError(f"unknown output format {name!r}", hint="choose from " + ", ".join(registry)) from None
     module, _, cls = target.partition(":")
     return getattr(importlib.import_module(module), cls)()

@@ -18,7 +18,7 @@ from cxgov.formats.interface import Format
 from cxgov.model import Result
 
 
-class ConftestJsonFormat(Format):
+class ConftestJsonFormat(Format[Result]):
     name = "conftest-json"
     extension = ".json"
 

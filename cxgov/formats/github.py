@@ -13,8 +13,7 @@ import os
 
 from cxgov.anchors import Anchor, Anchors
 from cxgov.errors import CxgovError
-from cxgov.formats._common import (annotated, not_judged, not_judged_text, ordered, plain_result, severity_rank,
-                                   status, summary_line)
+from cxgov.formats._common import annotated, not_judged, not_judged_text, ordered, severity_rank, status, summary_line
 from cxgov.formats.interface import Format
 from cxgov.formats.markdown import MarkdownFormat
 from cxgov.model import Finding, Result
@@ -62,15 +61,15 @@ def _priority(finding: Finding) -> tuple[int, int]:
     return severity_rank(finding.severity), int(finding.pre_enforcement)
 
 
-class GithubFormat(Format):
+class GithubFormat(Format[Result]):
     """The 10 most severe annotations per level, a notice for the rest, then the tally; appends the
     Markdown summary (every finding) to GITHUB_STEP_SUMMARY."""
 
     name = "github"
     extension = ".txt"
+    reads_plain_result = True
 
     def render(self, result: Result, *, color: bool = False) -> str:
-        result = plain_result(result)  # no terminal controls from the inputs
         anchors = Anchors(result)
         levels: dict[str, list[tuple[tuple, str]]] = {level: [] for level in COMMANDS.values()}
         for i, f in enumerate(ordered(result.findings)):

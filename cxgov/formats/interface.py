@@ -3,20 +3,25 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from typing import Generic, TypeVar
 
-from cxgov.model import Result
+#: what a format reads: a gate Result (cxgov.model), or a drift run's Outcome (cxgov.drift.outcome)
+R = TypeVar("R")
 
 
-class Format(ABC):
-    """Turns a Result into text. Byte-stable: the same Result always gives the same output."""
+class Format(ABC, Generic[R]):
+    """Turns one result into text. Byte-stable: the same result always gives the same output."""
 
     name: str = ""
     #: the file extension used when writing this format next to others
     extension: str = ".txt"
+    #: a format read by people reads the Result with terminal controls taken out of what came from
+    #: the inputs (formats._common.plain_result); the writer makes that once for every such format
+    reads_plain_result: bool = False
 
     @abstractmethod
-    def render(self, result: Result, *, color: bool = False) -> str:
+    def render(self, result: R, *, color: bool = False) -> str:
         """The whole output for `result`; `color` only matters to formats for a terminal."""
 
-    def side_effects(self, result: Result) -> None:
+    def side_effects(self, result: R) -> None:
         """Anything a format does beyond its text (e.g. the GitHub step summary). Default: nothing."""

@@ -98,7 +98,7 @@ def _rule(rule: dict[str, Any]) -> dict[str, Any]:
     return rule
 
 
-class JsonFormat(Format):
+class JsonFormat(Format[Result]):
     """Schema version, run info, verdict (with the counts every format reads), subjects, the subjects no
     selected rule judged (`not_judged`, never a pass), checks, findings and the rules behind them; keys
     sorted inside each section, lists in a fixed order."""

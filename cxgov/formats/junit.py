@@ -65,7 +65,7 @@ def _summary(findings: list[Finding]) -> str:
     return first + (f" (and {len(findings) - 1} more)" if len(findings) > 1 else "")
 
 
-class JunitFormat(Format):
+class JunitFormat(Format[Result]):
     """JUnit XML: failures are the (rule, subject) cases that fail the gate; skipped the warnings,
     waived, suppressed, baselined and exception cases and the documents nothing judged."""
 

@@ -1,14 +1,14 @@
 """A Markdown summary for pull-request comments and GitHub step summaries.
 
 Everything from the inputs is inert text here: a message cannot become HTML, a link or an image
-(cell()), nor carry terminal controls (plain_result)."""
+(cell()), nor carry terminal controls (it reads the plain Result: reads_plain_result)."""
 
 from __future__ import annotations
 
 import re
 
 from cxgov.formats._common import (LABELS, PRE_ENFORCEMENT, conftest_summary, not_judged, not_judged_hint, ordered,
-                                   plain_result, plural, waiver_kind, where)
+                                   plural, waiver_kind, where)
 from cxgov.formats.interface import Format
 from cxgov.model import Result
 
@@ -55,15 +55,15 @@ def _by_whom(f) -> list[str]:
     return ["—", cell(f"{what} {f.waiver.source}"), "—"]
 
 
-class MarkdownFormat(Format):
+class MarkdownFormat(Format[Result]):
     """Verdict heading, counts (findings, then conftest-style tests, labelled), active findings, waived
     findings, documents nothing judged and per-framework counts; every count read from the verdict."""
 
     name = "markdown"
     extension = ".md"
+    reads_plain_result = True
 
     def render(self, result: Result, *, color: bool = False) -> str:
-        result = plain_result(result)
         v, run = result.verdict, result.run
         counts = v.counts
         icon, word = ("✅", "PASS") if v.passed else ("❌", "FAIL")

@@ -168,7 +168,7 @@ def within_limit(findings: list[Finding], limit: int) -> tuple[list[Finding], in
     return [findings[i] for i in kept], len(findings) - limit
 
 
-class SarifFormat(Format):
+class SarifFormat(Format[Result]):
     """One SARIF run: a rule per rule id found, a result per finding, waived and suppressed ones
     marked as suppressions."""
 

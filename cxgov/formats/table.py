@@ -4,7 +4,7 @@ failure, then the tally line."""
 
 from __future__ import annotations
 
-from cxgov.formats._common import plain_result, summary_line
+from cxgov.formats._common import summary_line
 from cxgov.formats._conftest import check_results
 from cxgov.formats.interface import Format
 from cxgov.model import Result
@@ -30,12 +30,12 @@ def _row(cells: list[str], widths: list[int], centre: bool = False) -> str:
     return "|" + "|".join(parts) + "|"
 
 
-class TableFormat(Format):
+class TableFormat(Format[Result]):
     name = "table"
     extension = ".txt"
+    reads_plain_result = True
 
     def render(self, result: Result, *, color: bool = False) -> str:
-        result = plain_result(result)  # no terminal controls from the inputs
         rows = []
         for c in check_results(result):
             for word, entries in (("warning", c.warnings), ("skipped", c.skipped), ("exception", c.exceptions),

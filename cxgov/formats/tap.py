@@ -9,7 +9,7 @@ judged are `ok ... # SKIP <why>`. The plan counts conftest-style tests plus docu
 
 from __future__ import annotations
 
-from cxgov.formats._common import plain_result, summary_line
+from cxgov.formats._common import summary_line
 from cxgov.formats._conftest import check_results
 from cxgov.formats.interface import Format
 from cxgov.model import Result
@@ -20,12 +20,12 @@ def _text(text: str) -> str:
     return " ".join(text.split()).replace("#", "\\#")
 
 
-class TapFormat(Format):
+class TapFormat(Format[Result]):
     name = "tap"
     extension = ".tap"
+    reads_plain_result = True
 
     def render(self, result: Result, *, color: bool = False) -> str:
-        result = plain_result(result)  # no terminal controls from the inputs
         checks = check_results(result)
         warn_fails = result.verdict.fail_on == "warn"
         failures, warnings, skipped, successes = [], [], [], []

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from itertools import groupby
 
-from cxgov.formats._common import (annotated, label, not_judged, not_judged_text, ordered, plain_result, plural,
-                                   render_options, status, summary_line, where)
+from cxgov.formats._common import (annotated, label, not_judged, not_judged_text, ordered, plural, render_options,
+                                   status, summary_line, where)
 from cxgov.formats.interface import Format
 from cxgov.model import Finding, Result
 
@@ -36,14 +36,14 @@ def _group(findings: list[Finding], color: bool) -> list[str]:
     return lines
 
 
-class TextFormat(Format):
+class TextFormat(Format[Result]):
     """Human-readable report for a terminal; ANSI colour only when asked."""
 
     name = "text"
     extension = ".txt"
+    reads_plain_result = True
 
     def render(self, result: Result, *, color: bool = False) -> str:
-        result = plain_result(result)  # no terminal controls from the inputs
         options = render_options()
         findings = ordered(result.findings)
         if options.quiet:
