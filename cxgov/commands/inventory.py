@@ -15,38 +15,27 @@ Every such finding carries the usage as metadata (provider, vendor, usage kind, 
 region, asset, declared) and points at its file and line; cxgov/evidence/aibom.py reads them, and
 renders them for `-o cyclonedx` as the bundle's SBOM does. The inventory is a listing, not a gate:
 exit 0 whatever it finds (`cxgov check` is the gate), 2 when the files cannot be read or judged.
+Its text, JSON and CycloneDX outputs are formats (cxgov/formats/inventory_*.py) of the one writer.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import json
 import sys
 from pathlib import Path
 
 from cxgov.errors import UsageError
 
-FORMATS = ("text", "json", "cyclonedx")
-INVENTORY_VERSION = 1
-
-
 def run_inventory(*, paths: list[str], outputs: list[str], output_file: str | None, evaluation_date: str,
                   jobs: int | None, engine=None, color: bool = False) -> int:
-    from cxgov.commands.outputs import Redaction, parse_outputs, write_atomically
+    from cxgov.commands.outputs import parse_outputs, write_outputs
+    from cxgov.evidence.aibom import Inventory, usages
+    from cxgov.formats import INVENTORY_FORMATS
 
-    targets = parse_outputs(outputs, output_file, choices=FORMATS)
+    targets = parse_outputs(outputs, output_file, choices=tuple(INVENTORY_FORMATS))
     result, subjects = evaluate(paths, evaluation_date, jobs, engine)
-    from cxgov.evidence import aibom
-
-    found = aibom.usages(result.findings)
-    has_descriptor = any(s.kind == "descriptor" for s in subjects)
-    redaction = Redaction(subjects)
-    for target in targets:
-        text = redaction.text(render(target.format, found, result, has_descriptor, color and target.file is None))
-        if target.file is None:
-            sys.stdout.write(text)
-        else:
-            write_atomically(target.file, text)
+    inventory = Inventory(tuple(usages(result.findings)), result.run, any(s.kind == "descriptor" for s in subjects))
+    write_outputs(inventory, targets, color=color, stdout=sys.stdout, subjects=subjects)
     return 0
 
 
@@ -75,38 +64,3 @@ def evaluate_subjects(subjects, evaluation_date: str, root: Path, jobs: int | No
     policies = dataclasses.replace(policies, data=overlay(policies.data, RECORDS_DATA))
     options = pipeline.Options(evaluation_date=evaluation_date, root=root)
     return pipeline.run([Given(subjects)], policies, evaluator, options)
-
-
-def render(fmt: str, found, result, has_descriptor: bool, color: bool = False) -> str:
-    from cxgov.evidence import aibom
-
-    if fmt == "json":
-        return json.dumps({"inventory_version": INVENTORY_VERSION, "run": result.run.to_dict(),
-                           "has_descriptor": has_descriptor, "services": [u.to_dict() for u in found]},
-                          indent=2, sort_keys=True) + "\n"
-    if fmt == "cyclonedx":
-        from datetime import datetime, timezone
-
-        stamp = datetime.fromisoformat(result.run.evaluation_date).replace(tzinfo=timezone.utc)
-        return json.dumps(aibom.standalone_bom(found, "cxgov-inventory", stamp), indent=2, sort_keys=True) + "\n"
-    return text(found, has_descriptor, color)
-
-
-def text(found, has_descriptor: bool, color: bool = False) -> str:
-    from cxgov.evidence.aibom import declared_text
-
-    undeclared = sum(u.declared is not True for u in found)
-    head = f"AI services in use: {len(found)}, {undeclared} not declared"
-    if not has_descriptor:
-        head += " (no descriptor: nothing declares which AI services are approved)"
-    lines = [head]
-    for u in found:
-        status = declared_text(u)
-        if color and u.declared is not True:
-            status = f"\x1b[33m{status}\x1b[0m"
-        who = f"{u.provider} ({u.vendor or 'self-hosted or framework'})"
-        where = " ".join(x for x in (u.host, u.region) if x)
-        lines.append(f"  {u.where}  {status}  {who}  {u.evidence} ({u.usage})" + (f"  [{where}]" if where else ""))
-    if not found:
-        lines.append("  none found")
-    return "\n".join(lines) + "\n"

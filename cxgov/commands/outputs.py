@@ -1,9 +1,9 @@
-"""The one writer: a gate Result or a drift run's Outcome in the formats asked for, to stdout or
-atomically to files; all of it redacted.
+"""The one writer: a gate Result, a drift run's Outcome or an AI inventory in the formats asked for,
+to stdout or atomically to files; all of it redacted.
 
 `Redaction` is the one redaction step between cxgov and what it writes for a person or a tool:
-every `-o` format, GitHub annotations and the step summary, drift reports and metrics (all through
-write_outputs), the `cxgov: error:` lines on stderr (error_line), drift alerts and history
+every `-o` format, GitHub annotations and the step summary, drift reports and metrics, the
+inventory (all through write_outputs), the `cxgov: error:` lines on stderr (error_line), drift alerts and history
 (commands/drift.py) go through it, as the evidence bundle goes through the same Redactor
 (cxgov/evidence/redact.py). It redacts a Result before any format renders it (so a format's own
 escaping cannot hide a secret from it) and the rendered text after (so nothing a format adds escapes
@@ -27,6 +27,7 @@ from cxgov.model import Check, Location, Result, Subject, SubjectRef
 
 if TYPE_CHECKING:
     from cxgov.drift.outcome import Outcome
+    from cxgov.evidence.aibom import Inventory
 
 
 class Redaction:
@@ -103,18 +104,16 @@ def parse_outputs(specs: list[str], output_file: str | None, *,
     return targets
 
 
-def write_outputs(result: Result | Outcome, targets: Iterable[Target], *, color: bool = False, stdout: TextIO,
+def write_outputs(result: Result | Outcome | Inventory, targets: Iterable[Target], *, color: bool = False, stdout: TextIO,
                   subjects: Iterable[Subject] = (), redaction: Redaction | None = None) -> None:
-    """Render and write each target, through one Redaction: a gate Result in formats.FORMATS, or a
+    """Render and write each target, through one Redaction: a gate Result in formats.FORMATS, a
     drift Outcome in formats.DRIFT_FORMATS (its error redacted when it was made; it holds no
-    documents). `subjects`: the evaluated subjects, so a secret a document holds by name (a
+    documents), or an inventory in formats.INVENTORY_FORMATS. `subjects`: the evaluated subjects, so a secret a document holds by name (a
     `password:` value) is cut from a message that quotes it; or the `redaction` the caller made.
     The formats read by people get the Result made plain (plain_result), made once for all of them."""
     redaction = redaction or Redaction(subjects)
-    if isinstance(result, Result):
-        registry, clean = formats.FORMATS, redaction.result(result)
-    else:
-        registry, clean = formats.DRIFT_FORMATS, result
+    registry = formats.registry_for(result)
+    clean = redaction.result(result) if isinstance(result, Result) else result
     plain_view = None
     for target in targets:
         fmt = formats.get(target.format, registry)

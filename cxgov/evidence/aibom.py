@@ -53,6 +53,16 @@ class AIUsage:
         return asdict(self)
 
 
+@dataclass(frozen=True)
+class Inventory:
+    """What `cxgov inventory` reports, the one object its formats read: the usages found, the run
+    that found them, and whether a descriptor declares which are approved."""
+
+    found: tuple[AIUsage, ...]
+    run: Any  # cxgov.model.RunInfo
+    has_descriptor: bool
+
+
 def usages(findings: Iterable[Finding]) -> list[AIUsage]:
     """The AI usages a run's findings carry, sorted and without repeats: the inventory records when
     the run asked for them, else the undeclared usages of SHADOW-AI-01 and SHADOW-AI-02."""
