@@ -16,7 +16,7 @@ from pathlib import Path
 
 from cxgov import pipeline
 from cxgov.audit_config import BUILTIN_PACKS, AuditConfig
-from cxgov.commands.progress import Stages, progress_for
+from cxgov.progress import Stages, progress_for
 from cxgov.engine.policyset import PolicySet
 from cxgov.evidence.attest_subjects import remote_without_credentials
 from cxgov.evidence.times import clock

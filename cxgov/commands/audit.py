@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from cxgov.audit import LiveOptions, default_bundle_dir, resolve_key, run_audit, stage_count, write_bundle
-from cxgov.commands.progress import Stages
+from cxgov.progress import Stages
 
 
 def run_audit_command(*, config_file: str, evaluation_date: str, out: str | None, key_file: str | None,

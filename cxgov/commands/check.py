@@ -16,7 +16,7 @@ from cxgov.paths import display_path
 from cxgov.selection import Selection, policy_paths, rejudge, restrict
 from cxgov.suppressions import GOV_005, Baseline, apply_inline, load_baseline
 from cxgov.commands.outputs import show_warnings, write_outputs, parse_outputs
-from cxgov.commands.progress import progress_for
+from cxgov.progress import progress_for
 from cxgov.engine.choice import EngineChoice
 
 LARGE_RUN = 400  # subjects from which the collector's full passes over the parsed documents show

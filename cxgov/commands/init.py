@@ -164,7 +164,7 @@ def gitignore_update(path: Path) -> list[str]:
 
 
 def run_init(directory: str, system: str | None) -> int:
-    from cxgov.commands.outputs import write_atomically
+    from cxgov.paths import write_atomically
     from cxgov.draft.scan import scan
 
     root = Path(directory)

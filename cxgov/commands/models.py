@@ -11,7 +11,7 @@ from typing import Any
 from cxgov import pipeline
 from cxgov.errors import UsageError
 from cxgov.commands.outputs import parse_outputs, write_outputs
-from cxgov.commands.progress import progress_for
+from cxgov.progress import progress_for
 
 
 def run_models_check(*, refs, filters, tracking_uri, policy, data, builtin, outputs, output_file, fail_on, waivers,

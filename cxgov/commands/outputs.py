@@ -12,8 +12,6 @@ it), having first learnt the secrets the evaluated documents hold by name.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -24,6 +22,7 @@ from cxgov.errors import UsageError
 from cxgov.evidence.redact import Redactor
 from cxgov.formats._common import plain, plain_result
 from cxgov.model import Check, Location, Result, Subject, SubjectRef
+from cxgov.paths import write_atomically
 
 if TYPE_CHECKING:
     from cxgov.drift.outcome import Outcome
@@ -127,35 +126,6 @@ def write_outputs(result: Result | Outcome | Inventory, targets: Iterable[Target
         else:
             write_atomically(target.file, text)
         fmt.side_effects(read)
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write via a temporary file and rename, so a failure never leaves a half-written output.
-
-    A symlink, device or pipe (`-o json=/dev/stdout`) is written through, not replaced; a new
-    file gets the usual permissions (umask), not the temporary file's private ones.
-    """
-    if path.is_symlink() or (path.exists() and not path.is_file()):
-        with open(path, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    mode = path.stat().st_mode & 0o7777 if path.exists() else 0o666 & ~_umask()
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current
 
 
 def show_warnings(warnings) -> None:

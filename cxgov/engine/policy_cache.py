@@ -50,7 +50,7 @@ def read(cache_key: str) -> dict[str, Any] | None:
 
 
 def write(cache_key: str, record: dict[str, Any]) -> None:
-    from cxgov.commands.outputs import write_atomically  # readers see the whole record or none
+    from cxgov.paths import write_atomically  # readers see the whole record or none
 
     folder = directory()
     if folder is None:
