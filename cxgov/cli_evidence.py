@@ -8,7 +8,7 @@ import click
 
 from cxgov.cli import cli
 from cxgov.cli_options import (color_option, evaluation_date_option, jobs_option, live_source_options, output_option,
-                               parse_date, use_color)
+                               outputs_from, parse_date)
 from cxgov.commands.engine_options import eval_bound_options
 from cxgov.commands.trust_options import trust_options
 
@@ -52,7 +52,7 @@ def audit(config_file, evaluation_date, out, key_file, key_env, unsigned, overwr
                        ui_base_url=ui_base_url, axe_source=axe_source, page_timeout=page_timeout)
     sys.exit(run_audit_command(config_file=config_file, evaluation_date=parse_date(evaluation_date), out=out,
                                key_file=key_file, key_env=key_env, unsigned=unsigned, overwrite=overwrite,
-                               outputs=list(output) or ["text"], jobs=jobs, color=use_color(color), live=live))
+                               outputs=outputs_from(output, None, color), jobs=jobs, live=live))
 
 
 @cli.command()

@@ -8,10 +8,10 @@ import click
 
 from cxgov.cli import cli
 from cxgov.cli_options import (axe_source_option, builtin_option, color_option, data_option, evaluation_date_option,
-                               fail_on_option, gate_options, jobs_option, live_source_options, no_fail_option,
-                               output_file_option, output_option, page_timeout_option, parse_date, parse_shard,
-                               policy_option, registry_options, renamed_option, tracking_uri_option, ui_options, use_color,
-                               waivers_option)
+                               fail_on_option, gate_from, gate_options, jobs_option, live_source_options,
+                               no_fail_option, output_file_option, output_option, outputs_from, page_timeout_option,
+                               parse_date, parse_shard, policy_option, registry_options, renamed_option,
+                               tracking_uri_option, ui_options, waivers_option)
 from cxgov.commands.engine_options import engine_options, eval_bound_options
 from cxgov.errors import UsageError
 from cxgov.packs import PACKS
@@ -98,12 +98,11 @@ def check(paths, policy, data, namespace, all_namespaces, builtin, combine, pars
     code = run_check(
         paths=list(paths), policy=list(policy), data=list(data), namespaces=tuple(namespace) or ("main",),
         all_namespaces=all_namespaces, builtin=builtin, combine=combine, parser=parser, include=list(include),
-        exclude=list(exclude), outputs=list(output) or ["text"], output_file=output_file,
-        fail_on="warn" if fail_on_warn else fail_on, waivers=waivers,
-        evaluation_date=parse_date(evaluation_date), jobs=jobs,
+        exclude=list(exclude), outputs=outputs_from(output, output_file, color),
+        gate=gate_from("warn" if fail_on_warn else fail_on, waivers, evaluation_date), jobs=jobs,
         limits={"max_file_bytes": max_file_size, "max_depth": max_depth, "max_nodes": max_nodes,
                 "max_documents": max_documents},
-        color=use_color(color), tracking_uri=tracking_uri, read_models=read_models, mlflow_timeout=mlflow_timeout,
+        tracking_uri=tracking_uri, read_models=read_models, mlflow_timeout=mlflow_timeout,
         mlflow_retries=mlflow_retries,
         ui=ui_options(base_url=ui_base_url, artifacts=ui_artifacts, axe_source=axe_source, page_timeout=page_timeout),
         no_ui=no_ui,
@@ -187,10 +186,9 @@ def wcag(urls, states_file, tags, axe_source, axe_options, base_url, artifacts, 
                         tags=tuple(t for spec in tags for t in spec.split(",") if t.strip()), chrome=chrome,
                         chromedriver=chromedriver, page_timeout=page_timeout, step_timeout=step_timeout, jobs=jobs,
                         screenshots=screenshots)
-    code = run_wcag(urls=list(urls), states_file=states_file, ui=options, data=list(data), outputs=list(output) or ["text"],
-                    output_file=output_file, fail_on=fail_on, waivers=waivers, baseline=baseline,
-                    write_baseline=write_baseline, evaluation_date=parse_date(evaluation_date),
-                    color=use_color(color))
+    code = run_wcag(urls=list(urls), states_file=states_file, ui=options, data=list(data),
+                    outputs=outputs_from(output, output_file, color), gate=gate_from(fail_on, waivers, evaluation_date),
+                    baseline=baseline, write_baseline=write_baseline)
     sys.exit(0 if no_fail else code)
 
 
@@ -216,8 +214,7 @@ def merge(results, output, output_file, fail_on, no_fail, color):
     """
     from cxgov.commands.merge import run_merge
 
-    code = run_merge(list(results), outputs=list(output) or ["text"], output_file=output_file, color=use_color(color),
-                     fail_on=fail_on)
+    code = run_merge(list(results), outputs=outputs_from(output, output_file, color), fail_on=fail_on)
     sys.exit(0 if no_fail else code)
 
 
@@ -261,10 +258,9 @@ def models_check(refs, filters, tracking_uri, policy, data, builtin, output, out
 
     code = run_models_check(
         refs=list(refs), filters=list(filters), tracking_uri=tracking_uri, policy=list(policy), data=list(data),
-        builtin=builtin, outputs=list(output) or ["text"], output_file=output_file, fail_on=fail_on,
-        waivers=waivers, evaluation_date=parse_date(evaluation_date), jobs=jobs,
-        timeout=mlflow_timeout if timeout is None else timeout, retries=mlflow_retries if retries is None else retries,
-        color=use_color(color),
+        builtin=builtin, outputs=outputs_from(output, output_file, color), gate=gate_from(fail_on, waivers, evaluation_date),
+        jobs=jobs, timeout=mlflow_timeout if timeout is None else timeout,
+        retries=mlflow_retries if retries is None else retries,
     )
     sys.exit(0 if no_fail else code)
 
@@ -291,5 +287,7 @@ def inventory(paths, output, output_file, evaluation_date, jobs, color):
 
     if not paths:
         raise UsageError("no files to inventory", hint="give one or more files or directories")
-    sys.exit(run_inventory(paths=list(paths), outputs=list(output) or ["text"], output_file=output_file,
-                           evaluation_date=parse_date(evaluation_date), jobs=jobs, color=use_color(color)))
+    from cxgov.formats import INVENTORY_FORMATS
+
+    sys.exit(run_inventory(paths=list(paths), outputs=outputs_from(output, output_file, color, choices=INVENTORY_FORMATS),
+                           evaluation_date=parse_date(evaluation_date), jobs=jobs))

@@ -153,6 +153,24 @@ def live_source_options(command, *, tracking_help: str | None = None, ui_help: s
     return with_options(command, options)
 
 
+def outputs_from(output, output_file: str | None = None, color: bool | None = None, *, choices=None):
+    """-o, --output-file and --color as the command's Outputs (default: text on stdout)."""
+    from cxgov import formats
+    from cxgov.commands.outputs import Outputs, parse_outputs
+
+    targets = parse_outputs(list(output) or ["text"], output_file, choices=choices or formats.FORMATS)
+    return Outputs(tuple(targets), use_color(color))
+
+
+def gate_from(fail_on: str | None, waivers: str | None = None, evaluation_date: str | None = None):
+    """--fail-on, --waivers and --evaluation-date as the command's GateOptions."""
+    from pathlib import Path
+
+    from cxgov.gate import GateOptions
+
+    return GateOptions(fail_on, Path(waivers) if waivers else None, parse_date(evaluation_date))
+
+
 def ui_options(**kw):
     from cxgov.commands.wcag import UIOptions
 

@@ -17,6 +17,8 @@ control; `by_rule` once.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
 
 from cxgov.model import Check, Finding, Verdict
 
@@ -25,6 +27,16 @@ FAIL_ON = ("deny", "warn", "never")
 FINDING_COUNTS = ("findings", "deny", "warn", "waived", "pre_enforcement")
 #: conftest's tallies, always shown labelled "conftest-style"
 CONFTEST_COUNTS = ("tests", "successes", "exceptions")
+
+
+@dataclass(frozen=True)
+class GateOptions:
+    """What a gating command judges by: the findings that fail it, the waivers, the date rules judge
+    against. `fail_on` None (merge, drift): the judged runs' own."""
+
+    fail_on: str | None
+    waivers: Path | None
+    evaluation_date: str
 
 
 def bucket(finding: Finding) -> str:

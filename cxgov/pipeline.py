@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from cxgov import __version__, gate, system_view, waivers
+from cxgov.gate import GateOptions
 from cxgov.errors import InputError, PolicyError
 from cxgov.model import Finding, Location, Result, RunInfo, Subject
 from cxgov.paths import display_path
@@ -37,6 +38,12 @@ class Options:
 def read(sources: Iterable[Source]) -> list[Subject]:
     """Every subject of every source, in the order of the sources."""
     return [subject for source in sources for subject in source.subjects()]
+
+
+def options_for(gate: GateOptions, root: Path, **more) -> Options:
+    """The pipeline's options for a command's gate options (cxgov.gate.GateOptions)."""
+    return Options(evaluation_date=gate.evaluation_date, fail_on=gate.fail_on or "deny", waivers=gate.waivers,
+                   root=root, **more)
 
 
 def subjects_for(sources: Iterable[Source], options: Options, *,

@@ -7,22 +7,21 @@ import sys
 from pathlib import Path
 
 from cxgov.audit import LiveOptions, default_bundle_dir, resolve_key, run_audit, stage_count, write_bundle
+from cxgov.commands.outputs import Outputs
 from cxgov.progress import Stages
 
 
 def run_audit_command(*, config_file: str, evaluation_date: str, out: str | None, key_file: str | None,
-                      key_env: str | None, unsigned: bool, overwrite: bool, outputs: list[str], jobs: int | None,
-                      color: bool, live: LiveOptions = LiveOptions()) -> int:
+                      key_env: str | None, unsigned: bool, overwrite: bool, outputs: Outputs, jobs: int | None,
+                      live: LiveOptions = LiveOptions()) -> int:
     import shutil
 
     from cxgov.audit_config import load_config
-    from cxgov.commands.outputs import parse_outputs, write_outputs
 
     import signal
 
     # SIGTERM (a cancelled CI job) unwinds like Ctrl-C, so the staging directory is removed too
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
-    targets = parse_outputs(outputs, None)
     config_path = Path(config_file)
     config = load_config(config_path)
     key = resolve_key(config, config_path.resolve(), key_file, key_env, unsigned)  # a bad key fails before the work
@@ -38,7 +37,7 @@ def run_audit_command(*, config_file: str, evaluation_date: str, out: str | None
         target, archive = write_bundle(run, bundle_dir, key=key, overwrite=overwrite)
     finally:
         shutil.rmtree(run.artifacts_dir, ignore_errors=True)
-    write_outputs(run.result, targets, color=color, stdout=sys.stdout, subjects=run.subjects)
+    outputs.write(run.result, subjects=run.subjects)
     c = run.result.verdict.counts
     verdict = "PASSED" if run.result.verdict.passed else "FAILED"
     print(f"{config.system}: gate {verdict} ({c['deny']} deny, {c['warn']} warn, {c['waived']} waived)", file=sys.stderr)

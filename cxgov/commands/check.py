@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import gc
-import sys
 from pathlib import Path
 
 import click
@@ -15,7 +14,8 @@ from cxgov.formats._common import RenderOptions, rendering
 from cxgov.paths import display_path
 from cxgov.selection import Selection, policy_paths, rejudge, restrict
 from cxgov.suppressions import GOV_005, Baseline, apply_inline, load_baseline
-from cxgov.commands.outputs import show_warnings, write_outputs, parse_outputs
+from cxgov.commands.outputs import Outputs, show_warnings
+from cxgov.gate import GateOptions
 from cxgov.progress import progress_for
 from cxgov.engine.choice import EngineChoice
 
@@ -23,7 +23,7 @@ LARGE_RUN = 400  # subjects from which the collector's full passes over the pars
 
 
 def run_check(*, paths, policy, data, namespaces, all_namespaces, builtin, combine, parser, include, exclude,
-              outputs, output_file, fail_on, waivers, evaluation_date, jobs, limits, color, tracking_uri=None,
+              outputs: Outputs, gate: GateOptions, jobs, limits, tracking_uri=None,
               read_models=True, mlflow_timeout=10.0, mlflow_retries=3, ui=None, no_ui: bool = False,
               engine: EngineChoice = EngineChoice(), shard=None, selection: Selection = Selection(),
               baseline: str | None = None, render: RenderOptions = RenderOptions()) -> int:
@@ -32,7 +32,6 @@ def run_check(*, paths, policy, data, namespaces, all_namespaces, builtin, combi
     from cxgov.sources.files import FileSource, Limits
 
     root = Path.cwd()
-    targets = parse_outputs(outputs, output_file)  # before any work: a bad -o is a usage error
     if shard is not None and combine:
         raise UsageError("--shard cannot split a --combine run", hint="--combine evaluates all documents as one input")
     evaluator = engine.create(jobs)  # before any work: bad engine options are a usage error
@@ -68,9 +67,8 @@ def run_check(*, paths, policy, data, namespaces, all_namespaces, builtin, combi
         # the shard holding the descriptor builds the system view over every file, as an unsplit run does
         system_from = [FileSource(paths, root=root, include=include, exclude=exclude, parser=parser,
                                   limits=limits), *live]
-    options = pipeline.Options(
-        evaluation_date=evaluation_date, namespaces=namespaces, all_namespaces=all_namespaces, combine=combine,
-        fail_on=fail_on, waivers=Path(waivers) if waivers else None, root=root,
+    options = pipeline.options_for(
+        gate, root, namespaces=namespaces, all_namespaces=all_namespaces, combine=combine,
         has_descriptor=(system_from is not None or source.declares_descriptor()) if shard is not None else None,
     )
     if len(subjects) >= LARGE_RUN:
@@ -85,7 +83,7 @@ def run_check(*, paths, policy, data, namespaces, all_namespaces, builtin, combi
         result = dataclasses.replace(result, shard=ShardInfo.of(shard, source.all_files, mine))
     result = judged(result, subjects, root, selection, known)
     with rendering(render):
-        write_outputs(result, targets, color=color, stdout=sys.stdout, subjects=subjects)
+        outputs.write(result, subjects=subjects)
     return result.verdict.exit_code
 
 

@@ -21,21 +21,17 @@ Its text, JSON and CycloneDX outputs are formats (cxgov/formats/inventory_*.py) 
 from __future__ import annotations
 
 import dataclasses
-import sys
 from pathlib import Path
 
 from cxgov.errors import UsageError
 
-def run_inventory(*, paths: list[str], outputs: list[str], output_file: str | None, evaluation_date: str,
-                  jobs: int | None, engine=None, color: bool = False) -> int:
-    from cxgov.commands.outputs import parse_outputs, write_outputs
+def run_inventory(*, paths: list[str], outputs, evaluation_date: str, jobs: int | None, engine=None) -> int:
+    """`outputs`: Outputs of formats.INVENTORY_FORMATS."""
     from cxgov.evidence.aibom import Inventory, usages
-    from cxgov.formats import INVENTORY_FORMATS
 
-    targets = parse_outputs(outputs, output_file, choices=tuple(INVENTORY_FORMATS))
     result, subjects = evaluate(paths, evaluation_date, jobs, engine)
     inventory = Inventory(tuple(usages(result.findings)), result.run, any(s.kind == "descriptor" for s in subjects))
-    write_outputs(inventory, targets, color=color, stdout=sys.stdout, subjects=subjects)
+    outputs.write(inventory, subjects=subjects)
     return 0
 
 

@@ -8,24 +8,21 @@ findings and recomputes the verdict, which therefore equals the unsplit run's.
 
 from __future__ import annotations
 
-import sys
 from collections import Counter
 from pathlib import Path
 
 from cxgov import gate
 from cxgov.errors import InputError
 from cxgov.model import Finding, Result, canonical_json
-from cxgov.commands.outputs import parse_outputs, write_outputs
+from cxgov.commands.outputs import Outputs
 
 
-def run_merge(paths: list[str], *, outputs: list[str], output_file: str | None, color: bool,
-              fail_on: str | None = None) -> int:
+def run_merge(paths: list[str], *, outputs: Outputs, fail_on: str | None = None) -> int:
     from cxgov.formats.json_read import read_result
 
-    targets = parse_outputs(outputs, output_file)
     results = [(path, read_result(Path(path))) for path in paths]
     merged = merge_results(results, fail_on=fail_on)
-    write_outputs(merged, targets, color=color, stdout=sys.stdout)
+    outputs.write(merged)
     return merged.verdict.exit_code
 
 

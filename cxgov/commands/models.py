@@ -3,19 +3,19 @@
 
 from __future__ import annotations
 
-import sys
 import threading
 from pathlib import Path
 from typing import Any
 
 from cxgov import pipeline
 from cxgov.errors import UsageError
-from cxgov.commands.outputs import parse_outputs, write_outputs
+from cxgov.commands.outputs import Outputs
+from cxgov.gate import GateOptions
 from cxgov.progress import progress_for
 
 
-def run_models_check(*, refs, filters, tracking_uri, policy, data, builtin, outputs, output_file, fail_on, waivers,
-                     evaluation_date, jobs, timeout, retries, color) -> int:
+def run_models_check(*, refs, filters, tracking_uri, policy, data, builtin, outputs: Outputs, gate: GateOptions, jobs,
+                     timeout, retries) -> int:
     from cxgov.engine.embedded import EmbeddedEngine
     from cxgov.engine.policyset import load
     from cxgov.sources.interface import Given
@@ -26,7 +26,6 @@ def run_models_check(*, refs, filters, tracking_uri, policy, data, builtin, outp
         raise UsageError("no model versions to check", hint="give references (name@alias, name/version) or --filter")
     if not tracking_uri:
         raise UsageError("no MLflow tracking URI", hint="give --tracking-uri or set MLFLOW_TRACKING_URI")
-    targets = parse_outputs(outputs, output_file)
     root = Path.cwd()
     if not policy and not builtin:
         raise UsageError("no policies to evaluate", hint="give -p/--policy, or drop --no-builtin")
@@ -53,9 +52,8 @@ def run_models_check(*, refs, filters, tracking_uri, policy, data, builtin, outp
     if not subjects:
         raise UsageError("the filter selected no model versions in " + masked(tracking_uri),
                          hint="check the --filter expression")
-    options = pipeline.Options(evaluation_date=evaluation_date, fail_on=fail_on,
-                               waivers=Path(waivers) if waivers else None, root=root)
+    options = pipeline.options_for(gate, root)
     with progress_for(len(subjects), "evaluating") as progress:
         result = pipeline.run([Given(subjects)], policies, engine, options, progress)
-    write_outputs(result, targets, color=color, stdout=sys.stdout, subjects=subjects)
+    outputs.write(result, subjects=subjects)
     return result.verdict.exit_code

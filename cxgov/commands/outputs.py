@@ -82,6 +82,21 @@ class Target:
     file: Path | None  # None: stdout
 
 
+@dataclass(frozen=True)
+class Outputs:
+    """Where a command's outputs go (-o, --output-file, --color), parsed before any work is done, so
+    a bad -o is a usage error, not a lost run."""
+
+    targets: tuple[Target, ...]
+    color: bool = False
+
+    def write(self, result, *, subjects: Iterable[Subject] = (), redaction: Redaction | None = None) -> None:
+        import sys
+
+        write_outputs(result, self.targets, color=self.color, stdout=sys.stdout, subjects=subjects,
+                      redaction=redaction)
+
+
 def parse_outputs(specs: list[str], output_file: str | None, *,
                   choices: Sequence[str] = formats.FORMATS) -> list[Target]:
     """`-o sarif`, `-o sarif=out.sarif`, `-o text,json`; --output-file names the file of a single -o.

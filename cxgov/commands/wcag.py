@@ -3,7 +3,6 @@ and `audit` scan, are cxgov/sources/declared_ui.py; the scan itself is cxgov/sou
 
 from __future__ import annotations
 
-import sys
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -15,7 +14,8 @@ from cxgov.sources import ui_baseline
 from cxgov.errors import InputError, UsageError
 from cxgov.paths import display_path
 from cxgov.sources.ui_scan import UIOptions, UIScan, prestart_browsers
-from cxgov.commands.outputs import parse_outputs, write_outputs
+from cxgov.commands.outputs import Outputs
+from cxgov.gate import GateOptions
 
 # the builtin packs with rules for ui-scan subjects: all `cxgov wcag` loads (tests/test_ui_scan.py
 # checks no other pack has one); the rules about the system's UI need a descriptor, which is `check`'s
@@ -40,15 +40,14 @@ def load_states(path: str) -> tuple[list[Any] | None, list[dict] | None]:
     raise InputError("a states file is a list of steps, or a mapping with states or entry_points", where=path)
 
 
-def run_wcag(*, urls: list[str], states_file: str | None, ui: UIOptions, data: list[str], outputs: list[str], output_file: str | None, fail_on: str, waivers: str | None,
-             evaluation_date: str, color: bool, baseline: str | None = None, write_baseline: str | None = None) -> int:
+def run_wcag(*, urls: list[str], states_file: str | None, ui: UIOptions, data: list[str], outputs: Outputs,
+             gate: GateOptions, baseline: str | None = None, write_baseline: str | None = None) -> int:
     from cxgov.engine.embedded import EmbeddedEngine
     from cxgov.engine.policyset import builtin_pack_paths, load
     from cxgov.sources.ui import page_url
     from cxgov.sources.ui_steps import ui_targets
 
     root = Path.cwd()
-    targets_out = parse_outputs(outputs, output_file)
     steps, entry_points = load_states(states_file) if states_file else (None, None)
     declared = list(entry_points or [])
     for url in map(page_url, urls):
@@ -62,20 +61,19 @@ def run_wcag(*, urls: list[str], states_file: str | None, ui: UIOptions, data: l
     try:
         policies = load(builtin_pack_paths(UI_PACKS), data, root=root)  # a bad -d file fails before any scan
         if baseline:
-            ui_baseline.load(Path(baseline), evaluation_date)  # so does a malformed baseline
+            ui_baseline.load(Path(baseline), gate.evaluation_date)  # so does a malformed baseline
         scan = UIScan(targets, ui)
         subjects = list(scan.subjects())  # scanned here, so the unused browsers are let go after it
     finally:
         ui_pool.discard_unused()
-    options = pipeline.Options(evaluation_date=evaluation_date, fail_on=fail_on,
-                               waivers=Path(waivers) if waivers else None, root=root)
-    result = apply_baseline(pipeline.run([scan], policies, EmbeddedEngine(), options), baseline, evaluation_date,
+    options = pipeline.options_for(gate, root)
+    result = apply_baseline(pipeline.run([scan], policies, EmbeddedEngine(), options), baseline, gate.evaluation_date,
                             display_path(Path(baseline), root) if baseline else None)
     if write_baseline:
         count = ui_baseline.write(result, Path(write_baseline))
         click.echo(f"cxgov: wrote {count} known violation(s) to {write_baseline}: fill in its review fields "
                    "before it applies", err=True)
-    write_outputs(result, targets_out, color=color, stdout=sys.stdout, subjects=subjects)
+    outputs.write(result, subjects=subjects)
     return result.verdict.exit_code
 
 
