@@ -2,7 +2,7 @@
 """Write policies/COVERAGE.md: per framework, which controls of CONTROLS.md the builtin packs encode,
 which they check as evidence only, and which are not (yet) machine-checked, and why.
 
-Run it after changing a builtin rule; tests/test_coverage.py fails when the file is out of date.
+Run it after changing a builtin rule; tests/policies/test_coverage.py fails when the file is out of date.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ builtin rule's `helpUri` here, so GitHub code scanning shows the page beside an 
     python scripts/rule_docs.py           # write the pages
     python scripts/rule_docs.py --check   # exit 1 and name the pages that are out of date
 
-Run it after changing a builtin rule's METADATA; tests/test_sarif_github.py fails when a page is
+Run it after changing a builtin rule's METADATA; tests/formats/test_sarif_github.py fails when a page is
 missing or stale.
 """
 

@@ -17,7 +17,7 @@ from cxgov.sources.ui_scan import UIOptions, UIScan, prestart_browsers
 from cxgov.commands.outputs import Outputs
 from cxgov.gate import GateOptions
 
-# the builtin packs with rules for ui-scan subjects: all `cxgov wcag` loads (tests/test_ui_scan.py
+# the builtin packs with rules for ui-scan subjects: all `cxgov wcag` loads (tests/sources/test_ui_scan.py
 # checks no other pack has one); the rules about the system's UI need a descriptor, which is `check`'s
 UI_PACKS = ("wcag",)
 

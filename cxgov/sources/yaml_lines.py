@@ -6,7 +6,7 @@ the rest of the run: on 10,000 documents the cyclic collector then spends more t
 them than everything else together. These tables hold only strings and ints, which the collector
 never tracks, and come from one pass over the parser's events.
 
-line_of() answers what a walk over PyYAML's composed nodes answers (tests/test_yaml_lines.py):
+line_of() answers what a walk over PyYAML's composed nodes answers (tests/sources/test_yaml_lines.py):
 a mapping entry's line is its key's, a list item's its first line, and a path that goes further
 than the document stops at the deepest part that exists. A key may hold dots (an annotation, a
 provider alias), so a table's paths join their keys with SEP, never with ".", and a dotted path is

@@ -1,7 +1,7 @@
 """`cxgov init` drafts a descriptor from the repository's Kubernetes manifests and Terraform, scaffolds
 a working cxgov.yaml, waivers.yaml and a GitHub workflow naming exactly the files it could read, keeps
 keys and bundles out of git, and never overwrites a file. (The whole first-audit path, init -> check
--> audit -> verify, is tests/test_first_audit.py.)"""
+-> audit -> verify, is tests/e2e/test_first_audit.py.)"""
 
 from __future__ import annotations
 

@@ -14,8 +14,9 @@ from cxgov.model import Location, canonical_json
 from cxgov.sources import files as files_module
 from cxgov.sources.files import FileSource, Limits, recognise
 from cxgov.sources.readers import PARSERS
+from conftest import DATA as TESTS_DATA
 
-DATA = Path(__file__).parent / "data" / "sources"
+DATA = TESTS_DATA / "sources"
 
 
 def read(tmp_path: Path, name: str, text: str | bytes, **options):

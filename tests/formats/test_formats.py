@@ -20,11 +20,11 @@ from cxgov.formats.junit import namespace_of
 from cxgov.formats.markdown import cell
 from cxgov.gate import verdict
 from cxgov.model import Check, Finding, Location, Result, RuleInfo, RunInfo, SubjectRef, Waiver
+from conftest import DATA, ROOT
 
 # The SARIF 2.1.0 schema as the SARIF SDK ships it: `sarif-2.1.0.json` from the npm package
 # @microsoft/sarif-multitool-linux 5.7.0 (MIT, github.com/microsoft/sarif-sdk), copied unchanged.
-ROOT = Path(__file__).parent.parent
-SARIF_SCHEMA = Path(__file__).parent / "data" / "sarif-2.1.0.json"
+SARIF_SCHEMA = DATA / "sarif-2.1.0.json"
 SARIF_SCHEMA_SHA256 = "1c49a0f2b60444c71bb14878e21e0d882198eff4c539861b133093ad89ed798c"
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")

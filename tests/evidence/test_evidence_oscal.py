@@ -23,9 +23,10 @@ from jsonschema.exceptions import ValidationError
 
 from cxgov.evidence.controls import control_matrix
 from cxgov.evidence.oscal import assessment_results, control_token, validate_assessment_results
+from conftest import DATA
 from evidence_support import ROUTER, TRIAGE, cached_view
 
-SCHEMA = Path(__file__).parent / "data" / "oscal-1.2.3-complete-schema.json"
+SCHEMA = DATA / "oscal-1.2.3-complete-schema.json"
 SCHEMA_SHA256 = "384324105c7a817af0f65b120a963146caa0e0d55d969cf0daf60e063b87a206"
 
 
