@@ -70,22 +70,24 @@ deny contains f if {
 }
 
 # a geo inference profile routes to each of its destinations: each must be allowed for this provider
-deny contains f if {
+routes contains [i, dest] if {
 	some i, p in d.ai_providers
 	id := model_base(p.model_id)
 	some prefix, destinations in routing.geo_profiles.bedrock
 	startswith(id, prefix)
 	some dest in destinations
+}
+
+deny contains f if {
+	some [i, dest] in routes
+	p := d.ai_providers[i]
 	count(residency.geo_countries("aws", dest)) == 0
 	f := finding(i, p, "model_id", sprintf("model_id %s routes to %s, which does not resolve to a country", [p.model_id, dest]))
 }
 
 deny contains f if {
-	some i, p in d.ai_providers
-	id := model_base(p.model_id)
-	some prefix, destinations in routing.geo_profiles.bedrock
-	startswith(id, prefix)
-	some dest in destinations
+	some [i, dest] in routes
+	p := d.ai_providers[i]
 	some c in residency.geo_countries("aws", dest)
 	v := residency.country_verdict(c, p, p.name)
 	not residency.allowed(v)

@@ -94,23 +94,23 @@ label_part(p) := sprintf("%v", [p]) if not is_string(p)
 # the path of a value inside a block's expressions, from the document's root
 expression_path(b, path) := concat(".", array.concat(array.concat(["configuration"], [label_part(p) | some p in b.path]), array.concat(["expressions"], [label_part(p) | some p in path])))
 
-deny contains result.at_path(msg, b.label, expression_path(b, path)) if {
+# each constant in a block's expressions: [block, its path, the attribute that holds it, its value]
+constants contains [b, path, path[count(path) - 2], v] if {
 	some b in blocks
 	walk(b.expressions, [path, v])
 	count(path) >= 2
 	path[count(path) - 1] == "constant_value"
-	attr := path[count(path) - 2]
+}
+
+deny contains result.at_path(msg, b.label, expression_path(b, path)) if {
+	some [b, path, attr, v] in constants
 	attr in ref.terraform_attributes
 	literal(v)
 	msg := concat("", [b.label, ": ", attr, " is a literal in the Terraform configuration"])
 }
 
 deny contains result.at_path(msg, b.label, expression_path(b, array.concat(path, [name]))) if {
-	some b in blocks
-	walk(b.expressions, [path, v])
-	count(path) >= 2
-	path[count(path) - 1] == "constant_value"
-	attr := path[count(path) - 2]
+	some [b, path, attr, v] in constants
 	attr in ref.terraform_env_maps
 	is_object(v)
 	some name, value in v
