@@ -73,7 +73,8 @@ def synthetic_project(where: Path, findings: int) -> Path:
 
 def bench(label: str, config_path: Path, key, public_key, runs: int, out: Path, live=None) -> None:
     from cxgov.audit_config import load_config
-    from cxgov.commands.audit import LiveOptions, run_audit, write_bundle
+    from cxgov.audit import run_audit, write_bundle
+    from cxgov.sources.live import LiveOptions
     from cxgov.evidence.bundle import open_bundle
     from cxgov.evidence.verify import verify
 
@@ -117,7 +118,7 @@ def example_live_sources(workdir: Path):
     """A seeded local registry and the example widget for the acme-cx audit, stopped afterwards."""
     import importlib.util
 
-    from cxgov.commands.audit import LiveOptions
+    from cxgov.sources.live import LiveOptions
 
     sys.path.insert(0, str(ROOT / "model_registry"))
     import local_server

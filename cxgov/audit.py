@@ -23,20 +23,7 @@ from cxgov.evidence.times import clock
 from cxgov.errors import CxgovError, InputError, SourceError, UsageError
 from cxgov.model import Result, Subject
 from cxgov.sources.interface import Given
-
-
-@dataclass(frozen=True)
-class LiveOptions:
-    """Where the live sources are read at run time, as `cxgov check` takes it: --tracking-uri (or
-    MLFLOW_TRACKING_URI) beats models.tracking_uri, which beats the descriptor's models[].tracking_uri;
-    --ui-base-url scans the declared UI on another origin while findings keep the declared URLs."""
-
-    tracking_uri: str | None = None
-    mlflow_timeout: float = 10.0
-    mlflow_retries: int = 3
-    ui_base_url: str | None = None
-    axe_source: str | None = None
-    page_timeout: float = 30.0
+from cxgov.sources.live import LiveOptions
 
 
 @dataclass(frozen=True)
@@ -187,12 +174,10 @@ def _ui_subjects(config: AuditConfig, files: list[Subject], live: LiveOptions, a
     """The entry points the descriptor declares (as `cxgov check` scans them) and the config's, in one scan."""
     try:
         from cxgov.sources.declared_ui import DeclaredUI
-        from cxgov.sources.ui_scan import UIOptions
     except ImportError as exc:
         raise SourceError(f"this installation cannot scan UIs ({exc})", where="ui",
                           hint="install cxgov with UI scanning support, or set ui.skip with a reason") from None
-    options = UIOptions(base_url=live.ui_base_url, artifacts=str(artifacts_dir), axe_source=live.axe_source,
-                        page_timeout=live.page_timeout)
+    options = live.ui(str(artifacts_dir))
     entry_points = [e.model_dump(exclude_none=True) for e in config.ui.entry_points]
     return list(DeclaredUI(files, options, entry_points=entry_points, where=where).subjects())
 

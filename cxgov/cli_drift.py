@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from cxgov.cli import cli
-from cxgov.cli_options import (evaluation_date_option, fail_on_option, jobs_option, live_source_options,
+from cxgov.cli_options import (evaluation_date_option, fail_on_option, jobs_option, live_from, live_source_options,
                                output_option, parse_date, with_options)
 from cxgov.commands.engine_options import eval_bound_options
 from cxgov.commands.trust_options import trust_options
@@ -65,9 +65,8 @@ def _drift_settings(baseline, current, state, webhook, webhook_timeout, webhook_
         webhook_timeout=webhook_timeout, webhook_retries=webhook_retries, report_url=report_url, metrics=metrics,
         targets=parse_targets(list(output)), fail_on=fail_on,
         evaluation_date=parse_date(evaluation_date) if evaluation_date else None, jobs=jobs,
-        config_path=config_path, tracking_uri=tracking_uri or None, ui_base_url=ui_base_url,
-        mlflow_timeout=mlflow_timeout, mlflow_retries=mlflow_retries, axe_source=axe_source,
-        page_timeout=page_timeout, trust=trust)
+        config_path=config_path, live=live_from(tracking_uri, mlflow_timeout, mlflow_retries, ui_base_url, axe_source,
+                                                page_timeout), trust=trust)
 
 
 @cli.group()

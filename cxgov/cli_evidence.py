@@ -8,7 +8,7 @@ import click
 
 from cxgov.cli import cli
 from cxgov.cli_options import (color_option, evaluation_date_option, jobs_option, live_source_options, output_option,
-                               outputs_from, parse_date)
+                               live_from, outputs_from, parse_date)
 from cxgov.commands.engine_options import eval_bound_options
 from cxgov.commands.trust_options import trust_options
 
@@ -45,11 +45,9 @@ def audit(config_file, evaluation_date, out, key_file, key_env, unsigned, overwr
     findings, control matrix, redacted inputs, exact policies and a DSSE-signed in-toto attestation.
     Exit 0 gate passed, 1 gate failed (the bundle is written either way), 2 could not audit.
     """
-    from cxgov.audit import LiveOptions
     from cxgov.commands.audit import run_audit_command
 
-    live = LiveOptions(tracking_uri=tracking_uri or None, mlflow_timeout=mlflow_timeout, mlflow_retries=mlflow_retries,
-                       ui_base_url=ui_base_url, axe_source=axe_source, page_timeout=page_timeout)
+    live = live_from(tracking_uri, mlflow_timeout, mlflow_retries, ui_base_url, axe_source, page_timeout)
     sys.exit(run_audit_command(config_file=config_file, evaluation_date=parse_date(evaluation_date), out=out,
                                key_file=key_file, key_env=key_env, unsigned=unsigned, overwrite=overwrite,
                                outputs=outputs_from(output, None, color), jobs=jobs, live=live))

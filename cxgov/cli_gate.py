@@ -8,10 +8,10 @@ import click
 
 from cxgov.cli import cli
 from cxgov.cli_options import (axe_source_option, builtin_option, color_option, data_option, evaluation_date_option,
-                               fail_on_option, gate_from, gate_options, jobs_option, live_source_options,
+                               fail_on_option, gate_from, gate_options, jobs_option, live_from, live_source_options,
                                no_fail_option, output_file_option, output_option, outputs_from, page_timeout_option,
                                parse_date, parse_shard, policy_option, registry_options, renamed_option,
-                               tracking_uri_option, ui_options, waivers_option)
+                               tracking_uri_option, waivers_option)
 from cxgov.commands.engine_options import engine_options, eval_bound_options
 from cxgov.errors import UsageError
 from cxgov.packs import PACKS
@@ -102,10 +102,8 @@ def check(paths, policy, data, namespace, all_namespaces, builtin, combine, pars
         gate=gate_from("warn" if fail_on_warn else fail_on, waivers, evaluation_date), jobs=jobs,
         limits={"max_file_bytes": max_file_size, "max_depth": max_depth, "max_nodes": max_nodes,
                 "max_documents": max_documents},
-        tracking_uri=tracking_uri, read_models=read_models, mlflow_timeout=mlflow_timeout,
-        mlflow_retries=mlflow_retries,
-        ui=ui_options(base_url=ui_base_url, artifacts=ui_artifacts, axe_source=axe_source, page_timeout=page_timeout),
-        no_ui=no_ui,
+        live=live_from(tracking_uri, mlflow_timeout, mlflow_retries, ui_base_url, axe_source, page_timeout),
+        read_models=read_models, ui_artifacts=ui_artifacts, no_ui=no_ui,
         engine=engine, shard=parse_shard(shard),
         selection=Selection(tuple(rules), tuple(skip_rules), tuple(packs), severity), baseline=baseline,
         render=RenderOptions(quiet=quiet, compact=compact),

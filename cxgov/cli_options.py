@@ -171,10 +171,12 @@ def gate_from(fail_on: str | None, waivers: str | None = None, evaluation_date: 
     return GateOptions(fail_on, Path(waivers) if waivers else None, parse_date(evaluation_date))
 
 
-def ui_options(**kw):
-    from cxgov.commands.wcag import UIOptions
+def live_from(tracking_uri: str | None, mlflow_timeout: float, mlflow_retries: int, ui_base_url: str | None,
+              axe_source: str | None, page_timeout: float):
+    """The live-source options (live_source_options) as the command's LiveOptions."""
+    from cxgov.sources.live import LiveOptions
 
-    return UIOptions(**kw)
+    return LiveOptions(tracking_uri or None, mlflow_timeout, mlflow_retries, ui_base_url, axe_source, page_timeout)
 
 
 def parse_shard(spec: str | None):

@@ -6,9 +6,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from cxgov.audit import LiveOptions, default_bundle_dir, resolve_key, run_audit, stage_count, write_bundle
+from cxgov.audit import default_bundle_dir, resolve_key, run_audit, stage_count, write_bundle
 from cxgov.commands.outputs import Outputs
 from cxgov.progress import Stages
+from cxgov.sources.live import LiveOptions
 
 
 def run_audit_command(*, config_file: str, evaluation_date: str, out: str | None, key_file: str | None,

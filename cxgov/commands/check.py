@@ -18,13 +18,14 @@ from cxgov.commands.outputs import Outputs, show_warnings
 from cxgov.gate import GateOptions
 from cxgov.progress import progress_for
 from cxgov.engine.choice import EngineChoice
+from cxgov.sources.live import LiveOptions
 
 LARGE_RUN = 400  # subjects from which the collector's full passes over the parsed documents show
 
 
 def run_check(*, paths, policy, data, namespaces, all_namespaces, builtin, combine, parser, include, exclude,
-              outputs: Outputs, gate: GateOptions, jobs, limits, tracking_uri=None,
-              read_models=True, mlflow_timeout=10.0, mlflow_retries=3, ui=None, no_ui: bool = False,
+              outputs: Outputs, gate: GateOptions, jobs, limits, live: LiveOptions = LiveOptions(),
+              read_models: bool = True, ui_artifacts: str | None = None, no_ui: bool = False,
               engine: EngineChoice = EngineChoice(), shard=None, selection: Selection = Selection(),
               baseline: str | None = None, render: RenderOptions = RenderOptions()) -> int:
     from cxgov.engine.policyset import load
@@ -55,18 +56,17 @@ def run_check(*, paths, policy, data, namespaces, all_namespaces, builtin, combi
     from cxgov.sources.declared_ui import DeclaredUI
     from cxgov.sources.deployed_models import DeployedModels
     from cxgov.sources.interface import Given
-    from cxgov.sources.ui_scan import UIOptions
 
-    live = [DeployedModels(files, tracking_uri=tracking_uri, read=read_models, timeout=mlflow_timeout,
-                           retries=mlflow_retries),
-            DeclaredUI(files, ui or UIOptions(), no_ui=no_ui)]
-    sources = [Given(files), *live]
+    declared = [DeployedModels(files, tracking_uri=live.tracking_uri, read=read_models, timeout=live.mlflow_timeout,
+                               retries=live.mlflow_retries),
+                DeclaredUI(files, live.ui(ui_artifacts), no_ui=no_ui)]
+    sources = [Given(files), *declared]
     subjects = pipeline.read(sources)  # read once: the registry and the UI are not asked again
     system_from = None
     if shard is not None and any(s.kind == "descriptor" for s in subjects):
         # the shard holding the descriptor builds the system view over every file, as an unsplit run does
         system_from = [FileSource(paths, root=root, include=include, exclude=exclude, parser=parser,
-                                  limits=limits), *live]
+                                  limits=limits), *declared]
     options = pipeline.options_for(
         gate, root, namespaces=namespaces, all_namespaces=all_namespaces, combine=combine,
         has_descriptor=(system_from is not None or source.declares_descriptor()) if shard is not None else None,

@@ -29,6 +29,7 @@ from cxgov.drift import snapshot
 from cxgov.drift.compare import compare
 from cxgov.drift.outcome import LastSuccess, Outcome
 from cxgov.errors import CxgovError, InputError, UsageError
+from cxgov.sources.live import LiveOptions
 
 #: what `drift check -o` writes (formats.DRIFT_FORMATS); the Prometheus textfile is --metrics
 REPORTS = ("text", "json", "markdown")
@@ -49,13 +50,7 @@ class DriftOptions:
     evaluation_date: str | None = None  # default: today (UTC) at each run
     jobs: int | None = None
     config_path: Path = field(default_factory=lambda: Path("cxgov.yaml"))  # where the recorded config sits now
-    # where the re-run audit reads the live sources, as `cxgov audit --tracking-uri/--ui-base-url`
-    tracking_uri: str | None = None
-    ui_base_url: str | None = None
-    mlflow_timeout: float = 10.0
-    mlflow_retries: int = 3
-    axe_source: str | None = None
-    page_timeout: float = 30.0
+    live: LiveOptions = LiveOptions()  # where the re-run audit reads the live sources, as `cxgov audit`
     trust: TrustRequest = TrustRequest()  # whose signature a baseline or --current bundle must carry
 
 
@@ -154,18 +149,15 @@ def rerun_audit(options: DriftOptions, config_text: str) -> snapshot.Snapshot:
     import shutil
 
     from cxgov.audit_config import load_config
-    from cxgov.audit import LiveOptions, run_audit
+    from cxgov.audit import run_audit
 
     with tempfile.TemporaryDirectory(prefix="cxgov-drift-") as tmp:
         recorded = Path(tmp) / "cxgov.yaml"  # load_config reads a file, for its line numbers
         recorded.write_text(config_text, encoding="utf-8")
         config = load_config(recorded)
     checkout = options.config_path
-    live = LiveOptions(tracking_uri=options.tracking_uri, mlflow_timeout=options.mlflow_timeout,
-                       mlflow_retries=options.mlflow_retries, ui_base_url=options.ui_base_url,
-                       axe_source=options.axe_source, page_timeout=options.page_timeout)
     run = run_audit(config, config_path=checkout, evaluation_date=options.evaluation_date or _today(),
-                    jobs=options.jobs, live=live)
+                    jobs=options.jobs, live=options.live)
     try:
         text = checkout.read_text(encoding="utf-8") if checkout.is_file() else None
         return snapshot.from_audit(run, created=now(), source=f"audit of {checkout}", config_text=text)
