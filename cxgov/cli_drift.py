@@ -9,7 +9,7 @@ import click
 
 from cxgov.cli import cli
 from cxgov.cli_options import (evaluation_date_option, fail_on_option, jobs_option, live_from, live_source_options,
-                               output_option, parse_date, with_options)
+                               output_option, outputs_from, parse_date, with_options)
 from cxgov.commands.engine_options import eval_bound_options
 from cxgov.commands.trust_options import trust_options
 from cxgov.errors import UsageError
@@ -139,4 +139,6 @@ def drift_history(state, limit, output):
     """List drift runs and, per finding, when it first appeared and was resolved (time to remediate)."""
     from cxgov.commands.drift import run_history
 
-    sys.exit(run_history(state, fmt=output, limit=limit, stdout=sys.stdout))
+    from cxgov.formats import HISTORY_FORMATS
+
+    sys.exit(run_history(state, outputs=outputs_from([output], choices=HISTORY_FORMATS), limit=limit))

@@ -254,48 +254,14 @@ def run_watch(options: DriftOptions, interval: float, *, max_runs: int | None, s
     return 0
 
 
-def run_history(state: Path, *, fmt: str, limit: int | None, stdout: TextIO) -> int:
-    """`drift history`: the runs (newest first) and each finding's episodes with time to remediate."""
-    import json
-
-    from cxgov.drift.history import History
+def run_history(state: Path, *, outputs, limit: int | None) -> int:
+    """`drift history`: the runs (newest first) and each finding's episodes with time to remediate.
+    `outputs`: Outputs of formats.HISTORY_FORMATS."""
+    from cxgov.drift.history import History, HistoryView
 
     if not state.is_file():
         raise InputError("no such state file", where=str(state), hint="drift check/watch --state creates it")
     with History(state) as history:
-        runs, episodes = history.runs(limit), history.episodes()
-    if fmt == "json":
-        stdout.write(json.dumps({"runs": runs, "findings": episodes}, indent=2, sort_keys=True) + "\n")
-        return 0
-    lines = ["Runs (newest first):", f"  {'run':>5}  {'finished':<20}  {'status':<7}  exit  summary"]
-    for r in runs:
-        c = r["counts"]
-        kinds = ("new", "changed", "waiver-expired", "resolved", "controls", "aliases", "digests", "inputs")
-        summary = r["error"] or ", ".join(f"{c[k]} {k}" for k in kinds if c.get(k))
-        baseline = (r.get("trust") or {}).get("baseline") or {}
-        flag = {"untrusted": " [baseline UNTRUSTED]", "unsigned": " [baseline UNSIGNED]"}.get(baseline.get("trust"), "")
-        lines.append(f"  {r['id']:>5}  {r['finished']:<20}  {r['status']:<7}  {r['exit_code']:>4}  "
-                     f"{summary or 'no drift'} ({r['finding_count']} findings){flag}")
-    lines += ["", "Findings (first seen, resolved, time to remediate):"]
-    for e in episodes:
-        resolved = (f"resolved run {e['resolved_run']} {e['resolved_at']}  after {_duration(e['time_to_remediate'])}"
-                    if e["resolved_run"] else "open")
-        lines.append(f"  {e['rule_id']:<16} {e['subject']}\n      first seen run {e['first_run']} {e['first_seen']}"
-                     f"  {resolved}")
-    if not episodes:
-        lines.append("  (none)")
-    stdout.write("\n".join(lines) + "\n")
+        view = HistoryView(tuple(history.runs(limit)), tuple(history.episodes()))
+    outputs.write(view)
     return 0
-
-
-def _duration(seconds: float) -> str:
-    seconds = int(seconds)
-    days, rest = divmod(seconds, 86400)
-    hours, rest = divmod(rest, 3600)
-    minutes, secs = divmod(rest, 60)
-    if days:
-        return f"{days}d {hours}h"
-    if hours:
-        return f"{hours}h {minutes}m"
-    return f"{minutes}m {secs}s"
-

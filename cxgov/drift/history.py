@@ -109,6 +109,15 @@ class Appended:
     alert_id: int | None  # set when this run claimed an alert to send
 
 
+@dataclass(frozen=True)
+class HistoryView:
+    """What `drift history` shows, the one object its formats read: the runs (newest first) and each
+    finding's episodes, with time to remediate."""
+
+    runs: tuple[dict, ...]
+    episodes: tuple[dict, ...]
+
+
 class History:
     """A drift state file. Open, append or read, close; safe to share between processes."""
 

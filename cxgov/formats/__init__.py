@@ -1,9 +1,9 @@
 """Output formats: one module each, all those of a registry reading the same result.
 
-`FORMATS` read a gate Result (`-o` of check, audit, merge, models, wcag); `DRIFT_FORMATS` read a
-drift run's Outcome (`drift check -o`, and its Prometheus textfile); `INVENTORY_FORMATS` read what
-`cxgov inventory` found. `get(name)` imports only the format asked for, so a run that writes text
-never loads the others.
+`FORMATS` read a gate Result (`-o` of check, audit, merge, models, wcag); `DRIFT_FORMATS` a drift
+run's Outcome (`drift check -o`, and its Prometheus textfile); `HISTORY_FORMATS` a drift state file's
+runs (`drift history -o`); `INVENTORY_FORMATS` what `cxgov inventory` found. `get(name)` imports only
+the format asked for, so a run that writes text never loads the others.
 """
 
 from __future__ import annotations
@@ -33,6 +33,11 @@ DRIFT_FORMATS = {
     "prometheus": "cxgov.formats.drift_metrics:DriftMetricsFormat",
 }
 
+HISTORY_FORMATS = {
+    "text": "cxgov.formats.drift_history_text:DriftHistoryTextFormat",
+    "json": "cxgov.formats.drift_history_json:DriftHistoryJsonFormat",
+}
+
 INVENTORY_FORMATS = {
     "text": "cxgov.formats.inventory_text:InventoryTextFormat",
     "json": "cxgov.formats.inventory_json:InventoryJsonFormat",
@@ -44,7 +49,7 @@ def registry_for(result) -> Mapping[str, str]:
     """The formats that read this kind of result (by its type's name: formats never import the
     producers of what they read until one is rendered)."""
     kind = type(result).__name__
-    return {"Result": FORMATS, "Outcome": DRIFT_FORMATS, "Inventory": INVENTORY_FORMATS}[kind]
+    return {"Result": FORMATS, "Outcome": DRIFT_FORMATS, "HistoryView": HISTORY_FORMATS, "Inventory": INVENTORY_FORMATS}[kind]
 
 
 def get(name: str, registry: Mapping[str, str] = FORMATS) -> Format:
