@@ -3,7 +3,7 @@
 policies/oscal/control_titles.json and the builtin rules' METADATA (cxgov/evidence/oscal_catalog.py).
 
 Run it after changing a builtin rule's controls or a title; `--check` exits 1 when the shipped file
-differs from what it would write (tests/policies/test_oscal_catalog.py fails then too).
+differs from what it would write (tests/evidence/test_oscal_catalog.py fails then too).
 """
 
 from __future__ import annotations
