@@ -3,7 +3,7 @@
 `cxgov init` writes the value `TODO` for such fields (data classification, personal data, retention,
 the DPA, the AI Act risk class, the owner). Validation and the rules treat a TODO field as absent,
 so a drafted descriptor loads and every rule that needs the field reports it missing; the builtin
-rule GOV-004 (policies/governance/gov_todo.rego) reports each TODO itself, at its line.
+rule GOV-004 (policies/governance/gov_todo_descriptor_todos.rego) reports each TODO itself, at its line.
 """
 
 from __future__ import annotations

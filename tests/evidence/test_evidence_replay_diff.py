@@ -28,7 +28,7 @@ def test_replay_uses_the_bundled_policies(noncompliant_bundle, tmp_path):
     find nothing (and its bytes re-listed) loses its findings on replay, and replay says so."""
     copy = tmp_path / "bundle"
     shutil.copytree(noncompliant_bundle.bundle, copy)
-    rule = copy / "policies" / "builtin" / "soc2" / "soc2_cc6_8_01.rego"
+    rule = copy / "policies" / "builtin" / "soc2" / "soc2_cc6_8_01_authorised_software.rego"
     text = rule.read_text()
     rule.write_text(text.replace("deny contains", "ignored contains"))
     unsign(copy)  # re-hashed and unsigned, so it is read (the signature would no longer match)

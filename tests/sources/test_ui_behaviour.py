@@ -230,7 +230,7 @@ def test_cxgov_wcag_reports_a_broken_variant_with_state_selector_and_rule(exampl
     assert trap["controls"]["wcag22"] == ["2.1.2", "A/AA"]
     assert "Tab does not move focus away from #acme-chat-messages" in trap["message"]
     source = doc["rules"]["WCAG-A-AA-01"]["source"]
-    assert source["file"].endswith("policies/wcag/wcag_a_aa_01.rego") and source["line"] >= 1
+    assert source["file"].endswith("policies/wcag/wcag_a_aa_01_critical_serious_failures.rego") and source["line"] >= 1
     assert not [f for f in doc["findings"] if "/fixed/" in f["subject"]]
     sarif = json.loads((tmp_path / "out.sarif").read_text())
     assert any("cx-keyboard-trap" in r["message"]["text"] for r in sarif["runs"][0]["results"])
