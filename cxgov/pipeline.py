@@ -53,9 +53,9 @@ def subjects_for(sources: Iterable[Source], options: Options, *,
     `system_from`: the sources the system view is built from when they hold more than those evaluated
     (a shard evaluates its own files, but the descriptor is compared with all of them)."""
     subjects = read(sources)
-    system_subjects = read(system_from) if system_from is not None else subjects
-    if options.combine:
+    if options.combine:  # one input: the descriptor inside it is no longer a subject of its own
         subjects = [combine(subjects)]
+    system_subjects = read(system_from) if system_from is not None else subjects
     system = system_view.build(system_subjects, options.root, options.evaluation_date)
     return [*subjects, system] if system is not None else subjects
 

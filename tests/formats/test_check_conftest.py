@@ -11,7 +11,7 @@ import shutil
 
 import pytest
 
-from conftest import DATA, EVALUATION_DATE
+from conftest import DATA, EVALUATION_DATE, ROOT
 
 CASE = DATA / "conftest"
 BASE = ("check", "--no-builtin", "--evaluation-date", EVALUATION_DATE)
@@ -180,3 +180,19 @@ def test_policies_above_the_working_directory_are_found_and_hidden_ones_skipped(
     run = cxgov("check", "--no-builtin", "-p", "../policy", "app.yaml", cwd=work)
     assert run.code == 1, run.stderr
     assert "no" in run.stdout
+
+
+def test_combine_makes_a_descriptor_part_of_the_one_input_not_a_system_of_its_own(case, cxgov):
+    # conftest's --combine: one input, so a cxgov descriptor among the files is in it as any file is,
+    # and no system view is built beside it
+    descriptor = (ROOT / "examples" / "acme-cx" / "noncompliant" / "cxgov" / "descriptor.yaml").read_text()
+    (case / "files" / "descriptor.yaml").write_text(descriptor)
+    (case / "counted").mkdir()
+    (case / "counted" / "count.rego").write_text(
+        "package counted\n\nimport rego.v1\n\nwarn contains msg if {\n\tmsg := sprintf(\"%d files\", [count(input)])\n}\n")
+    run = cxgov(*BASE, "files/app.yaml", "files/descriptor.yaml", "-p", "counted", "-n", "counted", "--combine",
+                "--no-models", "--no-ui", "-o", "json", cwd=case)
+    assert run.code == 0, run.stderr
+    doc = json.loads(run.stdout)
+    assert [s["id"] for s in doc["subjects"]] == ["combined"]
+    assert findings(doc) == [("counted.warn", "warn", "combined", "2 files")]
