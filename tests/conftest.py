@@ -44,11 +44,13 @@ def run_cxgov(*args: str, cwd: Path | str | None = None, stdin: str | bytes | No
     if env is None or "GITHUB_STEP_SUMMARY" not in env:
         changes["GITHUB_STEP_SUMMARY"] = None
     data = stdin.encode() if isinstance(stdin, str) else stdin
-    # PYTHONPATH and the like act when an interpreter starts: only a new process honours them
-    if _in_process["on"] and not any(key.startswith("PYTHON") for key in changes):
+    # PYTHONPATH and the like act when an interpreter starts, and TMPDIR once tempfile has read it:
+    # only a new process honours them. `policy test` loads OPA in the process that runs it.
+    if (_in_process["on"] and not any(key.startswith("PYTHON") or key == "TMPDIR" for key in changes)
+            and args[:2] != ("policy", "test")):
         from cli_support import invoke
 
-        return Run(*invoke(args, cwd=cwd, stdin=data, env=changes))
+        return Run(*invoke(args, cwd=cwd, stdin=data, env=changes, timeout=timeout))
     full_env = {k: v for k, v in {**os.environ, **changes}.items() if v is not None}
     proc = subprocess.run([sys.executable, "-m", "cxgov", *args], cwd=cwd, input=data, capture_output=True,
                           env=full_env, timeout=timeout)
