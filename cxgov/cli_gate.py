@@ -10,7 +10,7 @@ from cxgov.cli import cli
 from cxgov.cli_options import (axe_source_option, builtin_option, color_option, data_option, evaluation_date_option,
                                fail_on_option, gate_from, gate_options, jobs_option, live_from, live_source_options,
                                no_fail_option, output_file_option, output_option, outputs_from, page_timeout_option,
-                               parse_date, parse_shard, policy_option, registry_options, renamed_option,
+                               parse_date, parse_shard, policy_option, registry_options, renamed_option, renamed_value,
                                tracking_uri_option, waivers_option)
 from cxgov.commands.engine_options import engine_options, eval_bound_options
 from cxgov.errors import UsageError
@@ -257,8 +257,8 @@ def models_check(refs, filters, tracking_uri, policy, data, builtin, output, out
     code = run_models_check(
         refs=list(refs), filters=list(filters), tracking_uri=tracking_uri, policy=list(policy), data=list(data),
         builtin=builtin, outputs=outputs_from(output, output_file, color), gate=gate_from(fail_on, waivers, evaluation_date),
-        jobs=jobs, timeout=mlflow_timeout if timeout is None else timeout,
-        retries=mlflow_retries if retries is None else retries,
+        jobs=jobs, timeout=renamed_value("--timeout", "--mlflow-timeout", timeout, mlflow_timeout),
+        retries=renamed_value("--retries", "--mlflow-retries", retries, mlflow_retries),
     )
     sys.exit(0 if no_fail else code)
 

@@ -126,6 +126,19 @@ def renamed_option(old: str, new: str, **kw):
     return click.option(old, hidden=True, default=None, callback=noted, expose_value=True, **kw)
 
 
+def renamed_value(old: str, new: str, old_value, new_value):
+    """The value of a renamed flag: the former spelling's when given, the new one's otherwise; both
+    given is a usage error, not a silent choice."""
+    if old_value is None:
+        return new_value
+    from click.core import ParameterSource
+
+    name = new.lstrip("-").replace("-", "_")
+    if click.get_current_context().get_parameter_source(name) is not ParameterSource.DEFAULT:
+        raise UsageError(f"{old} and {new} name the same setting", hint=f"give only {new}")
+    return old_value
+
+
 def axe_source_option():
     return click.option("--axe-source", metavar="FILE",
                         help="axe-core script (axe.min.js). Default: $CXGOV_AXE_SOURCE, else ./node_modules/axe-core.")

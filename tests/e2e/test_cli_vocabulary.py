@@ -67,3 +67,10 @@ def test_a_former_spelling_still_works_and_says_so(tmp_path):
     assert result.exit_code == 2
     assert "--timeout" not in CliRunner().invoke(cli, ["models", "check", "--help"]).output.replace(
         "--mlflow-timeout", "").replace("--eval-timeout", "")
+
+
+def test_a_former_spelling_beside_the_new_one_is_a_usage_error_not_a_silent_choice():
+    result = CliRunner().invoke(cli, ["models", "check", "x@production", "--tracking-uri", "http://127.0.0.1:9",
+                                      "--timeout", "5", "--mlflow-timeout", "20", "--no-color"])
+    assert result.exit_code == 2
+    assert "--timeout and --mlflow-timeout name the same setting" in result.stderr
