@@ -87,7 +87,7 @@ def main() -> None:
 
     from cxgov import __version__
     from cxgov.audit_config import load_config
-    from cxgov.commands.audit import run_audit, write_bundle
+    from cxgov.audit import run_audit, write_bundle
     from cxgov.evidence import report
     from cxgov.evidence.sign import generate, load_key_file
     from cxgov.sources.ui_browser import Browser, BrowserSettings

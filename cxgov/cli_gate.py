@@ -178,7 +178,8 @@ def wcag(urls, states_file, tags, axe_source, axe_options, base_url, artifacts, 
     widget, target size, reflow at 320 px), the viewport, a timestamp and a full-page screenshot. A
     page that does not load or a step that fails is an error (exit 2).
     """
-    from cxgov.commands.wcag import UIOptions, run_wcag
+    from cxgov.commands.wcag import run_wcag
+    from cxgov.sources.ui_scan import UIOptions
 
     options = UIOptions(base_url=base_url, artifacts=artifacts, axe_source=axe_source, axe_options=axe_options,
                         tags=tuple(t for spec in tags for t in spec.split(",") if t.strip()), chrome=chrome,

@@ -1,13 +1,13 @@
-"""The one writer: a gate Result, a drift run's Outcome or an AI inventory in the formats asked for,
-to stdout or atomically to files; all of it redacted.
+"""The one writer: a gate Result, a drift run's Outcome or history, or an AI inventory in the formats
+asked for, to stdout or atomically to files; all of it redacted.
 
 `Redaction` is the one redaction step between cxgov and what it writes for a person or a tool:
-every `-o` format, GitHub annotations and the step summary, drift reports and metrics, the
-inventory (all through write_outputs), the `cxgov: error:` lines on stderr (error_line), drift alerts and history
-(commands/drift.py) go through it, as the evidence bundle goes through the same Redactor
-(cxgov/evidence/redact.py). It redacts a Result before any format renders it (so a format's own
-escaping cannot hide a secret from it) and the rendered text after (so nothing a format adds escapes
-it), having first learnt the secrets the evaluated documents hold by name.
+every `-o` format, GitHub annotations and the step summary, drift reports, metrics and history, the
+inventory (all through write_outputs), the `cxgov: error:` lines on stderr (error_line) and drift
+alerts and the history file (commands/drift.py) go through it, as the evidence bundle goes through
+the same Redactor (cxgov/evidence/redact.py). It redacts a Result before any format renders it (so a
+format's own escaping cannot hide a secret from it) and the rendered text after (so nothing a format
+adds escapes it), having first learnt the secrets the evaluated documents hold by name.
 """
 
 from __future__ import annotations
@@ -120,11 +120,13 @@ def parse_outputs(specs: list[str], output_file: str | None, *,
 
 def write_outputs(result: Result | Outcome | Inventory, targets: Iterable[Target], *, color: bool = False, stdout: TextIO,
                   subjects: Iterable[Subject] = (), redaction: Redaction | None = None) -> None:
-    """Render and write each target, through one Redaction: a gate Result in formats.FORMATS, a
-    drift Outcome in formats.DRIFT_FORMATS (its error redacted when it was made; it holds no
-    documents), or an inventory in formats.INVENTORY_FORMATS. `subjects`: the evaluated subjects, so a secret a document holds by name (a
-    `password:` value) is cut from a message that quotes it; or the `redaction` the caller made.
-    The formats read by people get the Result made plain (plain_result), made once for all of them."""
+    """Render and write each target, through one Redaction, in the formats of the result's kind
+    (formats.registry_for): a gate Result, a drift Outcome (its error redacted when it was made; it
+    holds no documents), a drift HistoryView or an Inventory. `subjects`: the evaluated subjects, so a
+    secret a document holds by name (a `password:` value) is cut from a message that quotes it; or
+    the `redaction` the caller made. The formats read by people get the Result made plain
+    (plain_result), made once for all of them; what a format writes besides (the step summary) goes
+    through the same redaction."""
     redaction = redaction or Redaction(subjects)
     registry = formats.registry_for(result)
     clean = redaction.result(result) if isinstance(result, Result) else result
@@ -140,7 +142,7 @@ def write_outputs(result: Result | Outcome | Inventory, targets: Iterable[Target
             stdout.flush()
         else:
             write_atomically(target.file, text)
-        fmt.side_effects(read)
+        fmt.side_effects(read, redaction.text)
 
 
 def show_warnings(warnings) -> None:

@@ -49,7 +49,11 @@ def registry_for(result) -> Mapping[str, str]:
     """The formats that read this kind of result (by its type's name: formats never import the
     producers of what they read until one is rendered)."""
     kind = type(result).__name__
-    return {"Result": FORMATS, "Outcome": DRIFT_FORMATS, "HistoryView": HISTORY_FORMATS, "Inventory": INVENTORY_FORMATS}[kind]
+    registries = {"Result": FORMATS, "Outcome": DRIFT_FORMATS, "HistoryView": HISTORY_FORMATS,
+                  "Inventory": INVENTORY_FORMATS}
+    if kind not in registries:
+        raise TypeError(f"no output formats read a {kind}")
+    return registries[kind]
 
 
 def get(name: str, registry: Mapping[str, str] = FORMATS) -> Format:

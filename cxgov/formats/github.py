@@ -90,12 +90,12 @@ class GithubFormat(Format[Result]):
         lines.append(summary_line(result.verdict.counts))
         return "\n".join(lines) + "\n"
 
-    def side_effects(self, result: Result) -> None:
+    def side_effects(self, result: Result, redact=str) -> None:
         path = os.environ.get("GITHUB_STEP_SUMMARY")
         if not path:
             return
         try:
             with open(path, "a", encoding="utf-8") as summary:
-                summary.write(MarkdownFormat().render(result))
+                summary.write(redact(MarkdownFormat().render(result)))
         except OSError as e:
             raise CxgovError(f"cannot append the step summary: {e.strerror}", where=path) from e
