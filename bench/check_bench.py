@@ -230,6 +230,7 @@ def policy_args(name: str, work: Path) -> tuple[list[Path], list[Path], bool]:
 
 def bench_throughput(docs: int, sets: list[str]) -> None:
     from cxgov import formats, pipeline
+    from cxgov.sources.interface import Given
     from cxgov.engine.embedded import EmbeddedEngine
     from cxgov.engine.policyset import load
     from cxgov.sources.files import FileSource
@@ -262,7 +263,7 @@ def bench_throughput(docs: int, sets: list[str]) -> None:
             # warm-up on one file, so lazy imports (the OPA library, the YAML reader, the formats) are not timed
             warm = load(policy, data, builtin=builtin, root=work)
             warm_subjects = list(FileSource([str(next(inputs.iterdir()))], root=work).subjects())
-            warm_result = pipeline.run(warm_subjects, warm, EmbeddedEngine(1), options)
+            warm_result = pipeline.run([Given(warm_subjects)], warm, EmbeddedEngine(1), options)
             formats.get("json").render(warm_result), formats.get("text").render(warm_result, color=False)
             plans = warm.plan(["main"], kinds={"kubernetes"})
             rules = sum(len(p.rules) for p in plans)
@@ -272,7 +273,7 @@ def bench_throughput(docs: int, sets: list[str]) -> None:
                 t1 = time.perf_counter()
                 subjects = list(FileSource([str(inputs)], root=work).subjects())
                 t2 = time.perf_counter()
-                result = pipeline.run(subjects, policies, EmbeddedEngine(jobs), options)
+                result = pipeline.run([Given(subjects)], policies, EmbeddedEngine(jobs), options)
                 t3 = time.perf_counter()
                 json_text = formats.get("json").render(result)
                 t4 = time.perf_counter()

@@ -205,6 +205,7 @@ def main() -> None:
 
             # where the end-to-end time goes, in-process: policies, then compile + evaluate in workers
             from cxgov import pipeline
+            from cxgov.sources.interface import Given
             from cxgov.engine.embedded import EmbeddedEngine
             from cxgov.engine.policyset import load
             from cxgov.sources.mlflow import MlflowSource
@@ -214,7 +215,7 @@ def main() -> None:
             policies = load([], builtin=True)
             load_s = time.perf_counter() - started
             started = time.perf_counter()
-            pipeline.run(subjects, policies, EmbeddedEngine(), pipeline.Options(evaluation_date=DATE))
+            pipeline.run([Given(subjects)], policies, EmbeddedEngine(), pipeline.Options(evaluation_date=DATE))
             eval_s = time.perf_counter() - started
 
             proxy.take()

@@ -30,6 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from cxgov import __version__, gate, pipeline, system_view  # noqa: E402
+from cxgov.sources.interface import Given  # noqa: E402
 from cxgov.engine.opa_library import ENGINE_VERSION  # noqa: E402
 from cxgov.engine.embedded import EmbeddedEngine  # noqa: E402
 from cxgov.engine.policyset import load  # noqa: E402
@@ -51,7 +52,7 @@ def example_view(work: Path) -> BundleView:
     policies = load([], [], builtin=True, root=variant)
     subjects = list(FileSource([str(variant / p) for p in ("cxgov", "k8s", "terraform/plan.json")], root=variant).subjects())
     options = pipeline.Options(evaluation_date=EVALUATION_DATE, root=variant, waivers=variant / "waivers.yaml")
-    result = pipeline.run(subjects, policies, EmbeddedEngine(), options)
+    result = pipeline.run([Given(subjects)], policies, EmbeddedEngine(), options)
     every = subjects + [system_view.build(subjects, variant, EVALUATION_DATE)]
     return BundleView(result, "acme-cx", CREATED, every, {s.id: [f"inputs/{slug(s.id)}.json"] for s in every})
 

@@ -52,6 +52,7 @@ def main() -> None:
     args = parser.parse_args()
 
     from cxgov import pipeline
+    from cxgov.sources.interface import Given
     from cxgov.engine.embedded import EmbeddedEngine
     from cxgov.engine.policyset import load
     from cxgov.sources.files import FileSource
@@ -69,11 +70,11 @@ def main() -> None:
         cpus: dict[str, list[float]] = {name: [] for name in sets}
         counts = {}
         for name, policies in sets.items():  # warm-up: compile once per set, not timed
-            pipeline.run(subjects[:100], policies, EmbeddedEngine(args.jobs), options)
+            pipeline.run([Given(subjects[:100])], policies, EmbeddedEngine(args.jobs), options)
         for _ in range(args.runs):
             for name, policies in sets.items():
                 start, cpu = time.perf_counter(), cpu_seconds()
-                result = pipeline.run(subjects, policies, EmbeddedEngine(args.jobs), options)
+                result = pipeline.run([Given(subjects)], policies, EmbeddedEngine(args.jobs), options)
                 times[name].append(time.perf_counter() - start)
                 cpus[name].append(cpu_seconds() - cpu)
                 counts[name] = len(result.findings)
