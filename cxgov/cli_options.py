@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import os
 import sys
-from datetime import datetime, timezone
+from datetime import datetime
 
 import click
 
 from cxgov.errors import UsageError
-
-
-def today() -> str:
-    return datetime.now(timezone.utc).date().isoformat()
+from cxgov.gate import today
 
 
 def parse_date(value: str | None) -> str:
@@ -38,15 +35,15 @@ def with_options(command, options):
 
 
 # --- the vocabulary: one definition per concept, so every command spells it the same way ----------
-# Factories, not shared decorator objects: each command gets its own click.Option, with its own help
-# where the concept reads differently there (what -o offers, whose --fail-on is the default).
+# Factories, so each command can word the concept's help its own way (what -o offers, whose --fail-on
+# is the default).
 
 GATE_FORMATS = "text, json, sarif, junit, github, markdown, tap, table, conftest-json"
 
 
-def output_option(formats: str = GATE_FORMATS, default: str = "text"):
+def output_option(formats: str = GATE_FORMATS):
     return click.option("-o", "--output", multiple=True, metavar="FORMAT[=FILE]",
-                        help=f"{formats}; FORMAT=FILE writes to a file (repeatable). Default: {default}.")
+                        help=f"{formats}; FORMAT=FILE writes to a file (repeatable). Default: text.")
 
 
 def output_file_option():

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 
 from cxgov.model import Check, Finding, Verdict
@@ -27,6 +28,11 @@ FAIL_ON = ("deny", "warn", "never")
 FINDING_COUNTS = ("findings", "deny", "warn", "waived", "pre_enforcement")
 #: conftest's tallies, always shown labelled "conftest-style"
 CONFTEST_COUNTS = ("tests", "successes", "exceptions")
+
+
+def today() -> str:
+    """The evaluation date when none is given: today in UTC, the same day wherever the gate runs."""
+    return datetime.now(timezone.utc).date().isoformat()
 
 
 @dataclass(frozen=True)

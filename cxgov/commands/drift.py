@@ -29,6 +29,7 @@ from cxgov.drift import snapshot
 from cxgov.drift.compare import compare
 from cxgov.drift.outcome import LastSuccess, Outcome
 from cxgov.errors import CxgovError, InputError, UsageError
+from cxgov.gate import today
 from cxgov.sources.live import LiveOptions
 
 #: what `drift check -o` writes (formats.DRIFT_FORMATS); the Prometheus textfile is --metrics
@@ -156,17 +157,13 @@ def rerun_audit(options: DriftOptions, config_text: str) -> snapshot.Snapshot:
         recorded.write_text(config_text, encoding="utf-8")
         config = load_config(recorded)
     checkout = options.config_path
-    run = run_audit(config, config_path=checkout, evaluation_date=options.evaluation_date or _today(),
+    run = run_audit(config, config_path=checkout, evaluation_date=options.evaluation_date or today(),
                     jobs=options.jobs, live=options.live)
     try:
         text = checkout.read_text(encoding="utf-8") if checkout.is_file() else None
         return snapshot.from_audit(run, created=now(), source=f"audit of {checkout}", config_text=text)
     finally:
         shutil.rmtree(run.artifacts_dir, ignore_errors=True)
-
-
-def _today() -> str:
-    return datetime.now(timezone.utc).date().isoformat()
 
 
 def _report_link(options: DriftOptions) -> str | None:

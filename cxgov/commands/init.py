@@ -226,15 +226,14 @@ def _draft(found, system: str) -> tuple[str, str]:
 
 def _ai_usages(found) -> list:
     """What the shadow-AI detection finds in the scanned files: the evaluation `cxgov inventory` makes."""
-    from datetime import date
-
     from cxgov.commands.inventory import evaluate_subjects
     from cxgov.evidence.aibom import usages
+    from cxgov.gate import today
 
     judged = [s for s in found.subjects if s.kind in ("kubernetes", "terraform-plan", "dependencies", "dotenv")]
     if not judged:
         return []
-    return usages(evaluate_subjects(judged, date.today().isoformat(), found.root).findings)
+    return usages(evaluate_subjects(judged, today(), found.root).findings)
 
 
 def _next_steps(root: Path, descriptor: str, manifests: list[str], plans: list[str], drafted: bool) -> None:

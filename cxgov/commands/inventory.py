@@ -25,17 +25,18 @@ from pathlib import Path
 
 from cxgov.errors import UsageError
 
-def run_inventory(*, paths: list[str], outputs, evaluation_date: str, jobs: int | None, engine=None) -> int:
+
+def run_inventory(*, paths: list[str], outputs, evaluation_date: str, jobs: int | None) -> int:
     """`outputs`: Outputs of formats.INVENTORY_FORMATS."""
     from cxgov.evidence.aibom import Inventory, usages
 
-    result, subjects = evaluate(paths, evaluation_date, jobs, engine)
+    result, subjects = evaluate(paths, evaluation_date, jobs)
     inventory = Inventory(tuple(usages(result.findings)), result.run, any(s.kind == "descriptor" for s in subjects))
     outputs.write(inventory, subjects=subjects)
     return 0
 
 
-def evaluate(paths: list[str], evaluation_date: str, jobs: int | None, engine=None):
+def evaluate(paths: list[str], evaluation_date: str, jobs: int | None):
     """The one evaluation: the files as `check` reads them, the shadow-AI pack, records asked for."""
     from cxgov.sources.files import FileSource
 
@@ -43,10 +44,10 @@ def evaluate(paths: list[str], evaluation_date: str, jobs: int | None, engine=No
     subjects = list(FileSource(paths, root=root).subjects())
     if not subjects:
         raise UsageError("no documents found in " + ", ".join(paths), hint="check the paths")
-    return evaluate_subjects(subjects, evaluation_date, root, jobs, engine), subjects
+    return evaluate_subjects(subjects, evaluation_date, root, jobs), subjects
 
 
-def evaluate_subjects(subjects, evaluation_date: str, root: Path, jobs: int | None = None, engine=None):
+def evaluate_subjects(subjects, evaluation_date: str, root: Path, jobs: int | None = None):
     """The Result of the shadow-AI pack on these subjects, with its inventory records (`cxgov init`
     drafts ai_providers from the same call)."""
     from cxgov import pipeline
@@ -55,7 +56,7 @@ def evaluate_subjects(subjects, evaluation_date: str, root: Path, jobs: int | No
     from cxgov.evidence.aibom import RECORDS_DATA
     from cxgov.sources.interface import Given
 
-    evaluator = (engine or EngineChoice()).create(jobs)
+    evaluator = EngineChoice().create(jobs)
     policies = load(builtin_pack_paths(["shadow_ai"]), [], root=root)
     policies = dataclasses.replace(policies, data=overlay(policies.data, RECORDS_DATA))
     options = pipeline.Options(evaluation_date=evaluation_date, root=root)

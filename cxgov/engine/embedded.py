@@ -30,7 +30,7 @@ from cxgov.engine.interface import Engine, Evaluation, Progress, data_with_run_f
 from cxgov.engine.opa_library import ENGINE_VERSION
 from cxgov.engine.policyset import NamespacePlan, PolicySet
 from cxgov.engine.results import grouped, judge_subject
-from cxgov.engine.worker import BATCH_MODULE, BATCH_QUERY, UNMARKED_BATCH_MODULE  # noqa: F401 - the one query
+from cxgov.engine.worker import BATCH_MODULE, UNMARKED_BATCH_MODULE
 from cxgov.errors import EngineError, PolicyError
 from cxgov.model import Subject
 

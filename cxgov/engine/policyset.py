@@ -9,7 +9,6 @@ from __future__ import annotations
 import fnmatch
 import functools
 import hashlib
-import json
 from dataclasses import dataclass, field
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -37,7 +36,7 @@ def builtin_policy_dir() -> Path:
 def reference(name: str) -> dict:
     """A builtin reference data file (policies/data/<name>.json), for the code that reuses the rules'
     own facts (the descriptor draft, the `.env` reader's key shapes)."""
-    return json.loads((builtin_policy_dir() / "data" / f"{name}.json").read_text(encoding="utf-8"))
+    return read_data_file(builtin_policy_dir() / "data" / f"{name}.json")
 
 
 def builtin_pack_paths(packs: Sequence[str]) -> list[Path]:

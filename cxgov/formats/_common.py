@@ -10,8 +10,15 @@ from contextvars import ContextVar
 from dataclasses import dataclass, fields, is_dataclass, replace
 from typing import Any
 
-from cxgov.anchors import is_uri  # noqa: F401 - where formats used to find it
 from cxgov.model import SEVERITIES, Check, Finding, Location, Result, SubjectRef, Waiver, canonical_json
+
+_COLORS = {"deny": "31", "warn": "33", "waived": "36", "pass": "32", "dim": "2", "unjudged": "35"}  # ANSI SGR
+
+
+def paint(text: str, what: str, color: bool) -> str:
+    """`text` in the colour of a status (deny, warn, waived, pass, dim, unjudged) when `color`."""
+    return f"\x1b[{_COLORS[what]}m{text}\x1b[0m" if color else text
+
 
 #: what a finding counts as, the same buckets gate.verdict() counts
 LABELS = {"deny": "FAIL", "warn": "WARN", "waived": "WAIVED"}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from cxgov.evidence.aibom import Inventory, declared_text
+from cxgov.formats._common import paint
 from cxgov.formats.interface import Format
 
 
@@ -17,9 +18,7 @@ class InventoryTextFormat(Format[Inventory]):
             head += " (no descriptor: nothing declares which AI services are approved)"
         lines = [head]
         for u in found:
-            status = declared_text(u)
-            if color and u.declared is not True:
-                status = f"\x1b[33m{status}\x1b[0m"
+            status = declared_text(u) if u.declared is True else paint(declared_text(u), "warn", color)
             who = f"{u.provider} ({u.vendor or 'self-hosted or framework'})"
             where = " ".join(x for x in (u.host, u.region) if x)
             lines.append(f"  {u.where}  {status}  {who}  {u.evidence} ({u.usage})" + (f"  [{where}]" if where else ""))

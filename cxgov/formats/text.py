@@ -8,16 +8,10 @@ from __future__ import annotations
 
 from itertools import groupby
 
-from cxgov.formats._common import (annotated, label, not_judged, not_judged_text, ordered, plural, render_options,
-                                   status, summary_line, where)
+from cxgov.formats._common import (annotated, label, not_judged, not_judged_text, ordered, paint, plural,
+                                   render_options, status, summary_line, where)
 from cxgov.formats.interface import Format
 from cxgov.model import Finding, Result
-
-_COLORS = {"deny": "31", "warn": "33", "waived": "36", "pass": "32", "dim": "2", "unjudged": "35"}  # ANSI SGR
-
-
-def _paint(text: str, what: str, color: bool) -> str:
-    return f"\x1b[{_COLORS[what]}m{text}\x1b[0m" if color else text
 
 
 def _group(findings: list[Finding], color: bool) -> list[str]:
@@ -27,7 +21,7 @@ def _group(findings: list[Finding], color: bool) -> list[str]:
     width = max(6, *(len(label(f)) for f in findings))  # FAIL, WARN, WAIVED; SUPPRESSED and BASELINED widen it
     lines = []
     for f in findings:
-        tag = _paint(f"{label(f):<{width}}", status(f), color)
+        tag = paint(f"{label(f):<{width}}", status(f), color)
         head = f"  {tag}  {where(f):<{loc_width}}  {f.rule_id:<{rule_width}}  "
         indent = " " * (2 + width + 2 + loc_width + 2 + rule_width + 2)
         message = annotated(f).splitlines() or [""]
@@ -51,23 +45,23 @@ class TextFormat(Format[Result]):
             findings = [f for f in findings if f.waiver is None and f.gate in failing]
         lines: list[str] = []
         if options.compact:
-            lines += [f"{_paint(label(f), status(f), color)} {where(f)} {f.rule_id} "
+            lines += [f"{paint(label(f), status(f), color)} {where(f)} {f.rule_id} "
                       f"{(annotated(f).splitlines() or [''])[0]}" for f in findings]
         else:
             for file, group in groupby(findings, key=lambda f: f.location.file or ""):
-                lines.append(file or _paint("(no file)", "dim", color))
+                lines.append(file or paint("(no file)", "dim", color))
                 lines.extend(_group(list(group), color))
                 lines.append("")
         unjudged = not_judged(result)
         if unjudged:  # never a pass: each file and kind nothing judged, and what to give instead
-            lines.extend(f"{_paint('NOT JUDGED', 'unjudged', color)}  {not_judged_text(file, kind, len(subjects))}"
+            lines.extend(f"{paint('NOT JUDGED', 'unjudged', color)}  {not_judged_text(file, kind, len(subjects))}"
                          for file, kind, subjects in unjudged)
             if not options.compact:
                 lines.append("")
         v = result.verdict
         lines.append(summary_line(v.counts))
         with_findings = len({f.subject for f in result.findings})
-        verdict = _paint("PASS", "pass", color) if v.passed else _paint("FAIL", "deny", color)
+        verdict = paint("PASS", "pass", color) if v.passed else paint("FAIL", "deny", color)
         subjects = plural(len(result.subjects), "subject")
         skipped = sum(len(s) for _, _, s in unjudged)
         lines.append(f"{verdict} (fail-on {v.fail_on}; {subjects}, {with_findings} with findings"
