@@ -23,7 +23,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TextIO
 
-from cxgov.commands.outputs import Redaction, Target, error_line, parse_outputs, write_outputs
+from cxgov.commands.outputs import Redaction, Target, error_line, parse_outputs, safe_text, write_outputs
 from cxgov.commands.trust_options import TrustRequest
 from cxgov.drift import snapshot
 from cxgov.drift.compare import compare
@@ -239,9 +239,9 @@ def run_watch(options: DriftOptions, interval: float, *, max_runs: int | None, s
                 run = f"run {outcome.run_id}" if outcome.run_id else f"run #{runs}"
                 print(f"{outcome.finished} {run}: {outcome.headline()}", file=stderr, flush=True)
                 if alert_error:
-                    print(f"{now()} {run}: alert not delivered: {alert_error}", file=stderr, flush=True)
+                    print(f"{now()} {run}: alert not delivered: {safe_text(alert_error)}", file=stderr, flush=True)
             except CxgovError as exc:  # the state file itself (e.g. locked past the busy timeout): try again
-                print(f"{now()} run #{runs}: not recorded: {exc}", file=stderr, flush=True)
+                print(f"{now()} run #{runs}: not recorded: {safe_text(exc)}", file=stderr, flush=True)
             if max_runs is not None and runs >= max_runs:
                 break
             stop.wait(interval)

@@ -73,7 +73,12 @@ class Redaction:
 def error_line(error: BaseException | str) -> str:
     """The `cxgov: error: ...` line for stderr: redacted as every output is (a parse error quotes the
     line it failed on, a connection error its URL), and without terminal controls."""
-    return "cxgov: error: " + plain(Redaction().text(str(error)))
+    return "cxgov: error: " + safe_text(error)
+
+
+def safe_text(error: BaseException | str) -> str:
+    """An error's text as stderr may show it: redacted, without terminal controls."""
+    return plain(Redaction().text(str(error)))
 
 
 @dataclass(frozen=True)
