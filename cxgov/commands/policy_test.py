@@ -14,19 +14,16 @@ from __future__ import annotations
 import json
 import re
 import time
-from typing import Any
-
 import click
 
 from cxgov.commands.outputs import show_warnings
-from cxgov.engine.unit_tests import Outcome, TestCase, TestRun
-from cxgov.errors import EngineError, PolicyError
+from cxgov.engine.unit_tests import Outcome, TestRun
 
 
 def run_policy_tests(paths: list[str], data: list[str], builtin: bool | None, pattern: str | None, verbose: bool,
                      coverage: str | None = None, allow_nondeterministic: bool = False) -> int:
     from cxgov.engine.policyset import load
-    from cxgov.engine.unit_tests import run_tests, test_cases
+    from cxgov.engine.unit_tests import bounded_run, run_tests, test_cases
 
     if builtin is None:
         builtin = not paths
@@ -50,57 +47,6 @@ def run_policy_tests(paths: list[str], data: list[str], builtin: bool | None, pa
     if coverage is not None and run.coverage is not None:
         _coverage(run.coverage, coverage)
     return code
-
-
-def _case_module(index: int, case: TestCase) -> str:
-    """The collector the worker's batch query reads for document kind `t<index>`: the test's value,
-    or nothing when the test is undefined."""
-    return (f"package cxgov_run.t{index}\n\nimport rego.v1\n\n"
-            f'results := {{"value": v}} if {{ v := {case.ref} }} else := {{}}\n')
-
-
-def bounded_run(policies, cases: list[TestCase]) -> TestRun:
-    """Every case evaluated in a worker under the command's bounds (cxgov.engine.bounds.current())."""
-    from cxgov.engine import bounds as eval_bounds
-    from cxgov.engine import workers
-    from cxgov.engine.unit_tests import _outcome
-    from cxgov.engine.worker import BATCH_MODULE
-
-    limits = eval_bounds.current()
-    modules = {m.path: m.source for m in [*policies.modules, *policies.tests]}
-    modules.update({f"<cxgov>/unit-test-{i}.rego": _case_module(i, c) for i, c in enumerate(cases)})
-    modules["<cxgov>/batch.rego"] = BATCH_MODULE
-    values: dict[str, Any] = {}
-    errors: dict[str, str] = {}
-    pending = list(range(len(cases)))
-    while pending:
-        docs = [{"kind": f"t{i}", "doc": {}} for i in pending]
-        try:
-            for _, rows in workers.evaluate(1, lambda _: docs, workers=1, data=policies.data, modules=modules,
-                                            bounds=limits):
-                values.update({cases[i].ref: row["value"] for i, row in zip(pending, rows) if "value" in row})
-            break
-        except workers.Failure as failure:
-            at = pending[failure.doc] if failure.doc is not None and failure.doc < len(pending) else None
-            if failure.kind == "eval" and at is not None:  # this test errs; the others run again without it
-                errors[cases[at].ref] = failure.message
-                pending.remove(at)
-                continue
-            raise _bound_error(failure, cases[at] if at is not None else None, limits) from None
-    return TestRun([_outcome(c, values, errors) for c in cases])
-
-
-def _bound_error(failure, case: TestCase | None, limits) -> Exception:
-    """The error a failed run stands for: the limit reached and the test evaluated, or the policy error."""
-    if failure.kind == "policy":
-        return PolicyError(failure.message, hint="fix the policy")
-    where = f"{case.file}:{case.line}" if case else None
-    test = f"test {case.ref}" if case else "loading the policies and tests"
-    limit = limits.reached(failure.kind, test, where)
-    if limit is not None:
-        return limit
-    return EngineError(f"{test} could not be evaluated: {failure.message or failure.kind}", where=where,
-                       hint=failure.hint)
 
 
 def _report(run: TestRun, verbose: bool, seconds: float) -> int:

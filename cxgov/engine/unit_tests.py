@@ -5,6 +5,10 @@ query: a generated rule maps each test's name to its value, so the library's per
 one entry whatever the number of tests. A test whose evaluation fails (a builtin error) fails the
 whole query; then each file, and within a failing file each test, is run on its own through one
 other fixed query, to name the test that errs.
+
+bounded_run() evaluates the same tests in a spawned worker under --eval-timeout and --eval-memory,
+as `check` evaluates documents; run_tests() runs them in this process, for OPA's tracers (coverage,
+the traces of failing tests), once the bounded run has shown that every test ends.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from typing import Any
 from cxgov.engine.opa_library import describe, is_compile_error, loaded_opa, opa_error_type, policy_error
 from cxgov.engine.policyset import PolicySet
 from cxgov.engine.rego_source import Module
+from cxgov.errors import EngineError, PolicyError
 
 _ALL = "cxgov_unit.results"
 _SOME = "cxgov_unit_some.results"
@@ -92,6 +97,56 @@ def run_tests(policies: PolicySet, cases: list[TestCase], *, coverage: bool = Fa
         return TestRun(outcomes, report, traces)
     finally:
         opa.close()
+
+
+def _case_module(index: int, case: TestCase) -> str:
+    """The collector the worker's batch query reads for document kind `t<index>`: the test's value,
+    or nothing when the test is undefined."""
+    return (f"package cxgov_run.t{index}\n\nimport rego.v1\n\n"
+            f'results := {{"value": v}} if {{ v := {case.ref} }} else := {{}}\n')
+
+
+def bounded_run(policies, cases: list[TestCase]) -> TestRun:
+    """Every case evaluated in a worker under the command's bounds (cxgov.engine.bounds.current())."""
+    from cxgov.engine import bounds as eval_bounds
+    from cxgov.engine import workers
+    from cxgov.engine.worker import BATCH_MODULE
+
+    limits = eval_bounds.current()
+    modules = {m.path: m.source for m in [*policies.modules, *policies.tests]}
+    modules.update({f"<cxgov>/unit-test-{i}.rego": _case_module(i, c) for i, c in enumerate(cases)})
+    modules["<cxgov>/batch.rego"] = BATCH_MODULE
+    values: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    pending = list(range(len(cases)))
+    while pending:
+        docs = [{"kind": f"t{i}", "doc": {}} for i in pending]
+        try:
+            for _, rows in workers.evaluate(1, lambda _: docs, workers=1, data=policies.data, modules=modules,
+                                            bounds=limits):
+                values.update({cases[i].ref: row["value"] for i, row in zip(pending, rows) if "value" in row})
+            break
+        except workers.Failure as failure:
+            at = pending[failure.doc] if failure.doc is not None and failure.doc < len(pending) else None
+            if failure.kind == "eval" and at is not None:  # this test errs; the others run again without it
+                errors[cases[at].ref] = failure.message
+                pending.remove(at)
+                continue
+            raise _bound_error(failure, cases[at] if at is not None else None, limits) from None
+    return TestRun([_outcome(c, values, errors) for c in cases])
+
+
+def _bound_error(failure, case: TestCase | None, limits) -> Exception:
+    """The error a failed run stands for: the limit reached and the test evaluated, or the policy error."""
+    if failure.kind == "policy":
+        return PolicyError(failure.message, hint="fix the policy")
+    where = f"{case.file}:{case.line}" if case else None
+    test = f"test {case.ref}" if case else "loading the policies and tests"
+    limit = limits.reached(failure.kind, test, where)
+    if limit is not None:
+        return limit
+    return EngineError(f"{test} could not be evaluated: {failure.message or failure.kind}", where=where,
+                       hint=failure.hint)
 
 
 def _outcome(case: TestCase, values: dict[str, Any], errors: dict[str, str]) -> Outcome:
