@@ -13,15 +13,15 @@ adds escapes it), having first learnt the secrets the evaluated documents hold b
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from cxgov import formats
 from cxgov.errors import UsageError
 from cxgov.evidence.redact import Redactor
-from cxgov.formats._common import plain, plain_result
-from cxgov.model import Check, Location, Result, Subject, SubjectRef
+from cxgov.formats._common import map_result, map_strings, plain, plain_result
+from cxgov.model import Result, Subject
 from cxgov.paths import write_atomically
 
 if TYPE_CHECKING:
@@ -43,31 +43,14 @@ class Redaction:
 
     def value(self, value: Any) -> Any:
         """Every string in a JSON-like value redacted (keys kept: they are the value's shape)."""
-        if isinstance(value, str):
-            return self.text(value)
-        if isinstance(value, list):
-            return [self.value(v) for v in value]
-        if isinstance(value, tuple):
-            return tuple(self.value(v) for v in value)
-        if isinstance(value, dict):
-            return {k: self.value(v) for k, v in value.items()}
-        return value
+        return map_strings(value, self.text)
 
     def result(self, result: Result) -> Result:
         """The Result every format renders: findings (messages, metadata, waivers), subject ids and
         origins, checks and the run's root redacted; rules are policy text, kept."""
         from cxgov.formats.json_read import finding_from_dict
 
-        def location(loc: Location) -> Location:
-            return Location(self.text(loc.file), loc.line) if loc.file else loc
-
-        return replace(
-            result,
-            run=replace(result.run, root=self.text(result.run.root)),
-            subjects=[SubjectRef(s.kind, self.text(s.id), location(s.origin), s.sha256) for s in result.subjects],
-            checks=[Check(self.text(c.subject), c.namespace, c.successes, c.exceptions) for c in result.checks],
-            findings=[finding_from_dict(self.redactor.document(f.to_dict())) for f in result.findings],
-        )
+        return map_result(result, self.text, lambda f: finding_from_dict(self.redactor.document(f.to_dict())))
 
 
 def error_line(error: BaseException | str) -> str:

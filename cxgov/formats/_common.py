@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass, fields, is_dataclass, replace
 from typing import Any
@@ -208,14 +209,32 @@ def plain(text: str) -> str:
     return _TERMINAL_CONTROL.sub("", text.replace("\r\n", "\n")) if _TERMINAL_CONTROL.search(text) else text
 
 
-def _plain_value(value: Any) -> Any:
+def map_strings(value: Any, text: Callable[[str], str]) -> Any:
+    """Every string in a JSON-like value passed through `text` (keys kept: they are its shape)."""
     if isinstance(value, str):
-        return plain(value)
+        return text(value)
     if isinstance(value, dict):
-        return {k: _plain_value(v) for k, v in value.items()}
+        return {k: map_strings(v, text) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return type(value)(_plain_value(v) for v in value)
+        return type(value)(map_strings(v, text) for v in value)
     return value
+
+
+def map_result(result: Result, text: Callable[[str], str], finding: Callable[[Finding], Finding]) -> Result:
+    """The Result with every string that came from the inputs outside the findings (the run's root,
+    subject ids and origins, checks' subjects) passed through `text`, and each finding through
+    `finding`; rules are policy text, kept. The one list of those strings, for plain_result and the
+    redaction alike."""
+    def location(loc: Location) -> Location:
+        return Location(text(loc.file), loc.line) if loc.file else loc
+
+    return replace(
+        result,
+        run=replace(result.run, root=text(result.run.root)),
+        subjects=[SubjectRef(s.kind, text(s.id), location(s.origin), s.sha256) for s in result.subjects],
+        checks=[Check(text(c.subject), c.namespace, c.successes, c.exceptions) for c in result.checks],
+        findings=[finding(f) for f in result.findings],
+    )
 
 
 #: a character every terminal control above contains: a text without one is plain already
@@ -240,20 +259,11 @@ def _plain_finding(finding: Finding) -> Finding:
         return finding
     from cxgov.formats.json_read import finding_from_dict
 
-    return finding_from_dict(_plain_value(finding.to_dict()))
+    return finding_from_dict(map_strings(finding.to_dict(), plain))
 
 
 def plain_result(result: Result) -> Result:
     """The Result with every string that came from the inputs (messages, resources, subjects, file
     names, waivers) made plain: a policy or document cannot colour, move, retitle or hyperlink the
     terminal or the log a format is read in. Formats read by people render this."""
-    def location(loc: Location) -> Location:
-        return Location(plain(loc.file), loc.line) if loc.file else loc
-
-    return replace(
-        result,
-        run=replace(result.run, root=plain(result.run.root)),
-        subjects=[SubjectRef(s.kind, plain(s.id), location(s.origin), s.sha256) for s in result.subjects],
-        checks=[Check(plain(c.subject), c.namespace, c.successes, c.exceptions) for c in result.checks],
-        findings=[_plain_finding(f) for f in result.findings],
-    )
+    return map_result(result, plain, _plain_finding)
