@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from cxgov.cli import cli
-from cxgov.cli_options import (evaluation_date_option, fail_on_option, jobs_option, live_from, live_source_options,
+from cxgov.cli_options import (evaluation_date_option, fail_on_option, jobs_option, live_source_options,
                                output_option, outputs_from, parse_date, with_options)
 from cxgov.commands.engine_options import eval_bound_options
 from cxgov.commands.trust_options import trust_options
@@ -45,16 +45,14 @@ def _drift_options(command):
     return with_options(command, options)
 
 
-def _live_sources(command):
-    """The live sources, read where the approved audit read them: the options of `check` and `audit`."""
-    return live_source_options(
-        command, tracking_help="MLflow registry for the model versions (env MLFLOW_TRACKING_URI), as for `cxgov audit`.",
-        ui_help="Scan the UI entry points on this origin, as for `cxgov audit`.")
+# the live sources, read where the approved audit read them: the options of `check` and `audit`
+_live_sources = live_source_options(
+    tracking_help="MLflow registry for the model versions (env MLFLOW_TRACKING_URI), as for `cxgov audit`.",
+    ui_help="Scan the UI entry points on this origin, as for `cxgov audit`.")
 
 
 def _drift_settings(baseline, current, state, webhook, webhook_timeout, webhook_retries, report_url, metrics,
-                    output, fail_on, evaluation_date, jobs, config_path, tracking_uri, ui_base_url, trust,
-                    mlflow_timeout=10.0, mlflow_retries=3, axe_source=None, page_timeout=30.0):
+                    output, fail_on, evaluation_date, jobs, config_path, trust, live):
     from cxgov.commands.drift import DriftOptions, parse_targets
     from cxgov.drift.alerts import check_url
 
@@ -65,8 +63,7 @@ def _drift_settings(baseline, current, state, webhook, webhook_timeout, webhook_
         webhook_timeout=webhook_timeout, webhook_retries=webhook_retries, report_url=report_url, metrics=metrics,
         targets=parse_targets(list(output)), fail_on=fail_on,
         evaluation_date=parse_date(evaluation_date) if evaluation_date else None, jobs=jobs,
-        config_path=config_path, live=live_from(tracking_uri, mlflow_timeout, mlflow_retries, ui_base_url, axe_source,
-                                                page_timeout), trust=trust)
+        config_path=config_path, live=live, trust=trust)
 
 
 @cli.group()

@@ -8,7 +8,7 @@ import click
 
 from cxgov.cli import cli
 from cxgov.cli_options import (color_option, evaluation_date_option, jobs_option, live_source_options, output_option,
-                               live_from, outputs_from, parse_date)
+                               outputs_from, parse_date)
 from cxgov.commands.engine_options import eval_bound_options
 from cxgov.commands.trust_options import trust_options
 
@@ -36,8 +36,7 @@ Examples:
 @color_option()
 @live_source_options
 @eval_bound_options
-def audit(config_file, evaluation_date, out, key_file, key_env, unsigned, overwrite, output, jobs, color,
-          tracking_uri, mlflow_timeout, mlflow_retries, ui_base_url, axe_source, page_timeout):
+def audit(config_file, evaluation_date, out, key_file, key_env, unsigned, overwrite, output, jobs, color, live):
     """Audit the system cxgov.yaml describes and write a signed evidence bundle.
 
     Every source of the config (descriptor, manifests, plans, MLflow model versions, UI scans) goes
@@ -47,7 +46,6 @@ def audit(config_file, evaluation_date, out, key_file, key_env, unsigned, overwr
     """
     from cxgov.commands.audit import run_audit_command
 
-    live = live_from(tracking_uri, mlflow_timeout, mlflow_retries, ui_base_url, axe_source, page_timeout)
     sys.exit(run_audit_command(config_file=config_file, evaluation_date=parse_date(evaluation_date), out=out,
                                key_file=key_file, key_env=key_env, unsigned=unsigned, overwrite=overwrite,
                                outputs=outputs_from(output, None, color), jobs=jobs, live=live))

@@ -8,7 +8,7 @@ import click
 
 from cxgov.cli import cli
 from cxgov.cli_options import (axe_source_option, builtin_option, color_option, data_option, evaluation_date_option,
-                               fail_on_option, gate_from, gate_options, jobs_option, live_from, live_source_options,
+                               fail_on_option, gate_from, gate_options, jobs_option, live_source_options,
                                no_fail_option, output_file_option, output_option, outputs_from, page_timeout_option,
                                parse_date, parse_shard, policy_option, registry_options, renamed_option, renamed_value,
                                tracking_uri_option, waivers_option)
@@ -82,9 +82,8 @@ Inline suppressions (the reason is required; shown as SUPPRESSED in every output
 @engine_options
 def check(paths, policy, data, namespace, all_namespaces, builtin, combine, parser, include, exclude, output,
           output_file, fail_on, fail_on_warn, no_fail, waivers, evaluation_date, jobs, max_file_size, max_depth,
-          max_nodes, max_documents, color, tracking_uri, read_models, mlflow_timeout, mlflow_retries, ui_base_url,
-          no_ui, ui_artifacts, axe_source, page_timeout, shard, rules, skip_rules, packs, severity, baseline, quiet,
-          compact, engine):
+          max_nodes, max_documents, color, read_models, no_ui, ui_artifacts, shard, rules, skip_rules, packs, severity,
+          baseline, quiet, compact, live, engine):
     """Evaluate files (YAML, JSON, TOML, HCL2, Terraform plans, Kubernetes manifests) against policies.
 
     PATH may be a file, a directory (searched recursively) or - for standard input.
@@ -102,8 +101,7 @@ def check(paths, policy, data, namespace, all_namespaces, builtin, combine, pars
         gate=gate_from("warn" if fail_on_warn else fail_on, waivers, evaluation_date), jobs=jobs,
         limits={"max_file_bytes": max_file_size, "max_depth": max_depth, "max_nodes": max_nodes,
                 "max_documents": max_documents},
-        live=live_from(tracking_uri, mlflow_timeout, mlflow_retries, ui_base_url, axe_source, page_timeout),
-        read_models=read_models, ui_artifacts=ui_artifacts, no_ui=no_ui,
+        live=live, read_models=read_models, ui_artifacts=ui_artifacts, no_ui=no_ui,
         engine=engine, shard=parse_shard(shard),
         selection=Selection(tuple(rules), tuple(skip_rules), tuple(packs), severity), baseline=baseline,
         render=RenderOptions(quiet=quiet, compact=compact),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 from datetime import datetime
@@ -152,15 +153,25 @@ def gate_options(command):
                                   waivers_option(), evaluation_date_option()])
 
 
-def live_source_options(command, *, tracking_help: str | None = None, ui_help: str | None = None):
+def live_source_options(command=None, *, tracking_help: str | None = None, ui_help: str | None = None):
     """Where the live sources a descriptor declares are read: the MLflow registry and the UI's origin
-    (the same options on `check`, `audit` and `drift`)."""
+    (the same options on `check`, `audit` and `drift`), passed on as `live=LiveOptions(...)`."""
+    if command is None:
+        return functools.partial(live_source_options, tracking_help=tracking_help, ui_help=ui_help)
     tracking = tracking_help or ("MLflow registry for the model versions (env MLFLOW_TRACKING_URI). Default: each "
                                  "models[].tracking_uri (for audit: the config's models.tracking_uri first).")
+
+    @functools.wraps(command)
+    def wrapper(*args, tracking_uri, mlflow_timeout, mlflow_retries, ui_base_url, axe_source, page_timeout, **kwargs):
+        from cxgov.sources.live import LiveOptions
+
+        live = LiveOptions(tracking_uri or None, mlflow_timeout, mlflow_retries, ui_base_url, axe_source, page_timeout)
+        return command(*args, live=live, **kwargs)
+
     options = [tracking_uri_option(tracking), *_registry_options(),
                ui_base_url_option(ui_help) if ui_help else ui_base_url_option(), axe_source_option(),
                page_timeout_option()]
-    return with_options(command, options)
+    return with_options(wrapper, options)
 
 
 def outputs_from(output, output_file: str | None = None, color: bool | None = None, *, choices=None):
@@ -179,14 +190,6 @@ def gate_from(fail_on: str | None, waivers: str | None = None, evaluation_date: 
     from cxgov.gate import GateOptions
 
     return GateOptions(fail_on, Path(waivers) if waivers else None, parse_date(evaluation_date))
-
-
-def live_from(tracking_uri: str | None, mlflow_timeout: float, mlflow_retries: int, ui_base_url: str | None,
-              axe_source: str | None, page_timeout: float):
-    """The live-source options (live_source_options) as the command's LiveOptions."""
-    from cxgov.sources.live import LiveOptions
-
-    return LiveOptions(tracking_uri or None, mlflow_timeout, mlflow_retries, ui_base_url, axe_source, page_timeout)
 
 
 def parse_shard(spec: str | None):

@@ -28,12 +28,13 @@ from cxgov.commands.trust_options import TrustRequest
 from cxgov.drift import snapshot
 from cxgov.drift.compare import compare
 from cxgov.drift.outcome import LastSuccess, Outcome
+from cxgov.formats import DRIFT_FORMATS
 from cxgov.errors import CxgovError, InputError, UsageError
 from cxgov.gate import today
 from cxgov.sources.live import LiveOptions
 
-#: what `drift check -o` writes (formats.DRIFT_FORMATS); the Prometheus textfile is --metrics
-REPORTS = ("text", "json", "markdown")
+#: what `drift check -o` writes: the drift formats but the Prometheus textfile, which is --metrics
+REPORTS = tuple(name for name in DRIFT_FORMATS if name != "prometheus")
 
 
 @dataclass(frozen=True)
