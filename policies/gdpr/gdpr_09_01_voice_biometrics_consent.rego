@@ -29,11 +29,7 @@ mode(v) := concat("", ["consent_mode is ", v.consent_mode]) if is_string(v.conse
 
 mode(v) := "consent_mode is not set" if not is_string(object.get(v, "consent_mode", null))
 
-consent_loc := subject.loc("voice_biometrics.consent_mode") if input.lines["voice_biometrics.consent_mode"]
-
-consent_loc := subject.loc("voice_biometrics") if not input.lines["voice_biometrics.consent_mode"]
-
-deny contains result.at(msg, "voice_biometrics", consent_loc) if {
+deny contains result.at(msg, "voice_biometrics", subject.field_loc("voice_biometrics", "consent_mode")) if {
 	is_object(input.descriptor)
 	vb.enabled == true
 	not vb.consent_mode == "explicit_opt_in"

@@ -30,14 +30,7 @@ effect(a) := "has significant effects" if a.significant_effect == true
 
 effect(a) := "does not declare significant_effect (treated as significant)" if not is_boolean(object.get(a, "significant_effect", null))
 
-decision_loc(i) := subject.loc(p) if {
-	p := sprintf("system.automated_decisions.%d.human_review_available", [i])
-	input.lines[p]
-}
-
-decision_loc(i) := subject.loc(sprintf("system.automated_decisions.%d", [i])) if not input.lines[sprintf("system.automated_decisions.%d.human_review_available", [i])]
-
-deny contains result.at(msg, concat(" ", ["automated decision", a.name]), decision_loc(i)) if {
+deny contains result.at(msg, concat(" ", ["automated decision", a.name]), subject.field_loc(sprintf("system.automated_decisions.%d", [i]), "human_review_available")) if {
 	is_object(input.descriptor)
 	some i, a in d.system.automated_decisions
 	not a.significant_effect == false

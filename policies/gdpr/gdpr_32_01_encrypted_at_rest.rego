@@ -40,15 +40,11 @@ state(x) := "is not encrypted at rest (encryption_at_rest: false)" if x.encrypti
 
 state(x) := "does not declare encryption at rest (encryption_at_rest not set)" if not is_boolean(object.get(x, "encryption_at_rest", null))
 
-deny contains result.at(msg, what, subject.field_loc(path, "encryption_at_rest")) if {
+deny contains result.at(msg, it.what, subject.field_loc(it.path, "encryption_at_rest")) if {
 	is_object(input.descriptor)
-	some section, label in {"data_stores": "data store", "log_sinks": "log sink"}
-	some i, x in object.get(d, section, [])
-	personal_data.holds(x)
-	not x.encryption_at_rest == true
-	what := concat(" ", [label, x.name])
-	path := concat(".", [section, format_int(i, 10)])
-	msg := concat(" ", [what, state(x)])
+	some it in personal_data.stores_and_sinks
+	not it.item.encryption_at_rest == true
+	msg := concat(" ", [it.what, state(it.item)])
 }
 
 # backups: their own setting when given, else the store's
@@ -136,26 +132,9 @@ sse_applies(r, b) if {
 }
 
 sse_applies(r, b) if {
-	some cr in config_resources
-	cr.address == terraform.base_address(r.address)
-	some ref in cr.refs
+	some ref in configured_bucket_references[terraform.base_address(r.address)]
 	terraform.refers_to(ref, terraform.base_address(b.address))
 }
 
-# configuration resources of the root module and of modules one level down, with the references of
-# their `bucket` expression (module-relative addresses made absolute)
-config_resources := root | nested if {
-	root := {c |
-		some cr in object.get(object.get(object.get(input, "configuration", {}), "root_module", {}), "resources", [])
-		c := {"address": cr.address, "refs": object.get(object.get(object.get(cr, "expressions", {}), "bucket", {}), "references", [])}
-	}
-	calls := object.get(object.get(object.get(input, "configuration", {}), "root_module", {}), "module_calls", {})
-	nested := {c |
-		some m
-		call := calls[m]
-		prefix := concat("", ["module.", m, "."])
-		some cr in object.get(object.get(call, "module", {}), "resources", [])
-		refs := [concat("", [prefix, ref]) | some ref in object.get(object.get(object.get(cr, "expressions", {}), "bucket", {}), "references", [])]
-		c := {"address": concat("", [prefix, cr.address]), "refs": refs}
-	}
-}
+# the references of each configuration resource's `bucket` expression, by address: computed once
+configured_bucket_references := terraform.bucket_references_in(input)

@@ -50,3 +50,11 @@ test_gdpr_32_03_fail_voice_biometrics_denies if {
 	some f in r
 	contains(f.msg, "(voice biometrics are enabled)")
 }
+
+# fail closed: a sink that says it holds special-category data holds personal data, whatever its
+# contains_personal_data says
+test_gdpr_32_03_fail_special_category_sink_despite_contains_personal_data_false if {
+	d := {"pii_redaction": {"enabled": true}, "log_sinks": [{"name": "voice-audit", "special_category": true, "contains_personal_data": false}]}
+	r := warn with input as system(d)
+	{f.msg | some f in r} == {"log sink voice-audit: personal data is logged without redaction (redaction_enabled is not true)"}
+}

@@ -28,11 +28,7 @@ max_days := data.cxgov.config.thresholds.evidence_max_days
 
 ref := object.get(object.get(subject.descriptor, "evidence", {}), "pentest_ref", null)
 
-pentest_loc := subject.loc("evidence.pentest_ref") if input.lines["evidence.pentest_ref"]
-
-pentest_loc := subject.loc("evidence") if not input.lines["evidence.pentest_ref"]
-
-warn contains result.at(msg, "evidence.pentest_ref", pentest_loc) if {
+warn contains result.at(msg, "evidence.pentest_ref", subject.field_loc("evidence", "pentest_ref")) if {
 	is_object(input.descriptor)
 	why := evidence.problem(ref, max_days)
 	msg := concat("", ["security test evidence (evidence.pentest_ref): ", why])

@@ -40,14 +40,7 @@ screening := object.get(ev, "dpia_screening_ref", null)
 
 dpia := object.get(ev, "dpia_ref", null)
 
-evidence_loc(name) := subject.loc(p) if {
-	p := concat(".", ["evidence", name])
-	input.lines[p]
-}
-
-evidence_loc(name) := subject.loc("evidence") if not input.lines[concat(".", ["evidence", name])]
-
-deny contains result.at(msg, "evidence.dpia_screening_ref", evidence_loc("dpia_screening_ref")) if {
+deny contains result.at(msg, "evidence.dpia_screening_ref", subject.field_loc("evidence", "dpia_screening_ref")) if {
 	is_object(input.descriptor)
 	why := evidence.problem(screening, max_days)
 	msg := concat("", ["DPIA screening (evidence.dpia_screening_ref): ", why])
@@ -79,14 +72,14 @@ chatbot_reason := "an LLM provider serves customer channels (innovative technolo
 
 reasons := mandatory | {chatbot_reason | chatbot; not ev.dpia_required == false}
 
-deny contains result.at(msg, "evidence.dpia_ref", evidence_loc("dpia_ref")) if {
+deny contains result.at(msg, "evidence.dpia_ref", subject.field_loc("evidence", "dpia_ref")) if {
 	is_object(input.descriptor)
 	count(reasons) > 0
 	why := evidence.problem(dpia, max_days)
 	msg := concat("", ["DPIA (evidence.dpia_ref): ", why, "; a DPIA is required because ", concat("; ", sort([r | some r in reasons]))])
 }
 
-warn contains result.at(msg, "evidence.dpia_required", evidence_loc("dpia_required")) if {
+warn contains result.at(msg, "evidence.dpia_required", subject.field_loc("evidence", "dpia_required")) if {
 	is_object(input.descriptor)
 	count(mandatory) == 0
 	chatbot

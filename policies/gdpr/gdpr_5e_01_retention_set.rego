@@ -153,7 +153,7 @@ retained(plan) := (log_groups(idx) | buckets(idx)) | gcs_buckets(idx) if idx := 
 # not memoised)
 index(plan) := {"resources": rs, "lifecycles": lifecycles, "unlinked": count(unlinked) > 0} if {
 	rs := resources(plan)
-	refs := bucket_references(plan)
+	refs := terraform.bucket_references_in(plan)
 	planned := [{"address": b.address, "base": terraform.base_address(b.address), "bucket": object.get(b.values, "bucket", null)} |
 		some b in rs
 		b.type == "aws_s3_bucket"
@@ -281,22 +281,6 @@ lifecycle_applies(link, b) if {
 	some ref in link.refs
 	terraform.refers_to(ref, b.base)
 }
-
-# the references of each configuration resource's `bucket` expression, by address: the root module
-# and modules one level down (module-relative addresses made absolute)
-bucket_references(plan) := object.union(root, nested) if {
-	module := object.get(plan, ["configuration", "root_module"], {})
-	root := {cr.address: bucket_refs(cr, "") |
-		some cr in object.get(module, "resources", [])
-	}
-	nested := {concat("", [prefix, cr.address]): bucket_refs(cr, prefix) |
-		some m, call in object.get(module, "module_calls", {})
-		prefix := concat("", ["module.", m, "."])
-		some cr in object.get(call, ["module", "resources"], [])
-	}
-}
-
-bucket_refs(cr, prefix) := [concat("", [prefix, ref]) | some ref in object.get(cr, ["expressions", "bucket", "references"], [])]
 
 names(r) := {n |
 	some k in ["name", "bucket", "identifier", "cluster_identifier"]

@@ -3,9 +3,10 @@ package cxgov.gdpr.gdpr_5e_01
 import rego.v1
 
 import data.cxgov.lib.fixtures.system
+import data.cxgov.lib.fixtures.system_with_documents
 import data.cxgov.lib.terraform
 
-with_plan(d, plan) := {"evaluation_date": "2026-11-22", "descriptor": d, "descriptor_file": "cxgov.yaml", "lines": {}, "evidence": {}, "documents": [{"id": "plan.json", "kind": "terraform-plan", "file": "plan.json", "line": 1, "document": plan}]}
+with_plan(d, plan) := system_with_documents(d, [{"id": "plan.json", "kind": "terraform-plan", "file": "plan.json", "line": 1, "document": plan}])
 
 rc(type, name, after) := {"address": concat(".", [type, name]), "type": type, "name": name, "mode": "managed", "change": {"actions": ["create"], "after": after}}
 

@@ -28,7 +28,10 @@ import data.cxgov.lib.subject
 
 d := subject.descriptor
 
-limit(x) := personal_data.ropa_entries(x.ropa_ref)[0].erasure_limit_days if is_number(personal_data.ropa_entries(x.ropa_ref)[0].erasure_limit_days)
+limit(x) := days if {
+	days := personal_data.ropa_entries(x.ropa_ref)[0].erasure_limit_days
+	is_number(days)
+}
 
 deny contains result.at(msg, it.what, subject.field_loc(it.path, "retention_days")) if {
 	is_object(input.descriptor)

@@ -30,7 +30,7 @@ import data.cxgov.lib.geo
 profile := object.get(config, "residency_profile", "eea_or_adequacy")
 
 # the Art 46 safeguards a recipient may declare under mechanisms_allowed
-mechanisms := {"scc", "bcr"}
+mechanisms := {m | some m in transfers.art46_mechanisms}
 
 verdict(p, c) := {"rule": "pass", "why": ""} if passes(p, c)
 

@@ -359,3 +359,20 @@ bucket_references := {res.address: refs |
 	some res in object.get(input, ["configuration", "root_module", "resources"], [])
 	refs := object.get(res, ["expressions", "bucket", "references"], [])
 }
+
+# the same references in the root module and in modules one level down (module-relative addresses
+# made absolute) of any plan, not only the input: rules judging another plan of the system view call
+# it once per plan (functions are not memoised)
+bucket_references_in(plan) := object.union(root, nested) if {
+	module := object.get(plan, ["configuration", "root_module"], {})
+	root := {cr.address: prefixed_bucket_references(cr, "") |
+		some cr in object.get(module, "resources", [])
+	}
+	nested := {concat("", [prefix, cr.address]): prefixed_bucket_references(cr, prefix) |
+		some m, call in object.get(module, "module_calls", {})
+		prefix := concat("", ["module.", m, "."])
+		some cr in object.get(call, ["module", "resources"], [])
+	}
+}
+
+prefixed_bucket_references(cr, prefix) := [concat("", [prefix, ref]) | some ref in object.get(cr, ["expressions", "bucket", "references"], [])]

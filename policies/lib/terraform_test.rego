@@ -204,3 +204,23 @@ test_unknown_leaves_out_computed_values_and_judged_references if {
 	some o in resources with input as other
 	unknown_at(o, "bucket")
 }
+
+# the bucket references of a plan's configuration, root module and one level of modules; a module's
+# references made absolute, and a resource with no `bucket` expression has none
+test_bucket_references_in_root_and_modules if {
+	p := {"configuration": {"root_module": {
+		"resources": [
+			{"address": "aws_s3_bucket_lifecycle_configuration.l", "expressions": {"bucket": {"references": ["aws_s3_bucket.a.id", "aws_s3_bucket.a"]}}},
+			{"address": "aws_s3_bucket.a", "expressions": {"bucket": {"constant_value": "a"}}},
+		],
+		"module_calls": {"logs": {"module": {"resources": [
+			{"address": "aws_s3_bucket_server_side_encryption_configuration.s", "expressions": {"bucket": {"references": ["aws_s3_bucket.b.id"]}}},
+		]}}},
+	}}}
+	bucket_references_in(p) == {
+		"aws_s3_bucket_lifecycle_configuration.l": ["aws_s3_bucket.a.id", "aws_s3_bucket.a"],
+		"aws_s3_bucket.a": [],
+		"module.logs.aws_s3_bucket_server_side_encryption_configuration.s": ["module.logs.aws_s3_bucket.b.id"],
+	}
+	bucket_references_in({}) == {}
+}

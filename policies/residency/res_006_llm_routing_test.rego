@@ -90,7 +90,7 @@ test_res_006_fail_eu_profile_under_eea_only_still_passes if {
 	contains(f.msg, "eea_only")
 }
 
-iac_plan(type, values) := {"format_version": "1.2", "terraform_version": "1.9.0", "evaluation_date": "2026-11-22", "resource_changes": [{"address": concat(".", [type, "x"]), "type": type, "name": "x", "mode": "managed", "change": {"actions": ["create"], "after": values}}]}
+iac_plan(type, values) := fixtures.plan([[type, "x", values]])
 
 manifest(env) := {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "assist"}, "spec": {"template": {"spec": {"containers": [{"name": "app", "image": "a@sha256:1", "env": env}]}}}}
 

@@ -14,6 +14,9 @@ package cxgov.shadow_ai.detect
 
 import rego.v1
 
+import data.cxgov.lib.geo
+import data.cxgov.lib.kubernetes as k8s
+
 catalog := data.cxgov.ref.ai_catalog
 
 # pod specs by workload kind: where containers live in each
@@ -85,12 +88,6 @@ shape_usages(value, evidence, path, line) := {usage(s.provider, "api-key", evide
 
 # --- Kubernetes -----------------------------------------------------------------------------------
 
-containers(doc) := [[concat(".", array.concat(base, [field, format_int(i, 10)])), c] |
-	base := pod_spec_paths[doc.kind]
-	some field in ["containers", "initContainers"]
-	some i, c in object.get(doc, array.concat(base, [field]), [])
-]
-
 # dispatched on the object's kind first: most documents are workloads with nothing to find, and
 # each of them should cost a few lookups
 kubernetes(doc) := k8s_workload(doc) if {
@@ -125,7 +122,7 @@ worth_a_look(env) if {
 
 worth_a_look(env) if {
 	is_string(env.value)
-	count(env.value) >= 20
+	count(env.value) >= catalog.min_key_length.chars
 }
 
 image_usages(base, field, i, c) := {usage(e.provider, "model-server", concat(" ", ["image", image_repository(c.image)]), null, null, concat(".", array.concat(base, [field, format_int(i, 10), "image"])), null) |
@@ -158,7 +155,7 @@ value_usages(value, evidence, path, line) := host_usages(url_host(value), eviden
 	contains(value, "://")
 } else := shape_usages(value, evidence, path, line) if {
 	is_string(value)
-	count(value) >= 20
+	count(value) >= catalog.min_key_length.chars
 } else := set()
 
 k8s_config(doc) := {u |
@@ -251,9 +248,8 @@ own_host(rc, e) := host if {
 	host := concat("", [lower(sub), account_domain(rc, e)])
 } else := null
 
-account_domain(rc, e) := ".openai.azure.com" if tf_provider({}, rc, e) == "azure_openai"
-
-account_domain(rc, e) := ".cognitiveservices.azure.com" if tf_provider({}, rc, e) != "azure_openai"
+# the domain of the account's host: an OpenAI account's differs from other Azure AI accounts'
+account_domain(rc, e) := e.host_domains[tf_provider({}, rc, e)]
 
 tf_region(doc, rc, e) := own_region(account, catalog.resource_types[account.type]) if {
 	account := tf_account(doc, rc, e)
@@ -262,10 +258,8 @@ tf_region(doc, rc, e) := own_region(account, catalog.resource_types[account.type
 own_region(rc, e) := region if {
 	v := after(rc)[e.region_attr]
 	is_string(v)
-	region := normalise_region(v)
+	region := geo.normalize(v)
 } else := null
-
-normalise_region(r) := lower(replace(r, " ", ""))
 
 # --- dependency manifests and .env files ----------------------------------------------------------
 
@@ -355,7 +349,7 @@ location(doc, u) := {"file": doc.file, "line": u.line} if u.path == ""
 # path, message or set is built. A builtin called with `input` itself (object.get with a path) costs
 # several times a plain reference, so the pod spec is reached by references.
 input_usages := workload_usages if {
-	regex.match(catalog.workload_signal.pattern, json.marshal([object.get(input_pod_spec, "containers", []), object.get(input_pod_spec, "initContainers", [])]))
+	regex.match(workload_signal, json.marshal([object.get(k8s.pod_spec, "containers", []), object.get(k8s.pod_spec, "initContainers", [])]))
 } else := set() if {
 	pod_spec_paths[input.kind]
 } else := kubernetes(input) if {
@@ -369,18 +363,13 @@ input_usages := workload_usages if {
 	is_array(input.vars)
 } else := set()
 
+# the catalog's signal with the one key length every key-length test uses
+workload_signal := replace(catalog.workload_signal.pattern, "{min_key_length}", sprintf("{%d}", [catalog.min_key_length.chars]))
+
 workload_usages := {u |
-	some i, c in input_pod_spec.containers
+	some i, c in k8s.pod_spec.containers
 	some u in container_usages(pod_spec_paths[input.kind], "containers", i, c)
 } | {u |
-	some i, c in input_pod_spec.initContainers
+	some i, c in k8s.pod_spec.initContainers
 	some u in container_usages(pod_spec_paths[input.kind], "initContainers", i, c)
-}
-
-input_pod_spec := input.spec.template.spec if {
-	input.kind in {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job"}
-} else := input.spec if {
-	input.kind == "Pod"
-} else := input.spec.jobTemplate.spec.template.spec if {
-	input.kind == "CronJob"
 }

@@ -2,6 +2,7 @@ package cxgov.shadow_ai.detect_test
 
 import rego.v1
 
+import data.cxgov.lib.fixtures.plan
 import data.cxgov.lib.fixtures.pod
 import data.cxgov.shadow_ai.detect
 
@@ -41,6 +42,14 @@ test_every_key_shape_is_found_and_a_truncated_key_is_not if {
 	}
 }
 
+# min_key_length is a floor of every key shape: no shorter value is looked at as a key
+test_no_key_shape_is_shorter_than_the_minimum_key_length if {
+	every s in catalog.key_shapes {
+		regex.match(s.pattern, s.example)
+		count(s.example) >= catalog.min_key_length.chars
+	}
+}
+
 test_every_image_is_found_mirrored_or_not_and_a_sibling_repository_is_not if {
 	every repo, e in catalog.images {
 		providers_of("kubernetes", pod([], concat("", [object.get(e, "registry", "docker.io"), "/", repo, ":1.0"]))) == {e.provider}
@@ -52,8 +61,8 @@ test_every_image_is_found_mirrored_or_not_and_a_sibling_repository_is_not if {
 
 test_every_resource_type_is_found_and_another_type_is_not if {
 	every t, _ in catalog.resource_types {
-		count(providers_of("terraform-plan", plan(t, {}))) == 1
-		providers_of("terraform-plan", plan(concat("", [t, "_policy"]), {})) == set()
+		count(providers_of("terraform-plan", plan([[t, "x", {}]]))) == 1
+		providers_of("terraform-plan", plan([[concat("", [t, "_policy"]), "x", {}]])) == set()
 	}
 }
 
@@ -76,8 +85,6 @@ test_every_package_is_found_and_a_longer_name_is_not if {
 hub_client("pypi") := "huggingface-hub"
 
 hub_client(eco) := "none" if eco != "pypi"
-
-plan(type, after) := {"resource_changes": [{"address": concat(".", [type, "x"]), "mode": "managed", "type": type, "name": "x", "change": {"actions": ["create"], "after": after}}]}
 
 deps(eco, names) := {"ecosystem": eco, "packages": [{"name": n, "version": "", "line": i + 1} | some i, n in names]}
 
@@ -131,6 +138,19 @@ test_a_deployment_takes_its_accounts_host_and_region if {
 	got == {
 		["azurerm_cognitive_account.a", "azure_openai", "acme-sum.openai.azure.com", "swedencentral"],
 		["azurerm_cognitive_deployment.d", "azure_openai", "acme-sum.openai.azure.com", "swedencentral"],
+	}
+}
+
+# accounts of other kinds, and AI Services accounts, live under the Cognitive Services domain
+test_other_azure_ai_accounts_take_the_cognitive_services_domain if {
+	doc := plan([
+		["azurerm_cognitive_account", "speech", {"kind": "SpeechServices", "location": "westeurope", "custom_subdomain_name": "acme-speech"}],
+		["azurerm_ai_services", "hub", {"location": "westeurope", "name": "acme-hub"}],
+	])
+	got := {[u.evidence, u.provider, u.host] | some u in detect.found("terraform-plan", doc)}
+	got == {
+		["azurerm_cognitive_account.speech", "azure_ai", "acme-speech.cognitiveservices.azure.com"],
+		["azurerm_ai_services.hub", "azure_ai", "acme-hub.cognitiveservices.azure.com"],
 	}
 }
 

@@ -31,6 +31,7 @@ package cxgov.shadow_ai.shadow_ai_02
 
 import rego.v1
 
+import data.cxgov.lib.geo
 import data.cxgov.lib.subject
 import data.cxgov.shadow_ai.detect
 
@@ -90,11 +91,11 @@ region_fits(_, u) if u.region == null
 
 region_fits(e, _) if not is_string(object.get(e, "region", null))
 
-region_fits(e, u) if detect.normalise_region(e.region) == u.region
+region_fits(e, u) if geo.normalize(e.region) == u.region
 
 region_fits(e, u) if {
 	some r in object.get(e, "destination_regions", [])
-	detect.normalise_region(r) == u.region
+	geo.normalize(r) == u.region
 }
 
 host_fits(_, u) if not per_resource(u)

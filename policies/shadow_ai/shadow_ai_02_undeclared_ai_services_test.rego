@@ -2,6 +2,7 @@ package cxgov.shadow_ai.shadow_ai_02_test
 
 import rego.v1
 
+import data.cxgov.lib.fixtures
 import data.cxgov.lib.fixtures.pod
 import data.cxgov.shadow_ai.shadow_ai_02
 
@@ -9,11 +10,7 @@ azure := {"name": "azure-chat", "vendor": "Microsoft", "service": "azure_openai"
 
 bedrock := {"name": "bedrock", "service": "bedrock", "region": "eu-central-1", "destination_regions": ["eu-central-1", "eu-west-1"]}
 
-system(providers, docs, risk) := {
-	"descriptor": {"system": {"ai_act": {"risk_class": risk}}, "ai_providers": providers},
-	"descriptor_file": "cxgov.yaml", "lines": {},
-	"documents": docs,
-}
+system(providers, docs, risk) := fixtures.system_with_documents({"system": {"ai_act": {"risk_class": risk}}, "ai_providers": providers}, docs)
 
 k8s(doc) := {"id": "k8s/p.yaml", "kind": "kubernetes", "file": "k8s/p.yaml", "line": 1, "document": doc}
 
@@ -92,7 +89,7 @@ test_shadow_ai_02_inventory_lists_declared_and_undeclared_only_when_asked if {
 }
 
 test_shadow_ai_02_inventory_marks_a_deployment_a_model if {
-	doc := {"id": "p", "kind": "terraform-plan", "file": "p.json", "line": 1, "document": {"resource_changes": [{"address": "aws_bedrock_custom_model.m", "mode": "managed", "type": "aws_bedrock_custom_model", "name": "m", "change": {"actions": ["create"], "after": {}}}]}}
+	doc := {"id": "p", "kind": "terraform-plan", "file": "p.json", "line": 1, "document": fixtures.plan([["aws_bedrock_custom_model", "m", {}]])}
 	r := shadow_ai_02.warn_inventory with input as system([bedrock], [doc], "limited") with data.cxgov.inventory.records as true
 	{[f.evidence, f.asset, f.declared] | some f in r} == {["aws_bedrock_custom_model.m", "machine-learning-model", true]}
 }

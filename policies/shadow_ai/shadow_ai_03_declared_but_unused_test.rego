@@ -2,15 +2,15 @@ package cxgov.shadow_ai.shadow_ai_03_test
 
 import rego.v1
 
+import data.cxgov.lib.fixtures
 import data.cxgov.shadow_ai.shadow_ai_03
 
-system(docs) := {
-	"descriptor": {"ai_providers": [{"name": "bedrock-main", "service": "bedrock"}, {"name": "in-house", "service": "custom"}]},
-	"descriptor_file": "cxgov.yaml", "lines": {"ai_providers.0": 7},
-	"documents": docs,
-}
+system(docs) := fixtures.system_with(
+	{"ai_providers": [{"name": "bedrock-main", "service": "bedrock"}, {"name": "in-house", "service": "custom"}]},
+	{"lines": {"ai_providers.0": 7}, "documents": docs},
+)
 
-pod(env) := {"id": "p", "kind": "kubernetes", "file": "p.yaml", "line": 1, "document": {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}, "spec": {"containers": [{"name": "c", "image": "app:1", "env": env}]}}}
+pod(env) := {"id": "p", "kind": "kubernetes", "file": "p.yaml", "line": 1, "document": fixtures.pod(env, "app:1")}
 
 test_shadow_ai_03_fail_declared_but_unused if {
 	r := shadow_ai_03.warn with input as system([pod([])])

@@ -24,7 +24,6 @@ package cxgov.soc2.soc2_cc6_7_01
 
 import rego.v1
 
-import data.cxgov.lib.kubernetes
 import data.cxgov.lib.messages
 import data.cxgov.lib.result
 import data.cxgov.lib.subject
@@ -34,10 +33,11 @@ tls := data.cxgov.ref.soc2_tls
 
 security := data.cxgov.ref.security
 
-# a TLS version string as a number (12 for TLS 1.2); undefined when unknown
-tls_num(v) := security.tls_versions[v]
-
-tls_num(v) := tls.version_aliases[v] if not kubernetes.has_key(object.get(security, "tls_versions", {}), v)
+# a TLS version string as a number (12 for TLS 1.2): the security reference first, then the
+# aliases providers spell; undefined when unknown
+tls_num(v) := n if {
+	n := security.tls_versions[v]
+} else := tls.version_aliases[v]
 
 version_problem(v) := "an unknown TLS version" if not tls_num(v)
 

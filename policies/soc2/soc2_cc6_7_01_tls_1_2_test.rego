@@ -30,6 +30,19 @@ test_soc2_cc6_7_01_fail_unknown_version if {
 	f.msg == "network: tls_min_version modern is an unknown TLS version"
 }
 
+# the security reference's versions come first (SSLv3 is 0, a version, not "unknown"); a
+# provider's spelling only the aliases know resolves through them
+test_soc2_cc6_7_01_version_lookup_reference_then_aliases if {
+	tls_num("SSLv3") == 0
+	tls_num("TLS1.2") == 12
+	tls_num("Tls11") == 11
+	tls_num("TLSEnforcementDisabled") == 0
+	not tls_num("modern")
+	version_problem("SSLv3") == "below TLS 1.2"
+	version_problem("Tls11") == "below TLS 1.2"
+	not version_problem("Tls12")
+}
+
 test_soc2_cc6_7_01_fail_endpoint_tls11 if {
 	r := deny with input as system({"network": {"tls_min_version": "TLS1.2", "tls13_enabled": true}, "services": [{"name": "legacy", "endpoints": [{"url": "https://old.acme.example", "tls_min_version": "1.1"}]}]})
 	some f in r

@@ -3,6 +3,7 @@ package cxgov.wcag.wcag_22_01
 import rego.v1
 
 import data.cxgov.lib.fixtures.system
+import data.cxgov.lib.fixtures.system_with_documents
 
 all_pass := {"2.4.11": "pass", "2.5.7": "pass", "3.2.6": "pass", "3.3.7": "pass", "3.3.8": "pass"}
 
@@ -40,8 +41,6 @@ scan(violations) := {"evaluation_date": "2026-11-22", "url": "https://acme.examp
 
 doc(status) := {"id": "https://acme.example/help#closed", "kind": "ui-scan", "file": "https://acme.example/help", "line": null, "document": {"url": "https://acme.example/help", "state": "closed", "behaviour": {"checks": {"focus-obscured": {"status": status}}}}}
 
-system_with(d, docs) := object.union(system(d), {"documents": docs})
-
 test_wcag_22_01_pass_scan_not_obscured if {
 	count(deny) == 0 with input as scan([])
 }
@@ -56,17 +55,17 @@ test_wcag_22_01_fail_scan_focus_obscured if {
 }
 
 test_wcag_22_01_pass_machine_checked_needs_no_manual_entry if {
-	count(warn) == 0 with input as system_with({"channels": [{"type": "chat"}], "accessibility": {"manual_checklist": object.remove(all_pass, ["2.4.11"])}}, [doc("passed")])
+	count(warn) == 0 with input as system_with_documents({"channels": [{"type": "chat"}], "accessibility": {"manual_checklist": object.remove(all_pass, ["2.4.11"])}}, [doc("passed")])
 }
 
 test_wcag_22_01_fail_not_run_still_needs_manual_entry if {
-	r := warn with input as system_with({"channels": [{"type": "chat"}], "accessibility": {"manual_checklist": object.remove(all_pass, ["2.4.11"])}}, [doc("not-applicable")])
+	r := warn with input as system_with_documents({"channels": [{"type": "chat"}], "accessibility": {"manual_checklist": object.remove(all_pass, ["2.4.11"])}}, [doc("not-applicable")])
 	count(r) == 1
 	some f in r
 	contains(f.msg, "SC 2.4.11 has no manual check")
 }
 
 test_wcag_22_01_fail_person_recorded_failure_stands if {
-	r := warn with input as system_with({"channels": [{"type": "chat"}], "accessibility": {"manual_checklist": object.union(all_pass, {"2.4.11": "fail"})}}, [doc("passed")])
+	r := warn with input as system_with_documents({"channels": [{"type": "chat"}], "accessibility": {"manual_checklist": object.union(all_pass, {"2.4.11": "fail"})}}, [doc("passed")])
 	count(r) == 1
 }
