@@ -108,10 +108,11 @@ def assemble(inp: BundleInputs, key: SigningKey | None, *, render: bool = True) 
         files[layout.DRIFT_HISTORY] = dumps({"runs": redactor.document(inp.drift_history)})
     files[layout.SUMMARY] = dumps(summary(inp, finding_dicts, index))
     omitted = renderers.missing() if render else sorted(renderers.JSON_RENDERERS) + [renderers.REPORT[0]]
+    when = collected(inp.subjects, inp.read_at)
     if render:
-        files.update(renderers.render(inp, finding_dicts, subjects, evidence_files, files,
-                                      lambda fs: build_manifest(inp, fs, redactor.count, key, omitted)))
-    files[layout.MANIFEST] = dumps(build_manifest(inp, files, redactor.count, key, omitted))
+        files.update(renderers.render(inp, finding_dicts, subjects, evidence_files, when, files,
+                                      lambda fs: build_manifest(inp, fs, redactor.count, key, omitted, when)))
+    files[layout.MANIFEST] = dumps(build_manifest(inp, files, redactor.count, key, omitted, when))
     from cxgov.evidence.attest_subjects import deployed_subjects
 
     deployed = deployed_subjects(subjects, inp.git, files, evidence_files)
@@ -214,7 +215,8 @@ def summary(inp: BundleInputs, findings: list[dict], index: list[dict]) -> dict:
 
 
 def build_manifest(inp: BundleInputs, files: dict[str, bytes], redactions: int, key: SigningKey | None,
-                   omitted: list[str]) -> dict:
+                   omitted: list[str], collected_at: dict[str, str]) -> dict:
+    """`collected_at`: subject kind -> when that source was collected (times.collected)."""
     import hashlib
 
     counts = inp.result.verdict.counts
@@ -222,7 +224,7 @@ def build_manifest(inp: BundleInputs, files: dict[str, bytes], redactions: int, 
         "format": layout.FORMAT,
         "format_version": layout.FORMAT_VERSION,
         "created": rfc3339(inp.epoch),
-        "collected": collected(inp.subjects, inp.read_at),
+        "collected": collected_at,
         "system": inp.system,
         "cxgov": {"version": __version__},
         "engine": {"name": inp.result.run.engine, "version": inp.result.run.engine_version},

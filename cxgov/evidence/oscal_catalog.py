@@ -20,6 +20,7 @@ bundle's OSCAL documents resolves in the bundle's catalog.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import uuid
@@ -143,7 +144,13 @@ def generate() -> bytes:
 
 
 def shipped_bytes() -> bytes:
-    return (oscal_dir() / SHIPPED).read_bytes()
+    return _file_bytes(oscal_dir() / SHIPPED)
+
+
+@functools.lru_cache(maxsize=4)
+def _file_bytes(path: Path) -> bytes:
+    """A shipped file read once per process: every bundle holds the catalog (120 kB)."""
+    return path.read_bytes()
 
 
 def control_ids(document: dict[str, Any]) -> set[str]:

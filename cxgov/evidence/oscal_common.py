@@ -13,6 +13,7 @@ Every UUID is a version 5 UUID derived from the content and every timestamp is t
 from __future__ import annotations
 
 import uuid
+import weakref
 from typing import Any
 
 from cxgov.evidence.sbom import NAMESPACE
@@ -53,13 +54,24 @@ def prop(name: str, value: Any, *, remarks: str | None = None, ns: str | None = 
     return out
 
 
+#: (view, its content digest) for the view last asked about: a bundle renders its OSCAL documents from
+#: one view in turn, and the digest serialises every subject and finding
+_last_digest: tuple[weakref.ref, str] | None = None
+
+
 def content_digest(view: BundleView) -> str:
     """sha256 over what the run's OSCAL documents describe: the same run gives the same UUIDs."""
+    global _last_digest
+    last = _last_digest
+    if last is not None and last[0]() is view:
+        return last[1]
     result = view.result
-    return sha256_of({
+    digest = sha256_of({
         "system": view.system, "created": view.created, "run": result.run.to_dict(),
         "subjects": [s.to_dict() for s in result.subjects], "findings": [f.to_dict() for f in result.findings],
     })
+    _last_digest = (weakref.ref(view), digest)
+    return digest
 
 
 def root_uuid(view: BundleView, kind: str) -> uuid.UUID:

@@ -42,21 +42,22 @@ def missing() -> list[str]:
 
 
 def render(inp, finding_dicts: list[dict], subjects: list, evidence_files: dict[str, list[str]],
-           files: dict[str, bytes], manifest_for) -> dict[str, bytes]:
-    """The rendered files from the redacted findings and subjects; `manifest_for(files)` gives the
-    manifest the report describes (every file but the report itself)."""
+           collected: dict[str, str], files: dict[str, bytes], manifest_for) -> dict[str, bytes]:
+    """The rendered files from the redacted findings and subjects (`collected`: subject kind -> when
+    that source was collected); `manifest_for(files)` gives the manifest the report describes (every
+    file but the report itself)."""
     if not available("cxgov.evidence.view"):
         return {}
     from dataclasses import replace
 
     from cxgov.evidence.build import dumps
-    from cxgov.evidence.times import collected, rfc3339
+    from cxgov.evidence.times import rfc3339
     from cxgov.formats.json_read import finding_from_dict
     from cxgov.evidence.view import BundleView
     result = replace(inp.result, findings=[finding_from_dict(d) for d in finding_dicts])
     view = BundleView(result=result, system=inp.system, created=rfc3339(inp.epoch), subjects=subjects,
                       files={k: list(v) for k, v in evidence_files.items()},
-                      collected=collected(inp.subjects, inp.read_at), drift_history=inp.drift_history)
+                      collected=collected, drift_history=inp.drift_history)
     out: dict[str, bytes] = {}
     for name, (module, function) in JSON_RENDERERS.items():
         if available(module):
