@@ -68,7 +68,7 @@ def usages(findings: Iterable[Finding]) -> list[AIUsage]:
     the run asked for them, else the undeclared usages of SHADOW-AI-01 and SHADOW-AI-02."""
     findings = list(findings)
     records = [f for f in findings if f.query == RECORDS_QUERY]
-    chosen = records or [f for f in findings if f.rule_id in FINDING_RULES and f.query != RECORDS_QUERY]
+    chosen = records or [f for f in findings if f.rule_id in FINDING_RULES]
     out = set()
     for f in chosen:
         m = f.metadata
@@ -146,22 +146,11 @@ def bom_entries(usage_list: list[AIUsage]) -> tuple[list, list]:
 def standalone_bom(usage_list: list[AIUsage], system: str, timestamp) -> dict[str, Any]:
     """A CycloneDX 1.6 document holding only the AI inventory (`cxgov inventory -o cyclonedx`), with
     a serial number derived from its content, so the same inventory gives the same bytes."""
-    import json
-    import uuid
-
-    from cyclonedx.model.bom import Bom, BomMetaData
+    from cyclonedx.model.bom import BomMetaData
     from cyclonedx.model.component import Component, ComponentType
-    from cyclonedx.output.json import JsonV1Dot6
 
-    from cxgov.evidence.sbom import NAMESPACE
-    from cxgov.model import sha256_of
+    from cxgov.evidence.sbom import content_addressed_bom
 
     root = Component(type=ComponentType.APPLICATION, name=system, bom_ref=f"system:{system}")
-    bom = Bom(serial_number=uuid.UUID(int=0), metadata=BomMetaData(component=root, timestamp=timestamp))
     services, components = bom_entries(usage_list)
-    bom.services.update(services)
-    bom.components.update(components)
-    bom.register_dependency(root, [*services, *components])
-    document = json.loads(JsonV1Dot6(bom).output_as_string(indent=None))
-    document["serialNumber"] = "urn:uuid:" + str(uuid.uuid5(NAMESPACE, "aibom:" + sha256_of(document)))
-    return document
+    return content_addressed_bom(BomMetaData(component=root, timestamp=timestamp), services, components, "aibom:")

@@ -40,10 +40,9 @@ SPECIAL_CATEGORY = "special category data (GDPR Art 9)"
 
 
 def build_sbom(view: BundleView) -> dict[str, Any]:
-    from cyclonedx.model.bom import Bom, BomMetaData
+    from cyclonedx.model.bom import BomMetaData
     from cyclonedx.model.component import Component, ComponentType
     from cyclonedx.model.tool import ToolRepository
-    from cyclonedx.output.json import JsonV1Dot6
 
     descriptor = view.descriptor() or {}
     meta = descriptor.get("metadata") or {}
@@ -57,9 +56,7 @@ def build_sbom(view: BundleView) -> dict[str, Any]:
                                 "cxgov:policy_digest": view.result.run.policy_digest}),
     )
     tool = Component(type=ComponentType.APPLICATION, name="cxgov", version=__version__, bom_ref="tool:cxgov")
-    bom = Bom(serial_number=uuid.UUID(int=0),
-              metadata=BomMetaData(component=system, timestamp=view.created_at(),
-                                   tools=ToolRepository(components=[tool])))
+    metadata = BomMetaData(component=system, timestamp=view.created_at(), tools=ToolRepository(components=[tool]))
     services = [_service(s) for s in descriptor.get("services") or [] if isinstance(s, dict) and s.get("name")]
     services += [_ai_provider(p) for p in descriptor.get("ai_providers") or [] if isinstance(p, dict) and p.get("name")]
     # the AI services, models and SDKs the deployment files really use (cxgov/evidence/aibom.py)
@@ -76,14 +73,26 @@ def build_sbom(view: BundleView) -> dict[str, Any]:
     models, datasets, cards = _models(view, descriptor)
     components += models + datasets + ai_components
     extra.update(cards)
+    return content_addressed_bom(metadata, services, components, "sbom:", extra)
+
+
+def content_addressed_bom(metadata, services: list, components: list, prefix: str,
+                          extra: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
+    """The CycloneDX 1.6 JSON document of a BOM whose metadata.component depends on every service and
+    component, with `extra` (bom-ref -> fields the library cannot set) added to its components and a
+    serial number derived from the whole document (`prefix` keeps different BOMs' serials apart), so
+    the same content gives the same bytes."""
+    from cyclonedx.model.bom import Bom
+    from cyclonedx.output.json import JsonV1Dot6
+
+    bom = Bom(serial_number=uuid.UUID(int=0), metadata=metadata)
     bom.services.update(services)
     bom.components.update(components)
-    bom.register_dependency(system, [*services, *components])
-
+    bom.register_dependency(metadata.component, [*services, *components])
     document = json.loads(JsonV1Dot6(bom).output_as_string(indent=None))
     for component in document.get("components", []):
-        component.update(extra.get(component.get("bom-ref"), {}))
-    document["serialNumber"] = "urn:uuid:" + str(uuid.uuid5(NAMESPACE, "sbom:" + sha256_of(document)))
+        component.update((extra or {}).get(component.get("bom-ref"), {}))
+    document["serialNumber"] = "urn:uuid:" + str(uuid.uuid5(NAMESPACE, prefix + sha256_of(document)))
     return document
 
 
