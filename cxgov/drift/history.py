@@ -24,6 +24,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from cxgov.errors import InputError
+from cxgov.evidence.times import parse_rfc3339
 
 SCHEMA_VERSION = 2
 STATUSES = ("ok", "drift", "errored")
@@ -315,4 +316,4 @@ class _Immediate:
 
 
 def _parse(stamp: str) -> datetime:
-    return datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    return parse_rfc3339(stamp)

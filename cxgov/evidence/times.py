@@ -38,6 +38,12 @@ def rfc3339(epoch: int) -> str:
     return datetime.fromtimestamp(epoch, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def parse_rfc3339(stamp: str) -> datetime:
+    """An ISO 8601 / RFC 3339 time as a datetime; a trailing `Z` is UTC (which fromisoformat reads
+    only from Python 3.11). Naive when `stamp` names no offset; ValueError when it is no such time."""
+    return datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+
+
 def collected(subjects: list, read_at: dict[str, int]) -> dict[str, str]:
     """Subject kind -> when that source was collected (RFC 3339 UTC): for UI scans the newest scan's
     own timestamp, else the time the audit read the source (`read_at`: files, models, ui). A kind whose
@@ -59,7 +65,7 @@ def _timestamp(document: Any) -> int | None:
     if not isinstance(document, dict) or not isinstance(document.get("timestamp"), str):
         return None
     try:
-        when = datetime.fromisoformat(document["timestamp"].replace("Z", "+00:00"))
+        when = parse_rfc3339(document["timestamp"])
     except ValueError:
         return None
     if when.tzinfo is None:

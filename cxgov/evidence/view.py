@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from cxgov.evidence.times import parse_rfc3339
 from cxgov.model import Result, Subject
 
 
@@ -57,4 +58,4 @@ class BundleView:
 
     def created_at(self) -> datetime:
         """`created` as an aware datetime (UTC)."""
-        return datetime.fromisoformat(self.created.replace("Z", "+00:00"))
+        return parse_rfc3339(self.created)

@@ -13,7 +13,7 @@ import re
 from typing import Any
 
 from cxgov.errors import InputError
-from cxgov.sources.readers import Limits, check_tree
+from cxgov.sources.readers import Limits, check_tree, line_at
 
 ECOSYSTEMS = {"requirements": "pypi", "pyproject": "pypi", "package.json": "npm", "go.mod": "go",
               "pom": "maven", "csproj": "nuget"}
@@ -30,10 +30,6 @@ _GO_REQUIRE = re.compile(r"^\s*(?:require\s+)?([A-Za-z0-9][\w.\-~/]*\.[\w.\-~/]+
 def pypi_name(name: str) -> str:
     """PEP 503 normalisation: `LangChain_OpenAI` and `langchain.openai` are `langchain-openai`."""
     return re.sub(r"[-_.]+", "-", name).lower()
-
-
-def _line_at(text: str, pos: int) -> int:
-    return text.count("\n", 0, pos) + 1
 
 
 def _package(name: str, version: str, line: int, group: str = "") -> dict[str, Any]:
@@ -67,7 +63,7 @@ def _quoted_line(text: str, value: str) -> int:
     for quote in ('"', "'"):
         pos = text.find(quote + value)
         if pos >= 0:
-            return _line_at(text, pos)
+            return line_at(text, pos)
     return 1
 
 
@@ -94,7 +90,7 @@ def pyproject(value: dict, text: str) -> list[dict[str, Any]]:
                 continue
             version = spec if isinstance(spec, str) else str((spec or {}).get("version", "")) if isinstance(spec, dict) else ""
             m = re.search(rf"^\s*[\"']?{re.escape(name)}[\"']?\s*=", text, re.M)
-            out.append(_package(pypi_name(name), version, _line_at(text, m.start()) if m else 1, group))
+            out.append(_package(pypi_name(name), version, line_at(text, m.start()) if m else 1, group))
     return out
 
 
@@ -105,7 +101,7 @@ def package_json(value: dict, text: str) -> list[dict[str, Any]]:
         for name, version in table.items() if isinstance(table, dict) else []:
             m = re.search(rf'"{re.escape(name)}"\s*:', text)
             out.append(_package(name.lower(), version if isinstance(version, str) else "",
-                                _line_at(text, m.start()) if m else 1, group))
+                                line_at(text, m.start()) if m else 1, group))
     return out
 
 
@@ -139,7 +135,7 @@ def pom(text: str) -> list[dict[str, Any]]:
         fields = dict(_POM_FIELD.findall(m.group(1)))
         if "groupId" in fields and "artifactId" in fields:
             out.append(_package(f"{fields['groupId']}:{fields['artifactId']}", fields.get("version", ""),
-                                _line_at(text, m.start())))
+                                line_at(text, m.start())))
     return out
 
 
@@ -148,7 +144,7 @@ def csproj(text: str) -> list[dict[str, Any]]:
     for m in _CSPROJ_REFERENCE.finditer(text):
         attributes = {k.lower(): v for k, v in _XML_ATTRIBUTE.findall(m.group(1))}
         if attributes.get("include"):
-            out.append(_package(attributes["include"].lower(), attributes.get("version", ""), _line_at(text, m.start())))
+            out.append(_package(attributes["include"].lower(), attributes.get("version", ""), line_at(text, m.start())))
     return out
 
 

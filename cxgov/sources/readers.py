@@ -85,10 +85,14 @@ def check_tree(value: Any, where: str, limits: Limits) -> None:
         stack.extend((c, level + 1) for c in children if isinstance(c, (dict, list)))
 
 
+def line_at(text: str, pos: int) -> int:
+    """The 1-based line of offset `pos` in `text`."""
+    return text.count("\n", 0, pos) + 1
+
+
 def _line_col(text: str, pos: int) -> str:
-    line = text.count("\n", 0, pos) + 1
     column = pos - text.rfind("\n", 0, pos)
-    return f"{line}:{column}"
+    return f"{line_at(text, pos)}:{column}"
 
 
 # --- JSON -------------------------------------------------------------------------------------
