@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cxgov import pipeline
-from cxgov.audit_config import BUILTIN_PACKS, AuditConfig
+from cxgov.audit_config import AuditConfig
 from cxgov.progress import Stages, progress_for
 from cxgov.engine.policyset import PolicySet
 from cxgov.evidence.attest_subjects import remote_without_credentials
@@ -42,20 +42,19 @@ class AuditRun:
 def run_audit(config: AuditConfig, *, config_path: str | Path, evaluation_date: str, jobs: int | None = None,
               stages: Stages | None = None, live: LiveOptions = LiveOptions()) -> AuditRun:
     """Read every source the config names and evaluate them in one pipeline run; writes nothing."""
-    from cxgov.engine.policyset import builtin_pack_paths, load
+    from cxgov.engine.policyset import load
+    from cxgov.selection import Selection, policy_paths
 
     config_path = Path(config_path).resolve()
     root = config_path.parent
     stages = stages or Stages(stage_count(config), stream=io.StringIO())  # quiet unless asked
     with stages.stage("loading policies") as out:
         packs = config.policies.packs()
-        paths = [root / p for p in config.policies.paths]
-        if packs and packs != BUILTIN_PACKS:  # a subset: named by path, they stay builtin
-            paths = builtin_pack_paths(packs) + paths
-        if not paths and not packs:
+        paths, builtin = policy_paths(Selection(packs=packs), [root / p for p in config.policies.paths], bool(packs))
+        if not paths and not builtin:
             raise UsageError("no policies to evaluate", where=str(config_path),
                              hint="set policies.builtin to true or list your policies under policies.paths")
-        policies = load(paths, [root / d for d in config.policies.data], builtin=packs == BUILTIN_PACKS, root=root)
+        policies = load(paths, [root / d for d in config.policies.data], builtin=builtin, root=root)
         out["detail"] = f"{len(policies.modules)} modules, digest {policies.digest()[:12]}"
     subjects: list[Subject] = []
     read_at: dict[str, int] = {}
@@ -185,11 +184,6 @@ def _ui_subjects(config: AuditConfig, files: list[Subject], live: LiveOptions, a
 # --- the bundle ----------------------------------------------------------------------------------
 
 
-def bundle_epoch() -> int:
-    """When the bundle is written: now, or SOURCE_DATE_EPOCH when set (reproducible builds)."""
-    return clock()
-
-
 def default_bundle_dir(config: AuditConfig, config_path: Path, evaluation_date: str) -> Path:
     return Path(config_path).resolve().parent / config.evidence.out / f"{config.system}-{evaluation_date}"
 
@@ -216,7 +210,7 @@ def bundle_inputs(run: AuditRun):
                     "namespaces": list(options.namespaces), "all_namespaces": options.all_namespaces},
         config_text=run.config_path.read_text(encoding="utf-8"),
         waivers=waivers,
-        epoch=bundle_epoch(),
+        epoch=clock(),  # when the bundle is written: now, or SOURCE_DATE_EPOCH (reproducible builds)
         skipped=run.config.skipped(),
         artifacts_dir=run.artifacts_dir,
         git=git_facts(run.config_path.parent),

@@ -19,7 +19,6 @@ from cxgov.errors import InputError
 from cxgov.packs import PACKS
 
 CONFIG_VERSION = 1
-BUILTIN_PACKS = PACKS
 Pack = Literal[PACKS]
 
 
@@ -77,8 +76,8 @@ class Policies(_Model):
 
     def packs(self) -> tuple[str, ...]:
         if self.builtin is True:
-            return BUILTIN_PACKS
-        return tuple(p for p in BUILTIN_PACKS if self.builtin and p in self.builtin)
+            return PACKS
+        return tuple(p for p in PACKS if self.builtin and p in self.builtin)
 
 
 class Gate(_Model):

@@ -10,19 +10,12 @@ from urllib.parse import urlsplit
 from cxgov.draft import DPA, SINK_TYPE, TODO, Item
 from cxgov.engine.policyset import reference
 
-# AI APIs by host: (pattern, service, vendor, group of the pattern holding the region)
+# The AI API hosts a Terraform resource makes (draft/terraform.py: Azure OpenAI accounts, Bedrock and
+# Vertex AI use): (pattern, service, vendor, group of the pattern holding the region)
 AI_HOSTS = [
     (r"[a-z0-9-]+\.openai\.azure\.com", "azure_openai", "Microsoft", None),
-    (r"[a-z0-9-]+\.cognitiveservices\.azure\.com", "azure_ai", "Microsoft", None),
-    (r"bedrock(?:-agent)?-runtime(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com", "bedrock", "Amazon Web Services", 1),
-    (r"bedrock-runtime\.amazonaws\.com", "bedrock", "Amazon Web Services", None),
+    (r"bedrock-runtime\.([a-z0-9-]+)\.amazonaws\.com", "bedrock", "Amazon Web Services", 1),
     (r"([a-z0-9-]+)-aiplatform\.googleapis\.com", "vertex_ai", "Google", 1),
-    (r"aiplatform\.googleapis\.com", "vertex_ai", "Google", None),
-    (r"generativelanguage\.googleapis\.com", "gemini_api", "Google", None),
-    (r"(?:eu\.)?api\.openai\.com", "openai", "OpenAI", None),
-    (r"api\.anthropic\.com", "anthropic", "Anthropic", None),
-    (r"api\.mistral\.ai", "mistral", "Mistral AI", None),
-    (r"api\.cohere\.(?:ai|com)", "cohere", "Cohere", None),
 ]
 REGION_VARS = ("AWS_REGION", "AWS_DEFAULT_REGION", "GOOGLE_CLOUD_REGION", "CLOUDSDK_COMPUTE_REGION", "AZURE_REGION")
 LOG_VENDORS = {"datadog": ("Datadog", "application"), "sentry": ("Sentry", "application"),
@@ -55,7 +48,7 @@ def provider(host: str, via: str, region: str | None = None, region_note: str = 
         region, note = m.group(group), "from the endpoint host"
     elif not region:
         note = "the region the provider processes prompts in (its console or contract)"
-    label = host.split(".")[0] if service in ("azure_openai", "azure_ai") else (region or "")
+    label = host.split(".")[0] if service == "azure_openai" else (region or "")
     item = Item(f"from {via}", {"name": "-".join(p for p in (service.replace("_", "-"), label) if p),
                                 "vendor": vendor, "service": service, "endpoint": f"https://{host}"})
     item.fields["region"] = region or TODO

@@ -16,13 +16,14 @@ import click
 from cxgov.model import Subject
 from cxgov.sources.interface import ReadOnce
 from cxgov.sources.ui_scan import UIOptions, UIScan
+from cxgov.sources.ui_steps import ui_targets
 
 
-def declared_ui_targets(subjects: Iterable[Subject], options: UIOptions, *, no_ui: bool) -> tuple[list, list[str]]:
-    """(UI targets, selectors to probe) for the entry points the run's descriptor declares."""
-    from cxgov.sources.ui_steps import ui_targets
-
-    for descriptor in (s for s in subjects if s.kind == "descriptor"):
+def declared_ui_targets(descriptors: Iterable[Subject], options: UIOptions, *,
+                        no_ui: bool) -> tuple[list, list[str]]:
+    """(UI targets, selectors to probe) for the entry points the run's descriptor (the first of
+    `descriptors`, descriptor subjects, that declares any) declares."""
+    for descriptor in descriptors:
         document = descriptor.document if isinstance(descriptor.document, dict) else {}
         ui = document.get("ui") if isinstance(document.get("ui"), dict) else {}
         entry_points = ui.get("entry_points") or []
@@ -54,7 +55,5 @@ class DeclaredUI(ReadOnce):
     def read(self) -> list[Subject]:
         targets, probes = declared_ui_targets(self.descriptors, self.options, no_ui=self.no_ui)
         if self.entry_points:
-            from cxgov.sources.ui_steps import ui_targets
-
             targets += ui_targets(self.entry_points, where=self.where, base_url=self.options.base_url)
         return UIScan(targets, self.options, probes).read()

@@ -26,7 +26,7 @@ from cxgov.sources.ui_browser import Browser, BrowserSettings
 _LOCK = threading.Lock()
 _WARM: list[tuple[BrowserSettings, tuple[str, ...], Future]] = []
 _CLOSING: list[threading.Thread] = []
-_AT_EXIT: list[bool] = []  # whether _close_unused is registered
+_close_unused_registered = False  # with atexit, by the first prestart
 
 
 def ready_browser(settings: BrowserSettings, scripts: Sequence[str]) -> Browser:
@@ -43,10 +43,12 @@ def ready_browser(settings: BrowserSettings, scripts: Sequence[str]) -> Browser:
 
 def prestart(settings: BrowserSettings, scripts: Sequence[str], count: int) -> None:
     """Start `count` browsers now, each on its own thread, for the next scan with these settings."""
+    global _close_unused_registered
     scripts = tuple(scripts)
     with _LOCK:
-        if not _AT_EXIT:
-            _AT_EXIT.append(atexit.register(_close_unused) is not None)
+        if not _close_unused_registered:
+            atexit.register(_close_unused)
+            _close_unused_registered = True
         for n in range(count):
             future: Future = Future()
             _WARM.append((settings, scripts, future))
