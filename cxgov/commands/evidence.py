@@ -38,8 +38,11 @@ def run_verify(bundle_path: str, trust: TrustRequest, as_json: bool, subject: st
     bundle = open_bundle(bundle_path)
     report = check.verify(bundle, pinned)
     line, code = check.outcome(report, pinned)
-    attested = _subjects(bundle) if subject is not None and code == 0 else None
-    coverage = None if attested is None else _covering(attested, subject)
+    coverage = None
+    if subject is not None and code == 0:
+        from cxgov.evidence.attest_subjects import covering
+
+        coverage = covering(report.statement, subject)
     if as_json:
         result = check.as_json(report, pinned)
         if subject is not None:
@@ -61,26 +64,11 @@ def run_verify(bundle_path: str, trust: TrustRequest, as_json: bool, subject: st
         digests = ", ".join(f"{alg}:{value}" for alg, value in sorted(match["digest"].items()))
         click.echo(f"COVERED: {subject} is the attested subject {match['name']} ({digests})")
     if not coverage:
+        attested = [s for s in report.statement.get("subject") or [] if isinstance(s, dict)]
         click.echo(f"NOT COVERED: {subject} is none of the {len(attested)} subjects this bundle's attestation "
                    "names (its manifest, the git commit, the images pinned by digest, the model versions)")
         return 1
     return 0
-
-
-def _subjects(bundle) -> list[dict]:
-    import base64
-
-    from cxgov.evidence.bundle import ATTESTATION
-
-    statement = json.loads(base64.b64decode(json.loads(bundle.read(ATTESTATION))["payload"]))
-    return [s for s in statement.get("subject") or [] if isinstance(s, dict)]
-
-
-def _covering(attested: list[dict], query: str) -> list[dict]:
-    """The verified statement's subjects `query` designates (cxgov/evidence/attest_subjects.py)."""
-    from cxgov.evidence.attest_subjects import covering
-
-    return covering({"subject": attested}, query)
 
 
 def open_checked(bundle_path: str, trust: TrustRequest):

@@ -32,6 +32,7 @@ class Verification:
     keyid: str | None = None
     files: int = 0
     trust: str | None = None  # trusted, untrusted or unsigned, once the signature fields could be read
+    statement: dict | None = None  # the in-toto statement, once its envelope decoded
 
     @property
     def ok(self) -> bool:
@@ -50,7 +51,7 @@ def verify(bundle: Bundle, trust: Trust | object | None = None) -> Verification:
     if isinstance(manifest, dict):
         _files(bundle, manifest, out)
     if isinstance(envelope, dict):
-        statement = _statement(bundle, envelope, out)
+        statement = out.statement = _statement(bundle, envelope, out)
         if statement is not None:
             try:
                 _signature(envelope, manifest if isinstance(manifest, dict) else {}, trust, out)
