@@ -102,16 +102,13 @@ def _evaluate(config, config_path, evaluation_date, jobs, stages, policies, subj
     options = pipeline.Options(
         evaluation_date=evaluation_date, namespaces=tuple(config.policies.namespaces),
         all_namespaces=config.policies.all_namespaces, fail_on=config.gate.fail_on, waivers=waivers, root=root,
+        ui_baseline=root / config.ui.baseline if config.ui.baseline else None, ui_baseline_name=config.ui.baseline,
     )
     with stages.stage("evaluating") as out:
         evaluated = pipeline.subjects_for([Given(subjects)], options)  # kept for the bundle
         with progress_for(len(evaluated), "evaluating") as progress:
             result = pipeline.run([Given(evaluated)], policies, EmbeddedEngine(jobs), options, progress,
                                   prepared=True)
-        if config.ui.baseline:  # after the waivers, as `cxgov wcag --baseline` does
-            from cxgov.sources import ui_baseline
-
-            result = ui_baseline.apply(result, root / config.ui.baseline, evaluation_date, config.ui.baseline)
         c = result.verdict.counts
         out["detail"] = f"{len(evaluated)} subjects, {c['deny']} deny, {c['warn']} warn, {c['waived']} waived"
     return AuditRun(config, config_path, result, evaluated, artifacts_dir, policies, options, stages, read_at)
@@ -193,11 +190,7 @@ def bundle_inputs(run: AuditRun):
     from cxgov.evidence.build import BundleInputs
 
     options = run.options
-    waivers = None
-    if options is not None and options.waivers is not None:
-        from cxgov.paths import display_path
-
-        waivers = (options.waivers_name or display_path(options.waivers, options.root), options.waivers.read_bytes())
+    waivers = recorded(options.waivers, options.waivers_name, options.root)
     policies = run.policies
     return BundleInputs(
         system=run.config.system,
@@ -217,9 +210,17 @@ def bundle_inputs(run: AuditRun):
         ci=ci_facts(os.environ),
         read_at=dict(run.read_at),
         drift_history=drift_runs(run.config, run.config_path),
-        ui_baseline=((run.config.ui.baseline, (run.config_path.parent / run.config.ui.baseline).read_bytes())
-                     if run.config.ui.baseline else None),
+        ui_baseline=recorded(options.ui_baseline, options.ui_baseline_name, options.root),
     )
+
+
+def recorded(path: Path | None, name: str | None, root: Path) -> tuple[str, bytes] | None:
+    """(the name findings give a file the run read, its bytes), for the bundle to keep."""
+    if path is None:
+        return None
+    from cxgov.paths import display_path
+
+    return name or display_path(path, root), path.read_bytes()
 
 
 #: the drift runs a bundle keeps: enough for a year of weekly runs, or a quarter of daily ones

@@ -1,4 +1,5 @@
-"""The one pipeline: sources -> subjects -> engine -> findings -> waivers -> verdict -> Result.
+"""The one pipeline: sources -> subjects -> engine -> findings -> waivers (and a UI baseline) -> verdict
+-> Result.
 
 Every command is this function with different sources in front and different outputs behind.
 """
@@ -30,6 +31,9 @@ class Options:
     waivers: Path | None = None
     root: Path = field(default_factory=Path.cwd)
     waivers_name: str | None = None  # how findings name the waivers file; default: its path from root
+    # known UI violations (`cxgov wcag --baseline`, cxgov.yaml ui.baseline), applied after the waivers
+    ui_baseline: Path | None = None
+    ui_baseline_name: str | None = None  # how findings name it; default: its path from root
     # the system has a descriptor (data.cxgov.run.has_descriptor); None: when the subjects hold one. A
     # shard without the descriptor file sets it, since another shard evaluates the system view
     has_descriptor: bool | None = None
@@ -102,6 +106,11 @@ def run(sources: Sequence[Source], policies: PolicySet, engine: Engine, options:
         verdict=gate.verdict(findings, checks, options.fail_on),
         lines=dict(locator.resolved),
     )
+    if options.ui_baseline is not None:
+        from cxgov.sources import ui_baseline
+
+        result = ui_baseline.apply(result, options.ui_baseline, options.evaluation_date,
+                                   options.ui_baseline_name or display_path(options.ui_baseline, options.root))
     unjudged = result.unjudged()
     if subjects and len(unjudged) == len(result.subjects):
         raise InputError(nothing_judged(unjudged), hint=(

@@ -66,9 +66,10 @@ def run_wcag(*, urls: list[str], states_file: str | None, ui: UIOptions, data: l
         subjects = list(scan.subjects())  # scanned here, so the unused browsers are let go after it
     finally:
         ui_pool.discard_unused()
-    options = pipeline.options_for(gate, root)
-    result = apply_baseline(pipeline.run([scan], policies, EmbeddedEngine(), options), baseline, gate.evaluation_date,
-                            display_path(Path(baseline), root) if baseline else None)
+    options = pipeline.options_for(gate, root, ui_baseline=Path(baseline) if baseline else None)
+    result = pipeline.run([scan], policies, EmbeddedEngine(), options)
+    if baseline:
+        say_baseline(result, display_path(Path(baseline), root))
     if write_baseline:
         count = ui_baseline.write(result, Path(write_baseline))
         click.echo(f"cxgov: wrote {count} known violation(s) to {write_baseline}: fill in its review fields "
@@ -77,14 +78,9 @@ def run_wcag(*, urls: list[str], states_file: str | None, ui: UIOptions, data: l
     return result.verdict.exit_code
 
 
-def apply_baseline(result, baseline: str | Path | None, evaluation_date: str, display: str | None = None):
-    """The result with a UI baseline applied (cxgov wcag --baseline, cxgov.yaml ui.baseline), and a
-    line on stderr saying what it did: known, new and fixed violations."""
-    if not baseline:
-        return result
-    result = ui_baseline.apply(result, Path(baseline), evaluation_date, display or str(baseline))
+def say_baseline(result, display: str) -> None:
+    """A line on stderr saying what the UI baseline did: known, new and fixed violations."""
     counts = Counter("new" if isinstance(mark, dict) else mark for f in result.findings
                      if (mark := f.metadata.get("baseline")))
-    click.echo(f"cxgov: baseline {display or baseline}: {counts['known']} known (baselined), {counts['new']} new, "
+    click.echo(f"cxgov: baseline {display}: {counts['known']} known (baselined), {counts['new']} new, "
                f"{counts['fixed']} fixed", err=True)
-    return result

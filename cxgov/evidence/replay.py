@@ -83,20 +83,18 @@ def replay(bundle: Bundle, jobs: int | None = None) -> ReplayOutcome:
             waivers = Path(tmp) / "waivers.yaml"
             waivers.write_bytes(bundle.read(evaluation["waivers"]["file"]))
             name = evaluation["waivers"]["name"]
+        baseline = baseline_name = None
+        if evaluation.get("ui_baseline"):  # applied after the waivers, as the audit did
+            baseline = Path(tmp) / "ui-baseline.yaml"
+            baseline.write_bytes(bundle.read(evaluation["ui_baseline"]["file"]))
+            baseline_name = evaluation["ui_baseline"]["name"]
         options = pipeline.Options(
             evaluation_date=evaluation["evaluation_date"], namespaces=tuple(evaluation["namespaces"]),
             all_namespaces=evaluation["all_namespaces"], fail_on=evaluation["fail_on"], waivers=waivers,
-            waivers_name=name, root=Path(tmp),
+            waivers_name=name, root=Path(tmp), ui_baseline=baseline, ui_baseline_name=baseline_name,
         )
         result = pipeline.run([Given(subjects)], policies, EmbeddedEngine(jobs), options, prepared=True,
                               locator=bundled_lines(bundle))
-        baseline = evaluation.get("ui_baseline")
-        if baseline:  # applied after the waivers, as the audit did
-            from cxgov.sources import ui_baseline
-
-            path = Path(tmp) / "ui-baseline.yaml"
-            path.write_bytes(bundle.read(baseline["file"]))
-            result = ui_baseline.apply(result, path, evaluation["evaluation_date"], baseline["name"])
     actual = findings_document(redacted_findings(result.findings, Redactor()))
     expected = bundle.read(layout.FINDINGS)
     summary_verdict = bundle.summary["verdict"]
